@@ -1,0 +1,89 @@
+import Glibc
+import SystemPackage
+
+/// How a child process ended.
+public enum ExitStatus: Sendable, Equatable, CustomStringConvertible {
+    /// It called `exit` with this code.
+    case exited(Int32)
+    /// It was killed by this signal.
+    case signaled(Int32)
+
+    /// Whether it exited with code 0.
+    public var isSuccess: Bool { self == .exited(0) }
+
+    public var description: String {
+        switch self {
+        case .exited(let code): "exit status \(code)"
+        case .signaled(let signal): "killed by signal \(signal) (\(signalName(signal)))"
+        }
+    }
+}
+
+/// The name of a signal number, e.g. "SIGKILL".
+public func signalName(_ signal: Int32) -> String {
+    switch signal {
+    case SIGHUP: "SIGHUP"
+    case SIGINT: "SIGINT"
+    case SIGQUIT: "SIGQUIT"
+    case SIGILL: "SIGILL"
+    case SIGTRAP: "SIGTRAP"
+    case SIGABRT: "SIGABRT"
+    case SIGBUS: "SIGBUS"
+    case SIGFPE: "SIGFPE"
+    case SIGKILL: "SIGKILL"
+    case SIGSEGV: "SIGSEGV"
+    case SIGPIPE: "SIGPIPE"
+    case SIGTERM: "SIGTERM"
+    default: "signal \(signal)"
+    }
+}
+
+/// A reaped child: how it ended and what it used.
+public struct ReapedChild: Sendable {
+    /// The child's pid.
+    public let pid: pid_t
+    /// How it ended.
+    public let status: ExitStatus
+    /// Its own resource usage (`wait4`), `maxRSSKiB` being this child's own peak.
+    public let usage: ResourceUsage
+}
+
+/// Waits for the child `pid` to end and reaps it (`wait4`, retried on `EINTR`).
+public func waitForChild(_ pid: pid_t) throws -> ReapedChild {
+    var raw = rusage()
+    var status: CInt = 0
+    _ = try attempt("wait4 \(pid)") { () throws in try valueOrErrno { wait4(pid, &status, 0, &raw) } }
+    return ReapedChild(pid: pid, status: decodeWaitStatus(status), usage: ResourceUsage(raw))
+}
+
+/// Reaps the child `pid` if it has ended, without blocking (`wait4(WNOHANG)`); nil if it still runs.
+public func reapChildIfEnded(_ pid: pid_t) throws -> ReapedChild? {
+    var raw = rusage()
+    var status: CInt = 0
+    let result = try attempt("wait4 \(pid)") { () throws in
+        try valueOrErrno { wait4(pid, &status, WNOHANG, &raw) }
+    }
+    if result == 0 { return nil }
+    return ReapedChild(pid: pid, status: decodeWaitStatus(status), usage: ResourceUsage(raw))
+}
+
+/// Sends `signal` to process `pid` (`kill`); a process that is already gone is not an error.
+public func sendSignal(_ signal: Int32, to pid: pid_t) {
+    _ = kill(pid, signal)
+}
+
+private func decodeWaitStatus(_ status: CInt) -> ExitStatus {
+    // The W* macros are not imported into Swift; these are their Linux definitions.
+    let termSignal = status & 0x7f
+    if termSignal == 0 { return .exited((status >> 8) & 0xff) }
+    return .signaled(termSignal)
+}
+
+/// The calling process's pid (`getpid`).
+public func currentProcessID() -> Int32 { getpid() }
+
+/// An identity of the calling thread, distinct among live threads (`pthread_self`).
+public func currentThreadID() -> UInt { UInt(pthread_self()) }
+
+/// Ends the calling process at once with `code` (`_exit`: no atexit handlers, no buffered output).
+public func exitImmediately(_ code: Int32) -> Never { _exit(code) }

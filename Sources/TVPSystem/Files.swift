@@ -1,0 +1,118 @@
+import Glibc
+import SystemPackage
+
+/// File operations tvp needs beyond swift-system: private directories, cache control, whole files.
+public enum Files {
+    /// Creates a private directory (mode 0700) under `parent` named `prefix` plus random characters
+    /// (`mkdtemp`).
+    public static func makePrivateDirectory(in parent: String, prefix: String) throws -> String {
+        var template = Array("\(parent)/\(prefix)XXXXXX".utf8CString)
+        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
+        guard made != nil else { throw SystemCallError("mkdtemp in \(parent)", Errno(rawValue: errno)) }
+        return String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// The directory for temporary files: `$TMPDIR` when set, else `/tmp`.
+    public static var temporaryDirectory: String {
+        if let value = getenv("TMPDIR"), value.pointee != 0 { return String(cString: value) }
+        return "/tmp"
+    }
+
+    /// Writes `bytes` to a new file at `path` (mode 0600) and flushes it to disk (`fsync`), so its
+    /// pages can later be dropped from the page cache.
+    public static func writeDurably(_ bytes: [UInt8], to path: String) throws {
+        let fd = try attempt("create \(path)") { () throws in
+            try FileDescriptor.open(
+                FilePath(path), .writeOnly, options: [.create, .truncate, .closeOnExec],
+                permissions: [.ownerReadWrite])
+        }
+        defer { fd.closeQuietly() }
+        try fd.writeAll(bytes)
+        _ = try attempt("fsync \(path)") { () throws in try valueOrErrno { fsync(fd.rawValue) } }
+    }
+
+    /// Reads the whole file at `path`.
+    public static func readAll(_ path: String, limit: Int = 64 << 20) throws -> [UInt8] {
+        let fd = try attempt("open \(path)") { () throws in
+            try FileDescriptor.open(FilePath(path), .readOnly, options: [.closeOnExec])
+        }
+        defer { fd.closeQuietly() }
+        return try fd.readToEnd(limit: limit)
+    }
+
+    /// Reads the file at `path` in chunks of `buffer.count` bytes with plain `read()` calls,
+    /// handing each chunk to `consume`. Returns the number of bytes read.
+    @discardableResult
+    public static func streamRead(
+        _ path: String, buffer: inout [UInt8], _ consume: (UnsafeRawBufferPointer) -> Void
+    ) throws -> Int {
+        let fd = try attempt("open \(path)") { () throws in
+            try FileDescriptor.open(FilePath(path), .readOnly, options: [.closeOnExec])
+        }
+        defer { fd.closeQuietly() }
+        var total = 0
+        while true {
+            let n = try attempt("read \(path)") { () throws in
+                try buffer.withUnsafeMutableBytes { raw throws in
+                    try valueOrErrno { Glibc.read(fd.rawValue, raw.baseAddress, raw.count) }
+                }
+            }
+            if n == 0 { break }
+            buffer.withUnsafeBytes { consume(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+            total += n
+        }
+        return total
+    }
+
+    /// Tells the kernel to drop the file's pages from the page cache
+    /// (`posix_fadvise(POSIX_FADV_DONTNEED)`), so the next read comes from the disk.
+    public static func dropFromPageCache(_ path: String) throws {
+        let fd = try attempt("open \(path)") { () throws in
+            try FileDescriptor.open(FilePath(path), .readOnly, options: [.closeOnExec])
+        }
+        defer { fd.closeQuietly() }
+        try attempt("posix_fadvise(DONTNEED) \(path)") { () throws in
+            try checkReturnCode(posix_fadvise(fd.rawValue, 0, 0, POSIX_FADV_DONTNEED))
+        }
+    }
+
+    /// Removes `path` and everything under it (`unlink`/`rmdir`); missing entries are ignored.
+    public static func removeTree(_ path: String) {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return }
+        if (info.st_mode & S_IFMT) == S_IFDIR {
+            for name in directoryEntries(path) { removeTree("\(path)/\(name)") }
+            rmdir(path)
+        } else {
+            unlink(path)
+        }
+    }
+
+    /// Whether something exists at `path` (`access(F_OK)`).
+    public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+
+    /// Whether `path` is a file the caller may execute (`access(X_OK)`).
+    public static func isExecutable(_ path: String) -> Bool { access(path, X_OK) == 0 }
+
+    /// The absolute path of the running executable (`readlink /proc/self/exe`).
+    public static func currentExecutablePath() -> String? {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard n > 0 else { return nil }
+        return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// The entries of directory `path`, "." and ".." excluded; empty when it cannot be read.
+    public static func directoryEntries(_ path: String) -> [String] {
+        guard let dir = opendir(path) else { return [] }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+}

@@ -1,0 +1,63 @@
+import Glibc
+import SystemPackage
+
+/// The two ends of a pipe, both opened with `O_CLOEXEC` so no child inherits them by accident.
+public struct Pipe: Sendable {
+    /// The end to read from.
+    public let readEnd: FileDescriptor
+    /// The end to write to.
+    public let writeEnd: FileDescriptor
+
+    /// Opens a pipe (`pipe2(O_CLOEXEC)`).
+    public init() throws {
+        (readEnd, writeEnd) = try attempt("pipe2") { try FileDescriptor.pipe(options: .closeOnExec) }
+    }
+
+    /// Sets the pipe's capacity (`fcntl(F_SETPIPE_SZ)`) and returns the capacity the kernel granted.
+    @discardableResult
+    public func setCapacity(_ bytes: Int) throws -> Int {
+        let granted = try attempt("fcntl(F_SETPIPE_SZ, \(bytes))") { () throws in
+            try valueOrErrno { fcntl(writeEnd.rawValue, linuxSetPipeSize, CInt(bytes)) }
+        }
+        return Int(granted)
+    }
+}
+
+// Linux's F_SETPIPE_SZ (fcntl.h), which Glibc's Swift module hides behind _GNU_SOURCE.
+private let linuxSetPipeSize: CInt = 1031
+
+extension FileDescriptor {
+    /// Reads until end of file or until `limit` bytes were read (`read`, retried on `EINTR`).
+    public func readToEnd(limit: Int = 1 << 20) throws -> [UInt8] {
+        var result: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while result.count < limit {
+            let n = try attempt("read fd \(rawValue)") { () throws in
+                try chunk.withUnsafeMutableBytes { buffer throws in
+                    try valueOrErrno { Glibc.read(rawValue, buffer.baseAddress, buffer.count) }
+                }
+            }
+            if n == 0 { break }
+            result.append(contentsOf: chunk[0..<n])
+        }
+        return result
+    }
+
+    /// Writes every byte of `bytes` (`write`, retried on `EINTR` and short writes).
+    public func writeAll(_ bytes: [UInt8]) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let n = try attempt("write fd \(rawValue)") { () throws in
+                try bytes.withUnsafeBytes { buffer throws in
+                    try valueOrErrno { Glibc.write(rawValue, buffer.baseAddress! + offset, buffer.count - offset) }
+                }
+            }
+            offset += n
+        }
+    }
+
+    /// Closes the descriptor, ignoring errors (`close`): for clean-up paths where nothing can be done.
+    public func closeQuietly() {
+        _ = Glibc.close(rawValue)
+    }
+}

@@ -1,0 +1,15 @@
+import Glibc
+import SystemPackage
+
+/// Waits until at least one of `descriptors` is readable or hung up (`poll`), or until
+/// `timeoutMilliseconds` pass (-1: no limit). Returns the indices of the ready descriptors.
+public func waitUntilReadable(
+    _ descriptors: [FileDescriptor], timeoutMilliseconds: Int32
+) throws -> [Int] {
+    var fds = descriptors.map { pollfd(fd: $0.rawValue, events: Int16(POLLIN), revents: 0) }
+    let count = try attempt("poll") { () throws in
+        try valueOrErrno { poll(&fds, nfds_t(fds.count), timeoutMilliseconds) }
+    }
+    if count == 0 { return [] }
+    return fds.indices.filter { fds[$0].revents != 0 }
+}

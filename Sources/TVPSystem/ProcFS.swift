@@ -1,0 +1,180 @@
+import Glibc
+
+/// Facts and counters read from `/proc`, `/sys` and a few system calls.
+public enum ProcFS {
+    /// Reads a small text file whole; nil when it cannot be read.
+    public static func readText(_ path: String) -> String? {
+        guard let bytes = try? Files.readAll(path, limit: 1 << 20) else { return nil }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Hypervisor steal time of the whole machine so far, in seconds (`/proc/stat`, 8th field of
+    /// the `cpu` line, in `USER_HZ` ticks).
+    public static func stealSeconds() -> Double {
+        guard let text = readText("/proc/stat"),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("cpu ") })
+        else { return 0 }
+        let fields = line.split(separator: " ")
+        guard fields.count > 8, let ticks = Double(fields[8]) else { return 0 }
+        return ticks / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    /// Total CPU time of the machine so far, in seconds (sum of the `cpu` line of `/proc/stat`).
+    public static func totalCPUSeconds() -> Double {
+        guard let text = readText("/proc/stat"),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("cpu ") })
+        else { return 0 }
+        let ticks = line.split(separator: " ").dropFirst().prefix(8).compactMap { Double($0) }.reduce(0, +)
+        return ticks / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    /// I/O counters of this process and its reaped children (`/proc/self/io`).
+    public struct IOCounters: Sendable, Equatable {
+        /// Bytes passed to `read()`-like calls, from the page cache or not (`rchar`).
+        public var readChars: Int = 0
+        /// Bytes really fetched from the storage layer (`read_bytes`).
+        public var storageReadBytes: Int = 0
+        /// All zero.
+        public init() {}
+    }
+
+    /// The current I/O counters (`/proc/self/io`), which include children once they are reaped.
+    public static func ioCounters() -> IOCounters {
+        var counters = IOCounters()
+        guard let text = readText("/proc/self/io") else { return counters }
+        for line in text.split(separator: "\n") {
+            let parts = line.split(separator: ":", maxSplits: 1)
+            guard parts.count == 2, let value = Int(parts[1].trimmingSpaces) else { continue }
+            switch parts[0] {
+            case "rchar": counters.readChars = value
+            case "read_bytes": counters.storageReadBytes = value
+            default: break
+            }
+        }
+        return counters
+    }
+
+    /// Peak resident memory of this process since the last `resetPeakResidentMemory()`, in KiB
+    /// (`VmHWM` of `/proc/self/status`).
+    public static func peakResidentKiB() -> Int {
+        statusField("VmHWM") ?? 0
+    }
+
+    /// Current resident memory of this process in KiB (`VmRSS` of `/proc/self/status`).
+    public static func residentKiB() -> Int {
+        statusField("VmRSS") ?? 0
+    }
+
+    /// Number of threads of this process (`Threads` of `/proc/self/status`).
+    public static func threadCount() -> Int {
+        statusField("Threads") ?? 0
+    }
+
+    private static func statusField(_ name: String) -> Int? {
+        guard let text = readText("/proc/self/status") else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix(name + ":") {
+            let digits = line.dropFirst(name.count + 1).filter { $0.isNumber }
+            return Int(digits)
+        }
+        return nil
+    }
+
+    /// Resets this process's peak resident memory to its current size (writes "5" to
+    /// `/proc/self/clear_refs`). Returns false when the kernel refused.
+    @discardableResult
+    public static func resetPeakResidentMemory() -> Bool {
+        let fd = open("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        return write(fd, "5", 1) == 1
+    }
+
+    /// The number of open descriptors of this process (entries of `/proc/self/fd`, minus the one
+    /// used to list them).
+    public static func openDescriptorCount() -> Int {
+        max(0, Files.directoryEntries("/proc/self/fd").count - 1)
+    }
+
+    /// The CPU model name (`model name` of `/proc/cpuinfo`).
+    public static func cpuModel() -> String {
+        guard let text = readText("/proc/cpuinfo") else { return "unknown" }
+        for line in text.split(separator: "\n") where line.hasPrefix("model name") {
+            if let colon = line.firstIndex(of: ":") { return String(line[line.index(after: colon)...].trimmingSpaces) }
+        }
+        return "unknown"
+    }
+
+    /// Logical CPUs online (`sysconf(_SC_NPROCESSORS_ONLN)`).
+    public static func logicalCPUs() -> Int { Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
+
+    /// CPUs this process may run on: its affinity mask (`Cpus_allowed_list` of `/proc/self/status`,
+    /// e.g. "0-3,6").
+    public static func affinityCPUs() -> Int {
+        guard let text = readText("/proc/self/status"),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("Cpus_allowed_list:") })
+        else { return logicalCPUs() }
+        var count = 0
+        for range in line.dropFirst("Cpus_allowed_list:".count).trimmingSpaces.split(separator: ",") {
+            let ends = range.split(separator: "-").compactMap { Int($0) }
+            count += ends.count == 2 ? ends[1] - ends[0] + 1 : 1
+        }
+        return count > 0 ? count : logicalCPUs()
+    }
+
+    /// The CPU quota of this process's cgroup (`cpu.max`, cgroup v2) as a CPU count; nil if none.
+    public static func cgroupCPUQuota() -> Double? {
+        guard let cgroup = readText("/proc/self/cgroup"),
+              let line = cgroup.split(separator: "\n").first(where: { $0.hasPrefix("0::") })
+        else { return nil }
+        let path = String(line.dropFirst(3))
+        guard let max = readText("/sys/fs/cgroup\(path)/cpu.max") ?? readText("/sys/fs/cgroup/cpu.max") else { return nil }
+        let parts = max.split(separator: " ")
+        guard parts.count == 2, let quota = Double(parts[0]), let period = Double(parts[1].trimmingSpaces), period > 0
+        else { return nil }
+        return quota / period
+    }
+
+    /// CPUs tvp can really use: the smaller of the affinity mask and the cgroup quota (rounded up).
+    public static func usableCPUs() -> Int {
+        let affinity = affinityCPUs()
+        guard let quota = cgroupCPUQuota() else { return affinity }
+        return max(1, min(affinity, Int(quota.rounded(.up))))
+    }
+
+    /// The kernel's name and release (`uname`), e.g. "Linux 6.1.0".
+    public static func kernel() -> String {
+        var info = utsname()
+        uname(&info)
+        func field<T>(_ value: T) -> String {
+            withUnsafeBytes(of: value) { String(cString: $0.baseAddress!.assumingMemoryBound(to: CChar.self)) }
+        }
+        return "\(field(info.sysname)) \(field(info.release)) \(field(info.machine))"
+    }
+
+    /// The 1-, 5- and 15-minute load averages (`/proc/loadavg`).
+    public static func loadAverages() -> [Double] {
+        guard let text = readText("/proc/loadavg") else { return [] }
+        return text.split(separator: " ").prefix(3).compactMap { Double($0) }
+    }
+
+    /// This process's timer slack in nanoseconds (`/proc/self/timerslack_ns`); -1 when unknown.
+    public static func timerSlackNanoseconds() -> Int {
+        readText("/proc/self/timerslack_ns").flatMap { Int($0.split(separator: "\n").first ?? "") } ?? -1
+    }
+
+    /// The machine's host name (`gethostname`).
+    public static func hostName() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        gethostname(&buffer, buffer.count - 1)
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
+
+extension Substring {
+    var trimmingSpaces: Substring {
+        var s = self
+        while let f = s.first, f == " " || f == "\t" || f == "\n" { s.removeFirst() }
+        while let l = s.last, l == " " || l == "\t" || l == "\n" { s.removeLast() }
+        return s
+    }
+}

@@ -1,0 +1,50 @@
+import Glibc
+import SystemPackage
+
+/// Starts child processes with `posix_spawn`: never a shell, never `fork`.
+public enum ProcessSpawner {
+    /// Spawns `path` with `arguments` (argv[0] included) and the parent's environment.
+    ///
+    /// The child gets `/dev/null` as standard input, `stdout` as standard output and keeps the
+    /// parent's standard error; every other descriptor of the parent is `O_CLOEXEC` and so closed.
+    /// Returns the child's pid. The error is `posix_spawn`'s own return code, not `errno`.
+    public static func spawn(
+        path: String, arguments: [String], stdout: FileDescriptor
+    ) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        try attempt("posix_spawn_file_actions_init") { () throws in
+            try checkReturnCode(posix_spawn_file_actions_init(&actions))
+        }
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        try attempt("posix_spawn_file_actions_addopen /dev/null") { () throws in
+            try checkReturnCode(posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0))
+        }
+        try attempt("posix_spawn_file_actions_adddup2") { () throws in
+            try checkReturnCode(posix_spawn_file_actions_adddup2(&actions, stdout.rawValue, 1))
+        }
+
+        var attributes = posix_spawnattr_t()
+        try attempt("posix_spawnattr_init") { () throws in
+            try checkReturnCode(posix_spawnattr_init(&attributes))
+        }
+        defer { posix_spawnattr_destroy(&attributes) }
+        // The child starts with default signal dispositions and an empty mask, whatever the parent set.
+        var defaultSignals = sigset_t()
+        sigfillset(&defaultSignals)
+        var emptyMask = sigset_t()
+        sigemptyset(&emptyMask)
+        posix_spawnattr_setsigdefault(&attributes, &defaultSignals)
+        posix_spawnattr_setsigmask(&attributes, &emptyMask)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+
+        let argv = arguments.map { strdup($0) }
+        defer { argv.forEach { free($0) } }
+        var argvNullTerminated = argv + [nil]
+
+        var pid: pid_t = 0
+        try attempt("posix_spawn \(path)") { () throws in
+            try checkReturnCode(posix_spawn(&pid, path, &actions, &attributes, &argvNullTerminated, environ))
+        }
+        return pid
+    }
+}

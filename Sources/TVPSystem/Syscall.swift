@@ -1,0 +1,42 @@
+import Glibc
+import SystemPackage
+
+/// Calls a C function that returns -1 and sets `errno` on failure, retrying on `EINTR`.
+@inline(__always)
+func valueOrErrno<T: FixedWidthInteger>(retryOnInterrupt: Bool = true, _ body: () -> T) throws -> T {
+    while true {
+        let value = body()
+        if value != -1 { return value }
+        let code = Errno(rawValue: errno)
+        if retryOnInterrupt && code == .interrupted { continue }
+        throw code
+    }
+}
+
+/// Turns a `posix_spawn*`-style return code (the error itself, not -1) into a thrown `Errno`.
+@inline(__always)
+func checkReturnCode(_ code: CInt) throws {
+    if code != 0 { throw Errno(rawValue: code) }
+}
+
+/// An operating-system call that failed, with what was being done.
+public struct SystemCallError: Error, CustomStringConvertible, Sendable {
+    /// What tvp was doing, e.g. "open /tmp/x".
+    public let operation: String
+    /// The C error.
+    public let errno: Errno
+
+    /// Creates an error for `operation` failing with `errno`.
+    public init(_ operation: String, _ errno: Errno) {
+        self.operation = operation
+        self.errno = errno
+    }
+
+    public var description: String { "\(operation): \(errno) (errno \(errno.rawValue))" }
+}
+
+/// Runs `body`, turning an `Errno` into a `SystemCallError` that names `operation`.
+@inline(__always)
+func attempt<T>(_ operation: @autoclosure () -> String, _ body: () throws -> T) throws -> T {
+    do { return try body() } catch let error as Errno { throw SystemCallError(operation(), error) }
+}

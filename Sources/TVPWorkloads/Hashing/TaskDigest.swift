@@ -1,0 +1,56 @@
+/// The 32-byte result of one task; equal tasks give equal digests in every mode.
+public struct TaskDigest: Hashable, Sendable, CustomStringConvertible {
+    /// The digest bytes.
+    public let bytes: [UInt8]
+
+    /// Wraps 32 bytes.
+    public init(bytes: [UInt8]) {
+        precondition(bytes.count == 32, "a task digest has 32 bytes")
+        self.bytes = bytes
+    }
+
+    /// Parses 64 hexadecimal digits; nil when `hex` is anything else.
+    public init?(hex: some StringProtocol) {
+        let utf8 = Array(hex.utf8)
+        guard utf8.count == 64 else { return nil }
+        var bytes = [UInt8](repeating: 0, count: 32)
+        for i in 0..<32 {
+            guard let high = hexValue(utf8[2 * i]), let low = hexValue(utf8[2 * i + 1]) else { return nil }
+            bytes[i] = high << 4 | low
+        }
+        self.bytes = bytes
+    }
+
+    /// The digest of a task that does nothing (`null` workload): 32 zero bytes.
+    public static let zero = TaskDigest(bytes: [UInt8](repeating: 0, count: 32))
+
+    /// Lower-case hexadecimal, 64 characters.
+    public var hex: String {
+        let digits: [UInt8] = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0xf)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    public var description: String { hex }
+
+    /// The digest of a whole task list: SHA-256 over the task digests in task-index order.
+    public static func combining(_ digests: [TaskDigest]) -> TaskDigest {
+        var hasher = SHA256Hasher()
+        for digest in digests { hasher.update(digest.bytes) }
+        return hasher.finish()
+    }
+}
+
+private func hexValue(_ c: UInt8) -> UInt8? {
+    switch c {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
+    case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
+    case UInt8(ascii: "A")...UInt8(ascii: "F"): c - UInt8(ascii: "A") + 10
+    default: nil
+    }
+}

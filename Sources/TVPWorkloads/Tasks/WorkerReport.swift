@@ -1,0 +1,63 @@
+/// The line a worker process writes to its parent after running one task:
+/// `ok DIGEST PID PROCESS_START_NS TASK_START_NS TASK_END_NS` or `error MESSAGE`.
+///
+/// The instants are on the shared monotonic clock, so the parent can separate the cost of starting
+/// the process (spawn call to process start) from the task itself.
+public struct WorkerReport: Sendable, Equatable {
+    /// The task's digest.
+    public var digest: TaskDigest
+    /// The worker's pid.
+    public var pid: Int32
+    /// When the worker's `main` began, in monotonic nanoseconds.
+    public var processStartNanoseconds: UInt64
+    /// When the task began.
+    public var taskStartNanoseconds: UInt64
+    /// When the task ended.
+    public var taskEndNanoseconds: UInt64
+
+    /// Creates a report.
+    public init(digest: TaskDigest, pid: Int32, processStartNanoseconds: UInt64,
+                taskStartNanoseconds: UInt64, taskEndNanoseconds: UInt64) {
+        self.digest = digest
+        self.pid = pid
+        self.processStartNanoseconds = processStartNanoseconds
+        self.taskStartNanoseconds = taskStartNanoseconds
+        self.taskEndNanoseconds = taskEndNanoseconds
+    }
+
+    /// The report as one line of text, newline included.
+    public var line: String {
+        "ok \(digest.hex) \(pid) \(processStartNanoseconds) \(taskStartNanoseconds) \(taskEndNanoseconds)\n"
+    }
+
+    /// The line a worker writes when its task failed.
+    public static func errorLine(_ message: String) -> String {
+        "error " + message.split(whereSeparator: { $0 == "\n" }).joined(separator: " ") + "\n"
+    }
+
+    /// What a parent reads back: a report, or the worker's own error message.
+    public enum Parsed: Sendable, Equatable {
+        /// The task ran.
+        case report(WorkerReport)
+        /// The worker said it failed, and why.
+        case failure(String)
+        /// The output was not a report at all.
+        case malformed(String)
+    }
+
+    /// Parses what a worker wrote.
+    public static func parse(_ bytes: [UInt8]) -> Parsed {
+        let text = String(decoding: bytes, as: UTF8.self)
+        guard text.hasSuffix("\n") else {
+            return .malformed(bytes.isEmpty ? "no output" : "truncated output '\(text.prefix(80))'")
+        }
+        let line = text.dropLast()
+        if line.hasPrefix("error ") { return .failure(String(line.dropFirst(6))) }
+        let f = line.split(separator: " ")
+        guard f.count == 6, f[0] == "ok", let digest = TaskDigest(hex: f[1]), let pid = Int32(f[2]),
+              let start = UInt64(f[3]), let taskStart = UInt64(f[4]), let taskEnd = UInt64(f[5])
+        else { return .malformed("unreadable output '\(line.prefix(80))'") }
+        return .report(WorkerReport(digest: digest, pid: pid, processStartNanoseconds: start,
+                                    taskStartNanoseconds: taskStart, taskEndNanoseconds: taskEnd))
+    }
+}

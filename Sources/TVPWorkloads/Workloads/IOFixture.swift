@@ -1,0 +1,48 @@
+import TVPSystem
+
+/// The files `io` tasks read: generated once per run, before any clock starts, with content that
+/// depends only on the file's index and size.
+public struct IOFixture: Hashable, Sendable {
+    /// The private directory holding the files.
+    public let directory: String
+    /// How many files there are; task `i` reads files `i * filesPerTask + k` modulo this count.
+    public let fileCount: Int
+    /// Size of every file in bytes.
+    public let fileSize: Int
+
+    /// Describes an existing fixture.
+    public init(directory: String, fileCount: Int, fileSize: Int) {
+        self.directory = directory
+        self.fileCount = fileCount
+        self.fileSize = fileSize
+    }
+
+    /// Most files a fixture creates; tasks beyond them reuse files.
+    public static let maximumFileCount = 4096
+
+    /// Writes the fixture for `workload` with `tasks` tasks into `directory` and returns it.
+    public static func create(
+        for workload: IOWorkload, tasks: Int, in directory: String
+    ) throws -> IOFixture {
+        let count = max(1, min(tasks * workload.filesPerTask, maximumFileCount))
+        let fixture = IOFixture(directory: directory, fileCount: count, fileSize: workload.fileSize)
+        for file in 0..<count where !Files.exists(fixture.path(ofFile: file)) {
+            var stream = PatternStream(seed: 0xF11E_0000_0000_0000 ^ UInt64(workload.fileSize) << 20 ^ UInt64(file))
+            try Files.writeDurably(stream.bytes(workload.fileSize), to: fixture.path(ofFile: file))
+        }
+        return fixture
+    }
+
+    /// The path of file number `file`.
+    public func path(ofFile file: Int) -> String {
+        "\(directory)/io-\(fileSize)-\(file).dat"
+    }
+
+    /// The file numbers task `index` reads, in order.
+    public func files(forTask index: Int, filesPerTask: Int) -> [Int] {
+        (0..<filesPerTask).map { (index * filesPerTask + $0) % fileCount }
+    }
+
+    /// Every file path of the fixture.
+    public var allPaths: [String] { (0..<fileCount).map(path(ofFile:)) }
+}
