@@ -61,3 +61,21 @@ extension FileDescriptor {
         _ = Glibc.close(rawValue)
     }
 }
+
+extension FileDescriptor {
+    /// Reads at most `maximum` bytes that are available now (one `read`, retried on `EINTR`);
+    /// an empty result means end of file.
+    public func readAvailable(maximum: Int = 4096) throws -> [UInt8] {
+        var chunk = [UInt8](repeating: 0, count: maximum)
+        let n = try attempt("read fd \(rawValue)") {
+            try chunk.withUnsafeMutableBytes { buffer in
+                try valueOrErrno { Glibc.read(rawValue, buffer.baseAddress, buffer.count) }
+            }
+        }
+        chunk.removeSubrange(n...)
+        return chunk
+    }
+}
+
+/// Whether `descriptor` is a terminal (`isatty`).
+public func isTerminal(_ descriptor: FileDescriptor) -> Bool { isatty(descriptor.rawValue) == 1 }

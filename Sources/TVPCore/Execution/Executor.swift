@@ -1,0 +1,116 @@
+import TVPSystem
+import TVPWorkloads
+
+/// Everything an executor needs to run one trial's tasks.
+public struct ExecutionRequest: Sendable {
+    /// What each task does.
+    public var workload: Workload
+    /// The files `io` tasks read; nil for other workloads.
+    public var fixture: IOFixture?
+    /// How many tasks, numbered 0..<tasks.
+    public var tasks: Int
+    /// The mode's parallelism.
+    public var workers: Int
+    /// Longest a single task may run before it is killed (process modes) or the trial is abandoned.
+    public var taskTimeoutSeconds: Double
+
+    /// Creates a request.
+    public init(workload: Workload, fixture: IOFixture? = nil, tasks: Int, workers: Int, taskTimeoutSeconds: Double = 300) {
+        self.workload = workload
+        self.fixture = fixture
+        self.tasks = tasks
+        self.workers = workers
+        self.taskTimeoutSeconds = taskTimeoutSeconds
+    }
+}
+
+/// What happened to one task.
+public struct TaskOutcome: Sendable {
+    /// The task's digest, nil when it failed.
+    public var digest: TaskDigest?
+    /// Why it failed, nil when it succeeded.
+    public var error: String?
+    /// How long the task itself ran, in nanoseconds (start-up of a process excluded).
+    public var durationNanoseconds: UInt64
+    /// For process modes: from the spawn call to the worker's first instruction, in nanoseconds.
+    public var startupNanoseconds: UInt64?
+    /// The process that ran it.
+    public var processID: Int32
+    /// The thread that ran it (distinct among the threads alive during the trial).
+    public var threadID: UInt
+
+    /// A task that produced `digest`.
+    public static func success(_ digest: TaskDigest, duration: UInt64, startup: UInt64? = nil,
+                               processID: Int32 = currentProcessID(), threadID: UInt = currentThreadID()) -> TaskOutcome {
+        TaskOutcome(digest: digest, error: nil, durationNanoseconds: duration, startupNanoseconds: startup,
+                    processID: processID, threadID: threadID)
+    }
+
+    /// A task that failed with `message`.
+    public static func failure(_ message: String, duration: UInt64 = 0, processID: Int32 = 0) -> TaskOutcome {
+        TaskOutcome(digest: nil, error: message, durationNanoseconds: duration, startupNanoseconds: nil,
+                    processID: processID, threadID: 0)
+    }
+
+    /// A task that never ran.
+    static let notRun = TaskOutcome.failure("task did not run")
+}
+
+/// The result of running all tasks of a trial.
+public struct ExecutionResult: Sendable {
+    /// One outcome per task, in task-index order.
+    public var outcomes: [TaskOutcome]
+    /// Resource usage of the child processes the trial reaped (`wait4`), `maxRSSKiB` the largest child.
+    public var childUsage = ResourceUsage()
+    /// Processes spawned during the trial.
+    public var processesSpawned = 0
+    /// Threads the executor created during the trial.
+    public var threadsCreated = 0
+
+    /// Creates a result from per-task outcomes.
+    public init(outcomes: [TaskOutcome]) { self.outcomes = outcomes }
+
+    /// The combined digest, or nil when a task failed.
+    public var combinedDigest: TaskDigest? {
+        let digests = outcomes.compactMap(\.digest)
+        guard digests.count == outcomes.count else { return nil }
+        return TaskDigest.combining(digests)
+    }
+
+    /// The first errors, joined, for the `error` column; nil when every task succeeded.
+    public var errorSummary: String? {
+        let failed = outcomes.enumerated().filter { $0.element.error != nil }
+        guard !failed.isEmpty else { return nil }
+        let shown = failed.prefix(3).map { "task \($0.offset): \($0.element.error!)" }
+        let more = failed.count > 3 ? " (and \(failed.count - 3) more failed tasks)" : ""
+        return shown.joined(separator: "; ") + more
+    }
+}
+
+/// Runs the tasks of one trial in one mode.
+public protocol Executor: Sendable {
+    /// Runs every task of `request` and returns their outcomes.
+    func run(_ request: ExecutionRequest) -> ExecutionResult
+}
+
+extension Mode {
+    /// The executor of this mode; process modes spawn `workerPath`.
+    public func executor(workerPath: String) -> any Executor {
+        switch self {
+        case .serial: SerialExecutor()
+        case .threads: ThreadPoolExecutor()
+        case .processes: ProcessExecutor(workerPath: workerPath)
+        }
+    }
+}
+
+/// Runs task `index` on a runner and times it.
+func timedTask(_ runner: inout TaskRunner, index: Int) -> TaskOutcome {
+    let start = MonotonicInstant.now()
+    do {
+        let digest = try runner.run(task: index)
+        return .success(digest, duration: MonotonicInstant.now().nanoseconds &- start.nanoseconds)
+    } catch {
+        return .failure("\(error)", duration: MonotonicInstant.now().nanoseconds &- start.nanoseconds)
+    }
+}

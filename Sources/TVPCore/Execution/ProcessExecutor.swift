@@ -1,0 +1,141 @@
+import SystemPackage
+import TVPSystem
+import TVPWorkloads
+
+/// Runs each task in its own `posix_spawn`ed `tvp-worker` process, at most `workers` alive at once.
+///
+/// The task goes to the worker in argv; the worker writes one report line to a pipe. The parent
+/// polls the pipes of the live workers, reaps each one with `wait4` as its pipe closes (so its CPU
+/// time and peak memory are counted), and kills a worker that overruns the task timeout.
+public struct ProcessExecutor: Executor {
+    /// The `tvp-worker` executable.
+    public let workerPath: String
+
+    /// Creates an executor spawning `workerPath`.
+    public init(workerPath: String) { self.workerPath = workerPath }
+
+    /// Seconds between SIGTERM and SIGKILL for a worker that overran its timeout.
+    static let terminationGraceSeconds = 1.0
+
+    private struct LiveWorker {
+        let pid: Int32
+        let task: Int
+        let output: FileDescriptor
+        let spawnedAt: MonotonicInstant
+        var received: [UInt8] = []
+        var terminatedAt: MonotonicInstant?
+    }
+
+    public func run(_ request: ExecutionRequest) -> ExecutionResult {
+        var outcomes = [TaskOutcome](repeating: .notRun, count: request.tasks)
+        var result = ExecutionResult(outcomes: [])
+        var live: [LiveWorker] = []
+        var nextTask = 0
+        let workloadArgument = TaskSpec.encode(request.workload)
+        let fixtureArgument = TaskSpec.encode(request.fixture)
+        let timeoutNanoseconds = UInt64(request.taskTimeoutSeconds * 1e9)
+
+        while nextTask < request.tasks || !live.isEmpty {
+            while live.count < request.workers && nextTask < request.tasks {
+                let task = nextTask
+                nextTask += 1
+                do {
+                    live.append(try spawnWorker(task: task, workload: workloadArgument, fixture: fixtureArgument))
+                    result.processesSpawned += 1
+                } catch {
+                    outcomes[task] = .failure("could not start \(workerPath): \(error)")
+                }
+            }
+            guard !live.isEmpty else { continue }
+
+            let now = MonotonicInstant.now()
+            let nearestDeadline = live.map { deadline(of: $0, timeout: timeoutNanoseconds) }.min()!
+            let waitMilliseconds = nearestDeadline > now.nanoseconds
+                ? Int32(min(60_000, (nearestDeadline - now.nanoseconds) / 1_000_000 + 1)) : 0
+            let ready: [Int]
+            do {
+                ready = try waitUntilReadable(live.map(\.output), timeoutMilliseconds: waitMilliseconds)
+            } catch {
+                ready = []
+            }
+
+            var finished: [Int] = []
+            for index in ready {
+                let chunk = (try? live[index].output.readAvailable()) ?? []
+                if chunk.isEmpty { finished.append(index) } else { live[index].received += chunk }
+            }
+            enforceTimeouts(&live, timeout: timeoutNanoseconds)
+            for index in finished.sorted(by: >) {
+                let worker = live.remove(at: index)
+                worker.output.closeQuietly()
+                outcomes[worker.task] = reap(worker, timeout: timeoutNanoseconds, into: &result)
+            }
+        }
+        result.outcomes = outcomes
+        return result
+    }
+
+    private func spawnWorker(task: Int, workload: String, fixture: String) throws -> LiveWorker {
+        let pipe = try Pipe()
+        defer { pipe.writeEnd.closeQuietly() }
+        let spawnedAt = MonotonicInstant.now()
+        do {
+            let pid = try ProcessSpawner.spawn(
+                path: workerPath, arguments: ["tvp-worker", "task", workload, fixture, String(task)],
+                stdout: pipe.writeEnd)
+            return LiveWorker(pid: pid, task: task, output: pipe.readEnd, spawnedAt: spawnedAt)
+        } catch {
+            pipe.readEnd.closeQuietly()
+            throw error
+        }
+    }
+
+    private func deadline(of worker: LiveWorker, timeout: UInt64) -> UInt64 {
+        if let terminatedAt = worker.terminatedAt {
+            return terminatedAt.nanoseconds + UInt64(Self.terminationGraceSeconds * 1e9)
+        }
+        return worker.spawnedAt.nanoseconds + timeout
+    }
+
+    /// Sends SIGTERM to workers past their timeout, and SIGKILL to those past the grace period too.
+    private func enforceTimeouts(_ live: inout [LiveWorker], timeout: UInt64) {
+        let now = MonotonicInstant.now()
+        for index in live.indices where now.nanoseconds >= deadline(of: live[index], timeout: timeout) {
+            if live[index].terminatedAt == nil {
+                sendSignal(15, to: live[index].pid)
+                live[index].terminatedAt = now
+            } else {
+                sendSignal(9, to: live[index].pid)
+            }
+        }
+    }
+
+    private func reap(_ worker: LiveWorker, timeout: UInt64, into result: inout ExecutionResult) -> TaskOutcome {
+        let child: ReapedChild
+        do {
+            child = try waitForChild(worker.pid)
+        } catch {
+            return .failure("worker \(worker.pid): \(error)", processID: worker.pid)
+        }
+        result.childUsage = result.childUsage.adding(child.usage)
+        let elapsed = MonotonicInstant.now().nanoseconds &- worker.spawnedAt.nanoseconds
+        if worker.terminatedAt != nil {
+            return .failure("worker \(worker.pid) exceeded the task timeout of \(Double(timeout) / 1e9) s and was killed (\(child.status))",
+                            duration: elapsed, processID: worker.pid)
+        }
+        switch WorkerReport.parse(worker.received) {
+        case .report(let report) where child.status.isSuccess:
+            return .success(
+                report.digest, duration: report.taskEndNanoseconds &- report.taskStartNanoseconds,
+                startup: report.processStartNanoseconds &- worker.spawnedAt.nanoseconds,
+                processID: report.pid, threadID: 0)
+        case .report:
+            return .failure("worker \(worker.pid) reported a result but ended with \(child.status)",
+                            duration: elapsed, processID: worker.pid)
+        case .failure(let message):
+            return .failure("worker \(worker.pid) failed (\(child.status)): \(message)", duration: elapsed, processID: worker.pid)
+        case .malformed(let problem):
+            return .failure("worker \(worker.pid) ended with \(child.status) and \(problem)", duration: elapsed, processID: worker.pid)
+        }
+    }
+}

@@ -1,0 +1,45 @@
+/// Statistics of one cell's counted trials: what summary.csv holds, one row each.
+public struct CellSummary: Sendable {
+    /// The cell.
+    public var cell: Cell
+    /// Counted trials that succeeded (the statistics use only these).
+    public var n: Int
+    /// Counted trials that failed.
+    public var failed: Int
+    /// Wall time: median, mean, min, max, standard deviation, seconds.
+    public var wallMedian, wallMean, wallMin, wallMax, wallStandardDeviation: Double
+    /// 95 % bootstrap confidence interval of the median wall time, seconds.
+    public var wallCI: ClosedRange<Double>
+    /// Coefficient of variation of wall time.
+    public var wallCV: Double
+    /// Median CPU time (user + system, children included), and its parts, seconds.
+    public var cpuMedian, userMedian, systemMedian: Double
+    /// Median peak memory of the largest process, KiB.
+    public var maxRSSMedianKiB: Double
+    /// Tasks per second at the median wall time.
+    public var tasksPerSecond: Double
+    /// Megabytes (10^6) hashed or read per second at the median wall time; nil for `null`.
+    public var megabytesPerSecond: Double?
+    /// Median serial wall ÷ median wall, with its 95 % bootstrap interval; nil without a serial cell.
+    public var speedup: Double?
+    /// The speedup's confidence interval.
+    public var speedupCI: ClosedRange<Double>?
+    /// Speedup ÷ min(workers, usable CPUs).
+    public var efficiency: Double?
+    /// Median wall time per task, microseconds: on `null`, the mode's own cost per task.
+    public var perTaskMicroseconds: Double
+    /// Median of the trials' median task durations, microseconds.
+    public var taskP50Microseconds: Double
+    /// Median of the trials' median process start-up, microseconds (process modes only).
+    public var startupP50Microseconds: Double?
+    /// Median steal time per trial, seconds.
+    public var stealMedian: Double
+    /// Median bytes read from the disk per trial.
+    public var diskReadMedianBytes: Double
+    /// Trials whose wall time is an outlier (modified z-score above 3.5).
+    public var outliers: Int
+    /// Whether the cell is noisy (coefficient of variation above 5 %).
+    public var isNoisy: Bool { wallCV > Summarizer.noisyCoefficientOfVariation }
+    /// The usable CPUs efficiency was computed against.
+    public var usableCPUs: Int
+}

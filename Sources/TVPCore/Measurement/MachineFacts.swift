@@ -1,0 +1,95 @@
+import Foundation
+import TVPSystem
+
+/// Facts about the machine and the build that a reader needs to judge a run's numbers.
+public struct MachineFacts: Codable, Sendable, Equatable {
+    /// The CPU model, e.g. "Intel(R) Xeon(R) Processor @ 2.50GHz".
+    public var cpuModel: String
+    /// Logical CPUs online.
+    public var logicalCPUs: Int
+    /// CPUs tvp can use: the smaller of the affinity mask and the cgroup quota.
+    public var usableCPUs: Int
+    /// The cgroup CPU quota in CPUs, when one is set.
+    public var cgroupCPUQuota: Double?
+    /// Kernel name, release and architecture.
+    public var kernel: String
+    /// Host name.
+    public var hostname: String
+    /// Total memory in KiB.
+    public var memoryKiB: Int
+    /// The Swift compiler that built tvp.
+    public var swiftVersion: String
+    /// tvp's version.
+    public var tvpVersion: String
+    /// The git commit of the tvp checkout, when known.
+    public var gitCommit: String?
+    /// Whether tvp was built with optimisations.
+    public var optimizedBuild: Bool
+    /// Timer slack of tvp's threads, nanoseconds (coarsens sleeps).
+    public var timerSlackNanoseconds: Int
+    /// 1-, 5- and 15-minute load averages when the facts were read.
+    public var loadAverage: [Double]
+    /// Fraction of CPU time stolen by the hypervisor over a short sample when the facts were read.
+    public var stealFraction: Double
+
+    /// Reads the facts of this machine now (takes about 200 ms to sample steal time).
+    public static func current(gitCommit: String? = nil) -> MachineFacts {
+        let stealBefore = ProcFS.stealSeconds(), totalBefore = ProcFS.totalCPUSeconds()
+        Thread.sleep(forTimeInterval: 0.2)
+        let stolen = ProcFS.stealSeconds() - stealBefore, total = ProcFS.totalCPUSeconds() - totalBefore
+        return MachineFacts(
+            cpuModel: ProcFS.cpuModel(), logicalCPUs: ProcFS.logicalCPUs(), usableCPUs: ProcFS.usableCPUs(),
+            cgroupCPUQuota: ProcFS.cgroupCPUQuota(), kernel: ProcFS.kernel(), hostname: ProcFS.hostName(),
+            memoryKiB: Int(ProcessInfo.processInfo.physicalMemory / 1024), swiftVersion: swiftCompilerVersion,
+            tvpVersion: TVPVersion.string, gitCommit: gitCommit ?? Self.gitCommit(),
+            optimizedBuild: isOptimizedBuild, timerSlackNanoseconds: ProcFS.timerSlackNanoseconds(),
+            loadAverage: ProcFS.loadAverages(), stealFraction: total > 0 ? stolen / total : 0)
+    }
+
+    /// The commit of the git checkout tvp runs from (`git rev-parse HEAD` in the working directory).
+    static func gitCommit() -> String? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git", "rev-parse", "--short=12", "HEAD"]
+        let output = Foundation.Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return nil }
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { return nil }
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Lines for `tvp info` and the console.
+    public var lines: [(String, String)] {
+        [("CPU model", cpuModel), ("logical CPUs", "\(logicalCPUs)"),
+         ("usable CPUs", "\(usableCPUs)" + (cgroupCPUQuota.map { " (cgroup quota \($0))" } ?? "")),
+         ("memory", "\(memoryKiB / 1024) MiB"), ("kernel", kernel), ("host", hostname),
+         ("Swift", swiftVersion), ("tvp", tvpVersion + (gitCommit.map { " (\($0))" } ?? "")),
+         ("build", optimizedBuild ? "release (optimized)" : "debug (unoptimized: numbers are not representative)"),
+         ("timer slack", "\(timerSlackNanoseconds) ns"),
+         ("load average", loadAverage.map { String(format: "%.2f", $0) }.joined(separator: " ")),
+         ("steal now", String(format: "%.1f %%", stealFraction * 100))]
+    }
+}
+
+/// tvp's version.
+public enum TVPVersion {
+    /// The version string.
+    public static let string = "0.1.0"
+}
+
+#if DEBUG
+let isOptimizedBuild = false
+#else
+let isOptimizedBuild = true
+#endif
+
+#if compiler(>=6.3)
+let swiftCompilerVersion = "Swift 6.3 or later"
+#elseif compiler(>=6.2)
+let swiftCompilerVersion = "Swift 6.2"
+#else
+let swiftCompilerVersion = "Swift 6.1 or earlier"
+#endif

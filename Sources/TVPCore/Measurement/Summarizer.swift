@@ -1,0 +1,67 @@
+/// Turns trial samples into per-cell statistics: medians with bootstrap confidence intervals,
+/// speedups against the serial cell of the same workload, efficiency, outliers and noise flags.
+public struct Summarizer: Sendable {
+    /// Coefficient of variation above which a cell is flagged noisy.
+    public static let noisyCoefficientOfVariation = 0.05
+    /// Seed of the bootstrap resampling, so the same data always gives the same intervals.
+    public var seed: UInt64
+    /// CPUs the machine let tvp use, for parallel efficiency.
+    public var usableCPUs: Int
+
+    /// Creates a summarizer.
+    public init(seed: UInt64, usableCPUs: Int) {
+        self.seed = seed
+        self.usableCPUs = usableCPUs
+    }
+
+    /// One summary per cell that has counted trials, in `cellOrder` (cells missing from it last).
+    public func summarize(_ samples: [TrialSample], cellOrder: [Cell] = []) -> [CellSummary] {
+        let counted = samples.filter { !$0.isWarmup }
+        let byCell = Dictionary(grouping: counted, by: \.cell)
+        let order = cellOrder.filter { byCell[$0] != nil } + byCell.keys.filter { !cellOrder.contains($0) }.sorted()
+        let goodWalls = byCell.mapValues { $0.filter(\.ok).map(\.wallSeconds) }
+        return order.compactMap { cell -> CellSummary? in
+            let all = byCell[cell]!
+            let good = all.filter(\.ok)
+            let walls = goodWalls[cell]!
+            guard !walls.isEmpty else {
+                return nil
+            }
+            // Each cell resamples with its own stream derived from the seed and the cell's label.
+            let cellSeed = seed ^ stableHash(cell.label)
+            let median = Statistics.median(walls)
+            var speedup: Double?, speedupCI: ClosedRange<Double>?, efficiency: Double?
+            if let serial = goodWalls[cell.serialBaseline], !serial.isEmpty {
+                speedup = Statistics.median(serial) / median
+                speedupCI = Statistics.bootstrapRatioCI(numerator: serial, denominator: walls, seed: cellSeed &+ 1)
+                efficiency = speedup! / Double(min(cell.workers, usableCPUs))
+            }
+            let bytes = Double(cell.workload.bytesPerTask * cell.tasks)
+            let startups = good.compactMap(\.startupP50Microseconds)
+            return CellSummary(
+                cell: cell, n: walls.count, failed: all.count - good.count,
+                wallMedian: median, wallMean: Statistics.mean(walls), wallMin: walls.min()!, wallMax: walls.max()!,
+                wallStandardDeviation: Statistics.standardDeviation(walls),
+                wallCI: Statistics.bootstrapMedianCI(walls, seed: cellSeed),
+                wallCV: Statistics.coefficientOfVariation(walls),
+                cpuMedian: Statistics.median(good.map { $0.userSeconds + $0.systemSeconds }),
+                userMedian: Statistics.median(good.map(\.userSeconds)),
+                systemMedian: Statistics.median(good.map(\.systemSeconds)),
+                maxRSSMedianKiB: Statistics.median(good.map(\.maxRSSKiB)),
+                tasksPerSecond: Double(cell.tasks) / median,
+                megabytesPerSecond: bytes > 0 ? bytes / median / 1e6 : nil,
+                speedup: speedup, speedupCI: speedupCI, efficiency: efficiency,
+                perTaskMicroseconds: median / Double(cell.tasks) * 1e6,
+                taskP50Microseconds: Statistics.median(good.map(\.taskP50Microseconds)),
+                startupP50Microseconds: startups.isEmpty ? nil : Statistics.median(startups),
+                stealMedian: Statistics.median(good.map(\.stealSeconds)),
+                diskReadMedianBytes: Statistics.median(good.map(\.ioDiskReadBytes)),
+                outliers: Statistics.outlierCount(walls), usableCPUs: usableCPUs)
+        }
+    }
+}
+
+/// FNV-1a of `text`: a hash that, unlike `hashValue`, is the same in every process.
+func stableHash(_ text: String) -> UInt64 {
+    text.utf8.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
+}

@@ -1,0 +1,75 @@
+import TVPWorkloads
+
+/// Everything measured about one trial: what trials.csv holds, one row each.
+public struct TrialRecord: Sendable {
+    /// The scenario's name.
+    public var scenario: String
+    /// The cell and where the trial fell in the order.
+    public var trial: PlannedTrial
+    /// Wall time from the monotonic clock, seconds.
+    public var wallSeconds: Double
+    /// CPU time of tvp and every child reaped during the trial.
+    public var usage: ResourceUsageSummary
+    /// Per-task durations (the task's own work): p50, p90, p99, max, microseconds.
+    public var taskLatencyMicroseconds: LatencySummary
+    /// Process modes: spawn call to the worker's first instruction, p50 and max, microseconds.
+    public var startupMicroseconds: LatencySummary?
+    /// Processes spawned and threads created during the trial.
+    public var processesSpawned: Int
+    /// Threads the executor created.
+    public var threadsCreated: Int
+    /// Distinct processes that ran tasks.
+    public var distinctProcesses: Int
+    /// Hypervisor steal time of the whole machine during the trial, seconds.
+    public var stealSeconds: Double
+    /// Bytes read through read() calls by tvp and its children (`rchar`).
+    public var ioReadBytes: Int
+    /// Bytes of those reads that came from the storage device, not the page cache (`read_bytes`).
+    public var ioDiskReadBytes: Int
+    /// The combined digest of all tasks, nil when a task failed.
+    public var digest: TaskDigest?
+    /// Whether every task ran and the digest matched the reference.
+    public var ok: Bool
+    /// What went wrong, when something did.
+    public var error: String?
+}
+
+/// CPU, memory and scheduling figures of a trial, tvp and its children together.
+public struct ResourceUsageSummary: Sendable {
+    /// User CPU seconds.
+    public var userSeconds: Double
+    /// System CPU seconds.
+    public var systemSeconds: Double
+    /// Peak resident memory of the largest process involved, KiB.
+    public var maxRSSKiB: Int
+    /// Voluntary context switches.
+    public var voluntaryContextSwitches: Int
+    /// Involuntary context switches.
+    public var involuntaryContextSwitches: Int
+    /// Minor page faults.
+    public var minorFaults: Int
+    /// Major page faults.
+    public var majorFaults: Int
+}
+
+/// Percentiles of a set of durations, in microseconds.
+public struct LatencySummary: Sendable, Equatable {
+    /// Median.
+    public var p50: Double
+    /// 90th percentile.
+    public var p90: Double
+    /// 99th percentile.
+    public var p99: Double
+    /// Largest.
+    public var max: Double
+
+    /// Summarises `nanoseconds`; nil when there are none.
+    public init?(nanoseconds: [UInt64]) {
+        guard !nanoseconds.isEmpty else { return nil }
+        let micro = nanoseconds.map { Double($0) / 1e3 }.sorted()
+        p50 = Statistics.percentile(micro, 50)
+        p90 = Statistics.percentile(micro, 90)
+        p99 = Statistics.percentile(micro, 99)
+        max = micro.last!
+    }
+}

@@ -1,0 +1,65 @@
+import CSV
+import Foundation
+
+/// The CSV conventions of every file tvp writes: a fixed header, RFC 4180 quoting, LF line ends.
+enum CSVFormat {
+    /// The schema of trials.csv and summary.csv; a change of columns bumps it.
+    static let schemaVersion = 1
+
+    /// One CSV line (newline included) with the fields quoted where RFC 4180 requires.
+    static func line(_ fields: [String]) -> String {
+        let writer = try! CSVWriter(stream: .toMemory())
+        try! writer.write(row: fields)
+        writer.stream.close()
+        let data = writer.stream.property(forKey: .dataWrittenToMemoryStreamKey) as! Data
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    /// A number with up to 9 significant digits, no exponent for ordinary magnitudes.
+    static func number(_ value: Double) -> String {
+        guard value.isFinite else { return "" }
+        if value == 0 { return "0" }
+        return String(format: "%.9g", value)
+    }
+
+    /// A number, or an empty field when there is none.
+    static func number(_ value: Double?) -> String { value.map(number) ?? "" }
+
+    /// Reads a whole CSV file with a header row; each row as a dictionary from column to field.
+    static func read(_ path: String) throws -> (header: [String], rows: [[String: String]]) {
+        guard let stream = InputStream(fileAtPath: path) else {
+            throw CSVFileError(path: path, problem: "cannot open the file")
+        }
+        let reader: CSVReader
+        do {
+            reader = try CSVReader(stream: stream, hasHeaderRow: true)
+        } catch {
+            throw CSVFileError(path: path, problem: "not a CSV file (\(error))")
+        }
+        guard let header = reader.headerRow, !header.isEmpty, header != [""] else {
+            throw CSVFileError(path: path, problem: "the file is empty: no header row")
+        }
+        var rows: [[String: String]] = []
+        var line = 1
+        while let fields = reader.next() {
+            line += 1
+            guard fields.count == header.count else {
+                throw CSVFileError(path: path, problem: "line \(line) has \(fields.count) fields, the header has \(header.count) (truncated or foreign file?)")
+            }
+            rows.append(Dictionary(uniqueKeysWithValues: zip(header, fields)))
+        }
+        if let error = reader.error {
+            throw CSVFileError(path: path, problem: "malformed CSV near line \(line + 1): \(error)")
+        }
+        return (header, rows)
+    }
+}
+
+/// A CSV file that could not be read.
+public struct CSVFileError: Error, CustomStringConvertible, Sendable {
+    /// The file.
+    public var path: String
+    /// What was wrong with it.
+    public var problem: String
+    public var description: String { "\(path): \(problem)" }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import TVPSystem
+
+/// The one place that writes a run's files: it creates the run folder, appends each trial to
+/// trials.csv as it ends, and replaces summary.csv and meta.json atomically (temporary name, then
+/// rename), so a reader never sees half a file.
+public final class ResultsWriter {
+    /// The run folder, `<out>/<UTC timestamp>-<scenario>`.
+    public let directory: String
+    private let trials: AppendOnlyFile
+
+    /// Creates a new run folder under `outDirectory` (creating that too) and trials.csv with its
+    /// header. An existing run folder is never reused.
+    public init(outDirectory: String, scenarioName: String, startedAt: Date = Date()) throws {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        let stem = "\(outDirectory)/\(formatter.string(from: startedAt))-\(scenarioName)"
+        let manager = FileManager.default
+        do {
+            try manager.createDirectory(atPath: outDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw ResultsError(path: outDirectory, problem: "cannot create the output folder: \(Self.reason(error))")
+        }
+        var candidate = stem, suffix = 1
+        while true {
+            do {
+                try manager.createDirectory(atPath: candidate, withIntermediateDirectories: false)
+                break
+            } catch where manager.fileExists(atPath: candidate) && suffix < 1000 {
+                suffix += 1
+                candidate = "\(stem)-\(suffix)"
+            } catch {
+                throw ResultsError(path: candidate, problem: "cannot create the run folder: \(Self.reason(error))")
+            }
+        }
+        directory = candidate
+        do {
+            trials = try AppendOnlyFile(path: "\(candidate)/trials.csv")
+            try trials.append(CSVFormat.line(TrialsCSV.header))
+        } catch {
+            throw ResultsError(path: "\(candidate)/trials.csv", problem: "cannot write: \(error)")
+        }
+    }
+
+    /// Appends one trial's row to trials.csv, written whole.
+    public func append(_ record: TrialRecord) throws {
+        try trials.append(CSVFormat.line(TrialsCSV.fields(record)))
+    }
+
+    /// Writes summary.csv.
+    public func writeSummary(_ summaries: [CellSummary], scenario: String) throws {
+        let text = ([SummaryCSV.header] + summaries.map { SummaryCSV.fields($0, scenario: scenario) })
+            .map(CSVFormat.line).joined()
+        try writeAtomically(Data(text.utf8), name: "summary.csv")
+    }
+
+    /// Writes meta.json.
+    public func writeMeta(_ meta: RunMeta) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try writeAtomically(try encoder.encode(meta) + Data("\n".utf8), name: "meta.json")
+    }
+
+    private func writeAtomically(_ data: Data, name: String) throws {
+        let path = "\(directory)/\(name)"
+        do {
+            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw ResultsError(path: path, problem: "cannot write: \(Self.reason(error))")
+        }
+    }
+
+    private static func reason(_ error: Error) -> String {
+        if let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError {
+            return "\(underlying.localizedDescription) (errno \(underlying.code))"
+        }
+        return error.localizedDescription
+    }
+}
+
+/// A results file or folder that could not be written.
+public struct ResultsError: Error, CustomStringConvertible, Sendable {
+    /// The path.
+    public var path: String
+    /// What went wrong.
+    public var problem: String
+    public var description: String { "\(path): \(problem)" }
+}

@@ -1,0 +1,51 @@
+import Foundation
+
+/// What meta.json holds: the machine, the build, the scenario as it was run, and when.
+public struct RunMeta: Codable, Sendable {
+    /// The schema of the run's CSV files.
+    public var schemaVersion: Int
+    /// The scenario's name.
+    public var scenario: String
+    /// The scenario file's path, or "<built-in>".
+    public var scenarioPath: String
+    /// The scenario file's text, exactly as run.
+    public var scenarioText: String
+    /// SHA-256 of that text.
+    public var scenarioSHA256: String
+    /// The seed of the trial order and the bootstrap.
+    public var seed: UInt64
+    /// The command line that started the run.
+    public var commandLine: [String]
+    /// UTC start, ISO 8601.
+    public var startedAt: String
+    /// UTC end, ISO 8601; nil while running.
+    public var endedAt: String?
+    /// "running", "complete", "interrupted" or "failed".
+    public var status: String
+    /// Trials planned and trials finished.
+    public var trialsPlanned: Int
+    /// Trials that finished (and are in trials.csv).
+    public var trialsCompleted: Int
+    /// Finished trials that failed.
+    public var trialsFailed: Int
+    /// Facts of the machine at the start.
+    public var machine: MachineFacts
+    /// Hypervisor steal over the whole run, as a fraction of CPU time.
+    public var stealFractionDuringRun: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case schemaVersion = "schema_version", scenario, scenarioPath = "scenario_path",
+             scenarioText = "scenario_text", scenarioSHA256 = "scenario_sha256", seed,
+             commandLine = "command_line", startedAt = "started_at", endedAt = "ended_at", status,
+             trialsPlanned = "trials_planned", trialsCompleted = "trials_completed",
+             trialsFailed = "trials_failed", machine, stealFractionDuringRun = "steal_fraction_during_run"
+    }
+
+    /// The current UTC time in ISO 8601 with milliseconds.
+    public static func timestamp(_ date: Date = Date()) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: date)
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import TVPSystem
+import TVPWorkloads
+
+/// What the runner reports while it works, for a progress display.
+public enum RunEvent: Sendable {
+    /// Fixtures and reference digests are being prepared.
+    case preparing(String)
+    /// The trials start: how many.
+    case started(totalTrials: Int, directory: String)
+    /// A trial finished.
+    case trialFinished(TrialRecord, completed: Int, total: Int)
+}
+
+/// How a run should go, beyond its scenario.
+public struct RunOptions: Sendable {
+    /// Folder under which the run folder is created.
+    public var outDirectory: String
+    /// The `tvp-worker` executable.
+    public var workerPath: String
+    /// The command line, for meta.json.
+    public var commandLine: [String]
+
+    /// Creates options.
+    public init(outDirectory: String, workerPath: String, commandLine: [String] = CommandLine.arguments) {
+        self.outDirectory = outDirectory
+        self.workerPath = workerPath
+        self.commandLine = commandLine
+    }
+}
+
+/// The result of a finished run.
+public struct RunReport: Sendable {
+    /// The run folder.
+    public var directory: String
+    /// One summary per cell.
+    public var summaries: [CellSummary]
+    /// Trials that finished.
+    public var trialsCompleted: Int
+    /// Finished trials that failed, with their errors.
+    public var failures: [TrialRecord]
+    /// What meta.json says.
+    public var meta: RunMeta
+}
+
+/// Runs a scenario: prepares fixtures and reference digests outside any clock, runs the trials in
+/// their interleaved order, streams every trial to trials.csv, then writes summary.csv and meta.json.
+public struct Runner {
+    /// The scenario to run.
+    public var scenario: Scenario
+    /// Where it came from, and its text (recorded in meta.json).
+    public var scenarioPath: String
+    /// The scenario's text.
+    public var scenarioText: String
+    /// Output folder, worker path, command line.
+    public var options: RunOptions
+
+    /// Creates a runner.
+    public init(scenario: Scenario, scenarioPath: String, scenarioText: String, options: RunOptions) {
+        self.scenario = scenario
+        self.scenarioPath = scenarioPath
+        self.scenarioText = scenarioText
+        self.options = options
+    }
+
+    /// Runs every trial and writes the results; `events` hears about progress.
+    public func run(events: (RunEvent) -> Void = { _ in }) throws -> RunReport {
+        guard Files.isExecutable(options.workerPath) || !scenario.modes.contains(where: \.usesProcesses) else {
+            throw ResultsError(path: options.workerPath, problem: "the worker executable is missing or not executable; build it with `swift build -c release` (it must sit next to tvp)")
+        }
+        let writer = try ResultsWriter(outDirectory: options.outDirectory, scenarioName: scenario.name)
+        let machine = MachineFacts.current()
+        let steal0 = ProcFS.stealSeconds(), cpu0 = ProcFS.totalCPUSeconds()
+        let cells = scenario.cells
+        let plan = TrialPlanner.plan(cells: cells, warmup: scenario.warmup, repetitions: scenario.repetitions, seed: scenario.seed)
+        var meta = RunMeta(
+            schemaVersion: CSVFormat.schemaVersion, scenario: scenario.name, scenarioPath: scenarioPath,
+            scenarioText: scenarioText, scenarioSHA256: SHA256Hasher.hash(Array(scenarioText.utf8)).hex,
+            seed: scenario.seed, commandLine: options.commandLine, startedAt: RunMeta.timestamp(), endedAt: nil,
+            status: "running", trialsPlanned: plan.count, trialsCompleted: 0, trialsFailed: 0, machine: machine)
+        try writer.writeMeta(meta)
+
+        events(.preparing("writing fixture files"))
+        let fixtures = try FixtureSet(workloads: scenario.workloads, tasks: scenario.tasks)
+        defer { fixtures.remove() }
+        events(.preparing("computing reference digests"))
+        var references: [Workload: TaskDigest] = [:]
+        for workload in scenario.workloads {
+            let request = ExecutionRequest(workload: workload, fixture: fixtures.fixture(for: workload), tasks: scenario.tasks, workers: 1)
+            let result = SerialExecutor().run(request)
+            guard let digest = result.combinedDigest else {
+                throw ResultsError(path: fixtures.directory, problem: "the reference run of \(workload.label) failed: \(result.errorSummary ?? "")")
+            }
+            references[workload] = digest
+        }
+
+        events(.started(totalTrials: plan.count, directory: writer.directory))
+        let measurer = TrialMeasurer(workerPath: options.workerPath, taskTimeoutSeconds: scenario.taskTimeoutSeconds)
+        var samples: [TrialSample] = []
+        samples.reserveCapacity(plan.count)
+        var failures: [TrialRecord] = []
+        for trial in plan {
+            try fixtures.prepareCache(for: trial.cell.workload)
+            let record = measurer.measure(trial, scenario: scenario.name, fixture: fixtures.fixture(for: trial.cell.workload),
+                                          expectedDigest: references[trial.cell.workload])
+            try writer.append(record)
+            samples.append(TrialSample(record))
+            if !record.ok { failures.append(record) }
+            events(.trialFinished(record, completed: samples.count, total: plan.count))
+        }
+
+        let summaries = Summarizer(seed: scenario.seed, usableCPUs: machine.usableCPUs).summarize(samples, cellOrder: cells)
+        try writer.writeSummary(summaries, scenario: scenario.name)
+        let cpu = ProcFS.totalCPUSeconds() - cpu0
+        meta.stealFractionDuringRun = cpu > 0 ? (ProcFS.stealSeconds() - steal0) / cpu : nil
+        meta.endedAt = RunMeta.timestamp()
+        meta.status = "complete"
+        meta.trialsCompleted = samples.count
+        meta.trialsFailed = failures.count
+        try writer.writeMeta(meta)
+        return RunReport(directory: writer.directory, summaries: summaries, trialsCompleted: samples.count,
+                         failures: failures, meta: meta)
+    }
+}

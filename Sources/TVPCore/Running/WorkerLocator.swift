@@ -1,0 +1,12 @@
+import TVPSystem
+
+/// Finds `tvp-worker`: `$TVP_WORKER` when set, else next to the running executable.
+public enum WorkerLocator {
+    /// The worker's path.
+    public static func path(environment: [String: String]) -> String {
+        if let override = environment["TVP_WORKER"], !override.isEmpty { return override }
+        let executable = Files.currentExecutablePath() ?? CommandLine.arguments[0]
+        let directory = executable.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        return (directory.isEmpty ? "." : directory) + "/tvp-worker"
+    }
+}

@@ -1,0 +1,19 @@
+/// Scenarios compiled into tvp, for when the scenarios folder is not at hand.
+public enum BuiltInScenarios {
+    /// The text of `scenarios/default.yaml` (a test keeps the two identical).
+    public static let defaultText = """
+    # The default matrix: the folklore's two kinds of work, plus the cost of each mode on its own.
+    name: default
+    description: SHA-256 hashing, sleeping I/O with file reads, and empty tasks under serial, threads and processes.
+    repetitions: 10         # counted trials per cell
+    warmup: 1               # uncounted trials per cell, run first
+    seed: 42                # trial order and bootstrap resampling
+    tasks: 32               # tasks per trial
+    workloads:
+      cpu:  { bytes_per_task: 8MiB }
+      io:   { sleep_ms: 20, files_per_task: 4, file_size: 256KiB, cache: warm }
+      null: {}
+    modes: [serial, threads, processes]
+    workers: [1, 2, 4, 8, 16]
+    """
+}

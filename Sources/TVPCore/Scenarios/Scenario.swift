@@ -1,0 +1,77 @@
+import TVPWorkloads
+
+/// A declared benchmark: the matrix of workloads × modes × workers, how often to run each cell, and
+/// the claims its results should support.
+public struct Scenario: Sendable, Equatable {
+    /// The scenario's name, used in the run folder's name and in the CSV files.
+    public var name: String
+    /// One sentence on what the scenario shows.
+    public var description: String
+    /// Counted trials per cell.
+    public var repetitions: Int
+    /// Uncounted warm-up trials per cell, run before the counted ones.
+    public var warmup: Int
+    /// Seed of the trial order and the statistics' resampling.
+    public var seed: UInt64
+    /// Tasks per trial.
+    public var tasks: Int
+    /// The workload variants, in declaration order (a parameter given as a list makes several).
+    public var workloads: [Workload]
+    /// The modes to compare.
+    public var modes: [Mode]
+    /// The worker counts to try (`serial` always runs with 1).
+    public var workers: [Int]
+    /// Longest one task may run, in seconds.
+    public var taskTimeoutSeconds: Double
+    /// The scenario's expectations, as written, with their lines.
+    public var expectations: [ExpectationSource]
+
+    /// Every cell of the matrix, in a stable order: workload, then mode, then workers.
+    public var cells: [Cell] {
+        workloads.flatMap { workload in
+            modes.flatMap { mode in
+                (mode == .serial ? [1] : workers).map {
+                    Cell(workload: workload, mode: mode, workers: $0, tasks: tasks)
+                }
+            }
+        }
+    }
+}
+
+/// One expectation as written in a scenario file.
+public struct ExpectationSource: Sendable, Equatable {
+    /// The text of the expectation.
+    public var text: String
+    /// Its line in the scenario file.
+    public var line: Int
+}
+
+/// One point of the matrix: a workload with its parameters, a mode, a worker count and a task count.
+public struct Cell: Hashable, Sendable, Comparable {
+    /// What each task does.
+    public var workload: Workload
+    /// How the tasks run.
+    public var mode: Mode
+    /// The mode's parallelism.
+    public var workers: Int
+    /// Tasks per trial.
+    public var tasks: Int
+
+    /// Creates a cell.
+    public init(workload: Workload, mode: Mode, workers: Int, tasks: Int) {
+        self.workload = workload
+        self.mode = mode
+        self.workers = workers
+        self.tasks = tasks
+    }
+
+    /// A short readable name, e.g. "cpu[8MiB] threads×4".
+    public var label: String { "\(workload.label) \(mode.rawValue)×\(workers)" }
+
+    /// The serial cell this cell's speedup is measured against.
+    public var serialBaseline: Cell { Cell(workload: workload, mode: .serial, workers: 1, tasks: tasks) }
+
+    public static func < (lhs: Cell, rhs: Cell) -> Bool {
+        (lhs.workload.label, lhs.mode, lhs.workers, lhs.tasks) < (rhs.workload.label, rhs.mode, rhs.workers, rhs.tasks)
+    }
+}

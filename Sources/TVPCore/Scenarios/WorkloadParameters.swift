@@ -1,0 +1,66 @@
+import Foundation
+import TVPWorkloads
+
+/// The workload parameters as they appear in scenario files and CSV columns.
+extension Workload {
+    /// Parameter name and value pairs as written in CSV files (the same keys a scenario uses).
+    public var parameters: [(name: String, value: String)] {
+        switch self {
+        case .null: []
+        case .cpu(let cpu): [("bytes_per_task", String(cpu.bytesPerTask))]
+        case .io(let io):
+            [("sleep_ms", formatMilliseconds(io.sleepNanoseconds)), ("files_per_task", String(io.filesPerTask)),
+             ("file_size", String(io.fileSize)), ("cache", io.cache.rawValue)]
+        }
+    }
+
+    /// A short readable name with the parameters that matter, e.g. "cpu[8MiB]", "io[20ms 4×256KiB warm]".
+    public var label: String {
+        switch self {
+        case .null: "null"
+        case .cpu(let cpu): "cpu[\(ByteSize.format(cpu.bytesPerTask))]"
+        case .io(let io):
+            "io[\(formatMilliseconds(io.sleepNanoseconds))ms \(io.filesPerTask)x\(ByteSize.format(io.fileSize)) \(io.cache.rawValue)]"
+        }
+    }
+}
+
+private func formatMilliseconds(_ nanoseconds: UInt64) -> String {
+    let ms = Double(nanoseconds) / 1e6
+    return ms == ms.rounded() ? String(Int(ms)) : String(ms)
+}
+
+/// Byte sizes as people write them: `8MiB`, `256KiB`, `1GiB`, `64MB`, `4096`.
+public enum ByteSize {
+    private static let units: [(suffix: String, factor: Int)] = [
+        ("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10),
+        ("GB", 1_000_000_000), ("MB", 1_000_000), ("KB", 1_000), ("kB", 1_000), ("B", 1),
+    ]
+
+    /// Parses a size; nil when `text` is not a whole number of bytes with an optional unit.
+    public static func parse(_ text: String) -> Int? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        for (suffix, factor) in units where trimmed.hasSuffix(suffix) {
+            let number = trimmed.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)
+            if let whole = Int(number) {
+                let (product, overflow) = whole.multipliedReportingOverflow(by: factor)
+                return overflow ? nil : product
+            }
+            if let fraction = Double(number), fraction >= 0, fraction * Double(factor) < 9e18,
+               (fraction * Double(factor)).rounded() == fraction * Double(factor) {
+                return Int(fraction * Double(factor))
+            }
+            return nil
+        }
+        return Int(trimmed)
+    }
+
+    /// The shortest exact binary form of `bytes`: "8MiB", "1536KiB", "100B".
+    public static func format(_ bytes: Int) -> String {
+        for (suffix, factor) in [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)]
+        where bytes >= factor && bytes % factor == 0 {
+            return "\(bytes / factor)\(suffix)"
+        }
+        return "\(bytes)B"
+    }
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import TVPCore
+
+struct ListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "List workloads, modes and the scenarios in scenarios/.")
+
+    func run() throws {
+        print("Workloads:")
+        print(ConsoleReport.format([
+            ["  cpu", "SHA-256 (OpenSSL EVP) over bytes_per_task bytes per task: pure computation"],
+            ["  io", "sleep sleep_ms, then read files_per_task files of file_size bytes (cache: warm|cold)"],
+            ["  null", "nothing: the mode's own cost per task"],
+        ]), terminator: "")
+        print("Modes:")
+        print(ConsoleReport.format(Mode.allCases.map { ["  \($0.rawValue)", $0.summary] }), terminator: "")
+        print("Scenarios:")
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: "scenarios")) ?? [])
+            .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+        if files.isEmpty { print("  (no scenarios/ folder here; `tvp run` uses the built-in default)") }
+        var rows: [[String]] = []
+        for file in files {
+            let path = "scenarios/\(file)"
+            do {
+                let scenario = try ScenarioLoader.load(path: path)
+                let trials = scenario.cells.count * (scenario.warmup + scenario.repetitions)
+                rows.append(["  \(path)", "\(scenario.cells.count) cells, \(trials) trials", scenario.description])
+            } catch {
+                rows.append(["  \(path)", "INVALID", "\(error)".split(separator: "\n").first.map(String.init) ?? ""])
+            }
+        }
+        if !rows.isEmpty { print(ConsoleReport.format(rows), terminator: "") }
+    }
+}
+
+struct InfoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "info", abstract: "Print the machine facts recorded in meta.json.")
+
+    func run() throws {
+        print(ConsoleReport.format(MachineFacts.current().lines.map { [$0.0 + ":", $0.1] }), terminator: "")
+    }
+}

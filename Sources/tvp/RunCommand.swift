@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import TVPCore
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a scenario and write trials.csv, summary.csv and meta.json.",
+        discussion: """
+            With no SCENARIO, runs scenarios/default.yaml (or the same matrix built into tvp when that \
+            file is absent). Results go to OUT/<UTC timestamp>-<scenario>/.
+
+            Exit status: 0 every trial succeeded; 1 an error or a failed trial; 2 a failed expectation.
+            """
+    )
+
+    @Argument(help: "The scenario YAML file.", completion: .file(extensions: ["yaml", "yml"]))
+    var scenario: String?
+
+    @Option(name: .long, help: "Folder for run folders.")
+    var out: String = "results"
+
+    @Option(name: .long, help: "Override the scenario's seed (trial order, bootstrap).")
+    var seed: UInt64?
+
+    @Flag(name: .long, help: "No progress line on stderr.")
+    var quiet = false
+
+    func run() throws {
+        let loaded: (scenario: Scenario, path: String, text: String)
+        do {
+            loaded = try ScenarioSource.load(path: scenario)
+        } catch {
+            fail("\(error)")
+        }
+        var scenario = loaded.scenario
+        if let seed { scenario.seed = seed }
+
+        let progress = ProgressLine(enabled: !quiet)
+        let runner = Runner(
+            scenario: scenario, scenarioPath: loaded.path, scenarioText: loaded.text,
+            options: RunOptions(outDirectory: out, workerPath: WorkerLocator.path(environment: ProcessInfo.processInfo.environment)))
+        let report: RunReport
+        do {
+            report = try runner.run { progress.handle($0) }
+        } catch {
+            progress.clear()
+            fail("\(error)")
+        }
+        progress.clear()
+        print(ConsoleReport.render(report.summaries))
+        for failure in report.failures.prefix(5) {
+            printError("failed trial: \(failure.trial.cell.label) round \(failure.trial.round): \(failure.error ?? "")")
+        }
+        print("Results: \(report.directory)/ (trials.csv, summary.csv, meta.json)")
+        if !report.failures.isEmpty {
+            printError("tvp: \(report.failures.count) of \(report.trialsCompleted) trials failed")
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// Prints `message` to standard error.
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}
+
+/// Prints `message` prefixed with "tvp: " to standard error and exits with status 1.
+func fail(_ message: String) -> Never {
+    printError(message.split(separator: "\n").map { "tvp: \($0)" }.joined(separator: "\n"))
+    TVP.exit(withError: ExitCode(1))
+}
