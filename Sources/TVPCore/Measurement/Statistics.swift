@@ -41,9 +41,13 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         return result
     }
 
-    /// A uniformly distributed index in `0..<count` (Lemire's multiply-shift; bias below count / 2^64).
+    /// A uniformly distributed index in `0..<count` (Lemire's multiply-shift, bias below count / 2^32).
     mutating func nextIndex(below count: Int) -> Int {
-        Int(truncatingIfNeeded: UInt64(count).multipliedFullWidth(by: next()).high)
+        if count <= Int(UInt32.max) {
+            // The top 32 bits scaled by count: plain arithmetic, which stays fast in unoptimized builds.
+            return Int(truncatingIfNeeded: ((next() &>> 32) &* UInt64(count)) &>> 32)
+        }
+        return Int(truncatingIfNeeded: UInt64(count).multipliedFullWidth(by: next()).high)
     }
 }
 
@@ -79,7 +83,8 @@ public enum Statistics {
     public static func percentile(_ values: [Double], _ p: Double) -> Double {
         precondition((0...100).contains(p), "percentile must be in 0...100, got \(p)")
         guard !values.isEmpty else { return .nan }
-        return percentile(sorted: values.sorted(), p)
+        var scratch = values
+        return scratch.withUnsafeMutableBufferPointer { percentile(rearranging: $0, p) }
     }
 
     /// Standard deviation over mean; 0 when the mean is 0, `.nan` when empty.
@@ -107,7 +112,7 @@ public enum Statistics {
         return values.map { 0.6745 * ($0 - center) / mad }
     }
 
-    /// How many values have a modified z-score whose magnitude exceeds `threshold`.
+    /// How many values have a modified z-score whose magnitude exceeds `threshold` (3.5 per Iglewicz and Hoaglin).
     public static func outlierCount(_ values: [Double], threshold: Double = 3.5) -> Int {
         modifiedZScores(values).lazy.filter { abs($0) > threshold }.count
     }
@@ -129,8 +134,9 @@ public enum Statistics {
         return percentileInterval(of: &medians, confidence: confidence)
     }
 
-    /// Percentile-bootstrap confidence interval of median(numerator) / median(denominator), each side resampled
-    /// independently; both samples must be non-empty and the denominator positive; deterministic in `seed`.
+    /// Percentile-bootstrap confidence interval of median(numerator) / median(denominator); deterministic in `seed`.
+    ///
+    /// Each side is resampled independently. Both samples must be non-empty and the denominator's values positive.
     public static func bootstrapRatioCI(numerator: [Double], denominator: [Double], confidence: Double = 0.95,
                                         resamples: Int = 2000, seed: UInt64) -> ClosedRange<Double> {
         checkBootstrapArguments(confidence: confidence, resamples: resamples)
@@ -150,9 +156,11 @@ public enum Statistics {
 
     // MARK: Mann–Whitney U
 
-    /// Two-sided Mann–Whitney U test: `u` is the statistic of `a` (as scipy reports it) and `pValue` comes from
-    /// the exact distribution when both sides have at most 10 values and no ties, otherwise from the normal
-    /// approximation with tie and continuity corrections; p = 1 when either side is empty.
+    /// Two-sided Mann–Whitney U test of `a` against `b`; p = 1 when either side is empty.
+    ///
+    /// `u` is the statistic of `a` (what scipy reports). The p-value comes from the exact distribution of U when
+    /// both sides have at most 10 values and no value is tied, otherwise from the normal approximation with tie
+    /// and continuity corrections (scipy's `method='asymptotic', use_continuity=True`).
     public static func mannWhitneyU(_ a: [Double], _ b: [Double]) -> (u: Double, pValue: Double) {
         guard !a.isEmpty, !b.isEmpty else { return (0, 1) }
         let n1 = a.count, n2 = b.count, n = n1 + n2
@@ -178,19 +186,69 @@ public enum Statistics {
         return (u1, min(1, max(0, 2 * upperTail)))
     }
 
-    // MARK: Private helpers
+    // MARK: Helpers
 
     /// Largest sample size (on each side) for which `mannWhitneyU` uses the exact distribution.
     private static let exactTestLimit = 10
 
-    /// Linear-interpolation percentile of an already sorted, non-empty array.
-    private static func percentile(sorted: [Double], _ p: Double) -> Double {
-        let position = p / 100 * Double(sorted.count - 1)
+    /// Linear-interpolation percentile of a non-empty buffer, found by selection (expected linear time).
+    ///
+    /// The buffer is partially reordered, which is why the public entry points work on a copy.
+    private static func percentile(rearranging values: UnsafeMutableBufferPointer<Double>, _ p: Double) -> Double {
+        let position = p / 100 * Double(values.count - 1)
         let lower = Int(position.rounded(.down))
-        let upper = min(lower + 1, sorted.count - 1)
         let fraction = position - Double(lower)
-        guard fraction > 0 else { return sorted[lower] }
-        return sorted[lower] + (sorted[upper] - sorted[lower]) * fraction
+        select(lower, in: values)
+        let lowerValue = values[lower]
+        guard fraction > 0, lower + 1 < values.count else { return lowerValue }
+        // Everything after `lower` is now at least values[lower]; the next order statistic is their minimum.
+        var upperValue = values[lower + 1]
+        for i in (lower + 2)..<values.count where values[i] < upperValue {
+            upperValue = values[i]
+        }
+        return lowerValue + (upperValue - lowerValue) * fraction
+    }
+
+    /// Quickselect: moves the `k`-th smallest value to index `k`, smaller-or-equal values before it and
+    /// greater-or-equal values after it.
+    ///
+    /// Partitions three ways around a median-of-three pivot, so the many duplicates of bootstrap replicates
+    /// cost nothing extra.
+    private static func select(_ k: Int, in values: UnsafeMutableBufferPointer<Double>) {
+        var low = 0
+        var high = values.count - 1
+        while low < high {
+            let pivot = medianOfThree(values[low], values[low + (high - low) / 2], values[high])
+            // Invariant: [low, less) < pivot, [less, next) == pivot, (greater, high] > pivot.
+            var less = low, next = low, greater = high
+            while next <= greater {
+                let value = values[next]
+                if value < pivot {
+                    values[next] = values[less]
+                    values[less] = value
+                    less += 1
+                    next += 1
+                } else if value > pivot {
+                    values[next] = values[greater]
+                    values[greater] = value
+                    greater -= 1
+                } else {
+                    next += 1
+                }
+            }
+            if k < less {
+                high = less - 1
+            } else if k > greater {
+                low = greater + 1
+            } else {
+                return
+            }
+        }
+    }
+
+    /// The middle one of three values.
+    private static func medianOfThree(_ a: Double, _ b: Double, _ c: Double) -> Double {
+        max(min(a, b), min(max(a, b), c))
     }
 
     /// Validates the arguments every bootstrap shares.
@@ -199,21 +257,23 @@ public enum Statistics {
         precondition(resamples > 0, "resamples must be positive, got \(resamples)")
     }
 
-    /// The central `confidence` interval of bootstrap replicates (sorted in place).
+    /// The central `confidence` interval of bootstrap replicates (reordered in place).
     private static func percentileInterval(of replicates: inout [Double], confidence: Double) -> ClosedRange<Double> {
-        replicates.sort()
         let tail = (1 - confidence) / 2 * 100
-        return percentile(sorted: replicates, tail)...percentile(sorted: replicates, 100 - tail)
+        return replicates.withUnsafeMutableBufferPointer { buffer in
+            percentile(rearranging: buffer, tail)...percentile(rearranging: buffer, 100 - tail)
+        }
     }
 
     /// Computes medians of resamples (with replacement) of a fixed sample without sorting each resample.
     ///
     /// The sample is sorted once; a resample is recorded as how many times each sorted position was drawn,
     /// and its median is read off the running total of those counts.
-    private struct MedianResampler {
+    struct MedianResampler {
         private let sorted: [Double]
         private var counts: [Int]
 
+        /// Prepares to resample `sample`.
         init(_ sample: [Double]) {
             sorted = sample.sorted()
             counts = Array(repeating: 0, count: sample.count)
@@ -225,16 +285,18 @@ public enum Statistics {
             return counts.withUnsafeMutableBufferPointer { counts in
                 for i in 0..<n { counts[i] = 0 }
                 for _ in 0..<n { counts[generator.nextIndex(below: n)] += 1 }
-                // 0-based order statistics of the middle: equal for odd n, adjacent for even n.
-                let lowRank = (n - 1) / 2, highRank = n / 2
+                // The median is the mean of the 0-based order statistics (n-1)/2 and n/2 (equal for odd n).
                 var seen = 0
-                var low = Double.nan
-                for i in 0..<n {
+                var i = 0
+                while seen <= (n - 1) / 2 {
                     seen += counts[i]
-                    if low.isNaN, seen > lowRank { low = sorted[i] }
-                    if seen > highRank { return (low + sorted[i]) / 2 }
+                    i += 1
                 }
-                preconditionFailure("counts must add up to the sample size")
+                let low = sorted[i - 1]
+                if seen > n / 2 { return low }
+                // Exactly (n-1)/2 + 1 values lie at or below `low`; the next order statistic is the next value drawn.
+                while counts[i] == 0 { i += 1 }
+                return (low + sorted[i]) / 2
             }
         }
     }

@@ -3,6 +3,9 @@
 public struct Summarizer: Sendable {
     /// Coefficient of variation above which a cell is flagged noisy.
     public static let noisyCoefficientOfVariation = 0.05
+    /// Modified z-score (0.6745·(x − median) / MAD) above which a trial is an outlier. hyperfine flags
+    /// |x − median| / MAD > 14.826, which is this score above 10.
+    public static let outlierThreshold = 10.0
     /// Seed of the bootstrap resampling, so the same data always gives the same intervals.
     public var seed: UInt64
     /// CPUs the machine let tvp use, for parallel efficiency.
@@ -56,7 +59,7 @@ public struct Summarizer: Sendable {
                 startupP50Microseconds: startups.isEmpty ? nil : Statistics.median(startups),
                 stealMedian: Statistics.median(good.map(\.stealSeconds)),
                 diskReadMedianBytes: Statistics.median(good.map(\.ioDiskReadBytes)),
-                outliers: Statistics.outlierCount(walls), usableCPUs: usableCPUs)
+                outliers: Statistics.outlierCount(walls, threshold: Summarizer.outlierThreshold), usableCPUs: usableCPUs)
         }
     }
 }
