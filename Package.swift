@@ -52,6 +52,6 @@ let package = Package(
         .testTarget(name: "TVPSystemTests", dependencies: ["TVPSystem"]),
         .testTarget(name: "TVPWorkloadsTests", dependencies: ["TVPWorkloads"], linkerSettings: dynamicCrypto),
         .testTarget(name: "TVPCoreTests", dependencies: ["TVPCore"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "TVPEndToEndTests", dependencies: ["TVPCore"]),
+        .testTarget(name: "TVPEndToEndTests", dependencies: ["TVPSystem"]),
     ]
 )

@@ -88,6 +88,11 @@ public enum Files {
         }
     }
 
+    /// Sets the permission bits of `path`, e.g. 0o755 (`chmod`).
+    public static func setMode(_ path: String, _ mode: UInt32) throws {
+        _ = try attempt("chmod \(path)") { try valueOrErrno { chmod(path, mode_t(mode)) } }
+    }
+
     /// Whether something exists at `path` (`access(F_OK)`).
     public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 

@@ -6,7 +6,8 @@ public enum ProcessSpawner {
     /// Spawns `path` with `arguments` (argv[0] included) and the parent's environment.
     ///
     /// The child gets `/dev/null` as standard input, `stdout` as standard output and keeps the
-    /// parent's standard error; every other descriptor of the parent is `O_CLOEXEC` and so closed.
+    /// parent's standard error; every other descriptor is closed in the child (tvp opens its own
+    /// with `O_CLOEXEC`, and those it inherited are marked close-on-exec before the first spawn).
     /// Returns the child's pid. The error is `posix_spawn`'s own return code, not `errno`.
     public static func spawn(
         path: String, arguments: [String], stdout: FileDescriptor
@@ -22,6 +23,7 @@ public enum ProcessSpawner {
         try attempt("posix_spawn_file_actions_adddup2") { () throws in
             try checkReturnCode(posix_spawn_file_actions_adddup2(&actions, stdout.rawValue, 1))
         }
+        _ = inheritedDescriptorsMarkedCloseOnExec
 
         var attributes = posix_spawnattr_t()
         try attempt("posix_spawnattr_init") { () throws in
@@ -48,3 +50,14 @@ public enum ProcessSpawner {
         return pid
     }
 }
+
+/// Marks every descriptor above 2 that this process inherited without `FD_CLOEXEC` as close-on-exec
+/// (`fcntl(F_SETFD)`), once, so children never see them. (glibc's `addclosefrom_np` would do it per
+/// spawn, but Swift's Glibc module does not export it.)
+private let inheritedDescriptorsMarkedCloseOnExec: Void = {
+    for name in Files.directoryEntries("/proc/self/fd") {
+        guard let fd = CInt(name), fd > 2 else { continue }
+        let flags = fcntl(fd, F_GETFD)
+        if flags >= 0 && flags & FD_CLOEXEC == 0 { _ = fcntl(fd, F_SETFD, flags | FD_CLOEXEC) }
+    }
+}()

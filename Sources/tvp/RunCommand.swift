@@ -36,6 +36,7 @@ struct RunCommand: ParsableCommand {
         var scenario = loaded.scenario
         if let seed { scenario.seed = seed }
 
+        Interruption.install()
         let progress = ProgressLine(enabled: !quiet)
         let runner = Runner(
             scenario: scenario, scenarioPath: loaded.path, scenarioText: loaded.text,
@@ -53,6 +54,10 @@ struct RunCommand: ParsableCommand {
             printError("failed trial: \(failure.trial.cell.label) round \(failure.trial.round): \(failure.error ?? "")")
         }
         print("Results: \(report.directory)/ (trials.csv, summary.csv, meta.json)")
+        if let signal = report.interruptedBy {
+            printError("tvp: interrupted by \(Interruption.name(of: signal)) after \(report.trialsCompleted) of \(report.meta.trialsPlanned) trials; the finished trials are saved in \(report.directory)")
+            throw ExitCode(Interruption.exitStatus(for: signal))
+        }
         if !report.failures.isEmpty {
             printError("tvp: \(report.failures.count) of \(report.trialsCompleted) trials failed")
             throw ExitCode(1)

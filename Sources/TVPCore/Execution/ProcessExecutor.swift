@@ -36,6 +36,17 @@ public struct ProcessExecutor: Executor {
         let timeoutNanoseconds = UInt64(request.taskTimeoutSeconds * 1e9)
 
         while nextTask < request.tasks || !live.isEmpty {
+            if let signal = InterruptSignal.received {
+                // Stop: no new workers, and the live ones are told to end (then killed after the grace).
+                while nextTask < request.tasks {
+                    outcomes[nextTask] = .failure("not run: tvp received \(signalName(signal))")
+                    nextTask += 1
+                }
+                for index in live.indices where live[index].terminatedAt == nil {
+                    sendSignal(15, to: live[index].pid)
+                    live[index].terminatedAt = MonotonicInstant.now()
+                }
+            }
             while live.count < request.workers && nextTask < request.tasks {
                 let task = nextTask
                 nextTask += 1
@@ -51,7 +62,7 @@ public struct ProcessExecutor: Executor {
             let now = MonotonicInstant.now()
             let nearestDeadline = live.map { deadline(of: $0, timeout: timeoutNanoseconds) }.min()!
             let waitMilliseconds = nearestDeadline > now.nanoseconds
-                ? Int32(min(60_000, (nearestDeadline - now.nanoseconds) / 1_000_000 + 1)) : 0
+                ? Int32(min(1_000, (nearestDeadline - now.nanoseconds) / 1_000_000 + 1)) : 0
             let ready: [Int]
             do {
                 ready = try waitUntilReadable(live.map(\.output), timeoutMilliseconds: waitMilliseconds)
@@ -76,7 +87,7 @@ public struct ProcessExecutor: Executor {
     }
 
     private func spawnWorker(task: Int, workload: String, fixture: String) throws -> LiveWorker {
-        let pipe = try Pipe()
+        let pipe = try PipePair()
         defer { pipe.writeEnd.closeQuietly() }
         let spawnedAt = MonotonicInstant.now()
         do {
@@ -119,6 +130,10 @@ public struct ProcessExecutor: Executor {
         }
         result.childUsage = result.childUsage.adding(child.usage)
         let elapsed = MonotonicInstant.now().nanoseconds &- worker.spawnedAt.nanoseconds
+        if worker.terminatedAt != nil, let signal = InterruptSignal.received {
+            return .failure("worker \(worker.pid) stopped because tvp received \(signalName(signal)) (\(child.status))",
+                            duration: elapsed, processID: worker.pid)
+        }
         if worker.terminatedAt != nil {
             return .failure("worker \(worker.pid) exceeded the task timeout of \(Double(timeout) / 1e9) s and was killed (\(child.status))",
                             duration: elapsed, processID: worker.pid)

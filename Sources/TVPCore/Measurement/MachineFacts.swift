@@ -51,7 +51,7 @@ public struct MachineFacts: Codable, Sendable, Equatable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["git", "rev-parse", "--short=12", "HEAD"]
-        let output = Foundation.Pipe()
+        let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         guard (try? process.run()) != nil else { return nil }

@@ -41,6 +41,8 @@ public struct RunReport: Sendable {
     public var failures: [TrialRecord]
     /// What meta.json says.
     public var meta: RunMeta
+    /// The signal that stopped the run early, nil when it ran to the end.
+    public var interruptedBy: Int32?
 }
 
 /// Runs a scenario: prepares fixtures and reference digests outside any clock, runs the trials in
@@ -100,9 +102,12 @@ public struct Runner {
         samples.reserveCapacity(plan.count)
         var failures: [TrialRecord] = []
         for trial in plan {
+            if InterruptSignal.received != nil { break }
             try fixtures.prepareCache(for: trial.cell.workload)
             let record = measurer.measure(trial, scenario: scenario.name, fixture: fixtures.fixture(for: trial.cell.workload),
                                           expectedDigest: references[trial.cell.workload])
+            // A trial cut short by Ctrl-C measured nothing worth keeping.
+            if InterruptSignal.received != nil { break }
             try writer.append(record)
             samples.append(TrialSample(record))
             if !record.ok { failures.append(record) }
@@ -114,11 +119,12 @@ public struct Runner {
         let cpu = ProcFS.totalCPUSeconds() - cpu0
         meta.stealFractionDuringRun = cpu > 0 ? (ProcFS.stealSeconds() - steal0) / cpu : nil
         meta.endedAt = RunMeta.timestamp()
-        meta.status = "complete"
+        let interruptedBy = InterruptSignal.received
+        meta.status = interruptedBy == nil ? "complete" : "interrupted"
         meta.trialsCompleted = samples.count
         meta.trialsFailed = failures.count
         try writer.writeMeta(meta)
         return RunReport(directory: writer.directory, summaries: summaries, trialsCompleted: samples.count,
-                         failures: failures, meta: meta)
+                         failures: failures, meta: meta, interruptedBy: interruptedBy)
     }
 }

@@ -15,5 +15,6 @@ public enum BuiltInScenarios {
       null: {}
     modes: [serial, threads, processes]
     workers: [1, 2, 4, 8, 16]
+
     """
 }

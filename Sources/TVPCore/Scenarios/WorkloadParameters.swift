@@ -42,6 +42,7 @@ public enum ByteSize {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         for (suffix, factor) in units where trimmed.hasSuffix(suffix) {
             let number = trimmed.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)
+            if number.hasPrefix("-") || number.hasPrefix("+") { return nil }
             if let whole = Int(number) {
                 let (product, overflow) = whole.multipliedReportingOverflow(by: factor)
                 return overflow ? nil : product
@@ -52,7 +53,7 @@ public enum ByteSize {
             }
             return nil
         }
-        return Int(trimmed)
+        return trimmed.hasPrefix("-") ? nil : Int(trimmed)
     }
 
     /// The shortest exact binary form of `bytes`: "8MiB", "1536KiB", "100B".

@@ -2,7 +2,7 @@ import Glibc
 import SystemPackage
 
 /// The two ends of a pipe, both opened with `O_CLOEXEC` so no child inherits them by accident.
-public struct Pipe: Sendable {
+public struct PipePair: Sendable {
     /// The end to read from.
     public let readEnd: FileDescriptor
     /// The end to write to.

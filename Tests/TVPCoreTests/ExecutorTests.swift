@@ -1,0 +1,151 @@
+import Synchronization
+import Testing
+import TVPSystem
+import TVPWorkloads
+@testable import TVPCore
+
+/// The built tvp-worker next to the test binary (SwiftPM puts both in .build/<config>/).
+let builtWorkerPath = WorkerLocator.path(environment: [:])
+
+@Suite("Executors")
+struct ExecutorTests {
+    static let cpu = Workload.cpu(CPUWorkload(bytesPerTask: 200_000))
+
+    @Test("every mode returns the same combined digest for the same task list", arguments: [Mode.threads, .processes])
+    func digestsAgree(mode: Mode) throws {
+        let request = ExecutionRequest(workload: Self.cpu, tasks: 12, workers: 3)
+        let serial = SerialExecutor().run(request)
+        let other = mode.executor(workerPath: builtWorkerPath).run(request)
+        #expect(serial.errorSummary == nil)
+        #expect(other.errorSummary == nil)
+        #expect(serial.combinedDigest != nil)
+        #expect(other.combinedDigest == serial.combinedDigest)
+        #expect(other.outcomes.map(\.digest) == serial.outcomes.map(\.digest))
+    }
+
+    @Test("io digests agree across modes, fixture files read by workers too")
+    func ioDigestsAgree() throws {
+        let directory = try Files.makePrivateDirectory(in: Files.temporaryDirectory, prefix: "tvp-test-")
+        defer { Files.removeTree(directory) }
+        let io = IOWorkload(sleepNanoseconds: 1_000_000, filesPerTask: 2, fileSize: 70_000, cache: .warm)
+        let request = ExecutionRequest(workload: .io(io), fixture: try IOFixture.create(for: io, tasks: 6, in: directory),
+                                       tasks: 6, workers: 4)
+        let digests = Mode.allCases.map { $0.executor(workerPath: builtWorkerPath).run(request).combinedDigest }
+        #expect(digests[0] != nil)
+        #expect(Set(digests).count == 1)
+    }
+
+    @Test("the thread pool hands out each task exactly once")
+    func poolRunsEachTaskOnce() throws {
+        let counts = TaskSlots(count: 5_000, initial: 0)
+        let seen = Mutex([Int](repeating: 0, count: 5_000))
+        try ThreadPool.run(workers: 7, taskCount: 5_000) { next in
+            while let index = next() {
+                seen.withLock { $0[index] += 1 }
+                counts.store(1, at: index)
+            }
+        }
+        #expect(seen.withLock { $0 } == [Int](repeating: 1, count: 5_000))
+        #expect(counts.values.allSatisfy { $0 == 1 })
+    }
+
+    @Test("the thread pool runs exactly `workers` distinct threads at once", arguments: [1, 3, 8])
+    func poolUsesExactlyWorkersThreads(workers: Int) throws {
+        // Each task waits until `workers` tasks are in flight at the same time: that can only happen
+        // with at least `workers` threads, and the pool must not create more.
+        let inFlight = Atomic(0)
+        let threads = Mutex(Set<UInt>())
+        let created = try ThreadPool.run(workers: workers, taskCount: workers * 4) { next in
+            while next() != nil {
+                threads.withLock { _ = $0.insert(currentThreadID()) }
+                inFlight.add(1, ordering: .relaxed)
+                let deadline = MonotonicInstant.now().nanoseconds + 5_000_000_000
+                while inFlight.load(ordering: .relaxed) % workers != 0 && MonotonicInstant.now().nanoseconds < deadline {}
+            }
+        }
+        #expect(created == workers)
+        #expect(threads.withLock { $0.count } == workers)
+    }
+
+    @Test("the process mode spawns one worker per task, all distinct processes, and reaps them all")
+    func processesAreReal() throws {
+        let request = ExecutionRequest(workload: .null, tasks: 10, workers: 3)
+        let result = ProcessExecutor(workerPath: builtWorkerPath).run(request)
+        #expect(result.errorSummary == nil)
+        #expect(result.processesSpawned == 10)
+        let pids = Set(result.outcomes.map(\.processID))
+        #expect(pids.count == 10)
+        #expect(!pids.contains(currentProcessID()))
+        #expect(result.outcomes.allSatisfy { ($0.startupNanoseconds ?? 0) > 0 })
+        for pid in pids {
+            // A reaped child no longer exists: /proc/<pid> is gone (or belongs to a new process).
+            let status = ProcFS.readText("/proc/\(pid)/status") ?? ""
+            #expect(!status.contains("State:\tZ"), "worker \(pid) left a zombie")
+        }
+    }
+
+    @Test("the process mode counts the children's CPU time, close to the same work done serially")
+    func childCPUIsCounted() throws {
+        let workload = Workload.cpu(CPUWorkload(bytesPerTask: 16 << 20))
+        let request = ExecutionRequest(workload: workload, tasks: 4, workers: 2)
+        // Serial runs on this thread, so this thread's own CPU time is its cost, whatever other tests
+        // running in parallel in this process do.
+        let threadBefore = ResourceUsage.currentThread()
+        _ = SerialExecutor().run(request)
+        let serial = ResourceUsage.currentThread().subtracting(threadBefore).userSeconds
+        let children = ProcessExecutor(workerPath: builtWorkerPath).run(request).childUsage.userSeconds
+        #expect(serial > 0.05)
+        #expect(children > serial * 0.8 && children < serial * 1.2, "serial \(serial) s, children \(children) s")
+
+        // The trial record adds the children to tvp's own time (which parallel tests may inflate).
+        let trial = PlannedTrial(cell: Cell(workload: workload, mode: .processes, workers: 2, tasks: 4),
+                                 round: 1, position: 1, isWarmup: false, repetition: 1)
+        let record = TrialMeasurer(workerPath: builtWorkerPath, taskTimeoutSeconds: 60)
+            .measure(trial, scenario: "test", fixture: nil, expectedDigest: nil)
+        #expect(record.usage.userSeconds > serial * 0.8)
+        #expect(record.usage.maxRSSKiB > 1000)
+    }
+
+    @Test("a worker that cannot be spawned fails its tasks with the errno, and the trial ends")
+    func missingWorker() {
+        let result = ProcessExecutor(workerPath: "/nonexistent/tvp-worker").run(ExecutionRequest(workload: .null, tasks: 3, workers: 2))
+        #expect(result.combinedDigest == nil)
+        #expect(result.outcomes.allSatisfy { $0.error?.contains("posix_spawn /nonexistent/tvp-worker") == true })
+        #expect(result.errorSummary?.contains("No such file or directory") == true)
+    }
+
+    @Test("a worker that exits non-zero or crashes fails its task with the status")
+    func failingWorker() throws {
+        let directory = try Files.makePrivateDirectory(in: Files.temporaryDirectory, prefix: "tvp-test-")
+        defer { Files.removeTree(directory) }
+        let exits = "\(directory)/exit3"
+        try Files.writeDurably(Array("#!/bin/sh\nexit 3\n".utf8), to: exits)
+        let crashes = "\(directory)/crash"
+        try Files.writeDurably(Array("#!/bin/sh\nkill -KILL $$\n".utf8), to: crashes)
+        let garbage = "\(directory)/garbage"
+        try Files.writeDurably(Array("#!/bin/sh\necho 'ok 12'\n".utf8), to: garbage)
+        for path in [exits, crashes, garbage] { try makeExecutable(path) }
+
+        let request = ExecutionRequest(workload: .null, tasks: 2, workers: 2)
+        #expect(ProcessExecutor(workerPath: exits).run(request).errorSummary?.contains("exit status 3") == true)
+        #expect(ProcessExecutor(workerPath: crashes).run(request).errorSummary?.contains("SIGKILL") == true)
+        #expect(ProcessExecutor(workerPath: garbage).run(request).errorSummary?.contains("unreadable output 'ok 12'") == true)
+    }
+
+    @Test("a worker past the task timeout is terminated and its task fails; the trial does not hang")
+    func timeout() throws {
+        let directory = try Files.makePrivateDirectory(in: Files.temporaryDirectory, prefix: "tvp-test-")
+        defer { Files.removeTree(directory) }
+        let sleeper = "\(directory)/sleeper"
+        try Files.writeDurably(Array("#!/bin/sh\nexec sleep 30\n".utf8), to: sleeper)
+        try makeExecutable(sleeper)
+        let start = MonotonicInstant.now()
+        let result = ProcessExecutor(workerPath: sleeper).run(ExecutionRequest(workload: .null, tasks: 2, workers: 2, taskTimeoutSeconds: 0.3))
+        #expect(MonotonicInstant.now().seconds(since: start) < 10)
+        #expect(result.errorSummary?.contains("exceeded the task timeout") == true)
+    }
+}
+
+func makeExecutable(_ path: String) throws {
+    try Files.setMode(path, 0o755)
+}

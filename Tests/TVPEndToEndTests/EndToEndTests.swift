@@ -1,0 +1,142 @@
+import Foundation
+import Testing
+import TVPSystem
+
+/// Runs the built `tvp` (next to the test binary) and returns its exit status, stdout and stderr.
+func runTVP(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
+    let executable = (Files.currentExecutablePath()! as NSString).deletingLastPathComponent + "/tvp"
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    process.currentDirectoryURL = URL(fileURLWithPath: directory)
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    // Read both pipes before waiting, so a chatty child never blocks on a full pipe.
+    let group = DispatchGroup()
+    nonisolated(unsafe) var errData = Data()
+    DispatchQueue.global().async(group: group) { errData = err.fileHandleForReading.readDataToEndOfFile() }
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    group.wait()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+}
+
+/// A fresh private directory for one test.
+func scratchDirectory() throws -> String {
+    try Files.makePrivateDirectory(in: Files.temporaryDirectory, prefix: "tvp-e2e-")
+}
+
+/// Parses simple CSV (no quoted commas in the columns the tests read) into header and rows.
+func readCSV(_ path: String) throws -> (header: [String], rows: [[String: String]]) {
+    let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
+    let header = lines[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+    let rows = lines.dropFirst().map { line in
+        Dictionary(uniqueKeysWithValues: zip(header, line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)))
+    }
+    return (header, rows)
+}
+
+@Suite("tvp end to end", .serialized)
+struct EndToEndTests {
+    static let tiny = """
+        name: tiny
+        repetitions: 2
+        warmup: 1
+        seed: 3
+        tasks: 6
+        workloads:
+          cpu: { bytes_per_task: 256KiB }
+          io: { sleep_ms: 1, files_per_task: 2, file_size: 16KiB }
+          null: {}
+        modes: [serial, threads, processes]
+        workers: [1, 3]
+        """
+
+    @Test("tvp run writes trials.csv, summary.csv and meta.json with equal digests across modes")
+    func runWritesResults() throws {
+        let directory = try scratchDirectory()
+        defer { Files.removeTree(directory) }
+        try Files.writeDurably(Array(Self.tiny.utf8), to: "\(directory)/tiny.yaml")
+        let result = try runTVP(["run", "tiny.yaml", "--out", "out"], in: directory)
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+
+        let runs = Files.directoryEntries("\(directory)/out")
+        #expect(runs.count == 1)
+        let run = "\(directory)/out/\(try #require(runs.first))"
+        #expect(run.hasSuffix("-tiny"))
+        #expect(result.stdout.contains(run.replacingOccurrences(of: directory + "/", with: "")))
+
+        let trials = try readCSV("\(run)/trials.csv")
+        #expect(trials.header.first == "schema_version")
+        #expect(trials.header.contains("wall_s") && trials.header.contains("digest") && trials.header.contains("user_s"))
+        let cellsPerWorkload = 1 + 2 + 2
+        #expect(trials.rows.count == 3 * cellsPerWorkload * (1 + 2))
+        #expect(trials.rows.allSatisfy { $0["ok"] == "true" && $0["error"] == "" })
+        for workload in ["cpu", "io", "null"] {
+            let rows = trials.rows.filter { $0["workload"] == workload }
+            #expect(Set(rows.compactMap { $0["mode"] }) == ["serial", "threads", "processes"])
+            #expect(Set(rows.compactMap { $0["digest"] }).count == 1, "digests of \(workload) differ across modes")
+        }
+        #expect(trials.rows.filter { $0["warmup"] == "true" }.count == 3 * cellsPerWorkload)
+        let processRows = trials.rows.filter { $0["mode"] == "processes" }
+        #expect(processRows.allSatisfy { $0["processes_spawned"] == "6" && $0["distinct_processes"] == "6" })
+        let cpuProcesses = processRows.filter { $0["workload"] == "cpu" }
+        #expect(cpuProcesses.allSatisfy { (Double($0["user_s"] ?? "") ?? 0) > 0 }, "children's CPU time must be counted")
+
+        let summary = try readCSV("\(run)/summary.csv")
+        #expect(summary.rows.count == 3 * cellsPerWorkload)
+        #expect(summary.rows.allSatisfy { $0["n"] == "2" })
+        #expect(summary.rows.filter { $0["mode"] == "serial" }.allSatisfy { $0["speedup"] == "1" })
+
+        let meta = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(run)/meta.json"))) as? [String: Any]
+        #expect(meta?["status"] as? String == "complete")
+        #expect(meta?["scenario_text"] as? String == Self.tiny)
+        #expect(meta?["trials_completed"] as? Int == trials.rows.count)
+    }
+
+    @Test("a malformed scenario fails with file, line and key, exit 1, and no results folder",
+          arguments: [("workloads: { cpu: {} }\nworkers: 0\n", "bad.yaml:2: `workers`: must be between 1 and 4096, got 0"),
+                      ("workloads: { cpu: {} }\nmodez: [serial]\n", "bad.yaml:2: `modez`: unknown key; did you mean `modes`?"),
+                      ("workloads: { cpu: {\n", "bad.yaml:"),
+                      ("workloads: { cpu: { bytes_per_task: 0 } }\n", "bad.yaml:1: `workloads.cpu.bytes_per_task`: must be between")])
+    func malformedScenario(text: String, message: String) throws {
+        let directory = try scratchDirectory()
+        defer { Files.removeTree(directory) }
+        try Files.writeDurably(Array(text.utf8), to: "\(directory)/bad.yaml")
+        let result = try runTVP(["run", "bad.yaml", "--out", "out"], in: directory)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains(message), "stderr: \(result.stderr)")
+        #expect(!Files.exists("\(directory)/out"))
+    }
+
+    @Test("a missing scenario file is an error naming it")
+    func missingScenario() throws {
+        let directory = try scratchDirectory()
+        defer { Files.removeTree(directory) }
+        let result = try runTVP(["run", "nope.yaml", "--out", "out"], in: directory)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("nope.yaml"))
+        #expect(!Files.exists("\(directory)/out"))
+    }
+
+    @Test("tvp list names the workloads and modes")
+    func list() throws {
+        let result = try runTVP(["list"], in: packageRootForEndToEnd)
+        #expect(result.status == 0)
+        for word in ["cpu", "io", "null", "serial", "threads", "processes", "scenarios/default.yaml"] {
+            #expect(result.stdout.contains(word))
+        }
+    }
+}
+
+/// The package's root folder, found from this file's path.
+let packageRootForEndToEnd: String = {
+    var url = URL(fileURLWithPath: #filePath)
+    while url.path != "/" && !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
+        url.deleteLastPathComponent()
+    }
+    return url.path
+}()
