@@ -58,9 +58,18 @@ struct RunCommand: ParsableCommand {
             printError("tvp: interrupted by \(Interruption.name(of: signal)) after \(report.trialsCompleted) of \(report.meta.trialsPlanned) trials; the finished trials are saved in \(report.directory)")
             throw ExitCode(Interruption.exitStatus(for: signal))
         }
+        if !report.expectations.isEmpty {
+            print("\nExpectations:")
+            report.expectations.forEach { print($0.line) }
+        }
         if !report.failures.isEmpty {
             printError("tvp: \(report.failures.count) of \(report.trialsCompleted) trials failed")
             throw ExitCode(1)
+        }
+        let failed = report.expectations.filter { !$0.passed }
+        if !failed.isEmpty {
+            printError("tvp: \(failed.count) of \(report.expectations.count) expectations failed")
+            throw ExitCode(2)
         }
     }
 }

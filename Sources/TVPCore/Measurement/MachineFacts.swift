@@ -32,6 +32,14 @@ public struct MachineFacts: Codable, Sendable, Equatable {
     /// Fraction of CPU time stolen by the hypervisor over a short sample when the facts were read.
     public var stealFraction: Double
 
+    enum CodingKeys: String, CodingKey {
+        case cpuModel = "cpu_model", logicalCPUs = "logical_cpus", usableCPUs = "usable_cpus",
+             cgroupCPUQuota = "cgroup_cpu_quota", kernel, hostname, memoryKiB = "memory_kib",
+             swiftVersion = "swift_version", tvpVersion = "tvp_version", gitCommit = "git_commit",
+             optimizedBuild = "optimized_build", timerSlackNanoseconds = "timer_slack_ns",
+             loadAverage = "load_average", stealFraction = "steal_fraction"
+    }
+
     /// Reads the facts of this machine now (takes about 200 ms to sample steal time).
     public static func current(gitCommit: String? = nil) -> MachineFacts {
         let stealBefore = ProcFS.stealSeconds(), totalBefore = ProcFS.totalCPUSeconds()

@@ -22,6 +22,17 @@ public enum ConsoleReport {
             }
             out += format([header] + table)
         }
+        let noisy = summaries.filter(\.isNoisy).count
+        if noisy > 0 {
+            out += "\nWarning: \(noisy) of \(summaries.count) cells are noisy (coefficient of variation above "
+                + "\(Int(Summarizer.noisyCoefficientOfVariation * 100)) %). Their medians are less certain: look at the "
+                + "confidence intervals, add repetitions, or quiet the machine (steal, other load).\n"
+        }
+        let outliers = summaries.map(\.outliers).reduce(0, +)
+        if outliers > 0 {
+            out += "Warning: \(outliers) statistical outlier trials (modified z-score above "
+                + "\(Int(Summarizer.outlierThreshold))); other programs or steal may have disturbed them.\n"
+        }
         return out
     }
 

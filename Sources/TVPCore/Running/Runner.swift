@@ -43,6 +43,8 @@ public struct RunReport: Sendable {
     public var meta: RunMeta
     /// The signal that stopped the run early, nil when it ran to the end.
     public var interruptedBy: Int32?
+    /// The scenario's expectations, evaluated on this run.
+    public var expectations: [ExpectationResult]
 }
 
 /// Runs a scenario: prepares fixtures and reference digests outside any clock, runs the trials in
@@ -115,6 +117,8 @@ public struct Runner {
         }
 
         let summaries = Summarizer(seed: scenario.seed, usableCPUs: machine.usableCPUs).summarize(samples, cellOrder: cells)
+        let expectations = ExpectationEvaluator.evaluate(
+            try ExpectationEvaluator.expectations(of: scenario, source: scenarioPath), summaries: summaries)
         try writer.writeSummary(summaries, scenario: scenario.name)
         let cpu = ProcFS.totalCPUSeconds() - cpu0
         meta.stealFractionDuringRun = cpu > 0 ? (ProcFS.stealSeconds() - steal0) / cpu : nil
@@ -125,6 +129,7 @@ public struct Runner {
         meta.trialsFailed = failures.count
         try writer.writeMeta(meta)
         return RunReport(directory: writer.directory, summaries: summaries, trialsCompleted: samples.count,
-                         failures: failures, meta: meta, interruptedBy: interruptedBy)
+                         failures: failures, meta: meta, interruptedBy: interruptedBy,
+                         expectations: expectations)
     }
 }

@@ -56,6 +56,8 @@ public enum ScenarioLoader {
         if !reader.problems.isEmpty || scenario == nil {
             throw ScenarioError(source: source, problems: reader.problems.sorted { ($0.line ?? 0) < ($1.line ?? 0) })
         }
+        // Expectations are checked against the matrix now, not at the end of a long run.
+        _ = try ExpectationEvaluator.expectations(of: scenario!, source: source)
         return scenario!
     }
 

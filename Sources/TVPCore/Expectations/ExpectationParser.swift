@@ -1,0 +1,92 @@
+import Foundation
+import TVPWorkloads
+
+/// Parses and validates expectations against the scenario's own matrix, so a reference to a cell the
+/// matrix lacks is an error when the scenario loads, not at the end of a long run.
+enum ExpectationParser {
+    /// Parses `source` against the cells of `scenario`; the message of a thrown problem says what to fix.
+    static func parse(_ source: ExpectationSource, scenario: Scenario) throws(ExpectationSyntaxError) -> Expectation {
+        let text = source.text
+        guard let opStart = text.firstIndex(where: { $0 == "<" || $0 == ">" }) else {
+            throw ExpectationSyntaxError("expected a comparison (>=, <=, > or <) between two sides, e.g. `threads.speedup(cpu, workers: 2) >= 1.7`")
+        }
+        var opEnd = text.index(after: opStart)
+        if opEnd < text.endIndex && text[opEnd] == "=" { opEnd = text.index(after: opEnd) }
+        let comparison = Expectation.Comparison(rawValue: String(text[opStart..<opEnd]))!
+        let range = opStart..<opEnd
+        let left = try term(String(text[..<range.lowerBound]), scenario: scenario)
+        let right = try term(String(text[range.upperBound...]), scenario: scenario)
+        if left.cell == nil && right.cell == nil {
+            throw ExpectationSyntaxError("at least one side must measure a cell, e.g. `threads.speedup(cpu, workers: 2)`")
+        }
+        return Expectation(text: text, line: source.line, left: left, comparison: comparison, right: right)
+    }
+
+    private static func term(_ raw: String, scenario: Scenario) throws(ExpectationSyntaxError) -> Expectation.Term {
+        var text = raw.trimmingCharacters(in: .whitespaces)
+        guard !text.isEmpty else { throw ExpectationSyntaxError("a side of the comparison is empty") }
+        if let number = Double(text) { return .constant(number) }
+        var factor = 1.0
+        if let star = text.firstIndex(of: "*") {
+            let factorText = text[..<star].trimmingCharacters(in: .whitespaces)
+            guard let value = Double(factorText) else {
+                throw ExpectationSyntaxError("'\(factorText)' is not a number; write a factor as `10 * processes.overhead(null, workers: 2)`")
+            }
+            factor = value
+            text = text[text.index(after: star)...].trimmingCharacters(in: .whitespaces)
+        }
+        guard let dot = text.firstIndex(of: "."), let open = text.firstIndex(of: "("), text.hasSuffix(")"), dot < open else {
+            throw ExpectationSyntaxError("'\(text)' is neither a number nor MODE.METRIC(WORKLOAD, workers: N)")
+        }
+        let modeName = String(text[..<dot])
+        let metricName = String(text[text.index(after: dot)..<open])
+        let arguments = text[text.index(after: open)..<text.index(before: text.endIndex)]
+            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+
+        guard let mode = Mode(rawValue: modeName) else {
+            throw ExpectationSyntaxError("unknown mode '\(modeName)'\(hint(modeName, Mode.allCases.map(\.rawValue)))")
+        }
+        guard scenario.modes.contains(mode) else {
+            throw ExpectationSyntaxError("mode '\(modeName)' is not in this scenario's `modes`")
+        }
+        guard let metric = Expectation.Metric(rawValue: metricName) else {
+            throw ExpectationSyntaxError("unknown metric '\(metricName)'\(hint(metricName, Expectation.Metric.allCases.map(\.rawValue))) (metrics: \(Expectation.Metric.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        guard arguments.count == 2, arguments[1].hasPrefix("workers:"),
+              let workers = Int(arguments[1].dropFirst("workers:".count).trimmingCharacters(in: .whitespaces))
+        else {
+            throw ExpectationSyntaxError("write the cell as \(modeName).\(metricName)(WORKLOAD, workers: N)")
+        }
+        let workload = try self.workload(arguments[0], scenario: scenario)
+        let cell = Cell(workload: workload, mode: mode, workers: workers, tasks: scenario.tasks)
+        guard scenario.cells.contains(cell) else {
+            let available = scenario.cells.filter { $0.workload == workload && $0.mode == mode }.map { String($0.workers) }
+            throw ExpectationSyntaxError("the matrix has no cell \(cell.label); \(mode.rawValue) runs \(arguments[0]) with workers \(available.joined(separator: ", "))")
+        }
+        if metric == .speedup || metric == .efficiency, !scenario.modes.contains(.serial) {
+            throw ExpectationSyntaxError("\(metric.rawValue) is measured against `serial`, which this scenario's `modes` lacks")
+        }
+        return .metric(factor: factor, metric: metric, cell: cell)
+    }
+
+    private static func workload(_ name: String, scenario: Scenario) throws(ExpectationSyntaxError) -> Workload {
+        if let exact = scenario.workloads.first(where: { $0.label == name }) { return exact }
+        let byName = scenario.workloads.filter { $0.name == name }
+        if byName.count == 1 { return byName[0] }
+        if byName.isEmpty {
+            let known = scenario.workloads.map(\.label)
+            throw ExpectationSyntaxError("the scenario has no workload '\(name)'\(hint(name, known)) (workloads: \(known.joined(separator: ", ")))")
+        }
+        throw ExpectationSyntaxError("'\(name)' is ambiguous: name a variant, one of \(byName.map(\.label).joined(separator: ", "))")
+    }
+
+    private static func hint(_ word: String, _ candidates: [String]) -> String {
+        closestMatch(to: word, in: candidates).map { "; did you mean '\($0)'?" } ?? ""
+    }
+}
+
+/// Why an expectation could not be read.
+struct ExpectationSyntaxError: Error {
+    let message: String
+    init(_ message: String) { self.message = message }
+}
