@@ -83,17 +83,19 @@ public enum ExpectationEvaluator {
             let left = measure(expectation.left), right = measure(expectation.right)
             let passed = problem == nil && expectation.comparison.holds(left.value, right.value)
             // The verdict is certain when the intervals' far ends agree with it too.
-            let leftRange = left.interval ?? left.value...left.value
-            let rightRange = right.interval ?? right.value...right.value
-            let certain: Bool
-            switch expectation.comparison {
-            case .atLeast, .greater:
-                certain = passed ? leftRange.lowerBound >= rightRange.upperBound : leftRange.upperBound < rightRange.lowerBound
-            case .atMost, .less:
-                certain = passed ? leftRange.upperBound <= rightRange.lowerBound : leftRange.lowerBound > rightRange.upperBound
+            var certain = true
+            if problem == nil {
+                let leftRange = left.interval ?? left.value...left.value
+                let rightRange = right.interval ?? right.value...right.value
+                switch expectation.comparison {
+                case .atLeast, .greater:
+                    certain = passed ? leftRange.lowerBound >= rightRange.upperBound : leftRange.upperBound < rightRange.lowerBound
+                case .atMost, .less:
+                    certain = passed ? leftRange.upperBound <= rightRange.lowerBound : leftRange.lowerBound > rightRange.upperBound
+                }
             }
             return ExpectationResult(expectation: expectation, passed: passed, left: left, right: right,
-                                     certain: problem != nil || certain, problem: problem)
+                                     certain: certain, problem: problem)
         }
     }
 

@@ -27,12 +27,17 @@ enum CSVFormat {
 
     /// Reads a whole CSV file with a header row; each row as a dictionary from column to field.
     static func read(_ path: String) throws -> (header: [String], rows: [[String: String]]) {
-        guard let stream = InputStream(fileAtPath: path) else {
+        // The whole file is read first: on Linux, InputStream reports bytes available at end of file,
+        // and CSV.swift then records a read error after the last row.
+        guard let data = FileManager.default.contents(atPath: path) else {
             throw CSVFileError(path: path, problem: "cannot open the file")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw CSVFileError(path: path, problem: "not UTF-8 text: is this a CSV file?")
         }
         let reader: CSVReader
         do {
-            reader = try CSVReader(stream: stream, hasHeaderRow: true)
+            reader = try CSVReader(string: text, hasHeaderRow: true)
         } catch {
             throw CSVFileError(path: path, problem: "not a CSV file (\(error))")
         }

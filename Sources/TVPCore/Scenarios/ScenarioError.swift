@@ -30,9 +30,13 @@ public struct ScenarioError: Error, CustomStringConvertible, Sendable {
 
 /// The closest of `candidates` to `word`, when it is close enough to be a likely typo.
 func closestMatch(to word: String, in candidates: [String]) -> String? {
-    let scored = candidates.map { ($0, editDistance(word.lowercased(), $0.lowercased())) }
+    let lower = word.lowercased()
+    guard !lower.isEmpty else { return nil }
+    let scored = candidates.map { ($0, editDistance(lower, $0.lowercased())) }
     guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
-    return best.1 <= max(2, word.count / 3) ? best.0 : nil
+    if best.1 <= max(2, word.count / 3) { return best.0 }
+    // A truncated word ("sped" for "speedup") is a likely typo too.
+    return lower.count >= 3 ? candidates.first { $0.lowercased().hasPrefix(lower) } : nil
 }
 
 /// Levenshtein distance between two strings.

@@ -1,0 +1,77 @@
+import ArgumentParser
+import TVPCore
+
+extension ComparisonMetric: ExpressibleByArgument {}
+extension ComparisonFormat: ExpressibleByArgument {}
+
+/// `tvp compare BASELINE CURRENT`: the regression gate.
+struct CompareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract: "Compare two runs cell by cell and fail when the current one regressed.",
+        discussion: """
+            BASELINE and CURRENT are run folders (results/<run>/) or their trials.csv files. Cells \
+            (workload + parameters + mode + workers + tasks) are matched between the runs; only counted, \
+            successful trials are used. Per cell, the ratio of medians current/baseline gets a 95% bootstrap \
+            confidence interval and a Mann-Whitney U p-value. A cell regressed when its whole interval lies \
+            above 1 + threshold, improved when it lies below 1 - threshold, is unchanged when it lies within, \
+            and is inconclusive otherwise or with fewer than 3 trials on a side. For --metric speedup (median \
+            serial wall of the same run / trial wall) higher is better, so verdicts judge its inverse, the cost.
+
+            Exit status: 0 no regression; 2 at least one regression (or, with --strict, an inconclusive \
+            cell); 1 an error: a missing or unreadable file, different schema versions, no cell in common. \
+            A malformed command line exits with 64.
+            """
+    )
+
+    /// The reference run.
+    @Argument(help: "The reference run: a run folder or its trials.csv.", completion: .file())
+    var baseline: String
+
+    /// The run judged against the baseline.
+    @Argument(help: "The run to judge: a run folder or its trials.csv.", completion: .file())
+    var current: String
+
+    /// The metric compared per trial.
+    @Option(name: .long, help: "What to compare per trial.")
+    var metric: ComparisonMetric = .wall
+
+    /// Relative change tolerated, as a fraction.
+    @Option(name: .long, help: "Relative change tolerated before a cell counts as changed (0.05 = 5%).")
+    var threshold: Double = 0.05
+
+    /// Whether inconclusive cells fail the gate.
+    @Flag(name: .long, help: "Fail (exit 2) on inconclusive cells too.")
+    var strict = false
+
+    /// How the report is printed.
+    @Option(name: .long, help: "Output format.")
+    var format: ComparisonFormat = .text
+
+    /// Seed of the bootstrap.
+    @Option(name: .long, help: "Seed of the bootstrap resampling.")
+    var seed: UInt64 = 42
+
+    /// Rejects a threshold outside [0, 1).
+    func validate() throws {
+        guard threshold.isFinite, threshold >= 0, threshold < 1 else {
+            throw ValidationError("--threshold must be a fraction in [0, 1), e.g. 0.05 for 5%; got \(threshold)")
+        }
+    }
+
+    /// Loads both runs, compares them, prints the report and exits with the gate's status.
+    func run() throws {
+        let report: ComparisonReport
+        do {
+            let before = try RunData.load(baseline)
+            let after = try RunData.load(current)
+            report = try Comparator.compare(
+                baseline: before, current: after,
+                options: ComparisonOptions(metric: metric, threshold: threshold, strict: strict, seed: seed))
+        } catch {
+            fail("\(error)")
+        }
+        print(ComparisonFormatter.render(report, as: format), terminator: "")
+        if report.exitCode != 0 { throw ExitCode(report.exitCode) }
+    }
+}
