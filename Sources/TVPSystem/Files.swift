@@ -88,6 +88,25 @@ public enum Files {
         }
     }
 
+    /// Creates the directory `path` and any missing parents (mode 0755, `mkdir`); an existing
+    /// directory is fine.
+    public static func makeDirectories(_ path: String) throws {
+        var prefix = path.hasPrefix("/") ? "" : "."
+        for component in path.split(separator: "/") {
+            prefix += "/" + component
+            if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
+                throw SystemCallError("mkdir \(prefix)", Errno(rawValue: errno))
+            }
+        }
+    }
+
+    /// Creates the directory `path` (mode 0755, `mkdir`); false when it already exists.
+    public static func makeNewDirectory(_ path: String) throws -> Bool {
+        if mkdir(path, 0o755) == 0 { return true }
+        if errno == EEXIST { return false }
+        throw SystemCallError("mkdir \(path)", Errno(rawValue: errno))
+    }
+
     /// Sets the permission bits of `path`, e.g. 0o755 (`chmod`).
     public static func setMode(_ path: String, _ mode: UInt32) throws {
         _ = try attempt("chmod \(path)") { try valueOrErrno { chmod(path, mode_t(mode)) } }

@@ -8,8 +8,14 @@ private let receivedSignal = Atomic<Int32>(0)
 /// can stop scheduling, stop its children, and save what it measured.
 public enum InterruptSignal {
     /// Installs handlers for SIGINT and SIGTERM (`sigaction`, without `SA_RESTART` so blocking
-    /// waits return early).
+    /// waits return early) and unblocks both (`pthread_sigmask`): a parent may have started tvp with
+    /// them blocked, and a blocked signal would never reach the handler.
     public static func install() {
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        sigaddset(&unblock, SIGINT)
+        sigaddset(&unblock, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
         for signal in [SIGINT, SIGTERM] {
             var action = sigaction()
             action.__sigaction_handler.sa_handler = { receivedSignal.store($0, ordering: .relaxed) }

@@ -30,6 +30,14 @@ public final class OSThread: @unchecked Sendable {
         }
     }
 
+    /// Lets the thread run on unjoined (`pthread_detach`): for a thread that overran its time and
+    /// cannot be killed. Its resources are freed when it ends.
+    public func detach() {
+        guard !joined else { return }
+        joined = true
+        pthread_detach(handle)
+    }
+
     /// Waits for the thread to finish (`pthread_join`). Calling it twice is harmless.
     public func join() {
         guard !joined else { return }

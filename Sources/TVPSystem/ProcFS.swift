@@ -95,6 +95,18 @@ public enum ProcFS {
         max(0, Files.directoryEntries("/proc/self/fd").count - 1)
     }
 
+    /// Children of this process that have ended but were not reaped (state `Z` in `/proc/*/stat`).
+    public static func zombieChildren() -> Int {
+        let me = getpid()
+        return Files.directoryEntries("/proc").filter { name in
+            guard Int32(name) != nil, let stat = readText("/proc/\(name)/stat"),
+                  let close = stat.lastIndex(of: ")") else { return false }
+            // After "pid (comm) ": state, then parent pid.
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 2 && fields[0] == "Z" && Int32(fields[1]) == me
+        }.count
+    }
+
     /// The CPU model name (`model name` of `/proc/cpuinfo`).
     public static func cpuModel() -> String {
         guard let text = readText("/proc/cpuinfo") else { return "unknown" }

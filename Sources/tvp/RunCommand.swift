@@ -26,6 +26,9 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "No progress line on stderr.")
     var quiet = false
 
+    @Flag(name: .long, help: "Run even when the matrix is forecast to take more than an hour.")
+    var yes = false
+
     func run() throws {
         let loaded: (scenario: Scenario, path: String, text: String)
         do {
@@ -40,7 +43,8 @@ struct RunCommand: ParsableCommand {
         let progress = ProgressLine(enabled: !quiet)
         let runner = Runner(
             scenario: scenario, scenarioPath: loaded.path, scenarioText: loaded.text,
-            options: RunOptions(outDirectory: out, workerPath: WorkerLocator.path(environment: ProcessInfo.processInfo.environment)))
+            options: RunOptions(outDirectory: out, workerPath: WorkerLocator.path(environment: ProcessInfo.processInfo.environment),
+                                confirmedLongRun: yes))
         let report: RunReport
         do {
             report = try runner.run { progress.handle($0) }
@@ -57,6 +61,10 @@ struct RunCommand: ParsableCommand {
         if let signal = report.interruptedBy {
             printError("tvp: interrupted by \(Interruption.name(of: signal)) after \(report.trialsCompleted) of \(report.meta.trialsPlanned) trials; the finished trials are saved in \(report.directory)")
             throw ExitCode(Interruption.exitStatus(for: signal))
+        }
+        if let abandoned = report.abandoned {
+            printError("tvp: run stopped after \(report.trialsCompleted) of \(report.meta.trialsPlanned) trials: \(abandoned)")
+            throw ExitCode(1)
         }
         if !report.expectations.isEmpty {
             print("\nExpectations:")

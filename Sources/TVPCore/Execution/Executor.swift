@@ -66,6 +66,8 @@ public struct ExecutionResult: Sendable {
     public var processesSpawned = 0
     /// Threads the executor created during the trial.
     public var threadsCreated = 0
+    /// Why the executor gave up and left work running that it cannot stop, when it did: the run must end.
+    public var abandoned: String?
 
     /// Creates a result from per-task outcomes.
     public init(outcomes: [TaskOutcome]) { self.outcomes = outcomes }
@@ -79,6 +81,7 @@ public struct ExecutionResult: Sendable {
 
     /// The first errors, joined, for the `error` column; nil when every task succeeded.
     public var errorSummary: String? {
+        if let abandoned { return abandoned }
         let failed = outcomes.enumerated().filter { $0.element.error != nil }
         guard !failed.isEmpty else { return nil }
         let shown = failed.prefix(3).map { "task \($0.offset): \($0.element.error!)" }

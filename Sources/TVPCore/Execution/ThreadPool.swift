@@ -1,3 +1,4 @@
+import Dispatch
 import Synchronization
 import TVPSystem
 
@@ -6,22 +7,48 @@ import TVPSystem
 ///
 /// Dispatch's global pool is not used: it sizes itself, and the worker count must be exact.
 public enum ThreadPool {
+    /// How a pool run ended.
+    public struct Outcome: Sendable {
+        /// Threads created.
+        public var threadsCreated: Int
+        /// Whether every thread finished before the deadline. When false the threads still run,
+        /// detached: threads cannot be killed.
+        public var finished: Bool
+    }
+
     /// Runs `body` on each of `workers` new threads; every thread calls `next()` to take the next
     /// task index until it returns nil. Each index in `0..<taskCount` is handed out exactly once.
-    /// Returns the number of threads created.
+    /// Waits for the threads at most `timeoutSeconds`, then gives up on them.
     @discardableResult
     public static func run(
-        workers: Int, taskCount: Int,
+        workers: Int, taskCount: Int, timeoutSeconds: Double = .infinity,
         _ body: @escaping @Sendable (_ next: () -> Int?) -> Void
-    ) throws -> Int {
+    ) throws -> Outcome {
         let queue = TaskQueue(count: taskCount)
+        // Each thread signals once as it ends: the caller sleeps in the kernel until then, with a
+        // bound, instead of polling.
+        let ended = DispatchSemaphore(value: 0)
         var threads: [OSThread] = []
         threads.reserveCapacity(workers)
-        defer { threads.forEach { $0.join() } }
-        for _ in 0..<workers {
-            threads.append(try OSThread { body(queue.next) })
+        do {
+            for _ in 0..<workers {
+                threads.append(try OSThread {
+                    body(queue.next)
+                    ended.signal()
+                })
+            }
+        } catch {
+            threads.forEach { $0.join() }
+            throw error
         }
-        return threads.count
+        let deadline: DispatchTime = timeoutSeconds.isFinite
+            ? .now() + .nanoseconds(Int(min(timeoutSeconds, 1e9) * 1e9)) : .distantFuture
+        for _ in threads where ended.wait(timeout: deadline) == .timedOut {
+            threads.forEach { $0.detach() }
+            return Outcome(threadsCreated: threads.count, finished: false)
+        }
+        threads.forEach { $0.join() }
+        return Outcome(threadsCreated: threads.count, finished: true)
     }
 }
 

@@ -10,17 +10,27 @@ public struct ThreadPoolExecutor: Executor {
     public func run(_ request: ExecutionRequest) -> ExecutionResult {
         let slots = TaskSlots(count: request.tasks, initial: TaskOutcome.notRun)
         let workload = request.workload, fixture = request.fixture
-        let created: Int
+        // Every task gets the timeout: the trial may last as long as its slowest thread's share.
+        let rounds = (request.tasks + request.workers - 1) / max(1, request.workers)
+        let outcome: ThreadPool.Outcome
         do {
-            created = try ThreadPool.run(workers: request.workers, taskCount: request.tasks) { next in
+            outcome = try ThreadPool.run(workers: request.workers, taskCount: request.tasks,
+                                         timeoutSeconds: request.taskTimeoutSeconds * Double(max(1, rounds))) { next in
                 var runner = TaskRunner(workload: workload, fixture: fixture)
                 while let index = next() { slots.store(timedTask(&runner, index: index), at: index) }
             }
         } catch {
             return ExecutionResult(outcomes: Array(repeating: .failure("could not start threads: \(error)"), count: request.tasks))
         }
+        guard outcome.finished else {
+            var result = ExecutionResult(outcomes: Array(repeating: .failure("not finished"), count: request.tasks))
+            result.abandoned = "a task under `threads` ran past the task timeout of \(request.taskTimeoutSeconds) s; "
+                + "threads cannot be killed, so tvp abandons the run here (raise `task_timeout_s` if the tasks are meant to be this long)"
+            result.threadsCreated = outcome.threadsCreated
+            return result
+        }
         var result = ExecutionResult(outcomes: slots.values)
-        result.threadsCreated = created
+        result.threadsCreated = outcome.threadsCreated
         return result
     }
 }

@@ -60,6 +60,6 @@ public struct TrialMeasurer: Sendable {
             stealSeconds: stealSeconds,
             ioReadBytes: ioAfter.readChars - ioBefore.readChars,
             ioDiskReadBytes: ioAfter.storageReadBytes - ioBefore.storageReadBytes,
-            digest: digest, ok: error == nil, error: error)
+            digest: digest, ok: error == nil, error: error, abandonedRun: result.abandoned != nil)
     }
 }

@@ -32,6 +32,9 @@ public struct TrialRecord: Sendable {
     public var ok: Bool
     /// What went wrong, when something did.
     public var error: String?
+    /// Whether the trial left work running that cannot be stopped (threads past the timeout), so the
+    /// run must end after it.
+    public var abandonedRun = false
 }
 
 /// CPU, memory and scheduling figures of a trial, tvp and its children together.

@@ -17,23 +17,20 @@ public final class ResultsWriter {
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.locale = Locale(identifier: "en_US_POSIX")
         let stem = "\(outDirectory)/\(formatter.string(from: startedAt))-\(scenarioName)"
-        let manager = FileManager.default
         do {
-            try manager.createDirectory(atPath: outDirectory, withIntermediateDirectories: true)
+            try Files.makeDirectories(outDirectory)
         } catch {
-            throw ResultsError(path: outDirectory, problem: "cannot create the output folder: \(Self.reason(error))")
+            throw ResultsError(path: outDirectory, problem: "cannot create the output folder: \(error)")
         }
+        // A run folder is never reused: a name already taken gets a numbered suffix.
         var candidate = stem, suffix = 1
-        while true {
-            do {
-                try manager.createDirectory(atPath: candidate, withIntermediateDirectories: false)
-                break
-            } catch where manager.fileExists(atPath: candidate) && suffix < 1000 {
+        do {
+            while try !Files.makeNewDirectory(candidate) {
                 suffix += 1
                 candidate = "\(stem)-\(suffix)"
-            } catch {
-                throw ResultsError(path: candidate, problem: "cannot create the run folder: \(Self.reason(error))")
             }
+        } catch {
+            throw ResultsError(path: candidate, problem: "cannot create the run folder: \(error)")
         }
         directory = candidate
         do {

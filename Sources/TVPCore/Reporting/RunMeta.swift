@@ -32,13 +32,23 @@ public struct RunMeta: Codable, Sendable {
     public var machine: MachineFacts
     /// Hypervisor steal over the whole run, as a fraction of CPU time.
     public var stealFractionDuringRun: Double?
+    /// Descriptors tvp had open when the run started and when it ended (a leak shows as a difference).
+    public var openDescriptorsAtStart: Int?
+    /// Descriptors open at the end.
+    public var openDescriptorsAtEnd: Int?
+    /// Children of tvp left unreaped (zombies) at the end; 0 when every child was reaped.
+    public var zombieChildrenAtEnd: Int?
+    /// The run's forecast duration in seconds, made before it started.
+    public var estimatedSeconds: Double?
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version", scenario, scenarioPath = "scenario_path",
              scenarioText = "scenario_text", scenarioSHA256 = "scenario_sha256", seed,
              commandLine = "command_line", startedAt = "started_at", endedAt = "ended_at", status,
              trialsPlanned = "trials_planned", trialsCompleted = "trials_completed",
-             trialsFailed = "trials_failed", machine, stealFractionDuringRun = "steal_fraction_during_run"
+             trialsFailed = "trials_failed", machine, stealFractionDuringRun = "steal_fraction_during_run",
+             openDescriptorsAtStart = "open_descriptors_at_start", openDescriptorsAtEnd = "open_descriptors_at_end",
+             zombieChildrenAtEnd = "zombie_children_at_end", estimatedSeconds = "estimated_seconds"
     }
 
     /// The current UTC time in ISO 8601 with milliseconds.

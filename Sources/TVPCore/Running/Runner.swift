@@ -20,12 +20,16 @@ public struct RunOptions: Sendable {
     public var workerPath: String
     /// The command line, for meta.json.
     public var commandLine: [String]
+    /// Run even when the forecast says it takes more than an hour.
+    public var confirmedLongRun = false
 
     /// Creates options.
-    public init(outDirectory: String, workerPath: String, commandLine: [String] = CommandLine.arguments) {
+    public init(outDirectory: String, workerPath: String, commandLine: [String] = CommandLine.arguments,
+                confirmedLongRun: Bool = false) {
         self.outDirectory = outDirectory
         self.workerPath = workerPath
         self.commandLine = commandLine
+        self.confirmedLongRun = confirmedLongRun
     }
 }
 
@@ -43,6 +47,8 @@ public struct RunReport: Sendable {
     public var meta: RunMeta
     /// The signal that stopped the run early, nil when it ran to the end.
     public var interruptedBy: Int32?
+    /// Why the run stopped early on its own (a trial it could not stop), when it did.
+    public var abandoned: String?
     /// The scenario's expectations, evaluated on this run.
     public var expectations: [ExpectationResult]
 }
@@ -72,6 +78,11 @@ public struct Runner {
         guard Files.isExecutable(options.workerPath) || !scenario.modes.contains(where: \.usesProcesses) else {
             throw ResultsError(path: options.workerPath, problem: "the worker executable is missing or not executable; build it with `swift build -c release` (it must sit next to tvp)")
         }
+        let estimate = DurationEstimate.seconds(scenario, usableCPUs: ProcFS.usableCPUs())
+        guard estimate < DurationEstimate.confirmationSeconds || options.confirmedLongRun else {
+            throw RunRefusal(message: "\(scenarioPath): this matrix of \(scenario.cells.count) cells would run for about \(DurationEstimate.format(estimate)); pass --yes to run it anyway, or shrink `workers`, `tasks`, `repetitions` or the workloads")
+        }
+        events(.preparing("estimated duration \(DurationEstimate.format(estimate))"))
         let writer = try ResultsWriter(outDirectory: options.outDirectory, scenarioName: scenario.name)
         let machine = MachineFacts.current()
         let steal0 = ProcFS.stealSeconds(), cpu0 = ProcFS.totalCPUSeconds()
@@ -82,11 +93,13 @@ public struct Runner {
             scenarioText: scenarioText, scenarioSHA256: SHA256Hasher.hash(Array(scenarioText.utf8)).hex,
             seed: scenario.seed, commandLine: options.commandLine, startedAt: RunMeta.timestamp(), endedAt: nil,
             status: "running", trialsPlanned: plan.count, trialsCompleted: 0, trialsFailed: 0, machine: machine)
+        meta.estimatedSeconds = estimate
         try writer.writeMeta(meta)
 
         events(.preparing("writing fixture files"))
         let fixtures = try FixtureSet(workloads: scenario.workloads, tasks: scenario.tasks)
-        defer { fixtures.remove() }
+        var fixturesRemoved = false
+        defer { if !fixturesRemoved { fixtures.remove() } }
         events(.preparing("computing reference digests"))
         var references: [Workload: TaskDigest] = [:]
         for workload in scenario.workloads {
@@ -103,6 +116,9 @@ public struct Runner {
         var samples: [TrialSample] = []
         samples.reserveCapacity(plan.count)
         var failures: [TrialRecord] = []
+        var abandoned: String?
+        // Descriptors are counted around the trials only: Foundation opens some of its own once.
+        let descriptorsAtStart = ProcFS.openDescriptorCount()
         for trial in plan {
             if InterruptSignal.received != nil { break }
             try fixtures.prepareCache(for: trial.cell.workload)
@@ -114,8 +130,15 @@ public struct Runner {
             samples.append(TrialSample(record))
             if !record.ok { failures.append(record) }
             events(.trialFinished(record, completed: samples.count, total: plan.count))
+            if record.abandonedRun {
+                abandoned = record.error
+                break
+            }
         }
 
+        let descriptorsAtEnd = ProcFS.openDescriptorCount()
+        fixtures.remove()
+        fixturesRemoved = true
         let summaries = Summarizer(seed: scenario.seed, usableCPUs: machine.usableCPUs).summarize(samples, cellOrder: cells)
         let expectations = ExpectationEvaluator.evaluate(
             try ExpectationEvaluator.expectations(of: scenario, source: scenarioPath), summaries: summaries)
@@ -124,12 +147,22 @@ public struct Runner {
         meta.stealFractionDuringRun = cpu > 0 ? (ProcFS.stealSeconds() - steal0) / cpu : nil
         meta.endedAt = RunMeta.timestamp()
         let interruptedBy = InterruptSignal.received
-        meta.status = interruptedBy == nil ? "complete" : "interrupted"
+        meta.status = interruptedBy != nil ? "interrupted" : abandoned != nil ? "abandoned" : "complete"
         meta.trialsCompleted = samples.count
         meta.trialsFailed = failures.count
+        meta.openDescriptorsAtStart = descriptorsAtStart
+        meta.openDescriptorsAtEnd = descriptorsAtEnd
+        meta.zombieChildrenAtEnd = ProcFS.zombieChildren()
         try writer.writeMeta(meta)
         return RunReport(directory: writer.directory, summaries: summaries, trialsCompleted: samples.count,
-                         failures: failures, meta: meta, interruptedBy: interruptedBy,
+                         failures: failures, meta: meta, interruptedBy: interruptedBy, abandoned: abandoned,
                          expectations: expectations)
     }
+}
+
+/// A run tvp will not start without confirmation.
+public struct RunRefusal: Error, CustomStringConvertible, Sendable {
+    /// Why, and what to do.
+    public var message: String
+    public var description: String { message }
 }

@@ -1,0 +1,40 @@
+import Foundation
+import TVPWorkloads
+
+/// A rough forecast of how long a scenario runs, so a matrix that would take hours is caught before
+/// it starts. It errs long: hashing at 300 MB/s per core, 3 ms to start a worker process.
+public enum DurationEstimate {
+    /// Runs longer than this need `--yes`.
+    public static let confirmationSeconds = 3_600.0
+
+    /// Seconds the whole scenario is expected to take on `usableCPUs` CPUs.
+    public static func seconds(_ scenario: Scenario, usableCPUs: Int) -> Double {
+        let trialsPerCell = Double(scenario.warmup + scenario.repetitions)
+        return scenario.cells.reduce(0) { $0 + trialSeconds($1, usableCPUs: usableCPUs) * trialsPerCell }
+    }
+
+    /// Seconds one trial of `cell` is expected to take.
+    static func trialSeconds(_ cell: Cell, usableCPUs: Int) -> Double {
+        var compute = 0.0, wait = 0.0
+        switch cell.workload {
+        case .null: break
+        case .cpu(let cpu): compute = Double(cpu.bytesPerTask) / 300e6
+        case .io(let io):
+            wait = Double(io.sleepNanoseconds) / 1e9
+            compute = Double(io.filesPerTask * io.fileSize) / 1e9
+        }
+        if cell.mode.usesProcesses { compute += 0.003 }
+        let tasks = Double(cell.tasks)
+        let lanes = Double(max(1, cell.workers))
+        return tasks * compute / min(lanes, Double(usableCPUs)) + tasks * wait / lanes
+    }
+
+    /// "45 s", "12 min", "3.5 h".
+    public static func format(_ seconds: Double) -> String {
+        switch seconds {
+        case ..<90: "\(Int(seconds.rounded())) s"
+        case ..<5_400: "\(Int((seconds / 60).rounded())) min"
+        default: String(format: "%.1f h", seconds / 3_600)
+        }
+    }
+}
