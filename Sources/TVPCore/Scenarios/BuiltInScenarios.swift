@@ -15,6 +15,15 @@ public enum BuiltInScenarios {
       null: {}
     modes: [serial, threads, processes]
     workers: [1, 2, 4, 8, 16]
+    expect:
+      # The folklore says threads don't help CPU-bound work. In Swift they do: hashing scales to the cores.
+      - "threads.speedup(cpu, workers: 2) >= 1.4"
+      # Sleeping I/O overlaps on threads far beyond the number of cores.
+      - "threads.speedup(io, workers: 16) >= 10"
+      # A process per task pays a spawn per task: threads win on short I/O tasks.
+      - "threads.wall(io, workers: 16) < processes.wall(io, workers: 16)"
+      # The cost of the mode itself: starting a process dwarfs handing a task to a thread.
+      - "processes.overhead(null, workers: 2) >= 5 * threads.overhead(null, workers: 2)"
 
     """
 }
