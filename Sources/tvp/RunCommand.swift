@@ -29,6 +29,9 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "Run even when the matrix is forecast to take more than an hour.")
     var yes = false
 
+    @Flag(name: .long, help: "Do not draw the charts at the end.")
+    var noPlot = false
+
     func run() throws {
         let loaded: (scenario: Scenario, path: String, text: String)
         do {
@@ -58,6 +61,7 @@ struct RunCommand: ParsableCommand {
             printError("failed trial: \(failure.trial.cell.label) round \(failure.trial.round): \(failure.error ?? "")")
         }
         print("Results: \(report.directory)/ (trials.csv, summary.csv, meta.json)")
+        if !noPlot && !report.summaries.isEmpty { drawCharts(report.directory) }
         if let signal = report.interruptedBy {
             printError("tvp: interrupted by \(Interruption.name(of: signal)) after \(report.trialsCompleted) of \(report.meta.trialsPlanned) trials; the finished trials are saved in \(report.directory)")
             throw ExitCode(Interruption.exitStatus(for: signal))
@@ -78,6 +82,21 @@ struct RunCommand: ParsableCommand {
         if !failed.isEmpty {
             printError("tvp: \(failed.count) of \(report.expectations.count) expectations failed")
             throw ExitCode(2)
+        }
+    }
+}
+
+extension RunCommand {
+    /// Draws the charts of a finished run; a missing gnuplot or a failure is reported, not fatal:
+    /// the CSV files are the results, the charts a view of them.
+    func drawCharts(_ directory: String) {
+        do {
+            let files = try ChartRenderer.render(runDirectory: directory, environment: ProcessInfo.processInfo.environment)
+            print("Charts: \(directory)/charts/ (\(files.count) files)")
+        } catch ChartError.gnuplotMissing {
+            printError("note: no charts: gnuplot is not installed (apt-get install -y gnuplot-nox), then run `tvp plot \(directory)`")
+        } catch {
+            printError("note: no charts: \(error)")
         }
     }
 }

@@ -140,3 +140,37 @@ let packageRootForEndToEnd: String = {
     }
     return url.path
 }()
+
+@Suite("tvp plot and charts after a run", .serialized)
+struct PlotEndToEndTests {
+    @Test("tvp run draws charts at the end; without gnuplot it says so, still writes its CSV and succeeds; tvp plot then fails with exit 1")
+    func chartsAndMissingGnuplot() throws {
+        let directory = try scratchDirectory()
+        defer { Files.removeTree(directory) }
+        try Files.writeDurably(Array("workloads: { cpu: { bytes_per_task: 64KiB } }\nmodes: [serial, threads]\nworkers: [1, 2]\nrepetitions: 2\nwarmup: 0\ntasks: 4\n".utf8),
+                               to: "\(directory)/s.yaml")
+        let script = ["TVP_PLOT_SCRIPT": packageRootForEndToEnd + "/plot.gp"]
+
+        let drawn = try runTVP(["run", "s.yaml", "--out", "with"], in: directory, environment: script)
+        #expect(drawn.status == 0, "stderr: \(drawn.stderr)")
+        let run = "\(directory)/with/\(try #require(Files.directoryEntries("\(directory)/with").first))"
+        #expect(Files.exists("\(run)/charts/speedup.png"))
+        #expect(drawn.stdout.contains("Charts: "))
+
+        let noGnuplot = script.merging(["PATH": directory]) { $1 }
+        let undrawn = try runTVP(["run", "s.yaml", "--out", "without"], in: directory, environment: noGnuplot)
+        #expect(undrawn.status == 0, "stderr: \(undrawn.stderr)")
+        #expect(undrawn.stderr.contains("gnuplot is not installed"))
+        let bare = "\(directory)/without/\(try #require(Files.directoryEntries("\(directory)/without").first))"
+        #expect(Files.exists("\(bare)/trials.csv") && Files.exists("\(bare)/summary.csv"))
+        #expect(!Files.exists("\(bare)/charts"))
+
+        let plot = try runTVP(["plot", bare], in: directory, environment: noGnuplot)
+        #expect(plot.status == 1)
+        #expect(plot.stderr.contains("apt-get install -y gnuplot-nox"))
+
+        let replot = try runTVP(["plot", bare], in: directory, environment: script)
+        #expect(replot.status == 0, "stderr: \(replot.stderr)")
+        #expect(replot.stdout.contains("speedup.png"))
+    }
+}

@@ -1,0 +1,470 @@
+# plot.gp: tvp's charts, drawn from one run folder's summary.csv.
+#
+#     gnuplot -c plot.gp RUN_DIR          (`tvp plot RUN_DIR` runs exactly this)
+#
+# Writes RUN_DIR/charts/<chart>.png and <chart>.svg for each chart whose data the run has.
+#
+# Rules this script keeps:
+# - Columns are read by name (column("speedup"), strcol("mode")), never by number, so summary.csv can
+#   gain columns without breaking it.
+# - Every chart is a section that first checks its data is present and is skipped otherwise, so a
+#   partial run (one workload, two modes, no null) plots without errors and without empty panels.
+# - A normal run prints nothing on stderr: `tvp plot` treats anything there as a failure. Notes
+#   ("skipped: ...") go to stdout. gnuplot warns "no valid points" when a plot has no data, so a
+#   plot command is only issued for a (variant, mode) pair that was first seen to have numbers.
+#
+# Adding a chart: copy a section. Pick its panels with the loop `v = ...; col = ...; eval find_modes`,
+# skip the chart when no panel qualifies, then draw with `eval place_panel(i)` per panel and
+# `eval draw_legend` once at the end.
+
+################################################################################
+# 0. Input and output
+################################################################################
+
+if (ARGC < 1) { exit error "usage: gnuplot -c plot.gp RUN_DIR" }
+run_dir = ARG1
+summary = run_dir . "/summary.csv"
+charts_dir = run_dir . "/charts"
+
+# The shell sees paths in single quotes, with each ' written as '\''.
+quote_body(s) = strstrt(s, "'") == 0 ? s : \
+    substr(s, 1, strstrt(s, "'") - 1) . "'\\''" . quote_body(substr(s, strstrt(s, "'") + 1, strlen(s)))
+shell_quote(s) = "'" . quote_body(s) . "'"
+
+# Rows after the header, or -1 when the file cannot be read. Checked before anything else because
+# `stats` on a file without data rows is a hard error with a less helpful message.
+data_rows = int(system(sprintf("if [ -r %s ]; then awk 'END { print NR - 1 }' %s; else echo -1; fi", \
+    shell_quote(summary), shell_quote(summary))))
+if (data_rows < 0) { exit error sprintf("cannot read %s", summary) }
+if (data_rows == 0) { exit error sprintf("%s has no rows: nothing to plot", summary) }
+system("mkdir -p " . shell_quote(charts_dir))
+
+set datafile separator comma
+set datafile columnheaders
+set encoding utf8
+set micro                 # SI-prefix tic labels (%c) say "µs", not "us"
+set print "-"             # `print` writes notes to stdout; stderr is reserved for real problems
+
+chart_path(name, ext) = sprintf("%s/%s.%s", charts_dir, name, ext)
+png_terminal = 'set terminal pngcairo size 1200,800 enhanced font "sans,11"'
+svg_terminal = 'set terminal svg size 1200,800 dynamic enhanced font "sans,11"'
+
+################################################################################
+# 1. Helpers
+################################################################################
+
+# NaN is the only value not equal to itself; empty CSV fields ("not applicable") read as NaN, and a
+# point whose coordinate is NaN is not drawn.
+is_number(x) = x == x
+either(x, fallback) = is_number(x) ? x : fallback
+min2(a, b) = a < b ? a : b
+max2(a, b) = a > b ? a : b
+
+# Lists are strings of double-quoted words, so word()/words() keep "io[20ms 4x256KiB warm]" whole.
+has_word(list, w) = strstrt(list, '"' . w . '"') > 0
+add_word(list, w) = has_word(list, w) ? list : list . ' "' . w . '"'
+position(list, w) = sum [k = 1:words(list)] (word(list, k) eq w ? k : 0)
+
+# Row filter: the value of column c on rows of variant v and mode m, NaN on every other row.
+in_cell(v, m) = strcol("variant") eq v && strcol("mode") eq m
+pick(v, m, c) = in_cell(v, m) ? column(c) : NaN
+pick_or(v, m, c, fallback) = in_cell(v, m) ? either(column(c), column(fallback)) : NaN
+
+################################################################################
+# 2. What the run contains: one pass over summary.csv
+################################################################################
+
+all_variants = ""       # every workload variant, in file order
+work_variants = ""      # variants that do work (not the null workload)
+null_variants = ""      # variants of the null workload
+file_modes = ""         # modes in file order
+worker_counts = ""      # distinct worker counts
+usable_cpus = NaN
+scenario = ""
+tasks_per_trial = NaN
+n_min = 1e9; n_max = 0
+
+note_row(workload, v, m, w) = ( \
+    all_variants = add_word(all_variants, v), \
+    workload eq "null" ? (null_variants = add_word(null_variants, v)) : (work_variants = add_word(work_variants, v)), \
+    file_modes = add_word(file_modes, m), \
+    worker_counts = add_word(worker_counts, sprintf("%d", w)), \
+    usable_cpus = either(column("usable_cpus"), usable_cpus), \
+    scenario = strcol("scenario"), \
+    tasks_per_trial = either(column("tasks"), tasks_per_trial), \
+    n_min = min2(n_min, column("n")), n_max = max2(n_max, column("n")), \
+    0)
+stats summary using (note_row(strcol("workload"), strcol("variant"), strcol("mode"), column("workers"))) nooutput
+
+# Modes in a fixed order (known modes first, as DESIGN.md lists them), then any new ones in file order.
+known_modes = '"serial" "threads" "processes" "process-pool" "gil" "async"'
+modes = ""
+do for [k = 1:words(known_modes)] { if (has_word(file_modes, word(known_modes, k))) { modes = add_word(modes, word(known_modes, k)) } }
+do for [k = 1:words(file_modes)] { modes = add_word(modes, word(file_modes, k)) }
+in_mode_order(list) = (ordered_ = "", \
+    sum [k = 1:words(modes)] (has_word(list, word(modes, k)) ? (ordered_ = add_word(ordered_, word(modes, k)), 0) : 0), \
+    ordered_)
+
+min_workers = 1e9; max_workers = 0
+do for [k = 1:words(worker_counts)] {
+    min_workers = min2(min_workers, int(word(worker_counts, k)))
+    max_workers = max2(max_workers, int(word(worker_counts, k)))
+}
+
+# `stats` ignores points outside the current axis ranges, so the ranges and log scales left by the
+# previous panel are cleared before every pass over the data.
+free_axes = 'set autoscale xy; unset logscale'
+
+# Sets `panel_modes` to the modes (in mode order) that have a number in column `col` on rows of
+# variant `v`. Run before every plot so that no plot command filters down to zero points.
+note_mode(v, c) = (in_cell(v, strcol("mode")) && is_number(column(c)) ? (found_ = add_word(found_, strcol("mode"))) : 0, 0)
+find_modes = free_axes . '; found_ = ""; stats summary using (note_mode(v, col)) nooutput; panel_modes = in_mode_order(found_)'
+
+################################################################################
+# 3. Look: colours per mode, panel grid, axes, shared legend
+################################################################################
+
+# Okabe–Ito colours (distinguishable with colour blindness); a mode this script does not know yet
+# gets a spare colour by its position, so it still plots.
+spare_colors = "#56B4E9 #8C564B #F0E442 #999999"
+mode_color(m) = m eq "serial" ? "#000000" : m eq "threads" ? "#0072B2" : m eq "processes" ? "#D55E00" : \
+    m eq "process-pool" ? "#E69F00" : m eq "gil" ? "#009E73" : m eq "async" ? "#CC79A7" : \
+    word(spare_colors, 1 + (position(modes, m) - 1) % words(spare_colors))
+mode_point(m) = m eq "serial" ? 13 : m eq "threads" ? 7 : m eq "processes" ? 5 : \
+    m eq "process-pool" ? 9 : m eq "gil" ? 11 : m eq "async" ? 15 : 3
+mode_open_point(m) = mode_point(m) - 1      # the hollow twin of each filled point type
+
+# Modes at the same worker count are nudged apart on the log2 x axis so error bars do not overlap.
+dodge(m) = 2 ** (0.03 * (position(modes, m) - (words(modes) + 1) / 2.0))
+x_of(m) = column("workers") * dodge(m)
+
+# Panels: up to three side by side, more in a near-square grid. The strip above the panels holds
+# the chart title, the strip below them the shared legend.
+grid_cols(n) = n <= 3 ? n : int(ceil(sqrt(n)))
+grid_rows(n) = int(ceil(real(n) / grid_cols(n)))
+box_left = 0.075; box_right = 0.985; box_top = 0.865; box_bottom = 0.165
+gap_x = 0.075; gap_y = 0.13
+panel_w(n) = (box_right - box_left - (grid_cols(n) - 1) * gap_x) / grid_cols(n)
+panel_h(n) = (box_top - box_bottom - (grid_rows(n) - 1) * gap_y) / grid_rows(n)
+panel_left(i, n) = box_left + ((i - 1) % grid_cols(n)) * (panel_w(n) + gap_x)
+panel_top(i, n) = box_top - ((i - 1) / grid_cols(n)) * (panel_h(n) + gap_y)
+place_panel(i, n) = sprintf("set lmargin at screen %.4f; set rmargin at screen %.4f; set tmargin at screen %.4f; set bmargin at screen %.4f", \
+    panel_left(i, n), panel_left(i, n) + panel_w(n), panel_top(i, n), panel_top(i, n) - panel_h(n))
+
+# The second line of every chart title.
+n_text = n_min == n_max ? sprintf("%d", n_max) : sprintf("%d–%d", n_min, n_max)
+context = sprintf("scenario %s · %d tasks per trial · median of %s trials per cell", scenario, tasks_per_trial, n_text) \
+    . (is_number(usable_cpus) ? sprintf(" · %d usable CPUs", usable_cpus) : "")
+chart_title(t) = t . "\n{/*0.85 " . context . "}"
+
+# x axis of every panel: workers on a log2 scale, a tic at each worker count the run used.
+set_workers_axis = 'set logscale x 2; set xrange [min_workers / 1.3 : max_workers * 1.3]; set xtics (); ' . \
+    'do for [k = 1:words(worker_counts)] { set xtics add (word(worker_counts, k) int(word(worker_counts, k))) }; ' . \
+    'set xlabel "workers (threads or processes at once; log scale)"'
+
+# y axis from lo to hi: logarithmic when the data spans more than `log_ratio`, else linear from 0.
+# `log_format` labels a log axis, `lin_format` a linear one.
+set_y_axis(lo, hi, log_ratio, base, log_format, lin_format) = (lo > 0 && hi / lo > log_ratio) ? \
+    sprintf('set logscale y %d; set yrange [%g : %g]; set ytics auto; set mytics default; set format y "%s"', base, lo / 1.35, hi * 1.35, log_format) : \
+    sprintf('unset logscale y; set yrange [0 : %g]; set ytics auto; set mytics default; set format y "%s"', hi * 1.12, lin_format)
+
+# Shared legend: after the panels, an empty plot whose key sits centred in the bottom strip.
+# Its curves are a constant outside the y range, so only the key samples are drawn.
+# `legend_modes` are drawn with points; `legend_extra` is eval'd to add reference-line entries.
+legend_extra = ""
+draw_legend = 'set lmargin at screen 0.01; set rmargin at screen 0.99; set bmargin at screen 0.0; set tmargin at screen 0.02; ' . \
+    'unset title; unset xlabel; unset ylabel; unset logscale; unset border; unset tics; unset arrow; unset label; ' . \
+    'set xrange [0:1]; set yrange [0:1]; set key at screen 0.5, 0.04 center center horizontal maxrows 1 width 2 samplen 3 spacing 1.2; ' . \
+    'plot for [k = 1:words(legend_modes)] 2 with linespoints lw 2 lc rgb mode_color(word(legend_modes, k)) ' . \
+    'pt mode_point(word(legend_modes, k)) ps 1.2 title word(legend_modes, k) noenhanced' . legend_extra
+
+set style textbox opaque noborder
+set grid xtics ytics mytics lc rgb "#dddddd" lw 1
+set border 3
+set tics nomirror out
+set bars small
+
+################################################################################
+# 4. Chart: speedup.{png,svg}
+#    Speedup over serial vs workers, panel per working variant, a line per mode, 95 % bootstrap CI
+#    bars, the ideal line y = workers and the usable-CPU ceiling. The null workload is left out:
+#    its "speedup" is only the inverse of each mode's overhead, which the overhead chart shows.
+################################################################################
+
+panels = ""; legend_modes = ""
+do for [i = 1:words(work_variants)] {
+    v = word(work_variants, i); col = "speedup"; eval find_modes
+    # A serial point alone (speedup 1 by definition) is not a chart.
+    if (words(panel_modes) > (has_word(panel_modes, "serial") ? 1 : 0)) {
+        panels = add_word(panels, v)
+        do for [k = 1:words(panel_modes)] { legend_modes = add_word(legend_modes, word(panel_modes, k)) }
+    }
+}
+legend_modes = in_mode_order(legend_modes)
+
+# The usable-CPU ceiling is a plot clause only when the run recorded it (a NaN curve would warn).
+ceiling_curve = is_number(usable_cpus) ? 'usable_cpus with lines dt 3 lw 2 lc rgb "#9b1c1c" notitle,' : ''
+
+if (words(panels) == 0) {
+    print "speedup: skipped (no speedups: the run needs a serial cell and another mode of the same workload)"
+} else { do for [fmt in "png svg"] {
+    eval (fmt eq "png" ? png_terminal : svg_terminal)
+    set output chart_path("speedup", fmt)
+    npanels = words(panels)
+    set multiplot title chart_title("Speedup over serial (median serial wall time ÷ median wall time; bars: 95 % bootstrap CI)")
+    do for [i = 1:npanels] {
+        v = word(panels, i); col = "speedup"; eval find_modes
+        # The y range must hold the data with its CI, the ideal line up to the largest worker count,
+        # and the usable-CPU ceiling.
+        eval free_axes
+        stats summary using (pick_or(v, strcol("mode"), "speedup_ci_low", "speedup")):(pick_or(v, strcol("mode"), "speedup_ci_high", "speedup")) nooutput
+        lo = min2(STATS_min_x, 1); hi = max2(max2(STATS_max_y, max_workers), either(usable_cpus, 1))
+        eval place_panel(i, npanels)
+        eval set_workers_axis
+        eval set_y_axis(lo, hi, 10, 2, "%g×", "%g×")
+        set ylabel "speedup (× serial)"
+        set title v noenhanced
+        unset key
+        unset label
+        if (is_number(usable_cpus)) {
+            set label 1 sprintf("usable CPUs = %d", usable_cpus) at graph 0.98, first usable_cpus right offset 0, 0.75 tc rgb "#9b1c1c" front
+        }
+        plot x with lines dt 2 lw 1.5 lc rgb "#555555" notitle, \
+            @ceiling_curve \
+            for [k = 1:words(panel_modes)] summary using (x_of(word(panel_modes, k))) \
+                :(pick(v, word(panel_modes, k), "speedup")) \
+                :(pick_or(v, word(panel_modes, k), "speedup_ci_low", "speedup")) \
+                :(pick_or(v, word(panel_modes, k), "speedup_ci_high", "speedup")) \
+                with yerrorlines lw 2 ps 1.1 lc rgb mode_color(word(panel_modes, k)) pt mode_point(word(panel_modes, k)) notitle
+    }
+    legend_extra = ', 2 with lines dt 2 lw 1.5 lc rgb "#555555" title "ideal: speedup = workers"' . \
+        (is_number(usable_cpus) ? ', 2 with lines dt 3 lw 2 lc rgb "#9b1c1c" title "usable-CPU ceiling"' : '')
+    eval draw_legend
+    legend_extra = ""
+    unset multiplot
+    set output
+} }
+
+################################################################################
+# 5. Chart: wall_time.{png,svg}
+#    Median wall time of one trial vs workers, panel per variant (null included: its wall time is
+#    the modes' pure cost), a line per mode, min–max bars over the counted trials.
+################################################################################
+
+panels = ""; legend_modes = ""
+do for [i = 1:words(all_variants)] {
+    v = word(all_variants, i); col = "wall_median_s"; eval find_modes
+    if (words(panel_modes) > 0) {
+        panels = add_word(panels, v)
+        do for [k = 1:words(panel_modes)] { legend_modes = add_word(legend_modes, word(panel_modes, k)) }
+    }
+}
+legend_modes = in_mode_order(legend_modes)
+
+if (words(panels) == 0) {
+    print "wall_time: skipped (no wall times)"
+} else { do for [fmt in "png svg"] {
+    eval (fmt eq "png" ? png_terminal : svg_terminal)
+    set output chart_path("wall_time", fmt)
+    npanels = words(panels)
+    set multiplot title chart_title("Wall time of one trial (median; bars: fastest–slowest trial)")
+    do for [i = 1:npanels] {
+        v = word(panels, i); col = "wall_median_s"; eval find_modes
+        eval free_axes
+        stats summary using (pick_or(v, strcol("mode"), "wall_min_s", "wall_median_s")):(pick_or(v, strcol("mode"), "wall_max_s", "wall_median_s")) nooutput
+        eval place_panel(i, npanels)
+        eval set_workers_axis
+        eval set_y_axis(STATS_min_x, STATS_max_y, 20, 10, "%.0s %cs", "%g s")
+        set ylabel "wall time per trial"
+        set title v noenhanced
+        unset key
+        unset label
+        plot for [k = 1:words(panel_modes)] summary using (x_of(word(panel_modes, k))) \
+                :(pick(v, word(panel_modes, k), "wall_median_s")) \
+                :(pick_or(v, word(panel_modes, k), "wall_min_s", "wall_median_s")) \
+                :(pick_or(v, word(panel_modes, k), "wall_max_s", "wall_median_s")) \
+                with yerrorlines lw 2 ps 1.1 lc rgb mode_color(word(panel_modes, k)) pt mode_point(word(panel_modes, k)) notitle
+    }
+    eval draw_legend
+    unset multiplot
+    set output
+} }
+
+################################################################################
+# 6. Chart: overhead.{png,svg}
+#    What a mode costs per task when the task does nothing (null workload): trial wall time ÷ tasks,
+#    log scale, bars from the fastest and slowest trials. For modes that spawn processes, the
+#    median time from spawn to the task starting (startup_p50_us) is drawn dashed.
+################################################################################
+
+# Per-task values in seconds, so that SI tic labels ("2 ms", "10 µs") fit every mode.
+per_task_s(v, m, c) = in_cell(v, m) ? column(c) / column("tasks") : NaN
+micro_s(v, m, c) = in_cell(v, m) ? column(c) * 1e-6 : NaN
+
+panels = ""; legend_modes = ""; startup_modes = ""
+do for [i = 1:words(null_variants)] {
+    v = word(null_variants, i); col = "per_task_us"; eval find_modes
+    if (words(panel_modes) > 0) {
+        panels = add_word(panels, v)
+        do for [k = 1:words(panel_modes)] { legend_modes = add_word(legend_modes, word(panel_modes, k)) }
+        col = "startup_p50_us"; eval find_modes
+        do for [k = 1:words(panel_modes)] { startup_modes = add_word(startup_modes, word(panel_modes, k)) }
+    }
+}
+legend_modes = in_mode_order(legend_modes); startup_modes = in_mode_order(startup_modes)
+
+if (words(panels) == 0) {
+    print "overhead: skipped (the run has no null workload)"
+} else { do for [fmt in "png svg"] {
+    eval (fmt eq "png" ? png_terminal : svg_terminal)
+    set output chart_path("overhead", fmt)
+    npanels = words(panels)
+    set multiplot title chart_title("Per-task overhead of each mode (null workload: tasks that do nothing)")
+    do for [i = 1:npanels] {
+        v = word(panels, i); col = "per_task_us"; eval find_modes
+        task_modes = panel_modes
+        col = "startup_p50_us"; eval find_modes
+        spawn_modes = panel_modes
+        eval free_axes
+        stats summary using (per_task_s(v, strcol("mode"), "wall_min_s")):(per_task_s(v, strcol("mode"), "wall_max_s")) nooutput
+        lo = STATS_min_x; hi = STATS_max_y
+        if (words(spawn_modes) > 0) {
+            stats summary using (micro_s(v, strcol("mode"), "startup_p50_us")) nooutput
+            lo = min2(lo, STATS_min); hi = max2(hi, STATS_max)
+        }
+        eval place_panel(i, npanels)
+        eval set_workers_axis
+        # Always logarithmic: the modes differ by orders of magnitude.
+        eval set_y_axis(lo, hi * 1.6, 0, 10, "%.0s %cs", "%.0s %cs")
+        set ylabel "wall time per task (trial wall time ÷ tasks; log scale)"
+        set title (npanels > 1 ? v : "") noenhanced
+        unset key
+        unset label
+        plot for [k = 1:words(task_modes)] summary using (x_of(word(task_modes, k))) \
+                :(in_cell(v, word(task_modes, k)) ? column("per_task_us") * 1e-6 : NaN) \
+                :(per_task_s(v, word(task_modes, k), "wall_min_s")) \
+                :(per_task_s(v, word(task_modes, k), "wall_max_s")) \
+                with yerrorlines lw 2 ps 1.1 lc rgb mode_color(word(task_modes, k)) pt mode_point(word(task_modes, k)) notitle, \
+            for [k = 1:words(task_modes)] summary using (x_of(word(task_modes, k))) \
+                :(in_cell(v, word(task_modes, k)) ? column("per_task_us") * 1e-6 : NaN) \
+                :(gprintf("%.2s %cs", column("per_task_us") * 1e-6)) \
+                with labels offset 0, 1.1 tc rgb mode_color(word(task_modes, k)) font ",9" notitle, \
+            for [k = 1:words(spawn_modes)] summary using (x_of(word(spawn_modes, k))) \
+                :(micro_s(v, word(spawn_modes, k), "startup_p50_us")) \
+                with linespoints dt 2 lw 1.5 ps 1.0 lc rgb mode_color(word(spawn_modes, k)) pt mode_open_point(word(spawn_modes, k)) notitle
+    }
+    legend_extra = words(startup_modes) == 0 ? "" : ( \
+        ', for [k = 1:words(startup_modes)] 2 with linespoints dt 2 lw 1.5 lc rgb mode_color(word(startup_modes, k)) pt mode_open_point(word(startup_modes, k)) title word(startup_modes, k) . ": spawn → task start (median)" noenhanced')
+    eval draw_legend
+    legend_extra = ""
+    unset multiplot
+    set output
+} }
+
+################################################################################
+# 7. Chart: efficiency.{png,svg}
+#    Parallel efficiency = speedup ÷ min(workers, usable CPUs), panel per working variant, with a
+#    reference line at 1.0 (every usable CPU fully used). Above 1 means the work is not CPU-bound
+#    (sleeping I/O overlaps). Bars: the speedup's 95 % CI scaled the same way (efficiency and
+#    speedup differ by a constant factor per cell, so the interval scales exactly).
+################################################################################
+
+eff_scaled(v, m, c) = in_cell(v, m) ? either(column(c), column("speedup")) * column("efficiency") / column("speedup") : NaN
+
+panels = ""; legend_modes = ""
+do for [i = 1:words(work_variants)] {
+    v = word(work_variants, i); col = "efficiency"; eval find_modes
+    if (words(panel_modes) > (has_word(panel_modes, "serial") ? 1 : 0)) {
+        panels = add_word(panels, v)
+        do for [k = 1:words(panel_modes)] { legend_modes = add_word(legend_modes, word(panel_modes, k)) }
+    }
+}
+legend_modes = in_mode_order(legend_modes)
+
+if (words(panels) == 0) {
+    print "efficiency: skipped (no efficiencies: the run needs a serial cell and another mode of the same workload)"
+} else { do for [fmt in "png svg"] {
+    eval (fmt eq "png" ? png_terminal : svg_terminal)
+    set output chart_path("efficiency", fmt)
+    npanels = words(panels)
+    set multiplot title chart_title("Parallel efficiency: speedup ÷ min(workers, usable CPUs)  (1 = every usable CPU busy with useful work; bars: 95 % CI)")
+    do for [i = 1:npanels] {
+        v = word(panels, i); col = "efficiency"; eval find_modes
+        eval free_axes
+        stats summary using (eff_scaled(v, strcol("mode"), "speedup_ci_low")):(eff_scaled(v, strcol("mode"), "speedup_ci_high")) nooutput
+        lo = min2(STATS_min_x, 1); hi = max2(STATS_max_y, 1)
+        eval place_panel(i, npanels)
+        eval set_workers_axis
+        eval set_y_axis(lo, hi, 20, 10, "%g", "%g")
+        set ylabel "efficiency (speedup per usable CPU)"
+        set title v noenhanced
+        unset key
+        unset label
+        plot 1 with lines dt 2 lw 1.5 lc rgb "#555555" notitle, \
+            for [k = 1:words(panel_modes)] summary using (x_of(word(panel_modes, k))) \
+                :(pick(v, word(panel_modes, k), "efficiency")) \
+                :(eff_scaled(v, word(panel_modes, k), "speedup_ci_low")) \
+                :(eff_scaled(v, word(panel_modes, k), "speedup_ci_high")) \
+                with yerrorlines lw 2 ps 1.1 lc rgb mode_color(word(panel_modes, k)) pt mode_point(word(panel_modes, k)) notitle
+    }
+    legend_extra = ', 2 with lines dt 2 lw 1.5 lc rgb "#555555" title "1.0: all usable CPUs fully used"'
+    eval draw_legend
+    legend_extra = ""
+    unset multiplot
+    set output
+} }
+
+################################################################################
+# 8. Chart: cpu_vs_wall.{png,svg}
+#    CPU time (user + sys, children included) against wall time per trial, panel per variant: solid
+#    lines with filled points are CPU time, dashed lines with hollow points wall time, one colour
+#    per mode. Where a mode's solid line sits above another's, it burns CPU the other does not
+#    (spawning, loading, re-reading data); CPU above wall means more than one CPU was busy.
+################################################################################
+
+panels = ""; legend_modes = ""
+do for [i = 1:words(all_variants)] {
+    v = word(all_variants, i); col = "cpu_median_s"; eval find_modes
+    if (words(panel_modes) > 0) {
+        panels = add_word(panels, v)
+        do for [k = 1:words(panel_modes)] { legend_modes = add_word(legend_modes, word(panel_modes, k)) }
+    }
+}
+legend_modes = in_mode_order(legend_modes)
+
+# A cell with a CPU time of exactly 0 (below the clock's resolution) cannot sit on a log axis.
+positive(x) = x > 0 ? x : NaN
+
+if (words(panels) == 0) {
+    print "cpu_vs_wall: skipped (no CPU times)"
+} else { do for [fmt in "png svg"] {
+    eval (fmt eq "png" ? png_terminal : svg_terminal)
+    set output chart_path("cpu_vs_wall", fmt)
+    npanels = words(panels)
+    set multiplot title chart_title("CPU time vs wall time of one trial (medians; CPU = user + sys of all threads and child processes)")
+    do for [i = 1:npanels] {
+        v = word(panels, i); col = "cpu_median_s"; eval find_modes
+        eval free_axes
+        stats summary using (positive(pick(v, strcol("mode"), "cpu_median_s"))):(pick(v, strcol("mode"), "wall_median_s")) nooutput
+        lo = min2(STATS_min_x, STATS_min_y); hi = max2(STATS_max_x, STATS_max_y)
+        eval place_panel(i, npanels)
+        eval set_workers_axis
+        eval set_y_axis(lo, hi, 20, 10, "%.0s %cs", "%g s")
+        set ylabel "time per trial"
+        set title v noenhanced
+        unset key
+        unset label
+        plot for [k = 1:words(panel_modes)] summary using (x_of(word(panel_modes, k))) \
+                :(pick(v, word(panel_modes, k), "wall_median_s")) \
+                with linespoints dt 2 lw 1.5 ps 1.1 lc rgb mode_color(word(panel_modes, k)) pt mode_open_point(word(panel_modes, k)) notitle, \
+            for [k = 1:words(panel_modes)] summary using (x_of(word(panel_modes, k))) \
+                :(positive(pick(v, word(panel_modes, k), "cpu_median_s"))) \
+                with linespoints lw 2.5 ps 1.1 lc rgb mode_color(word(panel_modes, k)) pt mode_point(word(panel_modes, k)) notitle
+    }
+    legend_extra = ', 2 with linespoints lw 2.5 lc rgb "#555555" pt 7 title "CPU time (solid)", ' . \
+        '2 with linespoints dt 2 lw 1.5 lc rgb "#555555" pt 6 title "wall time (dashed)"'
+    eval draw_legend
+    legend_extra = ""
+    unset multiplot
+    set output
+} }
