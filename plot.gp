@@ -23,7 +23,7 @@
 
 if (ARGC < 1) { exit error "usage: gnuplot -c plot.gp RUN_DIR" }
 run_dir = ARG1
-summary = run_dir . "/summary.csv"
+summary_csv = run_dir . "/summary.csv"
 charts_dir = run_dir . "/charts"
 
 # The shell sees paths in single quotes, with each ' written as '\''.
@@ -34,13 +34,29 @@ shell_quote(s) = "'" . quote_body(s) . "'"
 # Rows after the header, or -1 when the file cannot be read. Checked before anything else because
 # `stats` on a file without data rows is a hard error with a less helpful message.
 data_rows = int(system(sprintf("if [ -r %s ]; then awk 'END { print NR - 1 }' %s; else echo -1; fi", \
-    shell_quote(summary), shell_quote(summary))))
-if (data_rows < 0) { exit error sprintf("cannot read %s", summary) }
-if (data_rows == 0) { exit error sprintf("%s has no rows: nothing to plot", summary) }
+    shell_quote(summary_csv), shell_quote(summary_csv))))
+if (data_rows < 0) { exit error sprintf("cannot read %s", summary_csv) }
+if (data_rows == 0) { exit error sprintf("%s has no rows: nothing to plot", summary_csv) }
 system("mkdir -p " . shell_quote(charts_dir))
 
-set datafile separator comma
+# gnuplot counts the columns of quoted CSV fields right, but strcol() cuts a quoted field at its
+# first comma ("io[20ms, warm]" would read as "io[20ms"). So the RFC 4180 CSV is rewritten once as
+# tab-separated values (quotes removed, "" unescaped, CR dropped) into a temporary file, which every
+# section reads as `summary` and the last section removes.
+csv_to_tsv = 'awk ''{ sub(/\r$/, ""); out = ""; quoted = 0; ' . \
+    'for (i = 1; i <= length($0); i++) { c = substr($0, i, 1); ' . \
+    'if (quoted) { if (c != "\"") out = out c; else if (substr($0, i + 1, 1) == "\"") { out = out c; i++ } else quoted = 0 } ' . \
+    'else if (c == "\"") quoted = 1; else if (c == ",") out = out "\t"; else out = out c } ' . \
+    'print out }'''
+summary = system("mktemp")
+system(csv_to_tsv . " " . shell_quote(summary_csv) . " > " . shell_quote(summary))
+
+set datafile separator tab
 set datafile columnheaders
+# Plots filter rows by setting the other rows' values to NaN. Treated as undefined, such a row would
+# break a line wherever the file interleaves modes; treated as missing, it is skipped and the line
+# joins the points of one mode whatever the row order.
+set datafile missing NaN
 set encoding utf8
 set micro                 # SI-prefix tic labels (%c) say "µs", not "us"
 set print "-"             # `print` writes notes to stdout; stderr is reserved for real problems
@@ -97,7 +113,7 @@ note_row(workload, v, m, w) = ( \
 stats summary using (note_row(strcol("workload"), strcol("variant"), strcol("mode"), column("workers"))) nooutput
 
 # Modes in a fixed order (known modes first, as DESIGN.md lists them), then any new ones in file order.
-known_modes = '"serial" "threads" "processes" "process-pool" "gil" "async"'
+known_modes = '"serial" "threads" "processes" "process-pool" "gil" "gil-release" "async"'
 modes = ""
 do for [k = 1:words(known_modes)] { if (has_word(file_modes, word(known_modes, k))) { modes = add_word(modes, word(known_modes, k)) } }
 do for [k = 1:words(file_modes)] { modes = add_word(modes, word(file_modes, k)) }
@@ -112,12 +128,15 @@ do for [k = 1:words(worker_counts)] {
 }
 
 # `stats` ignores points outside the current axis ranges, so the ranges and log scales left by the
-# previous panel are cleared before every pass over the data.
+# previous panel are cleared before every pass over the data. Range passes use one column each:
+# two-column `stats` on a single point warns that it cannot fit a line.
 free_axes = 'set autoscale xy; unset logscale'
 
-# Sets `panel_modes` to the modes (in mode order) that have a number in column `col` on rows of
-# variant `v`. Run before every plot so that no plot command filters down to zero points.
-note_mode(v, c) = (in_cell(v, strcol("mode")) && is_number(column(c)) ? (found_ = add_word(found_, strcol("mode"))) : 0, 0)
+# Sets `panel_modes` to the modes (in mode order) that have a number in column `col` (a positive one
+# when `need_positive` is set) on rows of variant `v`. Run before every plot so that no plot
+# command filters down to zero points.
+need_positive = 0
+note_mode(v, c) = (in_cell(v, strcol("mode")) && is_number(column(c)) && (!need_positive || column(c) > 0) ? (found_ = add_word(found_, strcol("mode"))) : 0, 0)
 find_modes = free_axes . '; found_ = ""; stats summary using (note_mode(v, col)) nooutput; panel_modes = in_mode_order(found_)'
 
 ################################################################################
@@ -126,12 +145,12 @@ find_modes = free_axes . '; found_ = ""; stats summary using (note_mode(v, col))
 
 # Okabe–Ito colours (distinguishable with colour blindness); a mode this script does not know yet
 # gets a spare colour by its position, so it still plots.
-spare_colors = "#56B4E9 #8C564B #F0E442 #999999"
+spare_colors = "#8C564B #6A3D9A #999999 #F0E442"
 mode_color(m) = m eq "serial" ? "#000000" : m eq "threads" ? "#0072B2" : m eq "processes" ? "#D55E00" : \
-    m eq "process-pool" ? "#E69F00" : m eq "gil" ? "#009E73" : m eq "async" ? "#CC79A7" : \
+    m eq "process-pool" ? "#E69F00" : m eq "gil" ? "#009E73" : m eq "gil-release" ? "#56B4E9" : m eq "async" ? "#CC79A7" : \
     word(spare_colors, 1 + (position(modes, m) - 1) % words(spare_colors))
 mode_point(m) = m eq "serial" ? 13 : m eq "threads" ? 7 : m eq "processes" ? 5 : \
-    m eq "process-pool" ? 9 : m eq "gil" ? 11 : m eq "async" ? 15 : 3
+    m eq "process-pool" ? 9 : m eq "gil" ? 11 : m eq "gil-release" ? 3 : m eq "async" ? 15 : 3
 mode_open_point(m) = mode_point(m) - 1      # the hollow twin of each filled point type
 
 # Modes at the same worker count are nudged apart on the log2 x axis so error bars do not overlap.
@@ -151,32 +170,43 @@ panel_top(i, n) = box_top - ((i - 1) / grid_cols(n)) * (panel_h(n) + gap_y)
 place_panel(i, n) = sprintf("set lmargin at screen %.4f; set rmargin at screen %.4f; set tmargin at screen %.4f; set bmargin at screen %.4f", \
     panel_left(i, n), panel_left(i, n) + panel_w(n), panel_top(i, n), panel_top(i, n) - panel_h(n))
 
+# Text from the data shown in enhanced mode gets its markup characters escaped ("my_scenario" would
+# otherwise print "scenario" as a subscript).
+enhanced_escape(s) = strlen(s) == 0 ? "" : \
+    (strstrt("_^{}@&~\\", s[1:1]) > 0 ? "\\" : "") . s[1:1] . enhanced_escape(s[2:strlen(s)])
+
 # The second line of every chart title.
 n_text = n_min == n_max ? sprintf("%d", n_max) : sprintf("%d–%d", n_min, n_max)
-context = sprintf("scenario %s · %d tasks per trial · median of %s trials per cell", scenario, tasks_per_trial, n_text) \
+context = sprintf("scenario %s · %d tasks per trial · median of %s trials per cell", enhanced_escape(scenario), tasks_per_trial, n_text) \
     . (is_number(usable_cpus) ? sprintf(" · %d usable CPUs", usable_cpus) : "")
 chart_title(t) = t . "\n{/*0.85 " . context . "}"
 
 # x axis of every panel: workers on a log2 scale, a tic at each worker count the run used.
 set_workers_axis = 'set logscale x 2; set xrange [min_workers / 1.3 : max_workers * 1.3]; set xtics (); ' . \
     'do for [k = 1:words(worker_counts)] { set xtics add (word(worker_counts, k) int(word(worker_counts, k))) }; ' . \
-    'set xlabel "workers (threads or processes at once; log scale)"'
+    'set xtics nomirror out; set xlabel "workers (log scale)"'
 
 # y axis from lo to hi: logarithmic when the data spans more than `log_ratio`, else linear from 0.
-# `log_format` labels a log axis, `lin_format` a linear one.
+# `log_format` labels a log axis, `lin_format` a linear one. A base-10 axis spanning three decades or
+# less gets tics at 1, 2 and 5 × 10^k, since a tic per decade would leave one or two labels.
+log_tics(lo, hi) = (hi / lo <= 1000) ? \
+    sprintf('set ytics (); do for [e_ = %d:%d] { set ytics add (10.0**e_, 2 * 10.0**e_, 5 * 10.0**e_) }', floor(log10(lo)), ceil(log10(hi))) : \
+    'set ytics auto'
 set_y_axis(lo, hi, log_ratio, base, log_format, lin_format) = (lo > 0 && hi / lo > log_ratio) ? \
-    sprintf('set logscale y %d; set yrange [%g : %g]; set ytics auto; set mytics default; set format y "%s"', base, lo / 1.35, hi * 1.35, log_format) : \
-    sprintf('unset logscale y; set yrange [0 : %g]; set ytics auto; set mytics default; set format y "%s"', hi * 1.12, lin_format)
+    sprintf('set logscale y %d; set yrange [%g : %g]; set mytics default; set format y "%s"; ', base, lo / 1.35, hi * 1.35, log_format) \
+        . (base == 10 ? log_tics(lo / 1.35, hi * 1.35) : 'set ytics auto') . '; set ytics nomirror out' : \
+    sprintf('unset logscale y; set yrange [0 : %g]; set ytics auto nomirror out; set mytics default; set format y "%s"', hi * 1.12, lin_format)
 
 # Shared legend: after the panels, an empty plot whose key sits centred in the bottom strip.
 # Its curves are a constant outside the y range, so only the key samples are drawn.
 # `legend_modes` are drawn with points; `legend_extra` is eval'd to add reference-line entries.
 legend_extra = ""
-draw_legend = 'set lmargin at screen 0.01; set rmargin at screen 0.99; set bmargin at screen 0.0; set tmargin at screen 0.02; ' . \
+legend_command(extra) = 'set lmargin at screen 0.01; set rmargin at screen 0.99; set bmargin at screen 0.0; set tmargin at screen 0.02; ' . \
     'unset title; unset xlabel; unset ylabel; unset logscale; unset border; unset tics; unset arrow; unset label; ' . \
-    'set xrange [0:1]; set yrange [0:1]; set key at screen 0.5, 0.04 center center horizontal maxrows 1 width 2 samplen 3 spacing 1.2; ' . \
+    'set xrange [0:1]; set yrange [0:1]; set key at screen 0.5, 0.04 center center horizontal maxrows 1 width -1 samplen 3 spacing 1.2; ' . \
     'plot for [k = 1:words(legend_modes)] 2 with linespoints lw 2 lc rgb mode_color(word(legend_modes, k)) ' . \
-    'pt mode_point(word(legend_modes, k)) ps 1.2 title word(legend_modes, k) noenhanced' . legend_extra
+    'pt mode_point(word(legend_modes, k)) ps 1.2 title word(legend_modes, k) noenhanced' . extra
+draw_legend = 'eval legend_command(legend_extra)'
 
 set style textbox opaque noborder
 set grid xtics ytics mytics lc rgb "#dddddd" lw 1
@@ -217,8 +247,10 @@ if (words(panels) == 0) {
         # The y range must hold the data with its CI, the ideal line up to the largest worker count,
         # and the usable-CPU ceiling.
         eval free_axes
-        stats summary using (pick_or(v, strcol("mode"), "speedup_ci_low", "speedup")):(pick_or(v, strcol("mode"), "speedup_ci_high", "speedup")) nooutput
-        lo = min2(STATS_min_x, 1); hi = max2(max2(STATS_max_y, max_workers), either(usable_cpus, 1))
+        stats summary using (pick_or(v, strcol("mode"), "speedup_ci_low", "speedup")) nooutput
+        lo = min2(STATS_min, 1)
+        stats summary using (pick_or(v, strcol("mode"), "speedup_ci_high", "speedup")) nooutput
+        hi = max2(max2(STATS_max, max_workers), either(usable_cpus, 1))
         eval place_panel(i, npanels)
         eval set_workers_axis
         eval set_y_axis(lo, hi, 10, 2, "%g×", "%g×")
@@ -227,7 +259,7 @@ if (words(panels) == 0) {
         unset key
         unset label
         if (is_number(usable_cpus)) {
-            set label 1 sprintf("usable CPUs = %d", usable_cpus) at graph 0.98, first usable_cpus right offset 0, 0.75 tc rgb "#9b1c1c" front
+            set label 1 sprintf("usable CPUs = %d", usable_cpus) at graph 0.02, first usable_cpus left offset 0, 0.75 tc rgb "#9b1c1c" front
         }
         plot x with lines dt 2 lw 1.5 lc rgb "#555555" notitle, \
             @ceiling_curve \
@@ -237,8 +269,8 @@ if (words(panels) == 0) {
                 :(pick_or(v, word(panel_modes, k), "speedup_ci_high", "speedup")) \
                 with yerrorlines lw 2 ps 1.1 lc rgb mode_color(word(panel_modes, k)) pt mode_point(word(panel_modes, k)) notitle
     }
-    legend_extra = ', 2 with lines dt 2 lw 1.5 lc rgb "#555555" title "ideal: speedup = workers"' . \
-        (is_number(usable_cpus) ? ', 2 with lines dt 3 lw 2 lc rgb "#9b1c1c" title "usable-CPU ceiling"' : '')
+    legend_extra = ', 2 with lines dt 2 lw 1.5 lc rgb "#555555" title "ideal (= workers)"' . \
+        (is_number(usable_cpus) ? ', 2 with lines dt 3 lw 2 lc rgb "#9b1c1c" title "usable CPUs"' : '')
     eval draw_legend
     legend_extra = ""
     unset multiplot
@@ -271,10 +303,13 @@ if (words(panels) == 0) {
     do for [i = 1:npanels] {
         v = word(panels, i); col = "wall_median_s"; eval find_modes
         eval free_axes
-        stats summary using (pick_or(v, strcol("mode"), "wall_min_s", "wall_median_s")):(pick_or(v, strcol("mode"), "wall_max_s", "wall_median_s")) nooutput
+        stats summary using (pick_or(v, strcol("mode"), "wall_min_s", "wall_median_s")) nooutput
+        lo = STATS_min
+        stats summary using (pick_or(v, strcol("mode"), "wall_max_s", "wall_median_s")) nooutput
+        hi = STATS_max
         eval place_panel(i, npanels)
         eval set_workers_axis
-        eval set_y_axis(STATS_min_x, STATS_max_y, 20, 10, "%.0s %cs", "%g s")
+        eval set_y_axis(lo, hi, 20, 10, "%.0s %cs", "%g s")
         set ylabel "wall time per trial"
         set title v noenhanced
         unset key
@@ -294,11 +329,12 @@ if (words(panels) == 0) {
 # 6. Chart: overhead.{png,svg}
 #    What a mode costs per task when the task does nothing (null workload): trial wall time ÷ tasks,
 #    log scale, bars from the fastest and slowest trials. For modes that spawn processes, the
-#    median time from spawn to the task starting (startup_p50_us) is drawn dashed.
+#    median time from spawn to the task starting (startup_p50_us) is drawn dashed. The points at the
+#    smallest worker count of each mode carry their value, written to their left where the axis leaves room.
 ################################################################################
 
 # Per-task values in seconds, so that SI tic labels ("2 ms", "10 µs") fit every mode.
-per_task_s(v, m, c) = in_cell(v, m) ? column(c) / column("tasks") : NaN
+per_task_s(v, m, c) = in_cell(v, m) ? either(column(c), column("wall_median_s")) / column("tasks") : NaN
 micro_s(v, m, c) = in_cell(v, m) ? column(c) * 1e-6 : NaN
 
 panels = ""; legend_modes = ""; startup_modes = ""
@@ -326,8 +362,16 @@ if (words(panels) == 0) {
         col = "startup_p50_us"; eval find_modes
         spawn_modes = panel_modes
         eval free_axes
-        stats summary using (per_task_s(v, strcol("mode"), "wall_min_s")):(per_task_s(v, strcol("mode"), "wall_max_s")) nooutput
-        lo = STATS_min_x; hi = STATS_max_y
+        stats summary using (per_task_s(v, strcol("mode"), "wall_min_s")) nooutput
+        lo = STATS_min
+        stats summary using (per_task_s(v, strcol("mode"), "wall_max_s")) nooutput
+        hi = STATS_max
+        # Each mode's smallest worker count, where its value is written.
+        first_workers = ""
+        do for [k = 1:words(task_modes)] {
+            stats summary using (in_cell(v, word(task_modes, k)) && is_number(column("per_task_us")) ? column("workers") : NaN) nooutput
+            first_workers = first_workers . sprintf(" %d", STATS_min)
+        }
         if (words(spawn_modes) > 0) {
             stats summary using (micro_s(v, strcol("mode"), "startup_p50_us")) nooutput
             lo = min2(lo, STATS_min); hi = max2(hi, STATS_max)
@@ -336,7 +380,7 @@ if (words(panels) == 0) {
         eval set_workers_axis
         # Always logarithmic: the modes differ by orders of magnitude.
         eval set_y_axis(lo, hi * 1.6, 0, 10, "%.0s %cs", "%.0s %cs")
-        set ylabel "wall time per task (trial wall time ÷ tasks; log scale)"
+        set ylabel "wall time per task = trial wall time ÷ tasks"
         set title (npanels > 1 ? v : "") noenhanced
         unset key
         unset label
@@ -346,15 +390,15 @@ if (words(panels) == 0) {
                 :(per_task_s(v, word(task_modes, k), "wall_max_s")) \
                 with yerrorlines lw 2 ps 1.1 lc rgb mode_color(word(task_modes, k)) pt mode_point(word(task_modes, k)) notitle, \
             for [k = 1:words(task_modes)] summary using (x_of(word(task_modes, k))) \
-                :(in_cell(v, word(task_modes, k)) ? column("per_task_us") * 1e-6 : NaN) \
-                :(gprintf("%.2s %cs", column("per_task_us") * 1e-6)) \
-                with labels offset 0, 1.1 tc rgb mode_color(word(task_modes, k)) font ",9" notitle, \
+                :(column("workers") == int(word(first_workers, k)) ? per_task_s(v, word(task_modes, k), "wall_median_s") : NaN) \
+                :(gprintf("%.1s %cs", column("per_task_us") * 1e-6)) \
+                with labels right offset -1.2, 0 tc rgb mode_color(word(task_modes, k)) font ",10" notitle, \
             for [k = 1:words(spawn_modes)] summary using (x_of(word(spawn_modes, k))) \
                 :(micro_s(v, word(spawn_modes, k), "startup_p50_us")) \
                 with linespoints dt 2 lw 1.5 ps 1.0 lc rgb mode_color(word(spawn_modes, k)) pt mode_open_point(word(spawn_modes, k)) notitle
     }
     legend_extra = words(startup_modes) == 0 ? "" : ( \
-        ', for [k = 1:words(startup_modes)] 2 with linespoints dt 2 lw 1.5 lc rgb mode_color(word(startup_modes, k)) pt mode_open_point(word(startup_modes, k)) title word(startup_modes, k) . ": spawn → task start (median)" noenhanced')
+        ', for [k = 1:words(startup_modes)] 2 with linespoints dt 2 lw 1.5 lc rgb mode_color(word(startup_modes, k)) pt mode_open_point(word(startup_modes, k)) title word(startup_modes, k) . " start-up (median)" noenhanced')
     eval draw_legend
     legend_extra = ""
     unset multiplot
@@ -387,12 +431,14 @@ if (words(panels) == 0) {
     eval (fmt eq "png" ? png_terminal : svg_terminal)
     set output chart_path("efficiency", fmt)
     npanels = words(panels)
-    set multiplot title chart_title("Parallel efficiency: speedup ÷ min(workers, usable CPUs)  (1 = every usable CPU busy with useful work; bars: 95 % CI)")
+    set multiplot title chart_title("Parallel efficiency = speedup ÷ min(workers, usable CPUs)  (1: every usable CPU busy; above 1: tasks mostly wait; bars: 95 % CI)")
     do for [i = 1:npanels] {
         v = word(panels, i); col = "efficiency"; eval find_modes
         eval free_axes
-        stats summary using (eff_scaled(v, strcol("mode"), "speedup_ci_low")):(eff_scaled(v, strcol("mode"), "speedup_ci_high")) nooutput
-        lo = min2(STATS_min_x, 1); hi = max2(STATS_max_y, 1)
+        stats summary using (eff_scaled(v, strcol("mode"), "speedup_ci_low")) nooutput
+        lo = min2(STATS_min, 1)
+        stats summary using (eff_scaled(v, strcol("mode"), "speedup_ci_high")) nooutput
+        hi = max2(STATS_max, 1)
         eval place_panel(i, npanels)
         eval set_workers_axis
         eval set_y_axis(lo, hi, 20, 10, "%g", "%g")
@@ -407,7 +453,7 @@ if (words(panels) == 0) {
                 :(eff_scaled(v, word(panel_modes, k), "speedup_ci_high")) \
                 with yerrorlines lw 2 ps 1.1 lc rgb mode_color(word(panel_modes, k)) pt mode_point(word(panel_modes, k)) notitle
     }
-    legend_extra = ', 2 with lines dt 2 lw 1.5 lc rgb "#555555" title "1.0: all usable CPUs fully used"'
+    legend_extra = ', 2 with lines dt 2 lw 1.5 lc rgb "#555555" title "1.0 = all usable CPUs busy"'
     eval draw_legend
     legend_extra = ""
     unset multiplot
@@ -424,7 +470,7 @@ if (words(panels) == 0) {
 
 panels = ""; legend_modes = ""
 do for [i = 1:words(all_variants)] {
-    v = word(all_variants, i); col = "cpu_median_s"; eval find_modes
+    v = word(all_variants, i); col = "cpu_median_s"; need_positive = 1; eval find_modes; need_positive = 0
     if (words(panel_modes) > 0) {
         panels = add_word(panels, v)
         do for [k = 1:words(panel_modes)] { legend_modes = add_word(legend_modes, word(panel_modes, k)) }
@@ -432,7 +478,8 @@ do for [i = 1:words(all_variants)] {
 }
 legend_modes = in_mode_order(legend_modes)
 
-# A cell with a CPU time of exactly 0 (below the clock's resolution) cannot sit on a log axis.
+# A CPU time of exactly 0 (work below the clock's resolution) cannot sit on a log axis, so CPU lines
+# skip such cells, and a mode whose CPU times are all 0 only gets its wall-time line.
 positive(x) = x > 0 ? x : NaN
 
 if (words(panels) == 0) {
@@ -443,10 +490,16 @@ if (words(panels) == 0) {
     npanels = words(panels)
     set multiplot title chart_title("CPU time vs wall time of one trial (medians; CPU = user + sys of all threads and child processes)")
     do for [i = 1:npanels] {
-        v = word(panels, i); col = "cpu_median_s"; eval find_modes
+        v = word(panels, i)
+        col = "wall_median_s"; eval find_modes
+        wall_modes = panel_modes
+        col = "cpu_median_s"; need_positive = 1; eval find_modes; need_positive = 0
+        cpu_modes = panel_modes
         eval free_axes
-        stats summary using (positive(pick(v, strcol("mode"), "cpu_median_s"))):(pick(v, strcol("mode"), "wall_median_s")) nooutput
-        lo = min2(STATS_min_x, STATS_min_y); hi = max2(STATS_max_x, STATS_max_y)
+        stats summary using (positive(pick(v, strcol("mode"), "cpu_median_s"))) nooutput
+        lo = STATS_min; hi = STATS_max
+        stats summary using (pick(v, strcol("mode"), "wall_median_s")) nooutput
+        lo = min2(lo, STATS_min); hi = max2(hi, STATS_max)
         eval place_panel(i, npanels)
         eval set_workers_axis
         eval set_y_axis(lo, hi, 20, 10, "%.0s %cs", "%g s")
@@ -454,12 +507,12 @@ if (words(panels) == 0) {
         set title v noenhanced
         unset key
         unset label
-        plot for [k = 1:words(panel_modes)] summary using (x_of(word(panel_modes, k))) \
-                :(pick(v, word(panel_modes, k), "wall_median_s")) \
-                with linespoints dt 2 lw 1.5 ps 1.1 lc rgb mode_color(word(panel_modes, k)) pt mode_open_point(word(panel_modes, k)) notitle, \
-            for [k = 1:words(panel_modes)] summary using (x_of(word(panel_modes, k))) \
-                :(positive(pick(v, word(panel_modes, k), "cpu_median_s"))) \
-                with linespoints lw 2.5 ps 1.1 lc rgb mode_color(word(panel_modes, k)) pt mode_point(word(panel_modes, k)) notitle
+        plot for [k = 1:words(wall_modes)] summary using (x_of(word(wall_modes, k))) \
+                :(pick(v, word(wall_modes, k), "wall_median_s")) \
+                with linespoints dt 2 lw 1.5 ps 1.1 lc rgb mode_color(word(wall_modes, k)) pt mode_open_point(word(wall_modes, k)) notitle, \
+            for [k = 1:words(cpu_modes)] summary using (x_of(word(cpu_modes, k))) \
+                :(positive(pick(v, word(cpu_modes, k), "cpu_median_s"))) \
+                with linespoints lw 2.5 ps 1.1 lc rgb mode_color(word(cpu_modes, k)) pt mode_point(word(cpu_modes, k)) notitle
     }
     legend_extra = ', 2 with linespoints lw 2.5 lc rgb "#555555" pt 7 title "CPU time (solid)", ' . \
         '2 with linespoints dt 2 lw 1.5 lc rgb "#555555" pt 6 title "wall time (dashed)"'
@@ -468,3 +521,9 @@ if (words(panels) == 0) {
     unset multiplot
     set output
 } }
+
+################################################################################
+# End
+################################################################################
+
+system("rm -f " . shell_quote(summary))
