@@ -13,9 +13,12 @@
 #   ("skipped: ...") go to stdout. gnuplot warns "no valid points" when a plot has no data, so a
 #   plot command is only issued for a (variant, mode) pair that was first seen to have numbers.
 #
+# - Variant and mode names may hold spaces and commas, but not a double quote or a tab (lists of
+#   names are strings of "quoted" words, and the CSV is read as tab-separated values).
+#
 # Adding a chart: copy a section. Pick its panels with the loop `v = ...; col = ...; eval find_modes`,
-# skip the chart when no panel qualifies, then draw with `eval place_panel(i)` per panel and
-# `eval draw_legend` once at the end.
+# skip the chart when no panel qualifies, then draw with `eval place_panel(i, npanels)` per panel
+# and `eval draw_legend` once at the end. Sections must stay above "End", which removes the data.
 
 ################################################################################
 # 0. Input and output
@@ -208,7 +211,6 @@ legend_command(extra) = 'set lmargin at screen 0.01; set rmargin at screen 0.99;
     'pt mode_point(word(legend_modes, k)) ps 1.2 title word(legend_modes, k) noenhanced' . extra
 draw_legend = 'eval legend_command(legend_extra)'
 
-set style textbox opaque noborder
 set grid xtics ytics mytics lc rgb "#dddddd" lw 1
 set border 3
 set tics nomirror out
@@ -258,8 +260,13 @@ if (words(panels) == 0) {
         set title v noenhanced
         unset key
         unset label
+        # The ceiling's label sits at the far left, just above the line: there the ideal line runs
+        # below it (the two cross at workers = usable CPUs) and speedups are near 1, whereas on the
+        # right a CPU-bound mode runs along the ceiling. In panels three abreast the label's end can
+        # touch the ideal line; it is not boxed, so it never hides data.
         if (is_number(usable_cpus)) {
-            set label 1 sprintf("usable CPUs = %d", usable_cpus) at graph 0.02, first usable_cpus left offset 0, 0.75 tc rgb "#9b1c1c" front
+            set label 1 sprintf("usable CPUs = %d", usable_cpus) at graph 0.01, first usable_cpus left offset 0, 0.8 \
+                tc rgb "#9b1c1c" font ",10" front
         }
         plot x with lines dt 2 lw 1.5 lc rgb "#555555" notitle, \
             @ceiling_curve \

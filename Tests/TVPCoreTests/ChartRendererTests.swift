@@ -58,6 +58,29 @@ struct ChartRendererTests {
         #expect(try pngSize("\(run)/charts/speedup.png") == (1200, 800))
     }
 
+    @Test("a summary with a new column in the middle, a mode plot.gp does not know and a quoted variant holding commas still plots")
+    func laterSchema() throws {
+        let run = try runFolder(fixture: "future")
+        defer { Files.removeTree(run) }
+        let files = try ChartRenderer.render(runDirectory: run, environment: environment).map { ($0 as NSString).lastPathComponent }
+        #expect(files == ["cpu_vs_wall", "efficiency", "speedup", "wall_time"].flatMap { ["\($0).png", "\($0).svg"] })
+        let svg = String(decoding: try Files.readAll("\(run)/charts/speedup.svg"), as: UTF8.self)
+        // gnuplot's own CSV reading would cut this panel title at its first comma.
+        #expect(svg.contains("io[20ms, 4x256KiB, warm]"))
+        #expect(svg.contains(">warp<"), "the unknown mode has no legend entry")
+    }
+
+    @Test("rendering again lists the rewritten charts, and not a stale chart plot.gp no longer draws")
+    func renderAgain() throws {
+        let run = try runFolder(fixture: "partial")
+        defer { Files.removeTree(run) }
+        let first = try ChartRenderer.render(runDirectory: run, environment: environment)
+        try Files.writeDurably(Array("stale".utf8), to: "\(run)/charts/overhead.png")
+        let second = try ChartRenderer.render(runDirectory: run, environment: environment)
+        #expect(second == first)
+        #expect(!second.contains { $0.hasSuffix("/overhead.png") })
+    }
+
     @Test("without gnuplot on PATH, rendering fails with the install command")
     func gnuplotMissing() throws {
         let empty = try Files.makePrivateDirectory(in: Files.temporaryDirectory, prefix: "tvp-nopath-")

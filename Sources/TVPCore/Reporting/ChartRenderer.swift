@@ -24,7 +24,8 @@ public enum ChartRenderer {
         return candidates.first { FileManager.default.fileExists(atPath: $0) }
     }
 
-    /// Runs `gnuplot -c plot.gp runDirectory` and returns the chart files written, sorted. Anything
+    /// Runs `gnuplot -c plot.gp runDirectory` and returns the chart files it wrote, sorted (charts
+    /// left from an earlier rendering that plot.gp skipped this time are not listed). Anything
     /// gnuplot prints on stderr (a warning included) is a failure.
     public static func render(runDirectory: String, environment: [String: String]) throws -> [String] {
         guard let gnuplot = gnuplotPath(environment: environment) else { throw ChartError.gnuplotMissing }
@@ -32,6 +33,8 @@ public enum ChartRenderer {
         let summary = runDirectory + "/summary.csv"
         guard FileManager.default.fileExists(atPath: summary) else { throw ChartError.noSummary(summary) }
 
+        let charts = runDirectory + "/charts"
+        let before = chartDates(in: charts)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: gnuplot)
         process.arguments = ["-c", script, runDirectory]
@@ -45,9 +48,18 @@ public enum ChartRenderer {
         if process.terminationStatus != 0 || !stderr.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             throw ChartError.gnuplotFailed(status: process.terminationStatus, stderr: stderr)
         }
-        let charts = runDirectory + "/charts"
-        return ((try? FileManager.default.contentsOfDirectory(atPath: charts)) ?? [])
-            .filter { $0.hasSuffix(".png") || $0.hasSuffix(".svg") }.sorted().map { "\(charts)/\($0)" }
+        return chartDates(in: charts).filter { before[$0.key] != $0.value }.keys.sorted()
+    }
+
+    /// The PNG and SVG files in `directory` with their modification dates.
+    private static func chartDates(in directory: String) -> [String: Date] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        var dates: [String: Date] = [:]
+        for name in names where name.hasSuffix(".png") || name.hasSuffix(".svg") {
+            let path = "\(directory)/\(name)"
+            dates[path] = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date ?? .distantPast
+        }
+        return dates
     }
 }
 
@@ -62,6 +74,7 @@ public enum ChartError: Error, CustomStringConvertible, Equatable {
     /// gnuplot failed or warned.
     case gnuplotFailed(status: Int32, stderr: String)
 
+    /// What went wrong and how to fix it.
     public var description: String {
         switch self {
         case .gnuplotMissing:
