@@ -46,17 +46,38 @@ public enum Files {
     public static func streamRead(
         _ path: String, buffer: inout [UInt8], _ consume: (UnsafeRawBufferPointer) -> Void
     ) throws -> Int {
-        let fd = try attempt("open \(path)") { () throws in
-            try FileDescriptor.open(FilePath(path), .readOnly, options: [.closeOnExec])
+        try streamRead(path, buffer: &buffer, willBlock: {}, didBlock: {}, consume)
+    }
+
+    /// Like `streamRead(_:buffer:_:)`, calling `willBlock` before and `didBlock` after the `open()` and
+    /// each `read()` (in pairs, even when the call fails): a caller modelling an interpreter lock
+    /// releases it around the calls that may block, as CPython's file objects do.
+    @discardableResult
+    public static func streamRead(
+        _ path: String, buffer: inout [UInt8], willBlock: () -> Void, didBlock: () -> Void,
+        _ consume: (UnsafeRawBufferPointer) -> Void
+    ) throws -> Int {
+        willBlock()
+        let opened = Result { () throws in
+            try attempt("open \(path)") { () throws in
+                try FileDescriptor.open(FilePath(path), .readOnly, options: [.closeOnExec])
+            }
         }
+        didBlock()
+        let fd = try opened.get()
         defer { fd.closeQuietly() }
         var total = 0
         while true {
-            let n = try attempt("read \(path)") { () throws in
-                try buffer.withUnsafeMutableBytes { raw throws in
-                    try valueOrErrno { Glibc.read(fd.rawValue, raw.baseAddress, raw.count) }
+            willBlock()
+            let read = Result { () throws in
+                try attempt("read \(path)") { () throws in
+                    try buffer.withUnsafeMutableBytes { raw throws in
+                        try valueOrErrno { Glibc.read(fd.rawValue, raw.baseAddress, raw.count) }
+                    }
                 }
             }
+            didBlock()
+            let n = try read.get()
             if n == 0 { break }
             buffer.withUnsafeBytes { consume(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
             total += n

@@ -65,9 +65,11 @@ public enum ProcFS {
         statusField("VmRSS") ?? 0
     }
 
-    /// Number of threads of this process (`Threads` of `/proc/self/status`).
+    /// Number of threads of this process: the entries of `/proc/self/task`. Listing a directory
+    /// (`getdents64`) costs half of reading `/proc/self/status` and, unlike `read()`, does not add to the
+    /// `rchar` I/O counter that trials measure.
     public static func threadCount() -> Int {
-        statusField("Threads") ?? 0
+        Files.directoryEntries("/proc/self/task").count
     }
 
     private static func statusField(_ name: String) -> Int? {

@@ -5,20 +5,26 @@ import SystemPackage
 public enum ProcessSpawner {
     /// Spawns `path` with `arguments` (argv[0] included) and the parent's environment.
     ///
-    /// The child gets `/dev/null` as standard input, `stdout` as standard output and keeps the
+    /// The child gets `stdin` (or `/dev/null`) as standard input, `stdout` as standard output and keeps the
     /// parent's standard error; every other descriptor is closed in the child (tvp opens its own
     /// with `O_CLOEXEC`, and those it inherited are marked close-on-exec before the first spawn).
     /// Returns the child's pid. The error is `posix_spawn`'s own return code, not `errno`.
     public static func spawn(
-        path: String, arguments: [String], stdout: FileDescriptor
+        path: String, arguments: [String], stdin: FileDescriptor? = nil, stdout: FileDescriptor
     ) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         try attempt("posix_spawn_file_actions_init") { () throws in
             try checkReturnCode(posix_spawn_file_actions_init(&actions))
         }
         defer { posix_spawn_file_actions_destroy(&actions) }
-        try attempt("posix_spawn_file_actions_addopen /dev/null") { () throws in
-            try checkReturnCode(posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0))
+        if let stdin {
+            try attempt("posix_spawn_file_actions_adddup2 stdin") { () throws in
+                try checkReturnCode(posix_spawn_file_actions_adddup2(&actions, stdin.rawValue, 0))
+            }
+        } else {
+            try attempt("posix_spawn_file_actions_addopen /dev/null") { () throws in
+                try checkReturnCode(posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0))
+            }
         }
         try attempt("posix_spawn_file_actions_adddup2") { () throws in
             try checkReturnCode(posix_spawn_file_actions_adddup2(&actions, stdout.rawValue, 1))

@@ -260,14 +260,15 @@ struct ComparisonTests {
     func trialsPath() throws {
         let run = try RunData.load(Self.fixture("quick") + "/trials.csv")
         #expect(run.samples.count == 20)
-        #expect(run.schemaVersion == 1)
+        #expect(run.schemaVersion == CSVFormat.schemaVersion)
         #expect(run.meta?.scenario == "quick")
     }
 
     @Test("different schema versions are an error naming both")
     func schemaMismatch() throws {
-        let v1 = try RunData.load(Self.fixture("quick")), v2 = try RunData.load(Self.fixture("quick-schema2"))
-        #expect(v2.schemaVersion == 2)
+        // quick-schema1 is the same run as written before schema 2 added the thread and GIL columns.
+        let v1 = try RunData.load(Self.fixture("quick-schema1")), v2 = try RunData.load(Self.fixture("quick"))
+        #expect(v1.schemaVersion == 1 && v2.schemaVersion == 2)
         let error = #expect(throws: ComparisonError.self) {
             try Comparator.compare(baseline: v1, current: v2, options: ComparisonOptions())
         }
@@ -363,8 +364,8 @@ struct ComparisonTests {
         #expect(message(headerOnly).contains("no trial"))
         let badWorkload = try write("bad.csv", "\(header)\n\(goodRow)\n\(goodRow.replacingOccurrences(of: ",cpu,", with: ",gpu,"))\n")
         #expect(message(badWorkload).contains("line 3") && message(badWorkload).contains("gpu"))
-        let mixed = try write("mixed.csv", "\(header)\n\(goodRow)\n2\(goodRow.dropFirst())\n")
-        #expect(message(mixed).contains("line 3") && message(mixed).contains("schema_version 2"))
+        let mixed = try write("mixed.csv", "\(header)\n\(goodRow)\n3\(goodRow.dropFirst())\n")
+        #expect(message(mixed).contains("line 3") && message(mixed).contains("schema_version 3"))
     }
 
     // MARK: Rendering

@@ -128,3 +128,49 @@ let packageRoot: String = {
     }
     return url.path
 }()
+
+@Suite("Scenario loading: the gil and async modes")
+struct ScenarioModeTests {
+    @Test("switch_interval_ms defaults to CPython's 5 ms and is read; modes default to serial, threads, processes")
+    func switchIntervalAndDefaults() throws {
+        let plain = try ScenarioLoader.parse("workloads: { null: {} }\n", source: "t.yaml")
+        #expect(plain.switchIntervalMilliseconds == 5)
+        #expect(plain.modes == Mode.defaultSelection)
+        #expect(Mode.defaultSelection == [.serial, .threads, .processes])
+        let gil = try ScenarioLoader.parse("""
+            workloads: { null: {} }
+            modes: [serial, gil, gil-release, async]
+            switch_interval_ms: 0.5
+            """, source: "t.yaml")
+        #expect(gil.switchIntervalMilliseconds == 0.5)
+        #expect(gil.modes == [.serial, .gil, .gilRelease, .async])
+    }
+
+    @Test("an out-of-range switch interval is named with its line and range", arguments: ["0.05", "2000", "fast"])
+    func badSwitchInterval(value: String) {
+        do {
+            _ = try ScenarioLoader.parse("workloads: { null: {} }\nswitch_interval_ms: \(value)\n", source: "bad.yaml")
+            Issue.record("accepted switch_interval_ms: \(value)")
+        } catch {
+            let message = "\(error)"
+            #expect(message.contains("bad.yaml:2") && message.contains("switch_interval_ms"), "\(message)")
+            #expect(message.contains("0.1 and 1000") || message.contains("expected a number"), "\(message)")
+        }
+    }
+
+    @Test("expectations name hyphenated modes")
+    func hyphenatedModeInExpectation() throws {
+        let scenario = try ScenarioLoader.parse("""
+            workloads: { cpu: { bytes_per_task: 1MiB } }
+            modes: [serial, gil, gil-release]
+            workers: [2]
+            expect:
+              - "gil-release.speedup(cpu, workers: 2) >= 1.4"
+              - "gil.wall(cpu, workers: 2) > 1.2 * gil-release.wall(cpu, workers: 2)"
+            """, source: "t.yaml")
+        let expectations = try ExpectationEvaluator.expectations(of: scenario, source: "t.yaml")
+        let cell = Cell(workload: .cpu(CPUWorkload(bytesPerTask: 1 << 20)), mode: .gilRelease, workers: 2, tasks: 32)
+        #expect(expectations[0].left == .metric(factor: 1, metric: .speedup, cell: cell))
+        #expect(expectations[1].right == .metric(factor: 1.2, metric: .wall, cell: cell))
+    }
+}

@@ -10,7 +10,7 @@ func runTVP(_ arguments: [String], in directory: String, environment: [String: S
     process.arguments = arguments
     process.currentDirectoryURL = URL(fileURLWithPath: directory)
     process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    let out = Pipe(), err = Pipe()
+    let out = closeOnExecPipe(), err = closeOnExecPipe()
     process.standardOutput = out
     process.standardError = err
     try process.run()
@@ -22,6 +22,17 @@ func runTVP(_ arguments: [String], in directory: String, environment: [String: S
     group.wait()
     process.waitUntilExit()
     return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+}
+
+/// A Foundation `Pipe` whose descriptors close on exec. Foundation's are inheritable: while a
+/// `tvp` child runs, any process another test spawns (SystemCallTests checks what a child
+/// inherits) would get them. The child still gets its copies, which `dup2` makes inheritable.
+func closeOnExecPipe() -> Pipe {
+    let pipe = Pipe()
+    for handle in [pipe.fileHandleForReading, pipe.fileHandleForWriting] {
+        _ = fcntl(handle.fileDescriptor, F_SETFD, FD_CLOEXEC)
+    }
+    return pipe
 }
 
 /// A fresh private directory for one test.

@@ -38,7 +38,7 @@ struct RobustnessTests {
         environment["TMPDIR"] = temporary
         environment["TVP_TEST_MARKER"] = String(marker.split(separator: "=")[1])
         process.environment = environment
-        let err = Pipe()
+        let err = closeOnExecPipe()
         process.standardError = err
         process.standardOutput = FileHandle.nullDevice
         try process.run()

@@ -13,14 +13,19 @@ public struct ExecutionRequest: Sendable {
     public var workers: Int
     /// Longest a single task may run before it is killed (process modes) or the trial is abandoned.
     public var taskTimeoutSeconds: Double
+    /// `gil` modes: how long a thread computes while another waits before it must hand the lock
+    /// over, in nanoseconds (CPython's `sys.getswitchinterval()`, 5 ms).
+    public var switchIntervalNanoseconds: UInt64
 
     /// Creates a request.
-    public init(workload: Workload, fixture: IOFixture? = nil, tasks: Int, workers: Int, taskTimeoutSeconds: Double = 300) {
+    public init(workload: Workload, fixture: IOFixture? = nil, tasks: Int, workers: Int, taskTimeoutSeconds: Double = 300,
+                switchIntervalNanoseconds: UInt64 = 5_000_000) {
         self.workload = workload
         self.fixture = fixture
         self.tasks = tasks
         self.workers = workers
         self.taskTimeoutSeconds = taskTimeoutSeconds
+        self.switchIntervalNanoseconds = switchIntervalNanoseconds
     }
 }
 
@@ -66,6 +71,12 @@ public struct ExecutionResult: Sendable {
     public var processesSpawned = 0
     /// Threads the executor created during the trial.
     public var threadsCreated = 0
+    /// The most OS threads this process had in the samples taken while the tasks ran (at most one
+    /// per 10 ms, plus one when a pool's threads have all started); 0 when no sample was taken.
+    /// `TrialMeasurer` adds samples from just before and after the trial.
+    public var osThreadsMax = 0
+    /// `gil` modes: what the lock recorded; nil for other modes.
+    public var gil: GILStatistics?
     /// Why the executor gave up and left work running that it cannot stop, when it did: the run must end.
     public var abandoned: String?
 
@@ -103,6 +114,9 @@ extension Mode {
         case .serial: SerialExecutor()
         case .threads: ThreadPoolExecutor()
         case .processes: ProcessExecutor(workerPath: workerPath)
+        case .gil: GILExecutor(releasesLockWhileHashing: false)
+        case .gilRelease: GILExecutor(releasesLockWhileHashing: true)
+        case .async: AsyncExecutor()
         }
     }
 }

@@ -34,6 +34,7 @@ public struct ProcessExecutor: Executor {
         let workloadArgument = TaskSpec.encode(request.workload)
         let fixtureArgument = TaskSpec.encode(request.fixture)
         let timeoutNanoseconds = UInt64(request.taskTimeoutSeconds * 1e9)
+        let threadCount = ThreadCountSampler()
 
         while nextTask < request.tasks || !live.isEmpty {
             if let signal = InterruptSignal.received {
@@ -80,9 +81,11 @@ public struct ProcessExecutor: Executor {
                 let worker = live.remove(at: index)
                 worker.output.closeQuietly()
                 outcomes[worker.task] = reap(worker, timeout: timeoutNanoseconds, into: &result)
+                threadCount.sampleIfDue()
             }
         }
         result.outcomes = outcomes
+        result.osThreadsMax = threadCount.observedMaximum
         return result
     }
 

@@ -7,9 +7,15 @@ public struct SerialExecutor: Executor {
 
     public func run(_ request: ExecutionRequest) -> ExecutionResult {
         var runner = TaskRunner(workload: request.workload, fixture: request.fixture)
+        let threadCount = ThreadCountSampler()
         var outcomes: [TaskOutcome] = []
         outcomes.reserveCapacity(request.tasks)
-        for index in 0..<request.tasks { outcomes.append(timedTask(&runner, index: index)) }
-        return ExecutionResult(outcomes: outcomes)
+        for index in 0..<request.tasks {
+            outcomes.append(timedTask(&runner, index: index))
+            if index.isMultiple(of: ThreadCountSampler.completionStride) { threadCount.sampleIfDue() }
+        }
+        var result = ExecutionResult(outcomes: outcomes)
+        result.osThreadsMax = threadCount.observedMaximum
+        return result
     }
 }

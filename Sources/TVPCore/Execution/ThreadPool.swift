@@ -18,10 +18,11 @@ public enum ThreadPool {
 
     /// Runs `body` on each of `workers` new threads; every thread calls `next()` to take the next
     /// task index until it returns nil. Each index in `0..<taskCount` is handed out exactly once.
-    /// Waits for the threads at most `timeoutSeconds`, then gives up on them.
+    /// Waits for the threads at most `timeoutSeconds`, then gives up on them. `started` runs on the
+    /// calling thread once every thread is created, while they work.
     @discardableResult
     public static func run(
-        workers: Int, taskCount: Int, timeoutSeconds: Double = .infinity,
+        workers: Int, taskCount: Int, timeoutSeconds: Double = .infinity, started: () -> Void = {},
         _ body: @escaping @Sendable (_ next: () -> Int?) -> Void
     ) throws -> Outcome {
         let queue = TaskQueue(count: taskCount)
@@ -41,6 +42,7 @@ public enum ThreadPool {
             threads.forEach { $0.join() }
             throw error
         }
+        started()
         let deadline: DispatchTime = timeoutSeconds.isFinite
             ? .now() + .nanoseconds(Int(min(timeoutSeconds, 1e9) * 1e9)) : .distantFuture
         for _ in threads where ended.wait(timeout: deadline) == .timedOut {

@@ -12,12 +12,19 @@ public struct ThreadPoolExecutor: Executor {
         let workload = request.workload, fixture = request.fixture
         // Every task gets the timeout: the trial may last as long as its slowest thread's share.
         let rounds = (request.tasks + request.workers - 1) / max(1, request.workers)
+        let threadCount = ThreadCountSampler()
         let outcome: ThreadPool.Outcome
         do {
             outcome = try ThreadPool.run(workers: request.workers, taskCount: request.tasks,
-                                         timeoutSeconds: request.taskTimeoutSeconds * Double(max(1, rounds))) { next in
+                                         timeoutSeconds: request.taskTimeoutSeconds * Double(max(1, rounds)),
+                                         started: threadCount.sample) { next in
                 var runner = TaskRunner(workload: workload, fixture: fixture)
-                while let index = next() { slots.store(timedTask(&runner, index: index), at: index) }
+                var completed = 0
+                while let index = next() {
+                    slots.store(timedTask(&runner, index: index), at: index)
+                    if completed.isMultiple(of: ThreadCountSampler.completionStride) { threadCount.sampleIfDue() }
+                    completed += 1
+                }
             }
         } catch {
             return ExecutionResult(outcomes: Array(repeating: .failure("could not start threads: \(error)"), count: request.tasks))
@@ -27,10 +34,12 @@ public struct ThreadPoolExecutor: Executor {
             result.abandoned = "a task under `threads` ran past the task timeout of \(request.taskTimeoutSeconds) s; "
                 + "threads cannot be killed, so tvp abandons the run here (raise `task_timeout_s` if the tasks are meant to be this long)"
             result.threadsCreated = outcome.threadsCreated
+            result.osThreadsMax = threadCount.observedMaximum
             return result
         }
         var result = ExecutionResult(outcomes: slots.values)
         result.threadsCreated = outcome.threadsCreated
+        result.osThreadsMax = threadCount.observedMaximum
         return result
     }
 }

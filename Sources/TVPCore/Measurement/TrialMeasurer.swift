@@ -8,11 +8,14 @@ public struct TrialMeasurer: Sendable {
     public var workerPath: String
     /// Longest one task may run, seconds.
     public var taskTimeoutSeconds: Double
+    /// `gil` modes: the lock's switch interval, nanoseconds.
+    public var switchIntervalNanoseconds: UInt64
 
     /// Creates a measurer.
-    public init(workerPath: String, taskTimeoutSeconds: Double) {
+    public init(workerPath: String, taskTimeoutSeconds: Double, switchIntervalNanoseconds: UInt64 = 5_000_000) {
         self.workerPath = workerPath
         self.taskTimeoutSeconds = taskTimeoutSeconds
+        self.switchIntervalNanoseconds = switchIntervalNanoseconds
     }
 
     /// Runs `trial` once and measures it; `expectedDigest` is the reference every mode must match.
@@ -21,21 +24,27 @@ public struct TrialMeasurer: Sendable {
         let cell = trial.cell
         let executor = cell.mode.executor(workerPath: workerPath)
         let request = ExecutionRequest(workload: cell.workload, fixture: fixture, tasks: cell.tasks,
-                                       workers: cell.workers, taskTimeoutSeconds: taskTimeoutSeconds)
+                                       workers: cell.workers, taskTimeoutSeconds: taskTimeoutSeconds,
+                                       switchIntervalNanoseconds: switchIntervalNanoseconds)
 
-        // Counters are read in mirror order around the clock so that reading /proc adds as little as
-        // possible to the I/O counters and the CPU time of the trial.
+        // Counters are read in mirror order around the clock, the CPU-time snapshots innermost, so that
+        // reading /proc adds nothing to the trial's CPU time and only the first read's few bytes to
+        // its I/O counters.
         ProcFS.resetPeakResidentMemory()
+        // Outside the clock: each count of the threads costs some 7 µs.
+        let threadsBefore = ProcFS.threadCount()
         let stealBefore = ProcFS.stealSeconds()
-        let selfBefore = ResourceUsage.currentProcess()
         let ioBefore = ProcFS.ioCounters()
+        let selfBefore = ResourceUsage.currentProcess()
         let start = MonotonicInstant.now()
         let result = executor.run(request)
         let end = MonotonicInstant.now()
-        let ioAfter = ProcFS.ioCounters()
         let selfDelta = ResourceUsage.currentProcess().subtracting(selfBefore)
+        let ioAfter = ProcFS.ioCounters()
         let stealSeconds = ProcFS.stealSeconds() - stealBefore
         let peakSelfKiB = ProcFS.peakResidentKiB()
+        // Threads a mode leaves running (the cooperative pool's) were there during the trial too.
+        let threadsAfter = ProcFS.threadCount()
 
         let total = selfDelta.adding(result.childUsage)
         let digest = result.combinedDigest
@@ -57,6 +66,9 @@ public struct TrialMeasurer: Sendable {
             startupMicroseconds: LatencySummary(nanoseconds: outcomes.compactMap(\.startupNanoseconds)),
             processesSpawned: result.processesSpawned, threadsCreated: result.threadsCreated,
             distinctProcesses: Set(outcomes.filter { $0.error == nil }.map(\.processID)).count,
+            osThreadsMax: max(threadsBefore, result.osThreadsMax, threadsAfter),
+            gilSwitches: result.gil?.switches,
+            gilWaitMaxMicroseconds: result.gil.map { Double($0.longestWaitNanoseconds) / 1e3 },
             stealSeconds: stealSeconds,
             ioReadBytes: ioAfter.readChars - ioBefore.readChars,
             ioDiskReadBytes: ioAfter.storageReadBytes - ioBefore.storageReadBytes,

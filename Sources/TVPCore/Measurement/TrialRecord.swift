@@ -20,6 +20,13 @@ public struct TrialRecord: Sendable {
     public var threadsCreated: Int
     /// Distinct processes that ran tasks.
     public var distinctProcesses: Int
+    /// The most OS threads tvp had during the trial (sampled before, after, and at most every 10 ms
+    /// during it); child processes' threads are not counted.
+    public var osThreadsMax: Int
+    /// `gil` modes: hand-overs of the lock forced by drop requests; nil for other modes.
+    public var gilSwitches: Int?
+    /// `gil` modes: the longest wait of any thread to take the lock, microseconds; nil for other modes.
+    public var gilWaitMaxMicroseconds: Double?
     /// Hypervisor steal time of the whole machine during the trial, seconds.
     public var stealSeconds: Double
     /// Bytes read through read() calls by tvp and its children (`rchar`).

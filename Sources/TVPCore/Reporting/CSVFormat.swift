@@ -4,7 +4,7 @@ import Foundation
 /// The CSV conventions of every file tvp writes: a fixed header, RFC 4180 quoting, LF line ends.
 enum CSVFormat {
     /// The schema of trials.csv and summary.csv; a change of columns bumps it.
-    static let schemaVersion = 1
+    static let schemaVersion = 2
 
     /// One CSV line (newline included) with the fields quoted where RFC 4180 requires.
     static func line(_ fields: [String]) -> String {

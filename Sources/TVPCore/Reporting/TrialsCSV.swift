@@ -7,7 +7,8 @@ public enum TrialsCSV {
         "wall_s", "user_s", "sys_s", "cpu_s", "max_rss_kib",
         "voluntary_ctx_switches", "involuntary_ctx_switches", "minor_faults", "major_faults",
         "task_p50_us", "task_p90_us", "task_p99_us", "task_max_us", "startup_p50_us", "startup_max_us",
-        "processes_spawned", "threads_created", "distinct_processes", "steal_s",
+        "processes_spawned", "threads_created", "distinct_processes", "os_threads_max",
+        "gil_switches", "gil_wait_max_us", "steal_s",
         "io_read_bytes", "io_disk_read_bytes", "digest", "ok", "error",
     ]
 
@@ -31,6 +32,8 @@ public enum TrialsCSV {
                n(record.taskLatencyMicroseconds.p99), n(record.taskLatencyMicroseconds.max),
                CSVFormat.number(record.startupMicroseconds?.p50), CSVFormat.number(record.startupMicroseconds?.max),
                String(record.processesSpawned), String(record.threadsCreated), String(record.distinctProcesses),
+               String(record.osThreadsMax), record.gilSwitches.map(String.init) ?? "",
+               CSVFormat.number(record.gilWaitMaxMicroseconds),
                n(record.stealSeconds), String(record.ioReadBytes), String(record.ioDiskReadBytes),
                record.digest?.hex ?? "", String(record.ok), record.error ?? ""]
     }

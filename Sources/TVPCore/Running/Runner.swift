@@ -112,7 +112,8 @@ public struct Runner {
         }
 
         events(.started(totalTrials: plan.count, directory: writer.directory))
-        let measurer = TrialMeasurer(workerPath: options.workerPath, taskTimeoutSeconds: scenario.taskTimeoutSeconds)
+        let measurer = TrialMeasurer(workerPath: options.workerPath, taskTimeoutSeconds: scenario.taskTimeoutSeconds,
+                                     switchIntervalNanoseconds: UInt64((scenario.switchIntervalMilliseconds * 1e6).rounded()))
         var samples: [TrialSample] = []
         samples.reserveCapacity(plan.count)
         var failures: [TrialRecord] = []

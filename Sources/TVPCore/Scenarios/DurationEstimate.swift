@@ -26,7 +26,9 @@ public enum DurationEstimate {
         if cell.mode.usesProcesses { compute += 0.003 }
         let tasks = Double(cell.tasks)
         let lanes = Double(max(1, cell.workers))
-        return tasks * compute / min(lanes, Double(usableCPUs)) + tasks * wait / lanes
+        // Under `gil` only one thread computes at a time, however many there are.
+        let computeLanes = cell.mode == .gil ? 1 : min(lanes, Double(usableCPUs))
+        return tasks * compute / computeLanes + tasks * wait / lanes
     }
 
     /// "45 s", "12 min", "3.5 h".

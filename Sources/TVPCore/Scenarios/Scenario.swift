@@ -23,6 +23,8 @@ public struct Scenario: Sendable, Equatable {
     public var workers: [Int]
     /// Longest one task may run, in seconds.
     public var taskTimeoutSeconds: Double
+    /// `gil` modes: how long a thread may compute while another waits for the lock, milliseconds.
+    public var switchIntervalMilliseconds: Double = 5
     /// The scenario's expectations, as written, with their lines.
     public var expectations: [ExpectationSource]
 

@@ -7,7 +7,7 @@ import Yams
 public enum ScenarioLoader {
     /// Keys allowed at the top of a scenario.
     static let topLevelKeys = ["name", "description", "repetitions", "warmup", "seed", "tasks", "workers",
-                               "modes", "workloads", "task_timeout_s", "expect"]
+                               "modes", "workloads", "task_timeout_s", "switch_interval_ms", "expect"]
     /// Parameters each workload accepts.
     static let workloadKeys: [String: [String]] = [
         "cpu": ["bytes_per_task"],
@@ -26,6 +26,7 @@ public enum ScenarioLoader {
         static let filesPerTask = 1...1_024
         static let sleepMilliseconds = 0.0...3_600_000.0
         static let taskTimeoutSeconds = 0.001...86_400.0
+        static let switchIntervalMilliseconds = 0.1...1_000.0
     }
 
     /// Loads and validates the scenario file at `path`.
@@ -116,6 +117,10 @@ struct NodeReader {
         let seed = keys["seed"].flatMap { integer($0, "seed", 0...Int.max) } ?? 42
         let tasks = keys["tasks"].flatMap { integer($0, "tasks", Limits.tasks) } ?? 32
         let timeout = keys["task_timeout_s"].flatMap { number($0, "task_timeout_s", Limits.taskTimeoutSeconds) } ?? 300
+        // CPython's default, sys.getswitchinterval().
+        let switchInterval = keys["switch_interval_ms"].flatMap {
+            number($0, "switch_interval_ms", Limits.switchIntervalMilliseconds)
+        } ?? 5
 
         var workers = [1, 2, 4, 8, 16]
         if let node = keys["workers"] {
@@ -124,7 +129,7 @@ struct NodeReader {
             workers = Array(Set(items)).sorted()
         }
 
-        var modes = Mode.allCases
+        var modes = Mode.defaultSelection
         if let node = keys["modes"] {
             modes = []
             for item in list(node, "modes") {
@@ -156,7 +161,8 @@ struct NodeReader {
         guard problems.isEmpty else { return nil }
         return Scenario(name: name, description: description, repetitions: repetitions, warmup: warmup,
                         seed: UInt64(seed), tasks: tasks, workloads: workloads, modes: modes, workers: workers,
-                        taskTimeoutSeconds: timeout, expectations: expectations)
+                        taskTimeoutSeconds: timeout, switchIntervalMilliseconds: switchInterval,
+                        expectations: expectations)
     }
 
     mutating func workloads(_ node: Node) -> [Workload] {
