@@ -27,7 +27,9 @@
 if (ARGC < 1) { exit error "usage: gnuplot -c plot.gp RUN_DIR" }
 run_dir = ARG1
 summary_csv = run_dir . "/summary.csv"
-charts_dir = run_dir . "/charts"
+# An optional second argument names the folder to write into (tvp plot draws into a temporary
+# folder and renames the files into charts/, so a reader never sees half a chart).
+charts_dir = ARGC >= 2 ? ARG2 : run_dir . "/charts"
 
 # The shell sees paths in single quotes, with each ' written as '\''.
 quote_body(s) = strstrt(s, "'") == 0 ? s : \

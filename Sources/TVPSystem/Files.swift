@@ -128,6 +128,11 @@ public enum Files {
         throw SystemCallError("mkdir \(path)", Errno(rawValue: errno))
     }
 
+    /// Moves `source` to `destination` in one step, replacing it (`rename`).
+    public static func rename(_ source: String, to destination: String) throws {
+        _ = try attempt("rename \(source) to \(destination)") { try valueOrErrno { Glibc.rename(source, destination) } }
+    }
+
     /// Sets the permission bits of `path`, e.g. 0o755 (`chmod`).
     public static func setMode(_ path: String, _ mode: UInt32) throws {
         _ = try attempt("chmod \(path)") { try valueOrErrno { chmod(path, mode_t(mode)) } }

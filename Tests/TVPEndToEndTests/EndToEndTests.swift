@@ -185,3 +185,70 @@ struct PlotEndToEndTests {
         #expect(replot.stdout.contains("speedup.png"))
     }
 }
+
+@Suite("tvp compare and tvp check end to end", .serialized)
+struct CompareEndToEndTests {
+    let fixtures = packageRootForEndToEnd + "/Tests/TVPCoreTests/Fixtures/compare"
+
+    @Test("comparing a run with itself passes with exit 0")
+    func selfComparison() throws {
+        let result = try runTVP(["compare", "\(fixtures)/quick", "\(fixtures)/quick"], in: packageRootForEndToEnd)
+        #expect(result.status == 0, "stdout: \(result.stdout) stderr: \(result.stderr)")
+        #expect(!result.stdout.contains("REGRESSION"))
+        let markdown = try runTVP(["compare", "\(fixtures)/quick", "\(fixtures)/quick", "--format", "markdown"], in: packageRootForEndToEnd)
+        #expect(markdown.status == 0)
+        #expect(markdown.stdout.contains("|"))
+        let json = try runTVP(["compare", "\(fixtures)/quick", "\(fixtures)/quick", "--format", "json"], in: packageRootForEndToEnd)
+        #expect((try? JSONSerialization.jsonObject(with: Data(json.stdout.utf8))) != nil)
+    }
+
+    @Test("runs of different schema versions are refused with exit 1 and both versions named")
+    func schemaMismatch() throws {
+        let result = try runTVP(["compare", "\(fixtures)/quick-schema1", "\(fixtures)/quick"], in: packageRootForEndToEnd)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("1") && result.stderr.contains("2") && result.stderr.lowercased().contains("schema"), "stderr: \(result.stderr)")
+    }
+
+    @Test("missing, empty and foreign files fail with a message naming them, never a crash")
+    func badFiles() throws {
+        let directory = try scratchDirectory()
+        defer { Files.removeTree(directory) }
+        try Files.writeDurably([], to: "\(directory)/empty.csv")
+        try Files.writeDurably(Array("a,b\n1,2\n".utf8), to: "\(directory)/foreign.csv")
+        for bad in ["\(directory)/missing", "\(directory)/empty.csv", "\(directory)/foreign.csv"] {
+            let compare = try runTVP(["compare", bad, "\(fixtures)/quick"], in: directory)
+            #expect(compare.status == 1, "compare \(bad): \(compare.stderr)")
+            #expect(compare.stderr.contains(bad), "stderr: \(compare.stderr)")
+            let check = try runTVP(["check", bad], in: directory)
+            #expect(check.status == 1, "check \(bad): \(check.stderr)")
+        }
+        let plot = try runTVP(["plot", "\(directory)/missing"], in: directory)
+        #expect(plot.status == 1)
+        #expect(plot.stderr.contains("summary.csv"))
+    }
+
+    @Test("tvp check re-evaluates a run's expectations and exits 2 when one fails")
+    func check() throws {
+        let directory = try scratchDirectory()
+        defer { Files.removeTree(directory) }
+        try Files.writeDurably(Array("""
+            workloads: { null: {} }
+            modes: [serial, threads]
+            workers: [2]
+            repetitions: 3
+            warmup: 0
+            tasks: 8
+            expect:
+              - "threads.overhead(null, workers: 2) < 1000000"
+              - "threads.speedup(null, workers: 2) > 1000"
+            """.utf8), to: "\(directory)/s.yaml")
+        let run = try runTVP(["run", "s.yaml", "--out", "out", "--no-plot"], in: directory)
+        #expect(run.status == 2, "a failed expectation exits 2: \(run.stderr)")
+        #expect(run.stdout.contains("PASS  threads.overhead(null, workers: 2) < 1000000"))
+        #expect(run.stdout.contains("FAIL  threads.speedup(null, workers: 2) > 1000"))
+        let folder = "\(directory)/out/\(try #require(Files.directoryEntries("\(directory)/out").first))"
+        let check = try runTVP(["check", folder], in: directory)
+        #expect(check.status == 2)
+        #expect(check.stdout.contains("1 passed, 1 failed"))
+    }
+}

@@ -94,10 +94,15 @@ let isOptimizedBuild = false
 let isOptimizedBuild = true
 #endif
 
-#if compiler(>=6.3)
-let swiftCompilerVersion = "Swift 6.3 or later"
+// The compiler that built tvp, to the patch version (Swift has no run-time query for it).
+#if compiler(>=6.4)
+let swiftCompilerVersion = "Swift 6.4 or later"
+#elseif compiler(>=6.3.1)
+let swiftCompilerVersion = "Swift 6.3.1"
+#elseif compiler(>=6.3)
+let swiftCompilerVersion = "Swift 6.3"
 #elseif compiler(>=6.2)
 let swiftCompilerVersion = "Swift 6.2"
 #else
-let swiftCompilerVersion = "Swift 6.1 or earlier"
+let swiftCompilerVersion = "Swift 6.1"
 #endif

@@ -1,4 +1,5 @@
 import Foundation
+import TVPSystem
 
 /// Draws a run's charts by running gnuplot on plot.gp: the one place tvp shells out to a program
 /// other than its own worker.
@@ -33,11 +34,14 @@ public enum ChartRenderer {
         let summary = runDirectory + "/summary.csv"
         guard FileManager.default.fileExists(atPath: summary) else { throw ChartError.noSummary(summary) }
 
+        // gnuplot draws into a private folder; each finished file is then renamed into charts/, so
+        // charts/ never holds a half-written chart.
         let charts = runDirectory + "/charts"
-        let before = chartDates(in: charts)
+        let staging = try Files.makePrivateDirectory(in: runDirectory, prefix: ".charts-")
+        defer { Files.removeTree(staging) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: gnuplot)
-        process.arguments = ["-c", script, runDirectory]
+        process.arguments = ["-c", script, runDirectory, staging]
         process.environment = environment
         let errors = Pipe()
         process.standardError = errors
@@ -48,18 +52,13 @@ public enum ChartRenderer {
         if process.terminationStatus != 0 || !stderr.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             throw ChartError.gnuplotFailed(status: process.terminationStatus, stderr: stderr)
         }
-        return chartDates(in: charts).filter { before[$0.key] != $0.value }.keys.sorted()
-    }
-
-    /// The PNG and SVG files in `directory` with their modification dates.
-    private static func chartDates(in directory: String) -> [String: Date] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        var dates: [String: Date] = [:]
-        for name in names where name.hasSuffix(".png") || name.hasSuffix(".svg") {
-            let path = "\(directory)/\(name)"
-            dates[path] = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date ?? .distantPast
+        try Files.makeDirectories(charts)
+        var written: [String] = []
+        for name in Files.directoryEntries(staging).sorted() where name.hasSuffix(".png") || name.hasSuffix(".svg") {
+            try Files.rename("\(staging)/\(name)", to: "\(charts)/\(name)")
+            written.append("\(charts)/\(name)")
         }
-        return dates
+        return written
     }
 }
 
