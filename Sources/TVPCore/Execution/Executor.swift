@@ -114,6 +114,7 @@ extension Mode {
         case .serial: SerialExecutor()
         case .threads: ThreadPoolExecutor()
         case .processes: ProcessExecutor(workerPath: workerPath)
+        case .processPool: ProcessPoolExecutor(workerPath: workerPath)
         case .gil: GILExecutor(releasesLockWhileHashing: false)
         case .gilRelease: GILExecutor(releasesLockWhileHashing: true)
         case .async: AsyncExecutor()

@@ -1,0 +1,184 @@
+import SystemPackage
+import TVPSystem
+import TVPWorkloads
+
+/// Runs tasks on `workers` `tvp-worker` processes spawned once per trial and kept alive, like
+/// Python's `multiprocessing.Pool` or a pre-fork server: tasks and results travel as frames over
+/// pipes enlarged to 1 MiB (`F_SETPIPE_SZ`), one task in flight per worker.
+///
+/// Each worker's start-up (spawn to its ready frame) is measured apart from the tasks and reported
+/// with the first task it runs (the `startup_*` columns). A worker that dies fails its task and
+/// leaves the pool; the trial goes on with the others.
+public struct ProcessPoolExecutor: Executor {
+    /// The `tvp-worker` executable.
+    public let workerPath: String
+
+    /// Creates an executor spawning `workerPath`.
+    public init(workerPath: String) { self.workerPath = workerPath }
+
+    /// Pipe capacity asked for with `F_SETPIPE_SZ`.
+    static let pipeCapacity = 1 << 20
+
+    private struct PoolWorker {
+        let pid: Int32
+        let tasks: FileDescriptor
+        let results: FileDescriptor
+        var decoder = FrameDecoder()
+        let spawnedAt: MonotonicInstant
+        var ready = false
+        /// Spawn to ready frame, reported with the first task this worker runs.
+        var startupToReport: UInt64?
+        var currentTask: Int?
+        var sentAt: MonotonicInstant?
+        var alive = true
+    }
+
+    public func run(_ request: ExecutionRequest) -> ExecutionResult {
+        var outcomes = [TaskOutcome](repeating: .notRun, count: request.tasks)
+        var result = ExecutionResult(outcomes: [])
+        let threadCount = ThreadCountSampler()
+        var pool: [PoolWorker] = []
+        let arguments = ["tvp-worker", "serve", TaskSpec.encode(request.workload), TaskSpec.encode(request.fixture)]
+        for _ in 0..<request.workers {
+            do {
+                pool.append(try spawn(arguments))
+                result.processesSpawned += 1
+            } catch {
+                for index in outcomes.indices { outcomes[index] = .failure("could not start \(workerPath): \(error)") }
+                shutDown(&pool, into: &result)
+                result.outcomes = outcomes
+                return result
+            }
+        }
+
+        var nextTask = 0
+        let timeout = UInt64(request.taskTimeoutSeconds * 1e9)
+        let startupDeadline = MonotonicInstant.now().nanoseconds + timeout
+        while pool.contains(where: { $0.alive && ($0.currentTask != nil || !$0.ready) }) || (nextTask < request.tasks && pool.contains(where: \.alive)) {
+            if let signal = InterruptSignal.received {
+                for index in pool.indices where pool[index].alive { sendSignal(15, to: pool[index].pid) }
+                while nextTask < request.tasks {
+                    outcomes[nextTask] = .failure("not run: tvp received \(signalName(signal))")
+                    nextTask += 1
+                }
+            }
+            // Tasks start once every live worker is ready: the pool's start-up is a phase of its own,
+            // and every worker gets work (a fast first worker would otherwise drain a queue of tiny tasks).
+            let poolReady = pool.allSatisfy { !$0.alive || $0.ready }
+            for index in pool.indices where poolReady && pool[index].alive && pool[index].currentTask == nil && nextTask < request.tasks {
+                do {
+                    pool[index].sentAt = MonotonicInstant.now()
+                    try pool[index].tasks.writeAll(Frame.task(nextTask).encoded)
+                    pool[index].currentTask = nextTask
+                    nextTask += 1
+                } catch {
+                    pool[index].alive = false
+                }
+            }
+            threadCount.sampleIfDue()
+            let live = pool.indices.filter { pool[$0].alive }
+            guard !live.isEmpty else { break }
+            let ready = (try? waitUntilReadable(live.map { pool[$0].results }, timeoutMilliseconds: 100)) ?? []
+            for slot in ready {
+                let index = live[slot]
+                let chunk = (try? pool[index].results.readAvailable(maximum: 64 * 1024)) ?? []
+                if chunk.isEmpty {
+                    pool[index].alive = false
+                    continue
+                }
+                pool[index].decoder.append(chunk)
+                do {
+                    while let frame = try pool[index].decoder.next() {
+                        handle(frame, from: &pool[index], outcomes: &outcomes)
+                    }
+                } catch {
+                    sendSignal(9, to: pool[index].pid)
+                    pool[index].alive = false
+                    if let task = pool[index].currentTask { outcomes[task] = .failure("worker \(pool[index].pid) sent a malformed frame: \(error)") }
+                    pool[index].currentTask = nil
+                }
+            }
+            // Overrunning workers are killed; their pipes then close and the death is handled below.
+            let now = MonotonicInstant.now().nanoseconds
+            for index in pool.indices where pool[index].alive {
+                let overdue = pool[index].sentAt.map { now > $0.nanoseconds + timeout } ?? false
+                if (pool[index].ready && pool[index].currentTask != nil && overdue) || (!pool[index].ready && now > startupDeadline) {
+                    sendSignal(9, to: pool[index].pid)
+                    if let task = pool[index].currentTask {
+                        outcomes[task] = .failure("worker \(pool[index].pid) exceeded the task timeout of \(request.taskTimeoutSeconds) s and was killed")
+                        pool[index].currentTask = nil
+                    }
+                }
+            }
+            // A worker whose pipe closed has died: its task fails with how it ended.
+            for index in pool.indices where !pool[index].alive && pool[index].pid > 0 {
+                let child = try? waitForChild(pool[index].pid)
+                if let child { result.childUsage = result.childUsage.adding(child.usage) }
+                if let task = pool[index].currentTask {
+                    outcomes[task] = .failure("worker \(pool[index].pid) died (\(child?.status.description ?? "status unknown")) while running the task")
+                }
+                pool[index].tasks.closeQuietly()
+                pool[index].results.closeQuietly()
+                pool[index] = PoolWorker(pid: 0, tasks: pool[index].tasks, results: pool[index].results,
+                                         spawnedAt: pool[index].spawnedAt, alive: false)
+            }
+        }
+        for index in nextTask..<request.tasks where outcomes[index].error == "task did not run" {
+            outcomes[index] = .failure("not run: every worker of the pool died")
+        }
+        shutDown(&pool, into: &result)
+        result.outcomes = outcomes
+        result.osThreadsMax = threadCount.observedMaximum
+        return result
+    }
+
+    private func spawn(_ arguments: [String]) throws -> PoolWorker {
+        let tasks = try PipePair()
+        let results = try PipePair()
+        _ = try? tasks.setCapacity(Self.pipeCapacity)
+        _ = try? results.setCapacity(Self.pipeCapacity)
+        defer {
+            tasks.readEnd.closeQuietly()
+            results.writeEnd.closeQuietly()
+        }
+        let spawnedAt = MonotonicInstant.now()
+        do {
+            let pid = try ProcessSpawner.spawn(path: workerPath, arguments: arguments, stdin: tasks.readEnd, stdout: results.writeEnd)
+            return PoolWorker(pid: pid, tasks: tasks.writeEnd, results: results.readEnd, spawnedAt: spawnedAt)
+        } catch {
+            tasks.writeEnd.closeQuietly()
+            results.readEnd.closeQuietly()
+            throw error
+        }
+    }
+
+    private func handle(_ frame: Frame, from worker: inout PoolWorker, outcomes: inout [TaskOutcome]) {
+        switch frame.kind {
+        case .ready:
+            worker.ready = true
+            worker.startupToReport = MonotonicInstant.now().nanoseconds &- worker.spawnedAt.nanoseconds
+        case .result:
+            guard let task = worker.currentTask, let fields = frame.resultFields else { return }
+            outcomes[task] = .success(fields.digest, duration: fields.endNanoseconds &- fields.startNanoseconds,
+                                      startup: worker.startupToReport, processID: worker.pid, threadID: 0)
+            worker.startupToReport = nil
+            worker.currentTask = nil
+        case .failure:
+            guard let task = worker.currentTask else { return }
+            outcomes[task] = .failure("worker \(worker.pid): \(String(decoding: frame.payload, as: UTF8.self))", processID: worker.pid)
+            worker.currentTask = nil
+        case .task:
+            break
+        }
+    }
+
+    /// Closes every task pipe (a worker exits when its stdin closes) and reaps every worker.
+    private func shutDown(_ pool: inout [PoolWorker], into result: inout ExecutionResult) {
+        for worker in pool where worker.pid > 0 { worker.tasks.closeQuietly() }
+        for worker in pool where worker.pid > 0 {
+            if let child = try? waitForChild(worker.pid) { result.childUsage = result.childUsage.adding(child.usage) }
+            worker.results.closeQuietly()
+        }
+        pool.removeAll()
+    }
+}

@@ -1,0 +1,56 @@
+import Testing
+import TVPSystem
+import TVPWorkloads
+@testable import TVPCore
+
+@Suite("Process pool")
+struct ProcessPoolTests {
+    @Test("a pool of 2 reuses its processes: 40 tasks, exactly 2 spawned and 2 distinct worker pids")
+    func reusesProcesses() {
+        let result = ProcessPoolExecutor(workerPath: builtWorkerPath).run(ExecutionRequest(workload: .null, tasks: 40, workers: 2))
+        #expect(result.errorSummary == nil)
+        #expect(result.processesSpawned == 2)
+        #expect(Set(result.outcomes.map(\.processID)).count == 2)
+        #expect(!result.outcomes.map(\.processID).contains(currentProcessID()))
+        // Each worker's start-up is reported once, with its first task.
+        #expect(result.outcomes.compactMap(\.startupNanoseconds).count == 2)
+    }
+
+    @Test("pool digests agree with serial", arguments: [Workload.null, .cpu(CPUWorkload(bytesPerTask: 100_000))])
+    func digests(workload: Workload) {
+        let request = ExecutionRequest(workload: workload, tasks: 9, workers: 3)
+        let serial = SerialExecutor().run(request).combinedDigest
+        #expect(serial != nil)
+        #expect(ProcessPoolExecutor(workerPath: builtWorkerPath).run(request).combinedDigest == serial)
+    }
+
+    @Test("workers that die are detected, their tasks fail, and the trial does not hang")
+    func deadWorkers() throws {
+        let directory = try Files.makePrivateDirectory(in: Files.temporaryDirectory, prefix: "tvp-test-")
+        defer { Files.removeTree(directory) }
+        // Starts as a real worker would (ready frame), then dies on its first task.
+        let path = "\(directory)/dies"
+        try Files.writeDurably(Array("#!/bin/sh\nprintf '\\001\\001\\014\\000\\000\\000AAAABBBBBBBB'\nhead -c 1 > /dev/null\nkill -KILL $$\n".utf8), to: path)
+        try makeExecutable(path)
+        let start = MonotonicInstant.now()
+        let result = ProcessPoolExecutor(workerPath: path).run(ExecutionRequest(workload: .null, tasks: 6, workers: 2, taskTimeoutSeconds: 10))
+        #expect(MonotonicInstant.now().seconds(since: start) < 5)
+        #expect(result.combinedDigest == nil)
+        #expect(result.outcomes.contains { $0.error?.contains("died (killed by signal 9 (SIGKILL)) while running the task") == true },
+                "\(result.outcomes.map { $0.error ?? "ok" })")
+        #expect(result.outcomes.contains { $0.error?.contains("every worker of the pool died") == true })
+    }
+
+    @Test("a worker that never becomes ready is killed at the timeout; the trial ends")
+    func neverReady() throws {
+        let directory = try Files.makePrivateDirectory(in: Files.temporaryDirectory, prefix: "tvp-test-")
+        defer { Files.removeTree(directory) }
+        let path = "\(directory)/mute"
+        try Files.writeDurably(Array("#!/bin/sh\nexec sleep 30\n".utf8), to: path)
+        try makeExecutable(path)
+        let start = MonotonicInstant.now()
+        let result = ProcessPoolExecutor(workerPath: path).run(ExecutionRequest(workload: .null, tasks: 3, workers: 1, taskTimeoutSeconds: 0.3))
+        #expect(MonotonicInstant.now().seconds(since: start) < 5)
+        #expect(result.combinedDigest == nil)
+    }
+}
