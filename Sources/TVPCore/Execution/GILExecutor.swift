@@ -18,36 +18,12 @@ public struct GILExecutor: Executor {
     }
 
     public func run(_ request: ExecutionRequest) -> ExecutionResult {
-        let slots = TaskSlots(count: request.tasks, initial: TaskOutcome.notRun)
-        let workload = request.workload, fixture = request.fixture
         let lock = GlobalInterpreterLock(switchIntervalNanoseconds: request.switchIntervalNanoseconds)
         let hooks = GILTaskHooks(lock: lock, releasesLockWhileHashing: releasesLockWhileHashing)
-        let rounds = (request.tasks + request.workers - 1) / max(1, request.workers)
-        let threadCount = ThreadCountSampler()
-        let outcome: ThreadPool.Outcome
-        do {
-            outcome = try ThreadPool.run(workers: request.workers, taskCount: request.tasks,
-                                         timeoutSeconds: request.taskTimeoutSeconds * Double(max(1, rounds)),
-                                         started: threadCount.sample) { next in
-                var runner = TaskRunner(workload: workload, fixture: fixture)
-                var completed = 0
-                while let index = next() {
-                    slots.store(Self.timedTask(&runner, index: index, hooks: hooks), at: index)
-                    if completed.isMultiple(of: ThreadCountSampler.completionStride) { threadCount.sampleIfDue() }
-                    completed += 1
-                }
-            }
-        } catch {
-            return ExecutionResult(outcomes: Array(repeating: .failure("could not start threads: \(error)"), count: request.tasks))
+        let mode = releasesLockWhileHashing ? Mode.gilRelease : Mode.gil
+        var result = runOnThreadPool(request, mode: mode.rawValue) { runner, index in
+            Self.timedTask(&runner, index: index, hooks: hooks)
         }
-        var result = ExecutionResult(outcomes: outcome.finished
-            ? slots.values : Array(repeating: .failure("not finished"), count: request.tasks))
-        if !outcome.finished {
-            result.abandoned = "a task under `\(releasesLockWhileHashing ? Mode.gilRelease.rawValue : Mode.gil.rawValue)` ran past the task timeout of \(request.taskTimeoutSeconds) s; "
-                + "threads cannot be killed, so tvp abandons the run here (raise `task_timeout_s` if the tasks are meant to be this long)"
-        }
-        result.threadsCreated = outcome.threadsCreated
-        result.osThreadsMax = threadCount.observedMaximum
         result.gil = lock.statistics
         return result
     }

@@ -8,38 +8,45 @@ public struct ThreadPoolExecutor: Executor {
     public init() {}
 
     public func run(_ request: ExecutionRequest) -> ExecutionResult {
-        let slots = TaskSlots(count: request.tasks, initial: TaskOutcome.notRun)
-        let workload = request.workload, fixture = request.fixture
-        // Every task gets the timeout: the trial may last as long as its slowest thread's share.
-        let rounds = (request.tasks + request.workers - 1) / max(1, request.workers)
-        let threadCount = ThreadCountSampler()
-        let outcome: ThreadPool.Outcome
-        do {
-            outcome = try ThreadPool.run(workers: request.workers, taskCount: request.tasks,
-                                         timeoutSeconds: request.taskTimeoutSeconds * Double(max(1, rounds)),
-                                         started: threadCount.sample) { next in
-                var runner = TaskRunner(workload: workload, fixture: fixture)
-                var completed = 0
-                while let index = next() {
-                    slots.store(timedTask(&runner, index: index), at: index)
-                    if completed.isMultiple(of: ThreadCountSampler.completionStride) { threadCount.sampleIfDue() }
-                    completed += 1
-                }
-            }
-        } catch {
-            return ExecutionResult(outcomes: Array(repeating: .failure("could not start threads: \(error)"), count: request.tasks))
-        }
-        guard outcome.finished else {
-            var result = ExecutionResult(outcomes: Array(repeating: .failure("not finished"), count: request.tasks))
-            result.abandoned = "a task under `threads` ran past the task timeout of \(request.taskTimeoutSeconds) s; "
-                + "threads cannot be killed, so tvp abandons the run here (raise `task_timeout_s` if the tasks are meant to be this long)"
-            result.threadsCreated = outcome.threadsCreated
-            result.osThreadsMax = threadCount.observedMaximum
-            return result
-        }
-        var result = ExecutionResult(outcomes: slots.values)
-        result.threadsCreated = outcome.threadsCreated
-        result.osThreadsMax = threadCount.observedMaximum
-        return result
+        runOnThreadPool(request, mode: Mode.threads.rawValue) { runner, index in timedTask(&runner, index: index) }
     }
+}
+
+/// Runs every task of `request` on exactly `workers` new threads, each with its own runner, and
+/// gives up on them (they cannot be killed) when they overrun the task timeout. `runTask` runs one
+/// task on the calling thread's runner. Shared by `threads` and the `gil` modes.
+func runOnThreadPool(
+    _ request: ExecutionRequest, mode: String,
+    runTask: @escaping @Sendable (inout TaskRunner, Int) -> TaskOutcome
+) -> ExecutionResult {
+    let slots = TaskSlots(count: request.tasks, initial: TaskOutcome.notRun)
+    let workload = request.workload, fixture = request.fixture
+    // Every task gets the timeout: the trial may last as long as its slowest thread's share.
+    let rounds = (request.tasks + request.workers - 1) / max(1, request.workers)
+    let threadCount = ThreadCountSampler()
+    let outcome: ThreadPool.Outcome
+    do {
+        outcome = try ThreadPool.run(workers: request.workers, taskCount: request.tasks,
+                                     timeoutSeconds: request.taskTimeoutSeconds * Double(max(1, rounds)),
+                                     started: threadCount.sample) { next in
+            var runner = TaskRunner(workload: workload, fixture: fixture)
+            var completed = 0
+            while let index = next() {
+                slots.store(runTask(&runner, index), at: index)
+                if completed.isMultiple(of: ThreadCountSampler.completionStride) { threadCount.sampleIfDue() }
+                completed += 1
+            }
+        }
+    } catch {
+        return ExecutionResult(outcomes: Array(repeating: .failure("could not start threads: \(error)"), count: request.tasks))
+    }
+    var result = ExecutionResult(outcomes: outcome.finished
+        ? slots.values : Array(repeating: .failure("not finished"), count: request.tasks))
+    if !outcome.finished {
+        result.abandoned = "a task under `\(mode)` ran past the task timeout of \(request.taskTimeoutSeconds) s; "
+            + "threads cannot be killed, so tvp abandons the run here (raise `task_timeout_s` if the tasks are meant to be this long)"
+    }
+    result.threadsCreated = outcome.threadsCreated
+    result.osThreadsMax = threadCount.observedMaximum
+    return result
 }
