@@ -33,9 +33,7 @@ public enum Files {
 
     /// Reads the whole file at `path`.
     public static func readAll(_ path: String, limit: Int = 64 << 20) throws -> [UInt8] {
-        let fd = try attempt("open \(path)") { () throws in
-            try FileDescriptor.open(FilePath(path), .readOnly, options: [.closeOnExec])
-        }
+        let fd = try openForReading(path)
         defer { fd.closeQuietly() }
         return try fd.readToEnd(limit: limit)
     }
@@ -59,9 +57,7 @@ public enum Files {
     ) throws -> Int {
         willBlock()
         let opened = Result { () throws in
-            try attempt("open \(path)") { () throws in
-                try FileDescriptor.open(FilePath(path), .readOnly, options: [.closeOnExec])
-            }
+            try openForReading(path)
         }
         didBlock()
         let fd = try opened.get()
@@ -85,12 +81,15 @@ public enum Files {
         return total
     }
 
+    /// Opens `path` read-only and close-on-exec (`open`).
+    private static func openForReading(_ path: String) throws -> FileDescriptor {
+        try attempt("open \(path)") { try FileDescriptor.open(FilePath(path), .readOnly, options: [.closeOnExec]) }
+    }
+
     /// Tells the kernel to drop the file's pages from the page cache
     /// (`posix_fadvise(POSIX_FADV_DONTNEED)`), so the next read comes from the disk.
     public static func dropFromPageCache(_ path: String) throws {
-        let fd = try attempt("open \(path)") { () throws in
-            try FileDescriptor.open(FilePath(path), .readOnly, options: [.closeOnExec])
-        }
+        let fd = try openForReading(path)
         defer { fd.closeQuietly() }
         try attempt("posix_fadvise(DONTNEED) \(path)") { () throws in
             try checkReturnCode(posix_fadvise(fd.rawValue, 0, 0, POSIX_FADV_DONTNEED))

@@ -127,15 +127,11 @@ struct ExecutorTests {
 
     @Test("a worker that exits non-zero or crashes fails its task with the status")
     func failingWorker() throws {
-        let directory = try Files.makePrivateDirectory(in: Files.temporaryDirectory, prefix: "tvp-test-")
-        defer { Files.removeTree(directory) }
-        let exits = "\(directory)/exit3"
-        try Files.writeDurably(Array("#!/bin/sh\nexit 3\n".utf8), to: exits)
-        let crashes = "\(directory)/crash"
-        try Files.writeDurably(Array("#!/bin/sh\nkill -KILL $$\n".utf8), to: crashes)
-        let garbage = "\(directory)/garbage"
-        try Files.writeDurably(Array("#!/bin/sh\necho 'ok 12'\n".utf8), to: garbage)
-        for path in [exits, crashes, garbage] { try makeExecutable(path) }
+        let workers = try ScriptWorkers()
+        defer { workers.remove() }
+        let exits = try workers.script("exit3", "exit 3")
+        let crashes = try workers.script("crash", "kill -KILL $$")
+        let garbage = try workers.script("garbage", "echo 'ok 12'")
 
         let request = ExecutionRequest(workload: .null, tasks: 2, workers: 2)
         #expect(ProcessExecutor(workerPath: exits).run(request).errorSummary?.contains("exit status 3") == true)
@@ -145,11 +141,9 @@ struct ExecutorTests {
 
     @Test("a worker past the task timeout is terminated and its task fails; the trial does not hang")
     func timeout() throws {
-        let directory = try Files.makePrivateDirectory(in: Files.temporaryDirectory, prefix: "tvp-test-")
-        defer { Files.removeTree(directory) }
-        let sleeper = "\(directory)/sleeper"
-        try Files.writeDurably(Array("#!/bin/sh\nexec sleep 30\n".utf8), to: sleeper)
-        try makeExecutable(sleeper)
+        let workers = try ScriptWorkers()
+        defer { workers.remove() }
+        let sleeper = try workers.script("sleeper", "exec sleep 30")
         let start = MonotonicInstant.now()
         let result = ProcessExecutor(workerPath: sleeper).run(ExecutionRequest(workload: .null, tasks: 2, workers: 2, taskTimeoutSeconds: 0.3))
         #expect(MonotonicInstant.now().seconds(since: start) < 10)
@@ -157,8 +151,23 @@ struct ExecutorTests {
     }
 }
 
-func makeExecutable(_ path: String) throws {
-    try Files.setMode(path, 0o755)
+/// Stand-in worker programs written as shell scripts in a private folder; `remove()` deletes them.
+struct ScriptWorkers {
+    /// The private folder.
+    let directory: String
+
+    init() throws { directory = try Files.makePrivateDirectory(in: Files.temporaryDirectory, prefix: "tvp-test-") }
+
+    /// Deletes the folder and its scripts.
+    func remove() { Files.removeTree(directory) }
+
+    /// Writes an executable `/bin/sh` script named `name` with `body` and returns its path.
+    func script(_ name: String, _ body: String) throws -> String {
+        let path = "\(directory)/\(name)"
+        try Files.writeDurably(Array("#!/bin/sh\n\(body)\n".utf8), to: path)
+        try Files.setMode(path, 0o755)
+        return path
+    }
 }
 
 @Suite("Executors past their limits")
@@ -179,23 +188,19 @@ struct ExecutorLimitTests {
 
     @Test("a worker that writes a truncated report fails its task")
     func truncatedReport() throws {
-        let directory = try Files.makePrivateDirectory(in: Files.temporaryDirectory, prefix: "tvp-test-")
-        defer { Files.removeTree(directory) }
-        let path = "\(directory)/truncated"
-        try Files.writeDurably(Array("#!/bin/sh\nprintf 'ok 00ff'\n".utf8), to: path)
-        try makeExecutable(path)
+        let workers = try ScriptWorkers()
+        defer { workers.remove() }
+        let path = try workers.script("truncated", "printf 'ok 00ff'")
         let result = ProcessExecutor(workerPath: path).run(ExecutionRequest(workload: .null, tasks: 1, workers: 1))
         #expect(result.errorSummary?.contains("truncated output 'ok 00ff'") == true)
     }
 
     @Test("a worker killed by SIGKILL mid-task fails its task with the signal; the others succeed")
     func killedMidTask() throws {
-        let directory = try Files.makePrivateDirectory(in: Files.temporaryDirectory, prefix: "tvp-test-")
-        defer { Files.removeTree(directory) }
         // Task 2 is killed while it runs; the rest exec the real worker.
-        let path = "\(directory)/sometimes"
-        try Files.writeDurably(Array("#!/bin/sh\nif [ \"$4\" = 2 ]; then sleep 0.05; kill -KILL $$; fi\nexec \(builtWorkerPath) \"$@\"\n".utf8), to: path)
-        try makeExecutable(path)
+        let workers = try ScriptWorkers()
+        defer { workers.remove() }
+        let path = try workers.script("sometimes", "if [ \"$4\" = 2 ]; then sleep 0.05; kill -KILL $$; fi\nexec \(builtWorkerPath) \"$@\"")
         let result = ProcessExecutor(workerPath: path).run(ExecutionRequest(workload: .null, tasks: 5, workers: 2))
         #expect(result.outcomes.filter { $0.error == nil }.count == 4)
         #expect(result.outcomes[2].error?.contains("killed by signal 9 (SIGKILL)") == true)

@@ -26,12 +26,10 @@ struct ProcessPoolTests {
 
     @Test("workers that die are detected, their tasks fail, and the trial does not hang")
     func deadWorkers() throws {
-        let directory = try Files.makePrivateDirectory(in: Files.temporaryDirectory, prefix: "tvp-test-")
-        defer { Files.removeTree(directory) }
         // Starts as a real worker would (ready frame), then dies on its first task.
-        let path = "\(directory)/dies"
-        try Files.writeDurably(Array("#!/bin/sh\nprintf '\\001\\001\\014\\000\\000\\000AAAABBBBBBBB'\nhead -c 1 > /dev/null\nkill -KILL $$\n".utf8), to: path)
-        try makeExecutable(path)
+        let workers = try ScriptWorkers()
+        defer { workers.remove() }
+        let path = try workers.script("dies", "printf '\\001\\001\\014\\000\\000\\000AAAABBBBBBBB'\nhead -c 1 > /dev/null\nkill -KILL $$")
         let start = MonotonicInstant.now()
         let result = ProcessPoolExecutor(workerPath: path).run(ExecutionRequest(workload: .null, tasks: 6, workers: 2, taskTimeoutSeconds: 10))
         #expect(MonotonicInstant.now().seconds(since: start) < 5)
@@ -43,11 +41,9 @@ struct ProcessPoolTests {
 
     @Test("a worker that never becomes ready is killed at the timeout; the trial ends")
     func neverReady() throws {
-        let directory = try Files.makePrivateDirectory(in: Files.temporaryDirectory, prefix: "tvp-test-")
-        defer { Files.removeTree(directory) }
-        let path = "\(directory)/mute"
-        try Files.writeDurably(Array("#!/bin/sh\nexec sleep 30\n".utf8), to: path)
-        try makeExecutable(path)
+        let workers = try ScriptWorkers()
+        defer { workers.remove() }
+        let path = try workers.script("mute", "exec sleep 30")
         let start = MonotonicInstant.now()
         let result = ProcessPoolExecutor(workerPath: path).run(ExecutionRequest(workload: .null, tasks: 3, workers: 1, taskTimeoutSeconds: 0.3))
         #expect(MonotonicInstant.now().seconds(since: start) < 5)

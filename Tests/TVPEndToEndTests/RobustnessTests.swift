@@ -153,7 +153,7 @@ struct RobustnessTests {
         #expect(!Files.exists("\(directory)/out"))
     }
 
-    @Test("a missing worker executable fails the process trials with the path and errno; the run goes on")
+    @Test("a missing worker executable is refused before the run starts, with its path")
     func missingWorker() throws {
         let directory = try scratchDirectory()
         defer { Files.removeTree(directory) }

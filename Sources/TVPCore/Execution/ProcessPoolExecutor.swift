@@ -123,7 +123,8 @@ public struct ProcessPoolExecutor: Executor {
                                          spawnedAt: pool[index].spawnedAt, alive: false)
             }
         }
-        for index in nextTask..<request.tasks where outcomes[index].error == "task did not run" {
+        // Tasks never handed out: the loop ended because no worker was left.
+        for index in nextTask..<request.tasks {
             outcomes[index] = .failure("not run: every worker of the pool died")
         }
         shutDown(&pool, into: &result)

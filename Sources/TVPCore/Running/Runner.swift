@@ -98,8 +98,7 @@ public struct Runner {
 
         events(.preparing("writing fixture files"))
         let fixtures = try FixtureSet(workloads: scenario.workloads, tasks: scenario.tasks)
-        var fixturesRemoved = false
-        defer { if !fixturesRemoved { fixtures.remove() } }
+        defer { fixtures.remove() }
         events(.preparing("computing reference digests"))
         var references: [Workload: TaskDigest] = [:]
         for workload in scenario.workloads {
@@ -138,8 +137,6 @@ public struct Runner {
         }
 
         let descriptorsAtEnd = ProcFS.openDescriptorCount()
-        fixtures.remove()
-        fixturesRemoved = true
         let summaries = Summarizer(seed: scenario.seed, usableCPUs: machine.usableCPUs).summarize(samples, cellOrder: cells)
         let expectations = ExpectationEvaluator.evaluate(
             try ExpectationEvaluator.expectations(of: scenario, source: scenarioPath), summaries: summaries)
