@@ -31,6 +31,23 @@ public enum Files {
         _ = try attempt("fsync \(path)") { () throws in try valueOrErrno { fsync(fd.rawValue) } }
     }
 
+    /// Writes `bytes` to a new file at `path` (mode 0600), leaving them in the page cache: for
+    /// temporary data read back soon and deleted, which need not reach the disk.
+    public static func write(_ bytes: UnsafeRawBufferPointer, to path: String) throws {
+        let fd = try attempt("create \(path)") { () throws in
+            try FileDescriptor.open(
+                FilePath(path), .writeOnly, options: [.create, .exclusiveCreate, .closeOnExec],
+                permissions: [.ownerReadWrite])
+        }
+        defer { fd.closeQuietly() }
+        var offset = 0
+        while offset < bytes.count {
+            offset += try attempt("write \(path)") { () throws in
+                try valueOrErrno { Glibc.write(fd.rawValue, bytes.baseAddress! + offset, bytes.count - offset) }
+            }
+        }
+    }
+
     /// Reads the whole file at `path`.
     public static func readAll(_ path: String, limit: Int = 64 << 20) throws -> [UInt8] {
         let fd = try openForReading(path)
@@ -79,6 +96,23 @@ public enum Files {
             total += n
         }
         return total
+    }
+
+    /// Fills `buffer` with the bytes of the file at `path` from `offset` on (`pread`, retried on short
+    /// reads); a file that ends first is an error.
+    public static func read(_ path: String, offset: Int, into buffer: UnsafeMutableRawBufferPointer) throws {
+        let fd = try openForReading(path)
+        defer { fd.closeQuietly() }
+        var filled = 0
+        while filled < buffer.count {
+            let n = try attempt("pread \(path) at \(offset + filled)") { () throws in
+                try valueOrErrno { pread(fd.rawValue, buffer.baseAddress! + filled, buffer.count - filled, off_t(offset + filled)) }
+            }
+            if n == 0 {
+                throw SystemCallError("pread \(path): the file ends at \(offset + filled), \(buffer.count - filled) bytes short", .ioError)
+            }
+            filled += n
+        }
     }
 
     /// Opens `path` read-only and close-on-exec (`open`).

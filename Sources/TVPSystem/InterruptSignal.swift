@@ -25,6 +25,13 @@ public enum InterruptSignal {
         }
     }
 
+    /// Makes a write to a pipe whose reader is gone fail with `EPIPE` instead of killing tvp with
+    /// SIGPIPE: a worker that dies while tvp feeds it is a failed task, not a failed run. Children
+    /// get the default action back (`ProcessSpawner` resets every signal).
+    public static func ignoreBrokenPipes() {
+        signal(SIGPIPE, SIG_IGN)
+    }
+
     /// The signal received so far (SIGINT = 2, SIGTERM = 15), or nil.
     public static var received: Int32? {
         let value = receivedSignal.load(ordering: .relaxed)

@@ -79,3 +79,41 @@ extension FileDescriptor {
 
 /// Whether `descriptor` is a terminal (`isatty`).
 public func isTerminal(_ descriptor: FileDescriptor) -> Bool { isatty(descriptor.rawValue) == 1 }
+
+extension FileDescriptor {
+    /// Makes reads and writes on this descriptor return at once instead of blocking
+    /// (`fcntl(F_SETFL, O_NONBLOCK)`); a pipe's two ends are set apart.
+    public func setNonBlocking() throws {
+        let flags = try attempt("fcntl(F_GETFL) fd \(rawValue)") { () throws in try valueOrErrno { fcntl(rawValue, F_GETFL) } }
+        _ = try attempt("fcntl(F_SETFL, O_NONBLOCK) fd \(rawValue)") { () throws in
+            try valueOrErrno { fcntl(rawValue, F_SETFL, flags | O_NONBLOCK) }
+        }
+    }
+
+    /// Writes as much of `bytes` as the descriptor takes now (one `write`, retried on `EINTR`) and
+    /// returns how many bytes that was: 0 when a non-blocking descriptor is full.
+    public func writeSome(_ bytes: UnsafeRawBufferPointer) throws -> Int {
+        guard !bytes.isEmpty else { return 0 }
+        do {
+            return try valueOrErrno { Glibc.write(rawValue, bytes.baseAddress, bytes.count) }
+        } catch Errno.wouldBlock {
+            return 0
+        } catch let error as Errno {
+            throw SystemCallError("write fd \(rawValue)", error)
+        }
+    }
+
+    /// Fills `buffer` completely (`read`, retried on `EINTR` and short reads); returns fewer bytes
+    /// than its size only when the file ends first.
+    public func readExactly(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        var filled = 0
+        while filled < buffer.count {
+            let n = try attempt("read fd \(rawValue)") { () throws in
+                try valueOrErrno { Glibc.read(rawValue, buffer.baseAddress! + filled, buffer.count - filled) }
+            }
+            if n == 0 { break }
+            filled += n
+        }
+        return filled
+    }
+}

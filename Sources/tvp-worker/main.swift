@@ -5,9 +5,10 @@ import TVPWorkloads
 // tvp-worker runs tasks for tvp's process modes. Its start-up is part of what they measure, so it
 // links no Foundation and does nothing else.
 //
-//   tvp-worker task WORKLOAD FIXTURE INDEX   one task, reported as a text line (`processes`)
-//   tvp-worker serve WORKLOAD FIXTURE        task frames on stdin, result frames on stdout, until
-//                                            stdin closes (`process-pool`)
+//   tvp-worker task WORKLOAD INPUT INDEX   one task, reported as a text line (`processes`); a
+//                                          `shared` slice shipped by pipe arrives on stdin
+//   tvp-worker serve WORKLOAD INPUT        task frames on stdin, result frames on stdout, until
+//                                          stdin closes (`process-pool`)
 
 let processStart = MonotonicInstant.now()
 let standardOutput = FileDescriptor.standardOutput
@@ -18,44 +19,51 @@ func fail(_ message: String, code: Int32) -> Never {
 }
 
 /// Runs one task and writes its report line.
-func runOneTask(workload: Workload, fixture: IOFixture?, index: Int) throws {
-    var runner = TaskRunner(workload: workload, fixture: fixture)
-    if case .null = workload {} else { SHA256Hasher.prepareLibrary() }
+func runOneTask(workload: Workload, input: TaskInput, index: Int) throws {
+    var runner = TaskRunner(workload: workload, input: input)
+    if runner.hashes { SHA256Hasher.prepareLibrary() }
     let taskStart = MonotonicInstant.now()
     let digest = try runner.run(task: index)
     let taskEnd = MonotonicInstant.now()
     let report = WorkerReport(
         digest: digest, pid: currentProcessID(), processStartNanoseconds: processStart.nanoseconds,
-        taskStartNanoseconds: taskStart.nanoseconds, taskEndNanoseconds: taskEnd.nanoseconds)
+        taskStartNanoseconds: taskStart.nanoseconds, taskEndNanoseconds: taskEnd.nanoseconds,
+        transferNanoseconds: runner.lastTransferNanoseconds)
     try standardOutput.writeAll(Array(report.line.utf8))
 }
 
-/// Serves task frames from stdin until it closes; each task's result (or failure) goes back as a frame.
-func serve(workload: Workload, fixture: IOFixture?) throws -> Never {
-    var runner = TaskRunner(workload: workload, fixture: fixture)
-    if case .null = workload {} else { SHA256Hasher.prepareLibrary() }
+/// Serves task frames from stdin until it closes; each task's result (or failure) goes back as a
+/// frame. A frame that breaks the protocol ends the worker: the stream can no longer be trusted.
+func serve(workload: Workload, input: TaskInput) throws -> Never {
+    var runner = TaskRunner(workload: workload, input: input)
+    if runner.hashes { SHA256Hasher.prepareLibrary() }
     try standardOutput.writeAll(Frame.ready(pid: currentProcessID(), processStartNanoseconds: processStart.nanoseconds).encoded)
-    var decoder = FrameDecoder()
-    while true {
-        let chunk = try FileDescriptor.standardInput.readAvailable(maximum: 64 * 1024)
-        if chunk.isEmpty { exitImmediately(0) }
-        decoder.append(chunk)
-        while let frame = try decoder.next() {
-            guard let index = frame.taskIndex else {
-                try standardOutput.writeAll(Frame.failure("expected a task frame, got \(frame.kind)").encoded)
-                exitImmediately(65)
-            }
-            let start = MonotonicInstant.now()
-            let reply: Frame
-            do {
-                let digest = try runner.run(task: index)
-                reply = .result(digest, startNanoseconds: start.nanoseconds, endNanoseconds: MonotonicInstant.now().nanoseconds)
-            } catch {
-                reply = .failure("task \(index): \(error)")
-            }
-            try standardOutput.writeAll(reply.encoded)
+    let reader = FrameReader(.standardInput)
+    while let header = try reader.nextHeader() {
+        guard header.kind == .task, header.length >= 8, let index = Frame.taskIndex(inPayloadPrefix: try reader.read(8)) else {
+            try standardOutput.writeAll(Frame.failure("expected a task frame, got a \(header.kind) frame of \(header.length) bytes").encoded)
+            exitImmediately(65)
         }
+        let expected = runner.streamedBytes(task: index)
+        guard header.length - 8 == expected else {
+            try standardOutput.writeAll(Frame.failure("task \(index): the frame carries \(header.length - 8) bytes of input, expected \(expected)").encoded)
+            exitImmediately(65)
+        }
+        let start = MonotonicInstant.now()
+        let reply: Frame
+        do {
+            let digest = try runner.run(task: index)
+            reply = .result(digest, startNanoseconds: start.nanoseconds, endNanoseconds: MonotonicInstant.now().nanoseconds,
+                            transferNanoseconds: runner.lastTransferNanoseconds)
+        } catch {
+            try standardOutput.writeAll(Frame.failure("task \(index): \(error)").encoded)
+            // A task that failed while reading its slice left the stream mid-frame.
+            if expected > 0 { exitImmediately(1) }
+            continue
+        }
+        try standardOutput.writeAll(reply.encoded)
     }
+    exitImmediately(0)
 }
 
 let arguments = CommandLine.arguments
@@ -64,14 +72,14 @@ do {
     case (5, "task"):
         guard let index = Int(arguments[4]), index >= 0 else { fail("task index must be a whole number, got '\(arguments[4])'", code: 64) }
         do {
-            try runOneTask(workload: try TaskSpec.decodeWorkload(arguments[2]), fixture: try TaskSpec.decodeFixture(arguments[3]), index: index)
+            try runOneTask(workload: try TaskSpec.decodeWorkload(arguments[2]), input: try TaskSpec.decodeInput(arguments[3]), index: index)
         } catch {
             fail("task \(index): \(error)", code: 1)
         }
     case (4, "serve"):
-        try serve(workload: try TaskSpec.decodeWorkload(arguments[2]), fixture: try TaskSpec.decodeFixture(arguments[3]))
+        try serve(workload: try TaskSpec.decodeWorkload(arguments[2]), input: try TaskSpec.decodeInput(arguments[3]))
     default:
-        fail("usage: tvp-worker task WORKLOAD FIXTURE INDEX | tvp-worker serve WORKLOAD FIXTURE (got \(arguments.dropFirst().joined(separator: " ")))", code: 64)
+        fail("usage: tvp-worker task WORKLOAD INPUT INDEX | tvp-worker serve WORKLOAD INPUT (got \(arguments.dropFirst().joined(separator: " ")))", code: 64)
     }
 } catch {
     fail("\(error)", code: 1)

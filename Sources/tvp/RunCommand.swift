@@ -56,7 +56,7 @@ struct RunCommand: ParsableCommand {
             fail("\(error)")
         }
         progress.clear()
-        print(ConsoleReport.render(report.summaries))
+        print(ConsoleReport.render(report.summaries, breakEvens: report.breakEvens))
         for failure in report.failures.prefix(5) {
             printError("failed trial: \(failure.trial.cell.label) round \(failure.trial.round): \(failure.error ?? "")")
         }

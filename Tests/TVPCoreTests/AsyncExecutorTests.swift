@@ -25,7 +25,7 @@ struct AsyncExecutorTests {
         let directory = try Files.makePrivateDirectory(in: Files.temporaryDirectory, prefix: "tvp-test-")
         let io = IOWorkload(sleepNanoseconds: sleepNanoseconds, filesPerTask: files, fileSize: size, cache: .warm)
         let fixture = try IOFixture.create(for: io, tasks: tasks, in: directory)
-        let request = ExecutionRequest(workload: .io(io), fixture: fixture, tasks: tasks, workers: workers,
+        let request = ExecutionRequest(workload: .io(io), input: .files(fixture), tasks: tasks, workers: workers,
                                        taskTimeoutSeconds: taskTimeoutSeconds)
         return (request, { Files.removeTree(directory) })
     }
@@ -89,7 +89,7 @@ struct AsyncExecutorTests {
         defer { Files.removeTree(directory) }
         var fixture: IOFixture?
         if case .io(let io) = workload { fixture = try IOFixture.create(for: io, tasks: 7, in: directory) }
-        let request = ExecutionRequest(workload: workload, fixture: fixture, tasks: 7, workers: 3)
+        let request = ExecutionRequest(workload: workload, input: fixture.map(TaskInput.files) ?? .none, tasks: 7, workers: 3)
         let serial = SerialExecutor().run(request)
         #expect(serial.errorSummary == nil)
         for mode in Mode.allCases where mode != .serial {
@@ -109,7 +109,7 @@ struct AsyncExecutorTests {
         func record(_ mode: Mode) -> TrialRecord {
             let trial = PlannedTrial(cell: Cell(workload: .cpu(CPUWorkload(bytesPerTask: 1 << 20)), mode: mode, workers: 2, tasks: 8),
                                      round: 1, position: 1, isWarmup: false, repetition: 1)
-            return measurer.measure(trial, scenario: "test", fixture: nil, expectedDigest: nil)
+            return measurer.measure(trial, scenario: "test", input: .none, expectedDigest: nil)
         }
         let serial = record(.serial), gil = record(.gil)
         #expect(serial.osThreadsMax >= 1)

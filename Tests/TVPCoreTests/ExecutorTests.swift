@@ -28,7 +28,7 @@ struct ExecutorTests {
         let directory = try Files.makePrivateDirectory(in: Files.temporaryDirectory, prefix: "tvp-test-")
         defer { Files.removeTree(directory) }
         let io = IOWorkload(sleepNanoseconds: 1_000_000, filesPerTask: 2, fileSize: 70_000, cache: .warm)
-        let request = ExecutionRequest(workload: .io(io), fixture: try IOFixture.create(for: io, tasks: 6, in: directory),
+        let request = ExecutionRequest(workload: .io(io), input: .files(try IOFixture.create(for: io, tasks: 6, in: directory)),
                                        tasks: 6, workers: 4)
         var digests: [TaskDigest?] = []
         for mode in Mode.allCases {
@@ -112,7 +112,7 @@ struct ExecutorTests {
         let trial = PlannedTrial(cell: Cell(workload: workload, mode: .processes, workers: 2, tasks: 6),
                                  round: 1, position: 1, isWarmup: false, repetition: 1)
         let record = TrialMeasurer(workerPath: builtWorkerPath, taskTimeoutSeconds: 60)
-            .measure(trial, scenario: "test", fixture: nil, expectedDigest: nil)
+            .measure(trial, scenario: "test", input: .none, expectedDigest: nil)
         #expect(record.usage.userSeconds > serial * 0.7)
         #expect(record.usage.maxRSSKiB > 1000)
     }
@@ -177,7 +177,7 @@ struct ExecutorLimitTests {
         let directory = try Files.makePrivateDirectory(in: Files.temporaryDirectory, prefix: "tvp-test-")
         defer { Files.removeTree(directory) }
         let io = IOWorkload(sleepNanoseconds: 3_000_000_000, filesPerTask: 1, fileSize: 16, cache: .warm)
-        let request = ExecutionRequest(workload: .io(io), fixture: try IOFixture.create(for: io, tasks: 2, in: directory),
+        let request = ExecutionRequest(workload: .io(io), input: .files(try IOFixture.create(for: io, tasks: 2, in: directory)),
                                        tasks: 2, workers: 2, taskTimeoutSeconds: 0.2)
         let start = MonotonicInstant.now()
         let result = ThreadPoolExecutor().run(request)

@@ -29,7 +29,7 @@ struct ProcessPoolTests {
         // Starts as a real worker would (ready frame), then dies on its first task.
         let workers = try ScriptWorkers()
         defer { workers.remove() }
-        let path = try workers.script("dies", "printf '\\001\\001\\014\\000\\000\\000AAAABBBBBBBB'\nhead -c 1 > /dev/null\nkill -KILL $$")
+        let path = try workers.script("dies", "printf '\\002\\001\\014\\000\\000\\000AAAABBBBBBBB'\nhead -c 1 > /dev/null\nkill -KILL $$")
         let start = MonotonicInstant.now()
         let result = ProcessPoolExecutor(workerPath: path).run(ExecutionRequest(workload: .null, tasks: 6, workers: 2, taskTimeoutSeconds: 10))
         #expect(MonotonicInstant.now().seconds(since: start) < 5)

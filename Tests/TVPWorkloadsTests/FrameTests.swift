@@ -1,4 +1,6 @@
+import SystemPackage
 import Testing
+import TVPSystem
 @testable import TVPWorkloads
 
 @Suite("Worker framing")
@@ -32,7 +34,8 @@ struct FrameTests {
         #expect(Frame.task(12345).taskIndex == 12345)
         let digest = SHA256Hasher.hash([9])
         let result = Frame.result(digest, startNanoseconds: 1, endNanoseconds: 2).resultFields!
-        #expect(result.digest == digest && result.startNanoseconds == 1 && result.endNanoseconds == 2)
+        #expect(result.digest == digest && result.startNanoseconds == 1 && result.endNanoseconds == 2 && result.transferNanoseconds == 0)
+        #expect(Frame.result(digest, startNanoseconds: 1, endNanoseconds: 2, transferNanoseconds: 77).resultFields!.transferNanoseconds == 77)
         #expect(Frame.task(1).resultFields == nil)
         #expect(Frame(kind: .task, payload: [1, 2]).taskIndex == nil)
     }
@@ -68,5 +71,64 @@ struct FrameTests {
         #expect(try decoder.next() == nil)
         decoder.append(bytes.dropFirst(8))
         #expect(try decoder.next() == .failure("hello"))
+    }
+
+    /// Writes `bytes` into a pipe in pieces of `chunk` bytes from another thread, so the reader
+    /// meets every partial read a pipe can give; returns the read end.
+    static func pipeFed(_ bytes: [UInt8], chunk: Int) throws -> (FileDescriptor, OSThread) {
+        let pipe = try PipePair()
+        let writer = try OSThread {
+            var offset = 0
+            while offset < bytes.count {
+                try? pipe.writeEnd.writeAll(Array(bytes[offset..<min(bytes.count, offset + chunk)]))
+                offset += chunk
+            }
+            pipe.writeEnd.closeQuietly()
+        }
+        return (pipe.readEnd, writer)
+    }
+
+    @Test("a worker's frame reader gets whole frames, and a slice after its task index, from odd-sized writes",
+          arguments: [1, 3, 7, 4096, 70_000])
+    func readerOddChunks(chunk: Int) throws {
+        let slice = (0..<100_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        let stream = Frame.task(5).encoded + Frame.taskPrefix(6, trailing: slice.count) + slice + Frame.failure("x").encoded
+        let (readEnd, writer) = try Self.pipeFed(stream, chunk: chunk)
+        defer { readEnd.closeQuietly(); writer.join() }
+        let reader = FrameReader(readEnd)
+        let first = try #require(try reader.nextHeader())
+        #expect(first.kind == .task && first.length == 8)
+        #expect(Frame.taskIndex(inPayloadPrefix: try reader.read(8)) == 5)
+        let second = try #require(try reader.nextHeader())
+        #expect(second.kind == .task && second.length == 8 + slice.count)
+        #expect(Frame.taskIndex(inPayloadPrefix: try reader.read(8)) == 6)
+        #expect(try reader.read(slice.count) == slice)
+        let third = try #require(try reader.nextHeader())
+        let failureText = try reader.read(third.length)
+        #expect(third.kind == .failure && failureText == Array("x".utf8))
+        #expect(try reader.nextHeader() == nil)
+    }
+
+    @Test("the frame reader rejects a wrong version, an oversized length and a stream cut inside a frame")
+    func readerErrors() throws {
+        var wrong = Frame.task(1).encoded
+        wrong[0] = 1
+        let (a, ta) = try Self.pipeFed(wrong, chunk: 3)
+        defer { a.closeQuietly(); ta.join() }
+        #expect(throws: FrameError.unsupportedVersion(1)) { try FrameReader(a).nextHeader() }
+
+        let (b, tb) = try Self.pipeFed([Frame.version, Frame.Kind.task.rawValue, 0xFF, 0xFF, 0xFF, 0xFF], chunk: 2)
+        defer { b.closeQuietly(); tb.join() }
+        #expect(throws: FrameError.oversized(0xFFFF_FFFF)) { try FrameReader(b).nextHeader() }
+
+        let (c, tc) = try Self.pipeFed(Array(Frame.taskPrefix(2, trailing: 1000).prefix(10)), chunk: 4)
+        defer { c.closeQuietly(); tc.join() }
+        let reader = FrameReader(c)
+        #expect(try reader.nextHeader()?.length == 1008)
+        #expect(throws: FrameStreamError.truncated(expected: 8, received: 4)) { try reader.read(8) }
+
+        let (d, td) = try Self.pipeFed([Frame.version, 2, 8], chunk: 1)
+        defer { d.closeQuietly(); td.join() }
+        #expect(throws: FrameStreamError.truncated(expected: Frame.headerBytes, received: 3)) { try FrameReader(d).nextHeader() }
     }
 }

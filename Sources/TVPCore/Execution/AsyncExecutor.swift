@@ -72,17 +72,21 @@ public struct AsyncExecutor: Executor {
         }
     }
 
-    /// Runs task `index`, timed from its start on the pool: the sleep of an `io` task is a
-    /// `Task.sleep`, then its reads run as in every other mode.
+    /// Runs task `index`, timed from its start on the pool: the sleep of an `io` or `mixed` task is a
+    /// `Task.sleep`; its reads or hashing run as in every other mode.
     private static func runTask(_ index: Int, of request: ExecutionRequest) async -> TaskOutcome {
         let start = MonotonicInstant.now()
-        var runner = TaskRunner(workload: request.workload, fixture: request.fixture)
+        var runner = TaskRunner(workload: request.workload, input: request.input)
         do {
             let digest: TaskDigest
-            if case .io = request.workload {
+            switch request.workload {
+            case .io:
                 if runner.sleepNanoseconds > 0 { try await Task.sleep(for: .nanoseconds(runner.sleepNanoseconds)) }
                 digest = try runner.readAndDigest(task: index)
-            } else {
+            case .mixed:
+                digest = runner.hashPart(task: index, hooks: NoTaskHooks())
+                if runner.sleepNanoseconds > 0 { try await Task.sleep(for: .nanoseconds(runner.sleepNanoseconds)) }
+            default:
                 digest = try runner.run(task: index)
             }
             return .success(digest, duration: MonotonicInstant.now().nanoseconds &- start.nanoseconds)

@@ -5,8 +5,8 @@ import TVPWorkloads
 public struct ExecutionRequest: Sendable {
     /// What each task does.
     public var workload: Workload
-    /// The files `io` tasks read; nil for other workloads.
-    public var fixture: IOFixture?
+    /// The data the tasks read: `io` fixture files, or where the `shared` input lies for this trial.
+    public var input: TaskInput
     /// How many tasks, numbered 0..<tasks.
     public var tasks: Int
     /// The mode's parallelism.
@@ -18,10 +18,10 @@ public struct ExecutionRequest: Sendable {
     public var switchIntervalNanoseconds: UInt64
 
     /// Creates a request.
-    public init(workload: Workload, fixture: IOFixture? = nil, tasks: Int, workers: Int, taskTimeoutSeconds: Double = 300,
+    public init(workload: Workload, input: TaskInput = .none, tasks: Int, workers: Int, taskTimeoutSeconds: Double = 300,
                 switchIntervalNanoseconds: UInt64 = 5_000_000) {
         self.workload = workload
-        self.fixture = fixture
+        self.input = input
         self.tasks = tasks
         self.workers = workers
         self.taskTimeoutSeconds = taskTimeoutSeconds
@@ -39,17 +39,22 @@ public struct TaskOutcome: Sendable {
     public var durationNanoseconds: UInt64
     /// For process modes: from the spawn call to the worker's first instruction, in nanoseconds.
     public var startupNanoseconds: UInt64?
+    /// How long the task spent obtaining its input (`shared` under a transfer), within its duration.
+    public var transferNanoseconds: UInt64 = 0
     /// The process that ran it.
     public var processID: Int32
     /// The thread that ran it (distinct among the threads alive during the trial).
     public var threadID: UInt
 
     /// A task that produced `digest`.
-    public static func success(_ digest: TaskDigest, duration: UInt64, startup: UInt64? = nil,
-                               processID: Int32 = currentProcessID(), threadID: UInt = currentThreadID()) -> TaskOutcome {
+    public static func success(_ digest: TaskDigest, duration: UInt64, startup: UInt64? = nil, transfer: UInt64 = 0,
+                               processID: Int32 = TaskOutcome.ownProcessID, threadID: UInt = currentThreadID()) -> TaskOutcome {
         TaskOutcome(digest: digest, error: nil, durationNanoseconds: duration, startupNanoseconds: startup,
-                    processID: processID, threadID: threadID)
+                    transferNanoseconds: transfer, processID: processID, threadID: threadID)
     }
+
+    /// tvp's own pid, read once (`getpid` is a system call; in-process tasks would pay it each).
+    public static let ownProcessID = currentProcessID()
 
     /// A task that failed with `message`.
     public static func failure(_ message: String, duration: UInt64 = 0, processID: Int32 = 0) -> TaskOutcome {
@@ -71,6 +76,11 @@ public struct ExecutionResult: Sendable {
     public var processesSpawned = 0
     /// Threads the executor created during the trial.
     public var threadsCreated = 0
+    /// Pool modes: the pool's start-up inside the trial (creating the threads; spawning the workers
+    /// until each is ready), in nanoseconds; nil for modes without a pool.
+    public var poolStartupNanoseconds: UInt64?
+    /// Bytes shipped to worker processes (`shared` under a transfer); 0 when tasks read in place.
+    public var bytesTransferred = 0
     /// The most OS threads this process had in the samples taken while the tasks ran (at most one
     /// per 10 ms, plus one when a pool's threads have all started); 0 when no sample was taken.
     /// `TrialMeasurer` adds samples from just before and after the trial.
@@ -127,7 +137,8 @@ func timedTask(_ runner: inout TaskRunner, index: Int) -> TaskOutcome {
     let start = MonotonicInstant.now()
     do {
         let digest = try runner.run(task: index)
-        return .success(digest, duration: MonotonicInstant.now().nanoseconds &- start.nanoseconds)
+        return .success(digest, duration: MonotonicInstant.now().nanoseconds &- start.nanoseconds,
+                        transfer: runner.lastTransferNanoseconds)
     } catch {
         return .failure("\(error)", duration: MonotonicInstant.now().nanoseconds &- start.nanoseconds)
     }

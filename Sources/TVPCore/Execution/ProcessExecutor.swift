@@ -4,8 +4,9 @@ import TVPWorkloads
 
 /// Runs each task in its own `posix_spawn`ed `tvp-worker` process, at most `workers` alive at once.
 ///
-/// The task goes to the worker in argv; the worker writes one report line to a pipe. The parent
-/// polls the pipes of the live workers, reaps each one with `wait4` as its pipe closes (so its CPU
+/// The task goes to the worker in argv (and a `shared` slice shipped by pipe into its stdin); the
+/// worker writes one report line to a pipe. The parent polls the pipes of the live workers, feeding
+/// slices as their pipes take them, reaps each worker with `wait4` as its pipe closes (so its CPU
 /// time and peak memory are counted), and kills a worker that overruns the task timeout.
 public struct ProcessExecutor: Executor {
     /// The `tvp-worker` executable.
@@ -21,6 +22,9 @@ public struct ProcessExecutor: Executor {
         let pid: Int32
         let task: Int
         let output: FileDescriptor
+        /// The write end of the worker's stdin while its slice is being shipped.
+        var input: FileDescriptor?
+        var shipment: Shipment?
         let spawnedAt: MonotonicInstant
         var received: [UInt8] = []
         var terminatedAt: MonotonicInstant?
@@ -32,7 +36,8 @@ public struct ProcessExecutor: Executor {
         var live: [LiveWorker] = []
         var nextTask = 0
         let workloadArgument = TaskSpec.encode(request.workload)
-        let fixtureArgument = TaskSpec.encode(request.fixture)
+        let inputArgument = TaskSpec.encode(request.input)
+        InterruptSignal.ignoreBrokenPipes()
         let timeoutNanoseconds = UInt64(request.taskTimeoutSeconds * 1e9)
         let threadCount = ThreadCountSampler()
 
@@ -52,7 +57,8 @@ public struct ProcessExecutor: Executor {
                 let task = nextTask
                 nextTask += 1
                 do {
-                    live.append(try spawnWorker(task: task, workload: workloadArgument, fixture: fixtureArgument))
+                    live.append(try spawnWorker(task: task, workload: workloadArgument, input: inputArgument,
+                                                slice: request.pipedSlice(task: task)))
                     result.processesSpawned += 1
                 } catch {
                     outcomes[task] = .failure("could not start \(workerPath): \(error)")
@@ -64,43 +70,72 @@ public struct ProcessExecutor: Executor {
             let nearestDeadline = live.map { deadline(of: $0, timeout: timeoutNanoseconds) }.min()!
             let waitMilliseconds = nearestDeadline > now.nanoseconds
                 ? Int32(min(1_000, (nearestDeadline - now.nanoseconds) / 1_000_000 + 1)) : 0
-            let ready: [Int]
-            do {
-                ready = try waitUntilReadable(live.map(\.output), timeoutMilliseconds: waitMilliseconds)
-            } catch {
-                ready = []
-            }
+            // Each worker's report pipe, and the stdin of those still being sent their slice.
+            var interests = live.map { PollInterest($0.output, read: true, write: false) }
+            var feeding: [Int] = []
+            for index in live.indices { if let input = live[index].input { interests.append(PollInterest(input, read: false, write: true)); feeding.append(index) } }
+            let events = (try? waitForEvents(interests, timeoutMilliseconds: waitMilliseconds)) ?? []
 
             var finished: [Int] = []
-            for index in ready {
-                let chunk = (try? live[index].output.readAvailable()) ?? []
-                if chunk.isEmpty { finished.append(index) } else { live[index].received += chunk }
+            for event in events {
+                if event.index >= live.count {
+                    feed(&live[feeding[event.index - live.count]])
+                    continue
+                }
+                let chunk = (try? live[event.index].output.readAvailable()) ?? []
+                if chunk.isEmpty { finished.append(event.index) } else { live[event.index].received += chunk }
             }
             enforceTimeouts(&live, timeout: timeoutNanoseconds)
             for index in finished.sorted(by: >) {
                 let worker = live.remove(at: index)
                 worker.output.closeQuietly()
+                worker.input?.closeQuietly()
                 outcomes[worker.task] = reap(worker, timeout: timeoutNanoseconds, into: &result)
                 threadCount.sampleIfDue()
             }
         }
         result.outcomes = outcomes
         result.osThreadsMax = threadCount.observedMaximum
+        result.bytesTransferred = request.bytesShipped
         return result
     }
 
-    private func spawnWorker(task: Int, workload: String, fixture: String) throws -> LiveWorker {
+    /// Spawns the worker of `task`; with a `slice`, its stdin is a 1 MiB pipe tvp writes the slice into.
+    private func spawnWorker(task: Int, workload: String, input: String, slice: SharedSlice?) throws -> LiveWorker {
         let pipe = try PipePair()
         defer { pipe.writeEnd.closeQuietly() }
-        let spawnedAt = MonotonicInstant.now()
+        var stdin: PipePair?
+        defer { stdin?.readEnd.closeQuietly() }
         do {
+            if slice != nil {
+                stdin = try PipePair()
+                _ = try? stdin!.setCapacity(ProcessPoolExecutor.pipeCapacity)
+                try stdin!.writeEnd.setNonBlocking()
+            }
+            let spawnedAt = MonotonicInstant.now()
             let pid = try ProcessSpawner.spawn(
-                path: workerPath, arguments: ["tvp-worker", "task", workload, fixture, String(task)],
-                stdout: pipe.writeEnd)
-            return LiveWorker(pid: pid, task: task, output: pipe.readEnd, spawnedAt: spawnedAt)
+                path: workerPath, arguments: ["tvp-worker", "task", workload, input, String(task)],
+                stdin: stdin?.readEnd, stdout: pipe.writeEnd)
+            var worker = LiveWorker(pid: pid, task: task, output: pipe.readEnd, input: stdin?.writeEnd,
+                                    shipment: slice.map { Shipment(prefix: [], slice: $0) }, spawnedAt: spawnedAt)
+            feed(&worker)
+            return worker
         } catch {
             pipe.readEnd.closeQuietly()
+            stdin?.writeEnd.closeQuietly()
             throw error
+        }
+    }
+
+    /// Writes what the worker's stdin takes of its slice now; closes it once the slice is sent, or
+    /// when the worker has gone (it then fails its task for want of input).
+    private func feed(_ worker: inout LiveWorker) {
+        guard let input = worker.input else { return }
+        let done = (try? worker.shipment?.send(to: input)) ?? true
+        if done {
+            input.closeQuietly()
+            worker.input = nil
+            worker.shipment = nil
         }
     }
 
@@ -146,7 +181,7 @@ public struct ProcessExecutor: Executor {
             return .success(
                 report.digest, duration: report.taskEndNanoseconds &- report.taskStartNanoseconds,
                 startup: report.processStartNanoseconds &- worker.spawnedAt.nanoseconds,
-                processID: report.pid, threadID: 0)
+                transfer: report.transferNanoseconds, processID: report.pid, threadID: 0)
         case .report:
             return .failure("worker \(worker.pid) reported a result but ended with \(child.status)",
                             duration: elapsed, processID: worker.pid)

@@ -4,7 +4,8 @@ import TVPWorkloads
 
 /// Runs tasks on `workers` `tvp-worker` processes spawned once per trial and kept alive, like
 /// Python's `multiprocessing.Pool` or a pre-fork server: tasks and results travel as frames over
-/// pipes enlarged to 1 MiB (`F_SETPIPE_SZ`), one task in flight per worker.
+/// pipes enlarged to 1 MiB (`F_SETPIPE_SZ`), one task in flight per worker. A `shared` slice shipped
+/// by pipe travels inside its task frame, written from tvp's memory as the pipe takes it.
 ///
 /// Each worker's start-up (spawn to its ready frame) is measured apart from the tasks and reported
 /// with the first task it runs (the `startup_*` columns). A worker that dies fails its task and
@@ -30,6 +31,8 @@ public struct ProcessPoolExecutor: Executor {
         var startupToReport: UInt64?
         var currentTask: Int?
         var sentAt: MonotonicInstant?
+        /// The current task's frame while it is still being written.
+        var shipment: Shipment?
         var alive = true
     }
 
@@ -38,7 +41,9 @@ public struct ProcessPoolExecutor: Executor {
         var result = ExecutionResult(outcomes: [])
         let threadCount = ThreadCountSampler()
         var pool: [PoolWorker] = []
-        let arguments = ["tvp-worker", "serve", TaskSpec.encode(request.workload), TaskSpec.encode(request.fixture)]
+        let arguments = ["tvp-worker", "serve", TaskSpec.encode(request.workload), TaskSpec.encode(request.input)]
+        InterruptSignal.ignoreBrokenPipes()
+        let poolStart = MonotonicInstant.now()
         for _ in 0..<request.workers {
             do {
                 pool.append(try spawn(arguments))
@@ -65,22 +70,32 @@ public struct ProcessPoolExecutor: Executor {
             // Tasks start once every live worker is ready: the pool's start-up is a phase of its own,
             // and every worker gets work (a fast first worker would otherwise drain a queue of tiny tasks).
             let poolReady = pool.allSatisfy { !$0.alive || $0.ready }
+            if poolReady && result.poolStartupNanoseconds == nil {
+                result.poolStartupNanoseconds = MonotonicInstant.now().nanoseconds &- poolStart.nanoseconds
+            }
             for index in pool.indices where poolReady && pool[index].alive && pool[index].currentTask == nil && nextTask < request.tasks {
-                do {
-                    pool[index].sentAt = MonotonicInstant.now()
-                    try pool[index].tasks.writeAll(Frame.task(nextTask).encoded)
-                    pool[index].currentTask = nextTask
-                    nextTask += 1
-                } catch {
-                    pool[index].alive = false
-                }
+                let slice = request.pipedSlice(task: nextTask)
+                pool[index].sentAt = MonotonicInstant.now()
+                pool[index].shipment = Shipment(
+                    prefix: slice.map { Frame.taskPrefix(nextTask, trailing: $0.range.count) } ?? Frame.task(nextTask).encoded,
+                    slice: slice)
+                pool[index].currentTask = nextTask
+                nextTask += 1
+                send(&pool[index])
             }
             threadCount.sampleIfDue()
             let live = pool.indices.filter { pool[$0].alive }
             guard !live.isEmpty else { break }
-            let ready = (try? waitUntilReadable(live.map { pool[$0].results }, timeoutMilliseconds: 100)) ?? []
-            for slot in ready {
-                let index = live[slot]
+            // Every live worker's results, and the task pipes of those whose frame is still going out.
+            let sending = live.filter { pool[$0].shipment != nil }
+            let interests = live.map { PollInterest(pool[$0].results, read: true, write: false) }
+                + sending.map { PollInterest(pool[$0].tasks, read: false, write: true) }
+            let events = (try? waitForEvents(interests, timeoutMilliseconds: 100)) ?? []
+            for event in events where event.index >= live.count {
+                send(&pool[sending[event.index - live.count]])
+            }
+            for event in events where event.index < live.count {
+                let index = live[event.index]
                 let chunk = (try? pool[index].results.readAvailable(maximum: 64 * 1024)) ?? []
                 if chunk.isEmpty {
                     pool[index].alive = false
@@ -130,7 +145,20 @@ public struct ProcessPoolExecutor: Executor {
         shutDown(&pool, into: &result)
         result.outcomes = outcomes
         result.osThreadsMax = threadCount.observedMaximum
+        result.bytesTransferred = request.bytesShipped
         return result
+    }
+
+    /// Writes what the worker's task pipe takes of its current frame now. A worker whose pipe
+    /// fails (`EPIPE`) has gone: it is marked dead, and its death is handled with the others.
+    private func send(_ worker: inout PoolWorker) {
+        guard worker.shipment != nil else { return }
+        do {
+            if try worker.shipment!.send(to: worker.tasks) { worker.shipment = nil }
+        } catch {
+            worker.shipment = nil
+            worker.alive = false
+        }
     }
 
     private func spawn(_ arguments: [String]) throws -> PoolWorker {
@@ -138,6 +166,12 @@ public struct ProcessPoolExecutor: Executor {
         let results = try PipePair()
         _ = try? tasks.setCapacity(Self.pipeCapacity)
         _ = try? results.setCapacity(Self.pipeCapacity)
+        do {
+            try tasks.writeEnd.setNonBlocking()
+        } catch {
+            for end in [tasks.readEnd, tasks.writeEnd, results.readEnd, results.writeEnd] { end.closeQuietly() }
+            throw error
+        }
         defer {
             tasks.readEnd.closeQuietly()
             results.writeEnd.closeQuietly()
@@ -161,7 +195,8 @@ public struct ProcessPoolExecutor: Executor {
         case .result:
             guard let task = worker.currentTask, let fields = frame.resultFields else { return }
             outcomes[task] = .success(fields.digest, duration: fields.endNanoseconds &- fields.startNanoseconds,
-                                      startup: worker.startupToReport, processID: worker.pid, threadID: 0)
+                                      startup: worker.startupToReport, transfer: fields.transferNanoseconds,
+                                      processID: worker.pid, threadID: 0)
             worker.startupToReport = nil
             worker.currentTask = nil
         case .failure:

@@ -6,7 +6,7 @@ public struct SerialExecutor: Executor {
     public init() {}
 
     public func run(_ request: ExecutionRequest) -> ExecutionResult {
-        var runner = TaskRunner(workload: request.workload, fixture: request.fixture)
+        var runner = TaskRunner(workload: request.workload, input: request.input)
         let threadCount = ThreadCountSampler()
         var outcomes: [TaskOutcome] = []
         outcomes.reserveCapacity(request.tasks)

@@ -20,16 +20,21 @@ func runOnThreadPool(
     runTask: @escaping @Sendable (inout TaskRunner, Int) -> TaskOutcome
 ) -> ExecutionResult {
     let slots = TaskSlots(count: request.tasks, initial: TaskOutcome.notRun)
-    let workload = request.workload, fixture = request.fixture
+    let workload = request.workload, input = request.input
     // Every task gets the timeout: the trial may last as long as its slowest thread's share.
     let rounds = (request.tasks + request.workers - 1) / max(1, request.workers)
     let threadCount = ThreadCountSampler()
     let outcome: ThreadPool.Outcome
+    let poolStart = MonotonicInstant.now()
+    var poolStartup: UInt64 = 0
     do {
         outcome = try ThreadPool.run(workers: request.workers, taskCount: request.tasks,
                                      timeoutSeconds: request.taskTimeoutSeconds * Double(max(1, rounds)),
-                                     started: threadCount.sample) { next in
-            var runner = TaskRunner(workload: workload, fixture: fixture)
+                                     started: {
+                                         poolStartup = MonotonicInstant.now().nanoseconds &- poolStart.nanoseconds
+                                         threadCount.sample()
+                                     }) { next in
+            var runner = TaskRunner(workload: workload, input: input)
             var completed = 0
             while let index = next() {
                 slots.store(runTask(&runner, index), at: index)
@@ -47,6 +52,7 @@ func runOnThreadPool(
             + "threads cannot be killed, so tvp abandons the run here (raise `task_timeout_s` if the tasks are meant to be this long)"
     }
     result.threadsCreated = outcome.threadsCreated
+    result.poolStartupNanoseconds = poolStartup
     result.osThreadsMax = threadCount.observedMaximum
     return result
 }

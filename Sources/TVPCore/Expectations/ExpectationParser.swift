@@ -58,7 +58,7 @@ enum ExpectationParser {
             throw ExpectationSyntaxError("write the cell as \(modeName).\(metricName)(WORKLOAD, workers: N)")
         }
         let workload = try self.workload(arguments[0], scenario: scenario)
-        let cell = Cell(workload: workload, mode: mode, workers: workers, tasks: scenario.tasks)
+        let cell = Cell(workload: workload, mode: mode, workers: workers, tasks: scenario.tasks(for: workload))
         guard scenario.cells.contains(cell) else {
             let available = scenario.cells.filter { $0.workload == workload && $0.mode == mode }.map { String($0.workers) }
             throw ExpectationSyntaxError("the matrix has no cell \(cell.label); \(mode.rawValue) runs \(arguments[0]) with workers \(available.joined(separator: ", "))")
@@ -70,7 +70,10 @@ enum ExpectationParser {
     }
 
     private static func workload(_ name: String, scenario: Scenario) throws(ExpectationSyntaxError) -> Workload {
-        if let exact = scenario.workloads.first(where: { $0.label == name }) { return exact }
+        // The declared variants, and the in-place variants of `shared` that in-process modes run.
+        var seen = Set<String>()
+        let variants = (scenario.workloads + scenario.cells.map(\.workload)).filter { seen.insert($0.label).inserted }
+        if let exact = variants.first(where: { $0.label == name }) { return exact }
         let byName = scenario.workloads.filter { $0.name == name }
         if byName.count == 1 { return byName[0] }
         if byName.isEmpty {

@@ -36,10 +36,19 @@ public struct CellSummary: Sendable {
     public var stealMedian: Double
     /// Median bytes read from the disk per trial.
     public var diskReadMedianBytes: Double
-    /// Trials whose wall time is an outlier (modified z-score above 3.5).
+    /// Trials whose wall time is an outlier (modified z-score above 10).
     public var outliers: Int
     /// Whether the cell is noisy (coefficient of variation above 5 %).
     public var isNoisy: Bool { wallCV > Summarizer.noisyCoefficientOfVariation }
     /// The usable CPUs efficiency was computed against.
     public var usableCPUs: Int
+    /// Pool modes: median of the pool's start-up inside the trial (threads created; workers spawned
+    /// and ready), seconds; nil for other modes.
+    public var setupMedian: Double? = nil
+    /// Median of (wall − the pool's start-up) ÷ tasks, microseconds: the per-task cost once the
+    /// pool is up. Equal to `perTaskMicroseconds` for modes without a pool.
+    public var perTaskNetMicroseconds: Double = 0
+    /// `shared` under a transfer: median over trials of the bytes shipped ÷ the time workers spent
+    /// receiving them (summed over tasks), MB/s (1 MB = 10⁶ bytes); nil when nothing was shipped.
+    public var transferMegabytesPerSecond: Double? = nil
 }

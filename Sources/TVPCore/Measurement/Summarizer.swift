@@ -39,9 +39,11 @@ public struct Summarizer: Sendable {
                 speedupCI = Statistics.bootstrapRatioCI(numerator: serial, denominator: walls, seed: cellSeed &+ 1)
                 efficiency = speedup! / Double(min(cell.workers, usableCPUs))
             }
-            let bytes = Double(cell.workload.bytesPerTask * cell.tasks)
+            let bytes = Double(cell.workload.bytesPerTrial(tasks: cell.tasks))
             let startups = good.compactMap(\.startupP50Microseconds)
-            return CellSummary(
+            let setups = good.compactMap(\.setupSeconds)
+            let transferRates = good.compactMap { $0.transferSeconds > 0 && $0.transferBytes > 0 ? $0.transferBytes / $0.transferSeconds / 1e6 : nil }
+            var summary = CellSummary(
                 cell: cell, n: walls.count, failed: all.count - good.count,
                 wallMedian: median, wallMean: Statistics.mean(walls), wallMin: walls.min()!, wallMax: walls.max()!,
                 wallStandardDeviation: Statistics.standardDeviation(walls),
@@ -60,6 +62,11 @@ public struct Summarizer: Sendable {
                 stealMedian: Statistics.median(good.map(\.stealSeconds)),
                 diskReadMedianBytes: Statistics.median(good.map(\.ioDiskReadBytes)),
                 outliers: Statistics.outlierCount(walls, threshold: Summarizer.outlierThreshold), usableCPUs: usableCPUs)
+            summary.setupMedian = setups.isEmpty ? nil : Statistics.median(setups)
+            let netWalls = good.map { $0.wallSeconds - ($0.setupSeconds ?? 0) }
+            summary.perTaskNetMicroseconds = Statistics.median(netWalls) / Double(cell.tasks) * 1e6
+            summary.transferMegabytesPerSecond = transferRates.isEmpty ? nil : Statistics.median(transferRates)
+            return summary
         }
     }
 }

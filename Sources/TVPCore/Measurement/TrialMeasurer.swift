@@ -19,11 +19,11 @@ public struct TrialMeasurer: Sendable {
     }
 
     /// Runs `trial` once and measures it; `expectedDigest` is the reference every mode must match.
-    public func measure(_ trial: PlannedTrial, scenario: String, fixture: IOFixture?,
+    public func measure(_ trial: PlannedTrial, scenario: String, input: TaskInput,
                         expectedDigest: TaskDigest?) -> TrialRecord {
         let cell = trial.cell
         let executor = cell.mode.executor(workerPath: workerPath)
-        let request = ExecutionRequest(workload: cell.workload, fixture: fixture, tasks: cell.tasks,
+        let request = ExecutionRequest(workload: cell.workload, input: input, tasks: cell.tasks,
                                        workers: cell.workers, taskTimeoutSeconds: taskTimeoutSeconds,
                                        switchIntervalNanoseconds: switchIntervalNanoseconds)
 
@@ -72,6 +72,9 @@ public struct TrialMeasurer: Sendable {
             stealSeconds: stealSeconds,
             ioReadBytes: ioAfter.readChars - ioBefore.readChars,
             ioDiskReadBytes: ioAfter.storageReadBytes - ioBefore.storageReadBytes,
+            setupSeconds: result.poolStartupNanoseconds.map { Double($0) / 1e9 },
+            transferSeconds: Double(outcomes.reduce(0) { $0 + $1.transferNanoseconds }) / 1e9,
+            transferBytes: result.bytesTransferred,
             digest: digest, ok: error == nil, error: error, abandonedRun: result.abandoned != nil)
     }
 }

@@ -33,6 +33,13 @@ public struct TrialRecord: Sendable {
     public var ioReadBytes: Int
     /// Bytes of those reads that came from the storage device, not the page cache (`read_bytes`).
     public var ioDiskReadBytes: Int
+    /// Pool modes: the pool's start-up inside the trial (threads created; workers spawned and
+    /// ready), seconds; nil for modes without a pool.
+    public var setupSeconds: Double?
+    /// Time the tasks spent obtaining shipped input (`shared` under a transfer), summed, seconds.
+    public var transferSeconds: Double
+    /// Bytes shipped to worker processes during the trial.
+    public var transferBytes: Int
     /// The combined digest of all tasks, nil when a task failed.
     public var digest: TaskDigest?
     /// Whether every task ran and the digest matched the reference.

@@ -25,6 +25,12 @@ public struct TrialSample: Sendable {
     public var stealSeconds: Double
     /// Bytes read from the disk rather than the page cache.
     public var ioDiskReadBytes: Double
+    /// Pool modes: the pool's start-up inside the trial, seconds.
+    public var setupSeconds: Double?
+    /// Time workers spent obtaining shipped input, summed over tasks, seconds.
+    public var transferSeconds: Double
+    /// Bytes shipped to workers.
+    public var transferBytes: Double
 
     /// The sample of a freshly measured trial.
     public init(_ record: TrialRecord) {
@@ -39,6 +45,9 @@ public struct TrialSample: Sendable {
         startupP50Microseconds = record.startupMicroseconds?.p50
         stealSeconds = record.stealSeconds
         ioDiskReadBytes = Double(record.ioDiskReadBytes)
+        setupSeconds = record.setupSeconds
+        transferSeconds = record.transferSeconds
+        transferBytes = Double(record.transferBytes)
     }
 
     /// The sample of a trials.csv row; nil when the row does not describe a known cell.
@@ -59,6 +68,10 @@ public struct TrialSample: Sendable {
         startupP50Microseconds = Double(row["startup_p50_us"] ?? "")
         stealSeconds = Double(row["steal_s"] ?? "") ?? 0
         ioDiskReadBytes = Double(row["io_disk_read_bytes"] ?? "") ?? 0
+        // Columns added in schema 3; a schema-2 file has none of them.
+        setupSeconds = Double(row["setup_s"] ?? "")
+        transferSeconds = Double(row["transfer_s"] ?? "") ?? 0
+        transferBytes = Double(row["transfer_bytes"] ?? "") ?? 0
     }
 }
 
@@ -76,6 +89,14 @@ extension Workload {
             else { return nil }
             self = .io(IOWorkload(sleepNanoseconds: UInt64((sleep * 1e6).rounded()), filesPerTask: files,
                                   fileSize: size, cache: cache))
+        case "shared":
+            guard let size = Int(p["input_size"] ?? ""), let transfer = Transfer(rawValue: p["transfer"] ?? "") else { return nil }
+            self = .shared(SharedWorkload(inputSize: size, transfer: transfer))
+        case "mixed":
+            guard let taskMilliseconds = Double(p["task_ms"] ?? ""), let share = Double(p["cpu_share"] ?? ""),
+                  let hashBytes = Int(p["hash_bytes"] ?? "") else { return nil }
+            self = .mixed(MixedWorkload(taskNanoseconds: UInt64((taskMilliseconds * 1e6).rounded()), cpuShare: share,
+                                        hashBytes: hashBytes))
         default: return nil
         }
     }

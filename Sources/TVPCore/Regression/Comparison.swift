@@ -178,7 +178,10 @@ public enum Comparator {
     /// Compares `current` against `baseline`; throws `ComparisonError` when they cannot be compared.
     public static func compare(baseline: RunData, current: RunData,
                                options: ComparisonOptions = ComparisonOptions()) throws -> ComparisonReport {
-        guard baseline.schemaVersion == current.schemaVersion else {
+        // Schemas tvp reads differ only by added columns, which no compared metric uses.
+        let readable = CSVFormat.readableSchemaVersions
+        guard baseline.schemaVersion == current.schemaVersion
+                || readable.contains(baseline.schemaVersion) && readable.contains(current.schemaVersion) else {
             throw ComparisonError.schemaMismatch(
                 baseline: baseline.trialsPath, baselineVersion: baseline.schemaVersion,
                 current: current.trialsPath, currentVersion: current.schemaVersion)

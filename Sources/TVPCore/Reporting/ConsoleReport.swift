@@ -4,7 +4,7 @@ import Foundation
 /// time, its interval, the speedup with its interval, efficiency and flags for doubtful cells.
 public enum ConsoleReport {
     /// The report as text.
-    public static func render(_ summaries: [CellSummary]) -> String {
+    public static func render(_ summaries: [CellSummary], breakEvens: [Crossover.BreakEven] = []) -> String {
         var out = ""
         var variants: [String] = []
         for s in summaries where !variants.contains(s.cell.workload.label) { variants.append(s.cell.workload.label) }
@@ -21,6 +21,21 @@ public enum ConsoleReport {
                  microseconds(s.perTaskMicroseconds), notes(s)]
             }
             out += format([header] + table)
+        }
+        let shipped = summaries.filter { $0.transferMegabytesPerSecond != nil || $0.setupMedian != nil && $0.cell.workload.shipsData }
+        if !shipped.isEmpty {
+            out += "\nShipping the shared input: how fast workers received it, and the pool's start-up\n"
+            let header = ["variant", "mode", "workers", "received at", "throughput", "pool start-up"]
+            out += format([header] + shipped.map { s in
+                [s.cell.workload.label, s.cell.mode.rawValue, String(s.cell.workers),
+                 s.transferMegabytesPerSecond.map { String(format: "%.0f MB/s", $0) } ?? "in place",
+                 s.megabytesPerSecond.map { String(format: "%.0f MB/s", $0) } ?? "–",
+                 s.setupMedian.map(seconds) ?? "–"]
+            })
+        }
+        if !breakEvens.isEmpty {
+            out += "\nCrossover (mixed): where a process mode starts to beat a thread mode\n"
+            out += breakEvens.map { "  \($0.sentence)\n" }.joined()
         }
         let noisy = summaries.filter(\.isNoisy).count
         if noisy > 0 {

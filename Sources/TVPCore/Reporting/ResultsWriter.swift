@@ -53,6 +53,23 @@ public final class ResultsWriter {
         try writeAtomically(Data(text.utf8), name: "summary.csv")
     }
 
+    /// Writes crossover.csv and breakeven.csv (runs with `mixed` cells of a thread and a process mode).
+    public func writeCrossover(_ points: [Crossover.Point], _ breakEvens: [Crossover.BreakEven]) throws {
+        guard !points.isEmpty else { return }
+        let n = CSVFormat.number as (Double) -> String
+        let pointRows = [CrossoverCSV.pointHeader] + points.map {
+            [$0.threadMode.rawValue, $0.processMode.rawValue, String($0.workers), n($0.taskMilliseconds), n($0.cpuShare),
+             n($0.threadWall), n($0.processWall), n($0.ratio), n($0.ratioCI.lowerBound), n($0.ratioCI.upperBound),
+             String($0.processWins)]
+        }
+        try writeAtomically(Data(pointRows.map(CSVFormat.line).joined().utf8), name: "crossover.csv")
+        let breakEvenRows = [CrossoverCSV.breakEvenHeader] + breakEvens.map {
+            [$0.threadMode.rawValue, $0.processMode.rawValue, String($0.workers), CSVFormat.number($0.paysOffFromMilliseconds),
+             n($0.largestMeasuredMilliseconds), n($0.bestRatio), n($0.bestAtMilliseconds), n($0.bestAtShare), $0.sentence]
+        }
+        try writeAtomically(Data(breakEvenRows.map(CSVFormat.line).joined().utf8), name: "breakeven.csv")
+    }
+
     /// Writes meta.json.
     public func writeMeta(_ meta: RunMeta) throws {
         let encoder = JSONEncoder()

@@ -40,6 +40,9 @@ public struct RunMeta: Codable, Sendable {
     public var zombieChildrenAtEnd: Int?
     /// The run's forecast duration in seconds, made before it started.
     public var estimatedSeconds: Double?
+    /// Runs with `mixed` tasks: the hashing rate measured before the trials, which sets how many
+    /// bytes a task hashes for its CPU share, MB/s.
+    public var hashingRateMBPerSecond: Double?
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version", scenario, scenarioPath = "scenario_path",
@@ -48,7 +51,8 @@ public struct RunMeta: Codable, Sendable {
              trialsPlanned = "trials_planned", trialsCompleted = "trials_completed",
              trialsFailed = "trials_failed", machine, stealFractionDuringRun = "steal_fraction_during_run",
              openDescriptorsAtStart = "open_descriptors_at_start", openDescriptorsAtEnd = "open_descriptors_at_end",
-             zombieChildrenAtEnd = "zombie_children_at_end", estimatedSeconds = "estimated_seconds"
+             zombieChildrenAtEnd = "zombie_children_at_end", estimatedSeconds = "estimated_seconds",
+             hashingRateMBPerSecond = "hashing_rate_mb_per_s"
     }
 
     /// The current UTC time in ISO 8601 with milliseconds.

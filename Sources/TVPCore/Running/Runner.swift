@@ -51,6 +51,8 @@ public struct RunReport: Sendable {
     public var abandoned: String?
     /// The scenario's expectations, evaluated on this run.
     public var expectations: [ExpectationResult]
+    /// Runs with `mixed` cells: where each process mode starts to pay off against threads.
+    public var breakEvens: [Crossover.BreakEven] = []
 }
 
 /// Runs a scenario: prepares fixtures and reference digests outside any clock, runs the trials in
@@ -85,6 +87,17 @@ public struct Runner {
         events(.preparing("estimated duration \(DurationEstimate.format(estimate))"))
         let writer = try ResultsWriter(outDirectory: options.outDirectory, scenarioName: scenario.name)
         let machine = MachineFacts.current()
+        // `mixed` tasks hash for a share of their budget: how many bytes that is depends on this machine.
+        var scenario = self.scenario
+        var hashingRate: Double?
+        if scenario.workloads.contains(where: { if case .mixed = $0 { true } else { false } }) {
+            events(.preparing("measuring the hashing rate for mixed tasks"))
+            let rate = TaskRunner.measureHashingRate()
+            hashingRate = rate
+            scenario.workloads = scenario.workloads.map {
+                if case .mixed(let mixed) = $0 { .mixed(mixed.calibrated(bytesPerSecond: rate)) } else { $0 }
+            }
+        }
         let steal0 = ProcFS.stealSeconds(), cpu0 = ProcFS.totalCPUSeconds()
         let cells = scenario.cells
         let plan = TrialPlanner.plan(cells: cells, warmup: scenario.warmup, repetitions: scenario.repetitions, seed: scenario.seed)
@@ -94,20 +107,24 @@ public struct Runner {
             seed: scenario.seed, commandLine: options.commandLine, startedAt: RunMeta.timestamp(), endedAt: nil,
             status: "running", trialsPlanned: plan.count, trialsCompleted: 0, trialsFailed: 0, machine: machine)
         meta.estimatedSeconds = estimate
+        meta.hashingRateMBPerSecond = hashingRate.map { $0 / 1e6 }
         try writer.writeMeta(meta)
 
-        events(.preparing("writing fixture files"))
-        let fixtures = try FixtureSet(workloads: scenario.workloads, tasks: scenario.tasks)
-        defer { fixtures.remove() }
+        events(.preparing("writing fixture files and shared inputs"))
+        let inputs = try InputSet(workloads: scenario.workloads, tasks: scenario.tasks(for:))
+        defer { inputs.remove() }
         events(.preparing("computing reference digests"))
+        // One reference per serial cell: every mode and transfer of a workload must match it.
         var references: [Workload: TaskDigest] = [:]
-        for workload in scenario.workloads {
-            let request = ExecutionRequest(workload: workload, fixture: fixtures.fixture(for: workload), tasks: scenario.tasks, workers: 1)
+        for cell in cells where cell.mode == .serial || references[cell.serialBaseline.workload] == nil {
+            let baseline = cell.serialBaseline
+            guard references[baseline.workload] == nil else { continue }
+            let request = ExecutionRequest(workload: baseline.workload, input: inputs.input(for: baseline), tasks: baseline.tasks, workers: 1)
             let result = SerialExecutor().run(request)
             guard let digest = result.combinedDigest else {
-                throw ResultsError(path: fixtures.directory, problem: "the reference run of \(workload.label) failed: \(result.errorSummary ?? "")")
+                throw ResultsError(path: inputs.directory, problem: "the reference run of \(baseline.workload.label) failed: \(result.errorSummary ?? "")")
             }
-            references[workload] = digest
+            references[baseline.workload] = digest
         }
 
         events(.started(totalTrials: plan.count, directory: writer.directory))
@@ -121,9 +138,11 @@ public struct Runner {
         let descriptorsAtStart = ProcFS.openDescriptorCount()
         for trial in plan {
             if InterruptSignal.received != nil { break }
-            try fixtures.prepareCache(for: trial.cell.workload)
-            let record = measurer.measure(trial, scenario: scenario.name, fixture: fixtures.fixture(for: trial.cell.workload),
-                                          expectedDigest: references[trial.cell.workload])
+            try inputs.prepareCache(for: trial.cell.workload)
+            let staged = try inputs.stage(trial.cell)
+            let record = measurer.measure(trial, scenario: scenario.name, input: staged.input,
+                                          expectedDigest: references[trial.cell.serialBaseline.workload])
+            staged.remove()
             // A trial cut short by Ctrl-C measured nothing worth keeping.
             if InterruptSignal.received != nil { break }
             try writer.append(record)
@@ -141,6 +160,9 @@ public struct Runner {
         let expectations = ExpectationEvaluator.evaluate(
             try ExpectationEvaluator.expectations(of: scenario, source: scenarioPath), summaries: summaries)
         try writer.writeSummary(summaries, scenario: scenario.name)
+        let crossover = Crossover.points(samples, seed: scenario.seed)
+        let breakEvens = Crossover.breakEvens(crossover)
+        try writer.writeCrossover(crossover, breakEvens)
         let cpu = ProcFS.totalCPUSeconds() - cpu0
         meta.stealFractionDuringRun = cpu > 0 ? (ProcFS.stealSeconds() - steal0) / cpu : nil
         meta.endedAt = RunMeta.timestamp()
@@ -154,7 +176,7 @@ public struct Runner {
         try writer.writeMeta(meta)
         return RunReport(directory: writer.directory, summaries: summaries, trialsCompleted: samples.count,
                          failures: failures, meta: meta, interruptedBy: interruptedBy, abandoned: abandoned,
-                         expectations: expectations)
+                         expectations: expectations, breakEvens: breakEvens)
     }
 }
 

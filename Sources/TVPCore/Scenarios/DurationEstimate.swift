@@ -22,6 +22,12 @@ public enum DurationEstimate {
         case .io(let io):
             wait = Double(io.sleepNanoseconds) / 1e9
             compute = Double(io.filesPerTask * io.fileSize) / 1e9
+        case .shared(let shared):
+            // Hashing, plus a copy at ~1 GB/s when the slice is shipped.
+            compute = Double(shared.inputSize) / Double(max(1, cell.tasks)) * (1 / 300e6 + (shared.transfer == .inPlace ? 0 : 1 / 1e9))
+        case .mixed(let mixed):
+            compute = Double(mixed.taskNanoseconds) / 1e9 * mixed.cpuShare
+            wait = Double(mixed.sleepNanoseconds) / 1e9
         }
         if cell.mode.usesProcesses { compute += 0.003 }
         let tasks = Double(cell.tasks)

@@ -27,16 +27,23 @@ public struct Scenario: Sendable, Equatable {
     public var switchIntervalMilliseconds: Double = 5
     /// The scenario's expectations, as written, with their lines.
     public var expectations: [ExpectationSource]
+    /// Task counts of the workloads that set their own (`tasks` under the workload), by workload name.
+    public var taskCounts: [String: Int] = [:]
 
-    /// Every cell of the matrix, in a stable order: workload, then mode, then workers.
+    /// Tasks per trial of `workload`: its own count, else the scenario's.
+    public func tasks(for workload: Workload) -> Int { taskCounts[workload.name] ?? tasks }
+
+    /// Every cell of the matrix, in a stable order: workload, then mode, then workers. A `shared`
+    /// workload swept over `transfer` gives one in-process cell per mode, not one per transfer.
     public var cells: [Cell] {
-        workloads.flatMap { workload in
+        var seen = Set<Cell>()
+        return workloads.flatMap { workload in
             modes.flatMap { mode in
                 (mode == .serial ? [1] : workers).map {
-                    Cell(workload: workload, mode: mode, workers: $0, tasks: tasks)
+                    Cell(workload: workload, mode: mode, workers: $0, tasks: self.tasks(for: workload))
                 }
             }
-        }
+        }.filter { seen.insert($0).inserted }
     }
 }
 
@@ -59,9 +66,15 @@ public struct Cell: Hashable, Sendable, Comparable {
     /// Tasks per trial.
     public var tasks: Int
 
-    /// Creates a cell.
+    /// Creates a cell. Under a mode that runs tasks inside tvp, a `shared` workload's transfer is
+    /// `in-place` whatever was asked: threads read the input where it lies.
     public init(workload: Workload, mode: Mode, workers: Int, tasks: Int) {
-        self.workload = workload
+        if case .shared(var shared) = workload, !mode.usesProcesses {
+            shared.transfer = .inPlace
+            self.workload = .shared(shared)
+        } else {
+            self.workload = workload
+        }
         self.mode = mode
         self.workers = workers
         self.tasks = tasks

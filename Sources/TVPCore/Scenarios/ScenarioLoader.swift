@@ -10,9 +10,11 @@ public enum ScenarioLoader {
                                "modes", "workloads", "task_timeout_s", "switch_interval_ms", "expect"]
     /// Parameters each workload accepts.
     static let workloadKeys: [String: [String]] = [
-        "cpu": ["bytes_per_task"],
-        "io": ["sleep_ms", "files_per_task", "file_size", "cache"],
-        "null": [],
+        "cpu": ["bytes_per_task", "tasks"],
+        "io": ["sleep_ms", "files_per_task", "file_size", "cache", "tasks"],
+        "null": ["tasks"],
+        "shared": ["input_size", "transfer", "tasks"],
+        "mixed": ["task_ms", "cpu_share", "tasks"],
     ]
 
     /// Limits on values, shared by validation and error messages.
@@ -27,6 +29,9 @@ public enum ScenarioLoader {
         static let sleepMilliseconds = 0.0...3_600_000.0
         static let taskTimeoutSeconds = 0.001...86_400.0
         static let switchIntervalMilliseconds = 0.1...1_000.0
+        static let inputSize = 1...(16 << 30)
+        static let taskMilliseconds = 0.001...3_600_000.0
+        static let cpuShare = 0.0...1.0
     }
 
     /// Loads and validates the scenario file at `path`.
@@ -145,8 +150,9 @@ struct NodeReader {
         }
 
         var workloads: [Workload] = []
+        var taskCounts: [String: Int] = [:]
         if let node = keys["workloads"] {
-            workloads = self.workloads(node)
+            (workloads, taskCounts) = self.workloads(node)
         } else {
             problem(nil, "workloads", "missing: declare at least one workload, e.g. `workloads: { cpu: { bytes_per_task: 8MiB } }`")
         }
@@ -162,15 +168,17 @@ struct NodeReader {
         return Scenario(name: name, description: description, repetitions: repetitions, warmup: warmup,
                         seed: UInt64(seed), tasks: tasks, workloads: workloads, modes: modes, workers: workers,
                         taskTimeoutSeconds: timeout, switchIntervalMilliseconds: switchInterval,
-                        expectations: expectations)
+                        expectations: expectations, taskCounts: taskCounts)
     }
 
-    mutating func workloads(_ node: Node) -> [Workload] {
+    /// The workload variants in declaration order, and the task counts of those that set `tasks`.
+    mutating func workloads(_ node: Node) -> ([Workload], [String: Int]) {
         guard case .mapping(let mapping) = node else {
             problem(node, "workloads", "expected a mapping of workload names to parameters, e.g. `cpu: { bytes_per_task: 8MiB }`")
-            return []
+            return ([], [:])
         }
         var result: [Workload] = []
+        var taskCounts: [String: Int] = [:]
         for (keyNode, value) in mapping {
             guard let name = keyNode.string, let allowed = ScenarioLoader.workloadKeys[name] else {
                 let text = keyNode.string ?? "?"
@@ -187,12 +195,16 @@ struct NodeReader {
                 problem(value, path, "expected a mapping of parameters (or nothing), e.g. `{ \(allowed.first ?? "") : ... }`")
                 continue
             }
+            // A workload's own task count is one number, not a sweep: it replaces the scenario's `tasks`.
+            if let node = parameters.removeValue(forKey: "tasks") {
+                taskCounts[name] = integer(node, "\(path).tasks", Limits.tasks)
+            }
             for variant in sweep(parameters) {
                 if let workload = workload(name, variant, path: path) { result.append(workload) }
             }
         }
         if result.isEmpty && problems.isEmpty { problem(node, "workloads", "declare at least one workload") }
-        return result
+        return (result, taskCounts)
     }
 
     /// Every combination of parameter values: a parameter written as a list is swept.
@@ -223,6 +235,23 @@ struct NodeReader {
             guard let sleep, let files, let fileSize, let cache else { return nil }
             return .io(IOWorkload(sleepNanoseconds: UInt64((sleep * 1e6).rounded()), filesPerTask: files,
                                   fileSize: fileSize, cache: cache))
+        case "shared":
+            let inputSize = p["input_size"].map { size($0, "\(path).input_size", Limits.inputSize) } ?? 64 << 20
+            var transfer: Transfer? = .pipe
+            if let node = p["transfer"] {
+                let names = Transfer.processTransfers.map(\.rawValue)
+                transfer = string(node, "\(path).transfer").flatMap { Transfer(rawValue: $0) }.flatMap { names.contains($0.rawValue) ? $0 : nil }
+                if transfer == nil {
+                    problem(node, "\(path).transfer", "must be `pipe`, `file` or `shm` (a list sweeps them: `[pipe, file, shm]`); threads always read in place")
+                }
+            }
+            guard let inputSize, let transfer else { return nil }
+            return .shared(SharedWorkload(inputSize: inputSize, transfer: transfer))
+        case "mixed":
+            let taskMilliseconds = p["task_ms"].map { number($0, "\(path).task_ms", Limits.taskMilliseconds) } ?? 10
+            let share = p["cpu_share"].map { number($0, "\(path).cpu_share", Limits.cpuShare) } ?? 0.5
+            guard let taskMilliseconds, let share else { return nil }
+            return .mixed(MixedWorkload(taskNanoseconds: UInt64((taskMilliseconds * 1e6).rounded()), cpuShare: share))
         default:
             return .null
         }

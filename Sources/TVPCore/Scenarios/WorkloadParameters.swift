@@ -11,6 +11,10 @@ extension Workload {
         case .io(let io):
             [("sleep_ms", formatMilliseconds(io.sleepNanoseconds)), ("files_per_task", String(io.filesPerTask)),
              ("file_size", String(io.fileSize)), ("cache", io.cache.rawValue)]
+        case .shared(let shared): [("input_size", String(shared.inputSize)), ("transfer", shared.transfer.rawValue)]
+        case .mixed(let mixed):
+            [("task_ms", formatMilliseconds(mixed.taskNanoseconds)), ("cpu_share", formatShare(mixed.cpuShare)),
+             ("hash_bytes", String(mixed.hashBytes))]
         }
     }
 
@@ -21,8 +25,15 @@ extension Workload {
         case .cpu(let cpu): "cpu[\(ByteSize.format(cpu.bytesPerTask))]"
         case .io(let io):
             "io[\(formatMilliseconds(io.sleepNanoseconds))ms \(io.filesPerTask)x\(ByteSize.format(io.fileSize)) \(io.cache.rawValue)]"
+        case .shared(let shared) where shared.transfer == .inPlace: "shared[\(ByteSize.format(shared.inputSize))]"
+        case .shared(let shared): "shared[\(ByteSize.format(shared.inputSize)) \(shared.transfer.rawValue)]"
+        case .mixed(let mixed): "mixed[\(formatMilliseconds(mixed.taskNanoseconds))ms \(formatShare(mixed.cpuShare))cpu]"
         }
     }
+}
+
+private func formatShare(_ share: Double) -> String {
+    share == share.rounded() ? String(Int(share)) : String(share)
 }
 
 private func formatMilliseconds(_ nanoseconds: UInt64) -> String {

@@ -24,6 +24,20 @@ public struct PatternStream: Sendable {
         }
         return Array(out.prefix(count))
     }
+
+    /// Fills `buffer` with the stream's next bytes: the same bytes `bytes(buffer.count)` would give
+    /// (a last partial word uses its low bytes).
+    public mutating func fill(_ buffer: UnsafeMutableRawBufferPointer) {
+        let words = buffer.count / 8
+        for i in 0..<words { buffer.storeBytes(of: next().littleEndian, toByteOffset: i * 8, as: UInt64.self) }
+        let tail = buffer.count - words * 8
+        if tail > 0 {
+            let word = next().littleEndian
+            withUnsafeBytes(of: word) { bytes in
+                for i in 0..<tail { buffer[words * 8 + i] = bytes[i] }
+            }
+        }
+    }
 }
 
 /// A cheap order-sensitive fold of bytes into 64 bits, at memory speed: the `io` workload's way of

@@ -1,10 +1,13 @@
+import SystemPackage
+import TVPSystem
+
 /// The binary framing between tvp and a pooled worker process: each frame is a version byte, a kind
 /// byte, a little-endian 32-bit payload length, then the payload.
 ///
 /// The pipes carry many frames and may deliver them in pieces, so decoding is incremental.
 public struct Frame: Equatable, Sendable {
     /// The protocol version written in every frame; a frame of another version is rejected.
-    public static let version: UInt8 = 1
+    public static let version: UInt8 = 2
     /// Bytes before the payload.
     public static let headerBytes = 6
     /// Longest payload accepted: a length beyond it means a corrupt or foreign stream.
@@ -14,9 +17,10 @@ public struct Frame: Equatable, Sendable {
     public enum Kind: UInt8, Sendable {
         /// Worker → tvp, once at start: pid and process start instant.
         case ready = 1
-        /// tvp → worker: run the task whose index is the payload.
+        /// tvp → worker: run the task whose index begins the payload; for a `shared` input shipped
+        /// by pipe, the task's slice follows the index.
         case task = 2
-        /// Worker → tvp: digest, task start and end instants.
+        /// Worker → tvp: digest, task start and end instants, and the time spent obtaining its input.
         case result = 3
         /// Worker → tvp: the task failed; the payload is the message.
         case failure = 4
@@ -59,11 +63,22 @@ public struct Frame: Equatable, Sendable {
         return Frame(kind: .task, payload: payload)
     }
 
+    /// The first bytes of a task frame whose payload is the index followed by `trailing` bytes the
+    /// sender writes next, straight from where they lie (a `shared` slice): header and index.
+    public static func taskPrefix(_ index: Int, trailing: Int) -> [UInt8] {
+        var bytes: [UInt8] = [version, Kind.task.rawValue]
+        appendLittleEndian(UInt32(8 + trailing), to: &bytes)
+        appendLittleEndian(UInt64(index), to: &bytes)
+        return bytes
+    }
+
     /// A result frame.
-    public static func result(_ digest: TaskDigest, startNanoseconds: UInt64, endNanoseconds: UInt64) -> Frame {
+    public static func result(_ digest: TaskDigest, startNanoseconds: UInt64, endNanoseconds: UInt64,
+                              transferNanoseconds: UInt64 = 0) -> Frame {
         var payload = digest.bytes
         appendLittleEndian(startNanoseconds, to: &payload)
         appendLittleEndian(endNanoseconds, to: &payload)
+        appendLittleEndian(transferNanoseconds, to: &payload)
         return Frame(kind: .result, payload: payload)
     }
 
@@ -82,11 +97,17 @@ public struct Frame: Equatable, Sendable {
         return Int(exactly: readLittleEndian(payload, at: 0, bytes: 8))
     }
 
-    /// The digest and instants of a result frame.
-    public var resultFields: (digest: TaskDigest, startNanoseconds: UInt64, endNanoseconds: UInt64)? {
-        guard kind == .result, payload.count == 48 else { return nil }
+    /// The digest, instants and transfer time of a result frame.
+    public var resultFields: (digest: TaskDigest, startNanoseconds: UInt64, endNanoseconds: UInt64, transferNanoseconds: UInt64)? {
+        guard kind == .result, payload.count == 56 else { return nil }
         return (TaskDigest(bytes: Array(payload[0..<32])), readLittleEndian(payload, at: 32, bytes: 8),
-                readLittleEndian(payload, at: 40, bytes: 8))
+                readLittleEndian(payload, at: 40, bytes: 8), readLittleEndian(payload, at: 48, bytes: 8))
+    }
+
+    /// The task index at the start of a task frame's payload (followed by a slice or not).
+    public static func taskIndex(inPayloadPrefix bytes: [UInt8]) -> Int? {
+        guard bytes.count == 8 else { return nil }
+        return Int(exactly: readLittleEndian(bytes, at: 0, bytes: 8))
     }
 }
 
@@ -104,6 +125,50 @@ public enum FrameError: Error, Equatable, CustomStringConvertible, Sendable {
         case .unsupportedVersion(let v): "frame of protocol version \(v), expected \(Frame.version)"
         case .unknownKind(let k): "frame of unknown kind \(k)"
         case .oversized(let n): "frame payload of \(n) bytes exceeds the limit of \(Frame.maximumPayloadBytes)"
+        }
+    }
+}
+
+/// Reads frames from a blocking descriptor one part at a time, so a large payload can be read
+/// straight into its final place (a worker reading its `shared` slice) instead of through a buffer.
+public struct FrameReader {
+    /// The descriptor frames arrive on.
+    public let descriptor: FileDescriptor
+
+    /// A reader of `descriptor`.
+    public init(_ descriptor: FileDescriptor) { self.descriptor = descriptor }
+
+    /// The next frame's kind and payload length; nil when the stream ends cleanly between frames.
+    /// Throws `FrameError` on a malformed header, and `FrameStreamError` when the stream ends inside one.
+    public func nextHeader() throws -> (kind: Frame.Kind, length: Int)? {
+        var header = [UInt8](repeating: 0, count: Frame.headerBytes)
+        let received = try header.withUnsafeMutableBytes { try descriptor.readExactly(into: $0) }
+        if received == 0 { return nil }
+        guard received == Frame.headerBytes else { throw FrameStreamError.truncated(expected: Frame.headerBytes, received: received) }
+        guard header[0] == Frame.version else { throw FrameError.unsupportedVersion(header[0]) }
+        guard let kind = Frame.Kind(rawValue: header[1]) else { throw FrameError.unknownKind(header[1]) }
+        let length = Int(readLittleEndian(header, at: 2, bytes: 4))
+        guard length <= Frame.maximumPayloadBytes else { throw FrameError.oversized(length) }
+        return (kind, length)
+    }
+
+    /// Reads exactly `count` bytes of payload.
+    public func read(_ count: Int) throws -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        let received = try bytes.withUnsafeMutableBytes { try descriptor.readExactly(into: $0) }
+        guard received == count else { throw FrameStreamError.truncated(expected: count, received: received) }
+        return bytes
+    }
+}
+
+/// A frame stream that ended in the middle of a frame.
+public enum FrameStreamError: Error, Equatable, CustomStringConvertible, Sendable {
+    /// Fewer bytes than the frame announced arrived before the end of the stream.
+    case truncated(expected: Int, received: Int)
+
+    public var description: String {
+        switch self {
+        case .truncated(let expected, let received): "the stream ended inside a frame: \(received) of \(expected) bytes"
         }
     }
 }

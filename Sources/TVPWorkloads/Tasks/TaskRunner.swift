@@ -1,22 +1,31 @@
 import TVPSystem
 
-/// Runs single tasks of a workload. One runner per thread: it owns a reusable read buffer.
+/// Runs single tasks of a workload. One runner per thread: it owns reusable buffers.
 public struct TaskRunner: ~Copyable {
     /// The workload whose tasks this runner executes.
     public let workload: Workload
-    /// The files `io` tasks read; nil for other workloads.
-    public let fixture: IOFixture?
+    /// The data the tasks read: `io` fixture files, or the `shared` input.
+    public let input: TaskInput
     private var readBuffer: [UInt8] = []
+    /// `shared`: where a slice that had to be copied in (pipe, file) lands.
+    private var sliceBuffer: [UInt8] = []
+    /// `mixed`: the block hashed over and over.
+    private var mixedBlock: [UInt8] = []
+    /// How long the last task spent obtaining its bytes (`shared` under a transfer), nanoseconds.
+    public private(set) var lastTransferNanoseconds: UInt64 = 0
 
     /// Size of each `read()` of a fixture file.
     public static let readChunkBytes = 64 * 1024
     /// Size of the pattern block `cpu` tasks hash repeatedly: one hash update, one compute slice.
     public static let patternBlockBytes = 64 * 1024
 
-    /// A runner for `workload`; `io` needs its `fixture`.
-    public init(workload: Workload, fixture: IOFixture?) {
+    /// Largest piece of a `shared` slice hashed in one update (one compute slice for `gil` modes).
+    public static let sliceUpdateBytes = 1 << 20
+
+    /// A runner for `workload`; `io` needs its fixture files and `shared` its source as `input`.
+    public init(workload: Workload, input: TaskInput) {
         self.workload = workload
-        self.fixture = fixture
+        self.input = input
     }
 
     /// Runs task `index` and returns its digest.
@@ -38,13 +47,139 @@ public struct TaskRunner: ~Copyable {
                 hooks.endBlocking()
             }
             return try readAndDigest(task: index, hooks: hooks)
+        case .shared(let shared):
+            return try hashSlice(task: index, of: shared, hooks: hooks)
+        case .mixed(let mixed):
+            let digest = hashPart(task: index, hooks: hooks)
+            if mixed.sleepNanoseconds > 0 {
+                hooks.beginBlocking()
+                sleepThread(nanoseconds: mixed.sleepNanoseconds)
+                hooks.endBlocking()
+            }
+            return digest
         }
     }
 
-    /// How long an `io` task sleeps before its reads, in nanoseconds; 0 for other workloads. A mode
-    /// that waits its own way (`async`: `Task.sleep`) sleeps this long, then calls `readAndDigest`.
+    /// Bytes task `index` reads from its input stream: its slice when the `shared` input arrives on a
+    /// descriptor, 0 otherwise. A worker checks a task frame's length against it.
+    public func streamedBytes(task index: Int) -> Int {
+        guard case .shared(let shared) = workload, case .shared(let source) = input,
+              case .stream = source.location else { return 0 }
+        return shared.slice(task: index, of: source.slices).count
+    }
+
+    /// Whether the tasks call libcrypto (all but `null`): a worker initialises it before its clock.
+    public var hashes: Bool {
+        if case .null = workload { false } else { true }
+    }
+
+    /// `shared` task `index`: obtains its slice from the input's location (timed as the transfer),
+    /// then hashes the task index and the slice.
+    private mutating func hashSlice<Hooks: TaskHooks>(task index: Int, of shared: SharedWorkload, hooks: Hooks) throws -> TaskDigest {
+        guard case .shared(let source) = input else { preconditionFailure("shared tasks need their source") }
+        let range = shared.slice(task: index, of: source.slices)
+        let start = MonotonicInstant.now()
+        switch source.location {
+        case .memory(let region):
+            lastTransferNanoseconds = 0
+            return region.withBytes(range) { Self.hashSlice(task: index, $0, hooks: hooks) }
+        case .sharedMemory(let name):
+            let region = try MemoryRegion.mapSharedObject(name, offset: range.lowerBound, count: range.count)
+            defer { region.release() }
+            lastTransferNanoseconds = MonotonicInstant.now().nanoseconds &- start.nanoseconds
+            return region.withBytes(0..<range.count) { Self.hashSlice(task: index, $0, hooks: hooks) }
+        case .stream(let descriptor):
+            if sliceBuffer.count < range.count { sliceBuffer = [UInt8](repeating: 0, count: range.count) }
+            let received = try sliceBuffer.withUnsafeMutableBytes {
+                try descriptor.readExactly(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<range.count]))
+            }
+            guard received == range.count else {
+                throw TaskInputError(description: "the slice of task \(index) ended after \(received) of \(range.count) bytes")
+            }
+        case .file(let path):
+            if sliceBuffer.count < range.count { sliceBuffer = [UInt8](repeating: 0, count: range.count) }
+            try sliceBuffer.withUnsafeMutableBytes {
+                try Files.read(path, offset: range.lowerBound, into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<range.count]))
+            }
+        }
+        lastTransferNanoseconds = MonotonicInstant.now().nanoseconds &- start.nanoseconds
+        return sliceBuffer.withUnsafeBytes { Self.hashSlice(task: index, UnsafeRawBufferPointer(rebasing: $0[0..<range.count]), hooks: hooks) }
+    }
+
+    /// The digest of a `shared` task: SHA-256 of its index, then its slice, in 1 MiB updates.
+    public static func hashSlice<Hooks: TaskHooks>(task index: Int, _ bytes: UnsafeRawBufferPointer, hooks: Hooks) -> TaskDigest {
+        var hasher = SHA256Hasher()
+        hasher.update(UInt64(index))
+        var offset = 0
+        repeat {
+            let n = min(sliceUpdateBytes, bytes.count - offset)
+            hooks.beginReleasedCompute()
+            hasher.update(UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + n]))
+            hooks.endReleasedCompute()
+            offset += n
+            hooks.checkpoint()
+        } while offset < bytes.count
+        return hasher.finish()
+    }
+
+    /// The block `mixed` tasks hash: fixed, so a task's cost is its hashing and nothing else.
+    public static func mixedBlock() -> [UInt8] {
+        var stream = PatternStream(seed: 0x313C_ED00)
+        return stream.bytes(patternBlockBytes)
+    }
+
+    /// SHA-256 of task `index`'s number followed by `bytes` bytes of `block` repeated: the hashing
+    /// part of a `mixed` task, and what the run's calibration times.
+    public static func hashRepeated<Hooks: TaskHooks>(
+        task index: Int, block: UnsafeRawBufferPointer, bytes: Int, hooks: Hooks
+    ) -> TaskDigest {
+        var hasher = SHA256Hasher()
+        hasher.update(UInt64(index))
+        var remaining = bytes
+        while remaining > 0 {
+            let n = min(remaining, block.count)
+            hooks.beginReleasedCompute()
+            hasher.update(UnsafeRawBufferPointer(rebasing: block[0..<n]))
+            hooks.endReleasedCompute()
+            remaining -= n
+            hooks.checkpoint()
+        }
+        return hasher.finish()
+    }
+
+    /// This machine's hashing rate, bytes per second, measured the way `mixed` tasks hash: the
+    /// median of `rounds` timed runs over `bytes` bytes each, after one untimed run.
+    public static func measureHashingRate(bytes: Int = 8 << 20, rounds: Int = 5) -> Double {
+        let block = mixedBlock()
+        var rates: [Double] = []
+        block.withUnsafeBytes { raw in
+            _ = hashRepeated(task: 0, block: raw, bytes: bytes, hooks: NoTaskHooks())
+            for round in 0..<rounds {
+                let start = MonotonicInstant.now()
+                _ = hashRepeated(task: round, block: raw, bytes: bytes, hooks: NoTaskHooks())
+                let elapsed = MonotonicInstant.now().nanoseconds &- start.nanoseconds
+                rates.append(Double(bytes) / (Double(max(elapsed, 1)) / 1e9))
+            }
+        }
+        return rates.sorted()[rates.count / 2]
+    }
+
+    /// How long an `io` task sleeps before its reads, or a `mixed` task after its hashing, in
+    /// nanoseconds; 0 for other workloads. A mode that waits its own way (`async`: `Task.sleep`)
+    /// sleeps this long around `readAndDigest` or `hashPart`.
     public var sleepNanoseconds: UInt64 {
-        if case .io(let io) = workload { io.sleepNanoseconds } else { 0 }
+        switch workload {
+        case .io(let io): io.sleepNanoseconds
+        case .mixed(let mixed): mixed.sleepNanoseconds
+        default: 0
+        }
+    }
+
+    /// The hashing part of `mixed` task `index`, which is the task's digest (its sleep adds nothing).
+    public mutating func hashPart<Hooks: TaskHooks>(task index: Int, hooks: Hooks) -> TaskDigest {
+        guard case .mixed(let mixed) = workload else { preconditionFailure("only mixed tasks have a hashing part") }
+        if mixedBlock.isEmpty { mixedBlock = Self.mixedBlock() }
+        return mixedBlock.withUnsafeBytes { Self.hashRepeated(task: index, block: $0, bytes: mixed.hashBytes, hooks: hooks) }
     }
 
     /// The part of `io` task `index` after its sleep: reads its files and returns the task's digest
@@ -56,7 +191,7 @@ public struct TaskRunner: ~Copyable {
     /// `readAndDigest(task:)`, telling `hooks` about each blocking call and each folded chunk.
     public mutating func readAndDigest<Hooks: TaskHooks>(task index: Int, hooks: Hooks) throws -> TaskDigest {
         guard case .io(let io) = workload else { preconditionFailure("only io tasks read files") }
-        guard let fixture else { preconditionFailure("io tasks need their fixture") }
+        guard let fixture = input.fixture else { preconditionFailure("io tasks need their fixture") }
         if readBuffer.isEmpty { readBuffer = [UInt8](repeating: 0, count: Self.readChunkBytes) }
         var fold = ByteFold()
         var hasher = SHA256Hasher()
@@ -99,4 +234,10 @@ public struct TaskRunner: ~Copyable {
         }
         return hasher.finish()
     }
+}
+
+/// A task's input that did not arrive whole.
+public struct TaskInputError: Error, CustomStringConvertible, Sendable {
+    /// What was wrong.
+    public let description: String
 }

@@ -1,3 +1,5 @@
+import TVPSystem
+
 /// What one task does. Every task is identified by its workload (with parameters) and its index,
 /// and is deterministic: the same task gives the same digest in every mode.
 public enum Workload: Hashable, Sendable {
@@ -7,6 +9,11 @@ public enum Workload: Hashable, Sendable {
     case io(IOWorkload)
     /// Nothing at all: measures a mode's own cost per task.
     case null
+    /// SHA-256 over one slice of a large input built once: shows what it costs a process to get its
+    /// data, which a thread reads in place.
+    case shared(SharedWorkload)
+    /// A time budget split between hashing and sleeping: the CPU/I-O crossover.
+    case mixed(MixedWorkload)
 
     /// The workload's name as scenarios and CSV files spell it.
     public var name: String {
@@ -14,19 +21,29 @@ public enum Workload: Hashable, Sendable {
         case .cpu: "cpu"
         case .io: "io"
         case .null: "null"
+        case .shared: "shared"
+        case .mixed: "mixed"
         }
     }
 
     /// The names of all workloads, for help texts and "did you mean".
-    public static let names = ["cpu", "io", "null"]
+    public static let names = ["cpu", "io", "null", "shared", "mixed"]
 
-    /// Bytes one task hashes or reads, for throughput figures; 0 for `null`.
-    public var bytesPerTask: Int {
+    /// Bytes a trial of `tasks` tasks hashes or reads, for throughput figures; 0 for `null`.
+    public func bytesPerTrial(tasks: Int) -> Int {
         switch self {
-        case .cpu(let cpu): cpu.bytesPerTask
-        case .io(let io): io.filesPerTask * io.fileSize
+        case .cpu(let cpu): cpu.bytesPerTask * tasks
+        case .io(let io): io.filesPerTask * io.fileSize * tasks
         case .null: 0
+        case .shared(let shared): shared.inputSize
+        case .mixed(let mixed): mixed.hashBytes * tasks
         }
+    }
+
+    /// Whether a process must be handed this workload's data (`shared`): the cell's `transfer`
+    /// matters only then.
+    public var shipsData: Bool {
+        if case .shared = self { true } else { false }
     }
 }
 
@@ -63,5 +80,96 @@ public struct IOWorkload: Hashable, Sendable {
         self.filesPerTask = filesPerTask
         self.fileSize = fileSize
         self.cache = cache
+    }
+}
+
+/// How a worker process obtains its slice of the `shared` input.
+public enum Transfer: String, Hashable, Sendable, CaseIterable {
+    /// No transfer: the task reads the slice where it lies, in tvp's own memory (`serial`, `threads`
+    /// and the other in-process modes).
+    case inPlace = "in-place"
+    /// tvp writes the slice into the worker's pipe; the worker reads it into its own buffer.
+    case pipe
+    /// tvp writes the input to a file before the clock starts; the worker reads its slice with `pread`.
+    case file
+    /// tvp copies the input into a POSIX shared-memory object before the clock starts; the worker
+    /// maps its slice (`shm_open` + `mmap`) and hashes it in place.
+    case shm
+
+    /// The transfers a scenario may ask for (`in-place` is implied for in-process modes).
+    public static let processTransfers: [Transfer] = [.pipe, .file, .shm]
+}
+
+/// Parameters of the `shared` workload: one input of `inputSize` bytes, cut into one slice per task.
+public struct SharedWorkload: Hashable, Sendable {
+    /// Size of the whole input, in bytes.
+    public var inputSize: Int
+    /// How process modes ship slices to workers.
+    public var transfer: Transfer
+
+    /// Creates the parameters.
+    public init(inputSize: Int, transfer: Transfer) {
+        self.inputSize = inputSize
+        self.transfer = transfer
+    }
+
+    /// The bytes of the input that task `index` of `tasks` hashes: the input cut into `tasks`
+    /// nearly equal consecutive slices.
+    public func slice(task index: Int, of tasks: Int) -> Range<Int> {
+        let lower = index * inputSize / tasks
+        let upper = (index + 1) * inputSize / tasks
+        return lower..<upper
+    }
+
+    /// The seed of the input's content.
+    public var seed: UInt64 { 0x5AED_0000_0000_0000 ^ UInt64(inputSize) }
+
+    /// The input, built in tvp's memory: `inputSize` bytes of the pattern stream seeded with `seed`.
+    public func makeInput() throws -> MemoryRegion {
+        let region = try MemoryRegion.anonymous(count: inputSize)
+        var stream = PatternStream(seed: seed)
+        region.fill(chunk: 1 << 20) { stream.fill($0) }
+        return region
+    }
+}
+
+/// Parameters of the `mixed` workload: each task lasts about `taskNanoseconds`, hashing for
+/// `cpuShare` of it and sleeping for the rest.
+///
+/// How many bytes make up the hashing share depends on the machine: tvp measures its hashing rate
+/// once per run and sets `hashBytes` before any trial. Two mixed workloads are the same workload
+/// when their budget and share are, whatever the calibration.
+public struct MixedWorkload: Hashable, Sendable {
+    /// The task's time budget, in nanoseconds.
+    public var taskNanoseconds: UInt64
+    /// The share of the budget spent hashing, 0 to 1.
+    public var cpuShare: Double
+    /// Bytes hashed per task: `cpuShare × budget × measured hashing rate`; 0 until calibrated.
+    public var hashBytes: Int
+
+    /// Creates the parameters.
+    public init(taskNanoseconds: UInt64, cpuShare: Double, hashBytes: Int = 0) {
+        self.taskNanoseconds = taskNanoseconds
+        self.cpuShare = cpuShare
+        self.hashBytes = hashBytes
+    }
+
+    /// How long each task sleeps after hashing.
+    public var sleepNanoseconds: UInt64 { UInt64((Double(taskNanoseconds) * (1 - cpuShare)).rounded()) }
+
+    /// These parameters with `hashBytes` set for a machine that hashes `bytesPerSecond`.
+    public func calibrated(bytesPerSecond: Double) -> MixedWorkload {
+        var copy = self
+        copy.hashBytes = Int((cpuShare * Double(taskNanoseconds) / 1e9 * bytesPerSecond).rounded())
+        return copy
+    }
+
+    public static func == (lhs: MixedWorkload, rhs: MixedWorkload) -> Bool {
+        lhs.taskNanoseconds == rhs.taskNanoseconds && lhs.cpuShare == rhs.cpuShare
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(taskNanoseconds)
+        hasher.combine(cpuShare)
     }
 }

@@ -1,0 +1,66 @@
+import SystemPackage
+import TVPSystem
+import TVPWorkloads
+
+extension ExecutionRequest {
+    /// The slice of the `shared` input that task `index`'s worker must be sent through its pipe;
+    /// nil when the workload ships nothing by pipe.
+    func pipedSlice(task index: Int) -> SharedSlice? {
+        guard case .shared(let shared) = workload, shared.transfer == .pipe,
+              case .shared(let source) = input, case .memory(let region) = source.location else { return nil }
+        return SharedSlice(region: region, range: shared.slice(task: index, of: source.slices))
+    }
+
+    /// Bytes a trial ships to workers: the whole `shared` input when it travels by pipe, file or
+    /// shared memory; 0 when tasks read in place or the workload has no input.
+    var bytesShipped: Int {
+        guard case .shared(let shared) = workload, shared.transfer != .inPlace else { return 0 }
+        return shared.inputSize
+    }
+}
+
+/// Some bytes of the `shared` input, where they lie in tvp's memory.
+struct SharedSlice {
+    let region: MemoryRegion
+    let range: Range<Int>
+}
+
+/// Bytes on their way into a worker's non-blocking pipe: a small prefix (a frame header, or
+/// nothing) and then a slice of the shared input, written straight from where it lies (no copy)
+/// as fast as the pipe takes them.
+struct Shipment {
+    private let prefix: [UInt8]
+    private let slice: SharedSlice?
+    private var sent = 0
+
+    /// A shipment of `prefix` followed by `slice`.
+    init(prefix: [UInt8], slice: SharedSlice?) {
+        self.prefix = prefix
+        self.slice = slice
+    }
+
+    /// Total bytes to send.
+    var count: Int { prefix.count + (slice?.range.count ?? 0) }
+
+    /// Whether every byte went.
+    var isDone: Bool { sent == count }
+
+    /// Writes what `descriptor` takes now; returns whether the shipment is complete. Throws when
+    /// the write fails (`EPIPE`: the worker is gone).
+    mutating func send(to descriptor: FileDescriptor) throws -> Bool {
+        while sent < prefix.count {
+            let n = try prefix.withUnsafeBytes { try descriptor.writeSome(UnsafeRawBufferPointer(rebasing: $0[sent...])) }
+            if n == 0 { return false }
+            sent += n
+        }
+        if let slice {
+            while sent < count {
+                let offset = slice.range.lowerBound + sent - prefix.count
+                let n = try slice.region.withBytes(offset..<slice.range.upperBound) { try descriptor.writeSome($0) }
+                if n == 0 { return false }
+                sent += n
+            }
+        }
+        return true
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import TVPWorkloads
+
+/// Where processes start to pay off against threads, from a run's `mixed` cells: for each pair of a
+/// thread mode (`threads`, and `gil` as Python's threads) and a process mode (`processes`,
+/// `process-pool`) at the same worker count, the ratio of their wall times at every task size and
+/// CPU share, and the smallest task size at which the process mode wins at some share.
+public enum Crossover {
+    /// Thread modes the process modes are compared with, when the run has them.
+    static let threadModes: [Mode] = [.threads, .gil]
+    /// Process modes compared.
+    static let processModes: [Mode] = [.processes, .processPool]
+
+    /// One point of the crossover chart.
+    public struct Point: Sendable, Equatable {
+        public var threadMode: Mode
+        public var processMode: Mode
+        public var workers: Int
+        public var taskMilliseconds: Double
+        public var cpuShare: Double
+        /// Median wall time of the thread mode and of the process mode, seconds.
+        public var threadWall: Double
+        public var processWall: Double
+        /// threadWall ÷ processWall: above 1 the process mode is faster.
+        public var ratio: Double
+        /// 95 % bootstrap interval of the ratio.
+        public var ratioCI: ClosedRange<Double>
+
+        /// Whether the process mode was faster here (on the medians).
+        public var processWins: Bool { ratio > 1 }
+    }
+
+    /// The break-even task size of one pair of modes.
+    public struct BreakEven: Sendable, Equatable {
+        public var threadMode: Mode
+        public var processMode: Mode
+        public var workers: Int
+        /// The smallest task size at which the process mode beat the thread mode at some CPU share;
+        /// below it the process mode never paid off. nil: it never did, at any size measured.
+        public var paysOffFromMilliseconds: Double?
+        /// The largest task size measured.
+        public var largestMeasuredMilliseconds: Double
+        /// The best ratio seen at any size and share, and where.
+        public var bestRatio: Double
+        public var bestAtMilliseconds: Double
+        public var bestAtShare: Double
+
+        /// One sentence for the console and the README.
+        public var sentence: String {
+            let pair = "\(processMode.rawValue) vs \(threadMode.rawValue) ×\(workers)"
+            let best = "best ratio \(format(bestRatio)) at \(format(bestAtMilliseconds)) ms, cpu_share \(format(bestAtShare))"
+            guard let from = paysOffFromMilliseconds else {
+                return "\(pair): never pays off at any task size measured (up to \(format(largestMeasuredMilliseconds)) ms); \(best)"
+            }
+            return "\(pair): never pays off below \(format(from)) ms tasks; \(best)"
+        }
+    }
+
+    /// The crossover points of `samples` (counted, successful trials of `mixed` cells).
+    public static func points(_ samples: [TrialSample], seed: UInt64) -> [Point] {
+        var walls: [Cell: [Double]] = [:]
+        for sample in samples where sample.ok && !sample.isWarmup {
+            if case .mixed = sample.cell.workload { walls[sample.cell, default: []].append(sample.wallSeconds) }
+        }
+        var result: [Point] = []
+        for (cell, processWalls) in walls where processModes.contains(cell.mode) {
+            guard case .mixed(let mixed) = cell.workload else { continue }
+            for threadMode in threadModes {
+                let twin = Cell(workload: cell.workload, mode: threadMode, workers: cell.workers, tasks: cell.tasks)
+                guard let threadWalls = walls[twin] else { continue }
+                let threadWall = Statistics.median(threadWalls), processWall = Statistics.median(processWalls)
+                result.append(Point(
+                    threadMode: threadMode, processMode: cell.mode, workers: cell.workers,
+                    taskMilliseconds: Double(mixed.taskNanoseconds) / 1e6, cpuShare: mixed.cpuShare,
+                    threadWall: threadWall, processWall: processWall, ratio: threadWall / processWall,
+                    ratioCI: Statistics.bootstrapRatioCI(numerator: threadWalls, denominator: processWalls,
+                                                         seed: seed ^ stableHash(twin.label + cell.label))))
+            }
+        }
+        return result.sorted {
+            ($0.threadMode, $0.processMode, $0.workers, $0.taskMilliseconds, $0.cpuShare)
+                < ($1.threadMode, $1.processMode, $1.workers, $1.taskMilliseconds, $1.cpuShare)
+        }
+    }
+
+    /// The break-even task size of each pair of modes in `points`.
+    public static func breakEvens(_ points: [Point]) -> [BreakEven] {
+        let pairs = Dictionary(grouping: points) { "\($0.threadMode.rawValue) \($0.processMode.rawValue) \($0.workers)" }
+        return pairs.values.map { group in
+            let best = group.max { $0.ratio < $1.ratio }!
+            return BreakEven(
+                threadMode: best.threadMode, processMode: best.processMode, workers: best.workers,
+                paysOffFromMilliseconds: group.filter(\.processWins).map(\.taskMilliseconds).min(),
+                largestMeasuredMilliseconds: group.map(\.taskMilliseconds).max()!,
+                bestRatio: best.ratio, bestAtMilliseconds: best.taskMilliseconds, bestAtShare: best.cpuShare)
+        }.sorted { ($0.threadMode, $0.processMode, $0.workers) < ($1.threadMode, $1.processMode, $1.workers) }
+    }
+}
+
+private func format(_ value: Double) -> String {
+    value == value.rounded() && abs(value) < 1e9 ? String(Int(value)) : String(format: "%.3g", value)
+}
