@@ -72,6 +72,11 @@ public func sendSignal(_ signal: Int32, to pid: pid_t) {
     _ = kill(pid, signal)
 }
 
+/// Whether a process with this pid exists (`kill(pid, 0)` does not fail with `ESRCH`).
+public func processExists(_ pid: pid_t) -> Bool {
+    kill(pid, 0) == 0 || errno != ESRCH
+}
+
 private func decodeWaitStatus(_ status: CInt) -> ExitStatus {
     // The W* macros are not imported into Swift; these are their Linux definitions.
     let termSignal = status & 0x7f

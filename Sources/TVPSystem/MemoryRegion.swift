@@ -115,7 +115,10 @@ public struct SharedMemoryObject: Sendable {
     }
 
     /// Removes the object's name (`shm_unlink`); its memory is freed when the last mapping goes.
-    public func remove() { _ = shm_unlink(name) }
+    public func remove() { Self.remove(name) }
+
+    /// Removes the object called `name`, if there is one.
+    public static func remove(_ name: String) { _ = shm_unlink(name) }
 
     /// Whether an object called `name` exists.
     public static func exists(_ name: String) -> Bool { Files.exists("/dev/shm" + name) }

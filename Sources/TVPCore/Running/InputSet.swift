@@ -1,4 +1,5 @@
 import Glibc
+import Synchronization
 import TVPSystem
 import TVPWorkloads
 
@@ -12,12 +13,14 @@ final class InputSet {
     private var fixtures: [Workload: IOFixture] = [:]
     /// `shared` inputs by input size (the transfer does not change the bytes).
     private var sharedInputs: [Int: MemoryRegion] = [:]
-    private var stagedCount = 0
+    /// Copies staged by every input set of this process, for unique names.
+    private static let stagedCount = Atomic<Int>(0)
 
-    /// Creates the directory, the files every `io` workload needs and the input every `shared`
-    /// workload hashes; `tasks` gives each workload's task count.
-    init(workloads: [Workload], tasks: (Workload) -> Int) throws {
-        directory = try Files.makePrivateDirectory(in: Files.temporaryDirectory, prefix: "tvp-fixtures-")
+    /// Creates the directory (in `scratchDirectory`), the files every `io` workload needs and the
+    /// input every `shared` workload hashes; `tasks` gives each workload's task count.
+    init(workloads: [Workload], tasks: (Workload) -> Int, scratchDirectory: String = Files.temporaryDirectory) throws {
+        directory = try Files.makePrivateDirectory(in: scratchDirectory, prefix: "tvp-fixtures-")
+        Self.removeOrphanedCopies()
         do {
             for workload in workloads {
                 switch workload {
@@ -52,19 +55,29 @@ final class InputSet {
         let input = input(for: cell)
         guard case .shared(let shared) = cell.workload, case .shared(let source) = input,
               case .memory(let region) = source.location else { return StagedInput(input: input, cleanUp: {}) }
-        stagedCount += 1
+        let number = Self.stagedCount.add(1, ordering: .relaxed).newValue
         switch shared.transfer {
         case .inPlace, .pipe:
             return StagedInput(input: input, cleanUp: {})
         case .file:
-            let path = "\(directory)/shared-\(stagedCount).dat"
+            let path = "\(directory)/shared-\(number).dat"
             try region.withBytes(0..<region.count) { try Files.write($0, to: path) }
             return StagedInput(input: .shared(SharedSource(slices: source.slices, location: .file(path))),
                                cleanUp: { Files.removeTree(path) })
         case .shm:
-            let object = try SharedMemoryObject.create("/tvp-\(getpid())-\(stagedCount)", copying: region)
+            let object = try SharedMemoryObject.create("/tvp-\(getpid())-\(number)", copying: region)
             return StagedInput(input: .shared(SharedSource(slices: source.slices, location: .sharedMemory(object.name))),
                                cleanUp: { object.remove() })
+        }
+    }
+
+    /// Removes shared-memory copies left by tvp processes that were killed mid-trial (SIGKILL gives
+    /// no chance to clean up): `/dev/shm/tvp-PID-N` whose PID no longer exists.
+    static func removeOrphanedCopies() {
+        for name in Files.directoryEntries("/dev/shm") where name.hasPrefix("tvp-") {
+            let fields = name.split(separator: "-")
+            guard fields.count == 3, let pid = Int32(fields[1]), !processExists(pid) else { continue }
+            SharedMemoryObject.remove("/" + name)
         }
     }
 

@@ -22,6 +22,8 @@ public struct RunOptions: Sendable {
     public var commandLine: [String]
     /// Run even when the forecast says it takes more than an hour.
     public var confirmedLongRun = false
+    /// Where the run's fixture files and staged inputs go: `$TMPDIR`, else /tmp.
+    public var scratchDirectory = Files.temporaryDirectory
 
     /// Creates options.
     public init(outDirectory: String, workerPath: String, commandLine: [String] = CommandLine.arguments,
@@ -111,7 +113,7 @@ public struct Runner {
         try writer.writeMeta(meta)
 
         events(.preparing("writing fixture files and shared inputs"))
-        let inputs = try InputSet(workloads: scenario.workloads, tasks: scenario.tasks(for:))
+        let inputs = try InputSet(workloads: scenario.workloads, tasks: scenario.tasks(for:), scratchDirectory: options.scratchDirectory)
         defer { inputs.remove() }
         events(.preparing("computing reference digests"))
         // One reference per serial cell: every mode and transfer of a workload must match it.
