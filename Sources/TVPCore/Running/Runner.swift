@@ -113,20 +113,20 @@ public struct Runner {
         try writer.writeMeta(meta)
 
         events(.preparing("writing fixture files and shared inputs"))
-        let inputs = try InputSet(workloads: scenario.workloads, tasks: scenario.tasks(for:), scratchDirectory: options.scratchDirectory)
+        let inputs = try InputSet(workloads: scenario.workloads, tasks: scenario.maximumTasks(for:), scratchDirectory: options.scratchDirectory)
         defer { inputs.remove() }
         events(.preparing("computing reference digests"))
-        // One reference per serial cell: every mode and transfer of a workload must match it.
-        var references: [Workload: TaskDigest] = [:]
-        for cell in cells where cell.mode == .serial || references[cell.serialBaseline.workload] == nil {
+        // One reference per serial cell (workload and task count): every mode and transfer must match it.
+        var references: [Cell: TaskDigest] = [:]
+        for cell in cells {
             let baseline = cell.serialBaseline
-            guard references[baseline.workload] == nil else { continue }
+            guard references[baseline] == nil else { continue }
             let request = ExecutionRequest(workload: baseline.workload, input: inputs.input(for: baseline), tasks: baseline.tasks, workers: 1)
             let result = SerialExecutor().run(request)
             guard let digest = result.combinedDigest else {
                 throw ResultsError(path: inputs.directory, problem: "the reference run of \(baseline.workload.label) failed: \(result.errorSummary ?? "")")
             }
-            references[baseline.workload] = digest
+            references[baseline] = digest
         }
 
         events(.started(totalTrials: plan.count, directory: writer.directory))
@@ -143,7 +143,7 @@ public struct Runner {
             try inputs.prepareCache(for: trial.cell.workload)
             let staged = try inputs.stage(trial.cell)
             let record = measurer.measure(trial, scenario: scenario.name, input: staged.input,
-                                          expectedDigest: references[trial.cell.serialBaseline.workload])
+                                          expectedDigest: references[trial.cell.serialBaseline])
             staged.remove()
             // A trial cut short by Ctrl-C measured nothing worth keeping.
             if InterruptSignal.received != nil { break }

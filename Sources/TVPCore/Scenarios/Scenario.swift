@@ -27,11 +27,21 @@ public struct Scenario: Sendable, Equatable {
     public var switchIntervalMilliseconds: Double = 5
     /// The scenario's expectations, as written, with their lines.
     public var expectations: [ExpectationSource]
-    /// Task counts of the workloads that set their own (`tasks` under the workload), by workload name.
-    public var taskCounts: [String: Int] = [:]
+    /// Task counts of the workloads that set their own (`tasks` under the workload), by workload
+    /// name: for every mode (key nil) or for some modes (`tasks: { threads: 100000, processes: 500 }`).
+    public var taskCounts: [String: [Mode?: Int]] = [:]
 
-    /// Tasks per trial of `workload`: its own count, else the scenario's.
-    public func tasks(for workload: Workload) -> Int { taskCounts[workload.name] ?? tasks }
+    /// Tasks per trial of `workload` under `mode`: its count for the mode, else its own count, else
+    /// the scenario's.
+    public func tasks(for workload: Workload, mode: Mode) -> Int {
+        let counts = taskCounts[workload.name]
+        return counts?[mode] ?? counts?[nil] ?? tasks
+    }
+
+    /// The most tasks any mode runs of `workload` (fixtures are made for that many).
+    public func maximumTasks(for workload: Workload) -> Int {
+        modes.map { tasks(for: workload, mode: $0) }.max() ?? tasks
+    }
 
     /// Every cell of the matrix, in a stable order: workload, then mode, then workers. A `shared`
     /// workload swept over `transfer` gives one in-process cell per mode, not one per transfer.
@@ -40,7 +50,7 @@ public struct Scenario: Sendable, Equatable {
         return workloads.flatMap { workload in
             modes.flatMap { mode in
                 (mode == .serial ? [1] : workers).map {
-                    Cell(workload: workload, mode: mode, workers: $0, tasks: self.tasks(for: workload))
+                    Cell(workload: workload, mode: mode, workers: $0, tasks: self.tasks(for: workload, mode: mode))
                 }
             }
         }.filter { seen.insert($0).inserted }

@@ -150,7 +150,7 @@ struct NodeReader {
         }
 
         var workloads: [Workload] = []
-        var taskCounts: [String: Int] = [:]
+        var taskCounts: [String: [Mode?: Int]] = [:]
         if let node = keys["workloads"] {
             (workloads, taskCounts) = self.workloads(node)
         } else {
@@ -172,13 +172,13 @@ struct NodeReader {
     }
 
     /// The workload variants in declaration order, and the task counts of those that set `tasks`.
-    mutating func workloads(_ node: Node) -> ([Workload], [String: Int]) {
+    mutating func workloads(_ node: Node) -> ([Workload], [String: [Mode?: Int]]) {
         guard case .mapping(let mapping) = node else {
             problem(node, "workloads", "expected a mapping of workload names to parameters, e.g. `cpu: { bytes_per_task: 8MiB }`")
             return ([], [:])
         }
         var result: [Workload] = []
-        var taskCounts: [String: Int] = [:]
+        var taskCounts: [String: [Mode?: Int]] = [:]
         for (keyNode, value) in mapping {
             guard let name = keyNode.string, let allowed = ScenarioLoader.workloadKeys[name] else {
                 let text = keyNode.string ?? "?"
@@ -195,9 +195,10 @@ struct NodeReader {
                 problem(value, path, "expected a mapping of parameters (or nothing), e.g. `{ \(allowed.first ?? "") : ... }`")
                 continue
             }
-            // A workload's own task count is one number, not a sweep: it replaces the scenario's `tasks`.
+            // A workload's own task count replaces the scenario's `tasks`: one number, or a number per
+            // mode (a mode it leaves out keeps the scenario's count). It is not a sweep.
             if let node = parameters.removeValue(forKey: "tasks") {
-                taskCounts[name] = integer(node, "\(path).tasks", Limits.tasks)
+                taskCounts[name] = taskCount(node, path: "\(path).tasks")
             }
             for variant in sweep(parameters) {
                 if let workload = workload(name, variant, path: path) { result.append(workload) }
@@ -216,6 +217,24 @@ struct NodeReader {
             variants = variants.flatMap { partial in values.map { partial.merging([key: $0]) { $1 } } }
         }
         return variants
+    }
+
+    /// `tasks: N` (every mode) or `tasks: { MODE: N, ... }`.
+    mutating func taskCount(_ node: Node, path: String) -> [Mode?: Int] {
+        guard case .mapping(let mapping) = node else {
+            return integer(node, path, Limits.tasks).map { [nil: $0] } ?? [:]
+        }
+        var counts: [Mode?: Int] = [:]
+        for (keyNode, value) in mapping {
+            guard let text = keyNode.string, let mode = Mode(rawValue: text) else {
+                let text = keyNode.string ?? "?"
+                let hint = closestMatch(to: text, in: Mode.allCases.map(\.rawValue)).map { "; did you mean `\($0)`?" } ?? ""
+                problem(keyNode, "\(path).\(text)", "unknown mode\(hint): give tasks per mode, e.g. `{ threads: 100000, processes: 500 }`")
+                continue
+            }
+            counts[mode] = integer(value, "\(path).\(text)", Limits.tasks)
+        }
+        return counts
     }
 
     mutating func workload(_ name: String, _ p: [String: Node], path: String) -> Workload? {
