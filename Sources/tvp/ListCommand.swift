@@ -12,7 +12,10 @@ struct ListCommand: ParsableCommand {
             ["  cpu", "SHA-256 (OpenSSL EVP) over bytes_per_task bytes per task: pure computation"],
             ["  io", "sleep sleep_ms, then read files_per_task files of file_size bytes (cache: warm|cold)"],
             ["  null", "nothing: the mode's own cost per task"],
+            ["  shared", "one input of input_size bytes, a slice hashed per task; processes get theirs by transfer: pipe|file|shm"],
+            ["  mixed", "a budget of task_ms: hash for cpu_share of it (bytes calibrated per run), sleep the rest"],
         ]), terminator: "")
+        print("Every workload also takes `tasks` (a number, or one per mode) in place of the scenario's.")
         print("Modes:")
         print(ConsoleReport.format(Mode.allCases.map { ["  \($0.rawValue)", $0.summary] }), terminator: "")
         print("Scenarios:")

@@ -31,7 +31,9 @@ struct SystemCallTests {
         let extra = try PipePair()
         defer { extra.readEnd.closeQuietly(); extra.writeEnd.closeQuietly() }
         let pipe = try PipePair()
-        let pid = try ProcessSpawner.spawn(path: "/bin/sh", arguments: ["sh", "-c", "ls /proc/self/fd"], stdout: pipe.writeEnd)
+        // The shell lists its own descriptors: `ls /proc/self/fd` would also list the one `ls`
+        // opens to read the directory, which may have the number of one of the test's pipes.
+        let pid = try ProcessSpawner.spawn(path: "/bin/sh", arguments: ["sh", "-c", "for f in /proc/$$/fd/*; do echo ${f##*/}; done"], stdout: pipe.writeEnd)
         pipe.writeEnd.closeQuietly()
         defer { pipe.readEnd.closeQuietly() }
         let listing = String(decoding: try pipe.readEnd.readToEnd(), as: UTF8.self).split(separator: "\n").compactMap { Int32($0) }
