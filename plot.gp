@@ -102,7 +102,7 @@ file_modes = ""         # modes in file order
 worker_counts = ""      # distinct worker counts
 usable_cpus = NaN
 scenario = ""
-tasks_per_trial = NaN
+tasks_min = 1e18; tasks_max = 0
 n_min = 1e9; n_max = 0
 
 note_row(workload, v, m, w) = ( \
@@ -112,7 +112,7 @@ note_row(workload, v, m, w) = ( \
     worker_counts = add_word(worker_counts, sprintf("%d", w)), \
     usable_cpus = either(column("usable_cpus"), usable_cpus), \
     scenario = strcol("scenario"), \
-    tasks_per_trial = either(column("tasks"), tasks_per_trial), \
+    tasks_min = min2(tasks_min, either(column("tasks"), tasks_min)), tasks_max = max2(tasks_max, either(column("tasks"), tasks_max)), \
     n_min = min2(n_min, column("n")), n_max = max2(n_max, column("n")), \
     0)
 stats summary using (note_row(strcol("workload"), strcol("variant"), strcol("mode"), column("workers"))) nooutput
@@ -182,7 +182,10 @@ enhanced_escape(s) = strlen(s) == 0 ? "" : \
 
 # The second line of every chart title.
 n_text = n_min == n_max ? sprintf("%d", n_max) : sprintf("%d–%d", n_min, n_max)
-context = sprintf("scenario %s · %d tasks per trial · median of %s trials per cell", enhanced_escape(scenario), tasks_per_trial, n_text) \
+# Workloads may run different task counts (the null workload many tiny tasks, the shared workload a
+# few large ones), so the line gives the range rather than the last row's count.
+tasks_text = tasks_min == tasks_max ? sprintf("%d", tasks_max) : sprintf("%d–%d", tasks_min, tasks_max)
+context = sprintf("scenario %s · %s tasks per trial · median of %s trials per cell", enhanced_escape(scenario), tasks_text, n_text) \
     . (is_number(usable_cpus) ? sprintf(" · %d usable CPUs", usable_cpus) : "")
 chart_title(t) = t . "\n{/*0.85 " . context . "}"
 
