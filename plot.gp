@@ -2,7 +2,12 @@
 #
 #     gnuplot -c plot.gp RUN_DIR          (`tvp plot RUN_DIR` runs exactly this)
 #
-# Writes RUN_DIR/charts/<chart>.png and <chart>.svg for each chart whose data the run has.
+# Writes RUN_DIR/charts/<chart>.png and <chart>.svg for each chart whose data the run has:
+#     speedup      speedup over serial vs workers                         (summary.csv)
+#     wall_time    wall time of one trial vs workers                      (summary.csv)
+#     overhead     per-task cost of each mode on the null workload        (summary.csv)
+#     efficiency   speedup per usable CPU                                 (summary.csv)
+#     cpu_vs_wall  CPU time against wall time                             (summary.csv)
 #
 # Rules this script keeps:
 # - Columns are read by name (column("speedup"), strcol("mode")), never by number, so summary.csv can
@@ -38,23 +43,32 @@ shell_quote(s) = "'" . quote_body(s) . "'"
 
 # Rows after the header, or -1 when the file cannot be read. Checked before anything else because
 # `stats` on a file without data rows is a hard error with a less helpful message.
-data_rows = int(system(sprintf("if [ -r %s ]; then awk 'END { print NR - 1 }' %s; else echo -1; fi", \
-    shell_quote(summary_csv), shell_quote(summary_csv))))
+rows_after_header(path) = int(system(sprintf("if [ -r %s ]; then awk 'END { print NR - 1 }' %s; else echo -1; fi", \
+    shell_quote(path), shell_quote(path))))
+data_rows = rows_after_header(summary_csv)
 if (data_rows < 0) { exit error sprintf("cannot read %s", summary_csv) }
 if (data_rows == 0) { exit error sprintf("%s has no rows: nothing to plot", summary_csv) }
 system("mkdir -p " . shell_quote(charts_dir))
 
 # gnuplot counts the columns of quoted CSV fields right, but strcol() cuts a quoted field at its
-# first comma ("io[20ms, warm]" would read as "io[20ms"). So the RFC 4180 CSV is rewritten once as
-# tab-separated values (quotes removed, "" unescaped, CR dropped) into a temporary file, which every
-# section reads as `summary` and the last section removes.
+# first comma ("io[20ms, warm]" would read as "io[20ms"). So each RFC 4180 CSV is rewritten once as
+# tab-separated values (quotes removed, "" unescaped, CR dropped) into a temporary file: summary.csv
+# into `summary`, which every section reads, other CSV files by the section that needs them. The
+# last section removes them all (`temp_files`).
 csv_to_tsv = 'awk ''{ sub(/\r$/, ""); out = ""; quoted = 0; ' . \
     'for (i = 1; i <= length($0); i++) { c = substr($0, i, 1); ' . \
     'if (quoted) { if (c != "\"") out = out c; else if (substr($0, i + 1, 1) == "\"") { out = out c; i++ } else quoted = 0 } ' . \
     'else if (c == "\"") quoted = 1; else if (c == ",") out = out "\t"; else out = out c } ' . \
     'print out }'''
-summary = system("mktemp")
-system(csv_to_tsv . " " . shell_quote(summary_csv) . " > " . shell_quote(summary))
+temp_files = ""
+tsv_copy(path) = (tsv_ = system("mktemp"), system(csv_to_tsv . " " . shell_quote(path) . " > " . shell_quote(tsv_)), \
+    temp_files = temp_files . " " . shell_quote(tsv_), tsv_)
+summary = tsv_copy(summary_csv)
+
+# The columns summary.csv has. Sections that read columns added in later schema versions check for
+# them first, so an older run skips those charts with a note.
+summary_columns = " " . system("head -n 1 " . shell_quote(summary) . " | tr '\\t' ' '") . " "
+has_column(c) = strstrt(summary_columns, " " . c . " ") > 0
 
 set datafile separator tab
 set datafile columnheaders
@@ -85,6 +99,19 @@ max2(a, b) = a > b ? a : b
 has_word(list, w) = strstrt(list, '"' . w . '"') > 0
 add_word(list, w) = has_word(list, w) ? list : list . ' "' . w . '"'
 position(list, w) = sum [k = 1:words(list)] (word(list, k) eq w ? k : 0)
+# A list of numbers (as words) in ascending order; the words must be distinct, as add_word keeps them.
+rank_of(list, k) = sum [j = 1:words(list)] (real(word(list, j)) < real(word(list, k)) ? 1 : 0)
+sort_numbers(list) = (sorted_ = "", \
+    sum [r = 0:words(list) - 1] sum [k = 1:words(list)] (rank_of(list, k) == r ? (sorted_ = sorted_ . ' "' . word(list, k) . '"', 0) : 0), \
+    sorted_)
+# Lines and bars drawn for a combination ("process-pool" and "pipe") are listed under one word joined
+# by "|": key_field("process-pool|pipe", 2) is "pipe".
+key_field(key, k) = k <= 1 ? (strstrt(key, "|") > 0 ? key[1:strstrt(key, "|") - 1] : key) : \
+    key_field(key[strstrt(key, "|") + 1:strlen(key)], k - 1)
+
+# A time in seconds with an SI prefix and three significant digits: "104 ms", "4.90 ms", "40.0 µs".
+si_mantissa(x) = x / 10**(3 * floor(log10(x) / 3))
+time_text(x) = gprintf(si_mantissa(x) < 9.995 ? "%.2s %cs" : si_mantissa(x) < 99.95 ? "%.1s %cs" : "%.0s %cs", x)
 
 # Row filter: the value of column c on rows of variant v and mode m, NaN on every other row.
 in_cell(v, m) = strcol("variant") eq v && strcol("mode") eq m
@@ -117,14 +144,19 @@ note_row(workload, v, m, w) = ( \
     0)
 stats summary using (note_row(strcol("workload"), strcol("variant"), strcol("mode"), column("workers"))) nooutput
 
+# The words of `list` that are in `order`, in that order.
+in_order(list, order) = (ordered_ = "", \
+    sum [k = 1:words(order)] (has_word(list, word(order, k)) ? (ordered_ = add_word(ordered_, word(order, k)), 0) : 0), \
+    ordered_)
+# The words of `list`, those in `known` first in that order, then the others in list order.
+known_first(list, known) = (first_ = in_order(list, known), \
+    sum [k = 1:words(list)] (first_ = add_word(first_, word(list, k)), 0), \
+    first_)
+
 # Modes in a fixed order (known modes first, as DESIGN.md lists them), then any new ones in file order.
 known_modes = '"serial" "threads" "processes" "process-pool" "gil" "gil-release" "async"'
-modes = ""
-do for [k = 1:words(known_modes)] { if (has_word(file_modes, word(known_modes, k))) { modes = add_word(modes, word(known_modes, k)) } }
-do for [k = 1:words(file_modes)] { modes = add_word(modes, word(file_modes, k)) }
-in_mode_order(list) = (ordered_ = "", \
-    sum [k = 1:words(modes)] (has_word(list, word(modes, k)) ? (ordered_ = add_word(ordered_, word(modes, k)), 0) : 0), \
-    ordered_)
+modes = known_first(file_modes, known_modes)
+in_mode_order(list) = in_order(list, modes)
 
 min_workers = 1e9; max_workers = 0
 do for [k = 1:words(worker_counts)] {
@@ -162,9 +194,11 @@ mode_open_point(m) = mode_point(m) - 1      # the hollow twin of each filled poi
 dodge(m) = 2 ** (0.03 * (position(modes, m) - (words(modes) + 1) / 2.0))
 x_of(m) = column("workers") * dodge(m)
 
-# Panels: up to three side by side, more in a near-square grid. The strip above the panels holds
-# the chart title, the strip below them the shared legend.
-grid_cols(n) = n <= 3 ? n : int(ceil(sqrt(n)))
+# Panels: up to `panels_abreast` (3) side by side, more in a near-square grid. The strip above the
+# panels holds the chart title, the strip below them the shared legend. A chart whose panels need
+# width sets `panels_abreast` lower while it draws.
+panels_abreast = 3
+grid_cols(n) = n <= panels_abreast ? n : int(ceil(sqrt(n)))
 grid_rows(n) = int(ceil(real(n) / grid_cols(n)))
 box_left = 0.075; box_right = 0.985; box_top = 0.865; box_bottom = 0.165
 gap_x = 0.075; gap_y = 0.13
@@ -207,13 +241,20 @@ set_y_axis(lo, hi, log_ratio, base, log_format, lin_format) = (lo > 0 && hi / lo
 
 # Shared legend: after the panels, an empty plot whose key sits centred in the bottom strip.
 # Its curves are a constant outside the y range, so only the key samples are drawn.
-# `legend_modes` are drawn with points; `legend_extra` is eval'd to add reference-line entries.
+# `legend_modes` are drawn as `legend_mode_sample` (a line with the mode's point unless a chart
+# says otherwise: a chart whose points mean something else, or a bar chart); `legend_extra` is
+# eval'd to add reference-line entries (each starting with ", "; a chart without mode entries has
+# only these, since gnuplot evaluates a loop's options even when it runs no iteration). Charts that
+# change either reset it after drawing.
+mode_points_sample = '2 with linespoints lw 2 pt mode_point(word(legend_modes, k)) ps 1.2'
+legend_mode_sample = mode_points_sample
 legend_extra = ""
 legend_command(extra) = 'set lmargin at screen 0.01; set rmargin at screen 0.99; set bmargin at screen 0.0; set tmargin at screen 0.02; ' . \
     'unset title; unset xlabel; unset ylabel; unset logscale; unset border; unset tics; unset arrow; unset label; ' . \
     'set xrange [0:1]; set yrange [0:1]; set key at screen 0.5, 0.04 center center horizontal maxrows 1 width -1 samplen 3 spacing 1.2; ' . \
-    'plot for [k = 1:words(legend_modes)] 2 with linespoints lw 2 lc rgb mode_color(word(legend_modes, k)) ' . \
-    'pt mode_point(word(legend_modes, k)) ps 1.2 title word(legend_modes, k) noenhanced' . extra
+    'plot ' . (words(legend_modes) == 0 ? extra[3:strlen(extra)] : \
+        'for [k = 1:words(legend_modes)] ' . legend_mode_sample . ' lc rgb mode_color(word(legend_modes, k)) ' . \
+        'title word(legend_modes, k) noenhanced' . extra)
 draw_legend = 'eval legend_command(legend_extra)'
 
 set grid xtics ytics mytics lc rgb "#dddddd" lw 1
@@ -538,4 +579,4 @@ if (words(panels) == 0) {
 # End
 ################################################################################
 
-system("rm -f " . shell_quote(summary))
+system("rm -f" . temp_files)
