@@ -8,6 +8,7 @@
 #     overhead     per-task cost of each mode on the null workload        (summary.csv)
 #     efficiency   speedup per usable CPU                                 (summary.csv)
 #     cpu_vs_wall  CPU time against wall time                             (summary.csv)
+#     transfer     what a process pays to get its data (shared workload)  (summary.csv)
 #
 # Rules this script keeps:
 # - Columns are read by name (column("speedup"), strcol("mode")), never by number, so summary.csv can
@@ -571,6 +572,130 @@ if (words(panels) == 0) {
         '2 with linespoints dt 2 lw 1.5 lc rgb "#555555" pt 6 title "wall time (dashed)"'
     eval draw_legend
     legend_extra = ""
+    unset multiplot
+    set output
+} }
+
+################################################################################
+# 9. Chart: transfer.{png,svg}
+#    What it costs a process to get its data, which threads read in place. The shared workload
+#    hashes one input of input_size bytes, each task its own slice; a worker process obtains its
+#    slice through a pipe, a file or shared memory (`transfer`). x = input size, three panels: wall
+#    time of one trial, throughput (bytes hashed ÷ wall time) and the rate at which worker
+#    processes received their bytes (threads receive nothing, so they are absent there). Colour =
+#    mode, dash and point = transfer. One worker count, the largest of the shared rows (serial runs
+#    one worker by definition and is drawn as the single-thread reference): a panel row per worker
+#    count would double panels that already hold eight lines. With a single input size, x is the
+#    transfer instead and each (mode, transfer) is a point.
+################################################################################
+
+known_transfers = '"in-place" "pipe" "file" "shm"'
+transfer_dash(t) = t eq "in-place" ? 1 : t eq "pipe" ? 2 : t eq "file" ? 3 : t eq "shm" ? 4 : 5
+transfer_point(t) = t eq "in-place" ? 7 : t eq "pipe" ? 5 : t eq "file" ? 9 : t eq "shm" ? 13 : 11
+
+# Shared rows drawn: those at worker count w (the largest), and serial's one worker.
+shared_workers = 0
+drawn_shared_row(w) = strcol("workload") eq "shared" && (strcol("mode") eq "serial" || column("workers") == w)
+in_transfer_cell(m, t) = drawn_shared_row(shared_workers) && strcol("mode") eq m && strcol("transfer") eq t
+pick_transfer(m, t, c) = in_transfer_cell(m, t) ? column(c) : NaN
+
+# Like find_modes, for (mode, transfer) pairs of the drawn shared rows: sets `panel_pairs` to the
+# "mode|transfer" words that have a positive number in column `col`, modes in mode order and each
+# mode's transfers in `transfers` order.
+note_pair(c) = (drawn_shared_row(shared_workers) && column(c) > 0 ? (found_ = add_word(found_, strcol("mode") . "|" . strcol("transfer"))) : 0, 0)
+in_pair_order(list) = (ordered_ = "", \
+    sum [k = 1:words(modes)] sum [j = 1:words(transfers)] \
+        (has_word(list, word(modes, k) . "|" . word(transfers, j)) ? (ordered_ = add_word(ordered_, word(modes, k) . "|" . word(transfers, j)), 0) : 0), \
+    ordered_)
+find_pairs = free_axes . '; found_ = ""; stats summary using (note_pair(col)) nooutput; panel_pairs = in_pair_order(found_)'
+
+# The panels: column, panel title, y label, log-axis and linear-axis tic formats.
+transfer_columns = '"wall_median_s" "mb_per_s" "transfer_mb_per_s"'
+transfer_titles = '"wall time of one trial (median)" "throughput: bytes hashed ÷ wall time" "receive rate of the worker processes"'
+transfer_ylabels = '"wall time per trial" "MB/s (1 MB = 10^6 B)" "MB/s received by the workers"'
+transfer_log_formats = '"%.0s %cs" "%g" "%g"'
+transfer_lin_formats = '"%g s" "%g" "%g"'
+
+panels = ""; legend_modes = ""; legend_transfers = ""
+shared_sizes = ""; transfers = ""
+if (has_column("input_size") && has_column("transfer")) {
+    # Input sizes, transfers (known ones first) and the largest worker count of the shared rows.
+    file_transfers = ""
+    note_shared(c) = (strcol("workload") eq "shared" && is_number(column(c)) ? ( \
+        shared_sizes = add_word(shared_sizes, sprintf("%.0f", column(c))), \
+        file_transfers = add_word(file_transfers, strcol("transfer")), \
+        shared_workers = max2(shared_workers, column("workers"))) : 0, 0)
+    eval free_axes
+    stats summary using (note_shared("input_size")) nooutput
+    shared_sizes = sort_numbers(shared_sizes)
+    transfers = known_first(file_transfers, known_transfers)
+
+    do for [i = 1:words(transfer_columns)] {
+        col = word(transfer_columns, i)
+        if (has_column(col)) {
+            eval find_pairs
+            if (words(panel_pairs) > 0) {
+                panels = add_word(panels, col)
+                do for [k = 1:words(panel_pairs)] {
+                    legend_modes = add_word(legend_modes, key_field(word(panel_pairs, k), 1))
+                    legend_transfers = add_word(legend_transfers, key_field(word(panel_pairs, k), 2))
+                }
+            }
+        }
+    }
+}
+legend_modes = in_mode_order(legend_modes)
+legend_transfers = in_order(legend_transfers, transfers)
+
+# x: the input size on a log2 axis, or with a single size the transfer as a category, each mode
+# nudged aside so that serial and threads (both in place) do not hide each other.
+by_size = words(shared_sizes) > 1
+size_text(b) = b >= 2**30 ? sprintf("%g GiB", b / 2**30) : b >= 2**20 ? sprintf("%g MiB", b / 2**20) : sprintf("%g KiB", b / 2**10)
+transfer_x(m, t) = by_size ? column("input_size") : \
+    position(transfers, t) + 0.12 * (position(legend_modes, m) - (words(legend_modes) + 1) / 2.0)
+set_transfer_axis = by_size ? \
+    sprintf('set logscale x 2; set xrange [%g : %g]; set xtics (); ', \
+        real(word(shared_sizes, 1)) / 1.3, real(word(shared_sizes, words(shared_sizes))) * 1.3) . \
+    'do for [k = 1:words(shared_sizes)] { set xtics add (size_text(real(word(shared_sizes, k))) real(word(shared_sizes, k))) }; ' . \
+    'set xtics nomirror out; set xlabel "input size (log scale)"' : \
+    sprintf('unset logscale x; set xrange [0.5 : %d + 0.5]; set xtics (); ', words(transfers)) . \
+    'do for [k = 1:words(transfers)] { set xtics add (word(transfers, k) k) }; ' . \
+    'set xtics nomirror out; set xlabel sprintf("how a worker gets its slice (%s input)", size_text(real(word(shared_sizes, 1))))'
+
+if (words(panels) == 0) {
+    print "transfer: skipped (" . (has_column("input_size") ? "the run has no shared workload" : \
+        "summary.csv has no input_size column: the run predates the shared workload") . ")"
+} else { do for [fmt in "png svg"] {
+    eval (fmt eq "png" ? png_terminal : svg_terminal)
+    set output chart_path("transfer", fmt)
+    npanels = words(panels)
+    set multiplot title chart_title(sprintf("What a process pays to get its data, which threads read in place (shared workload, %d worker%s%s; medians)", \
+        shared_workers, shared_workers == 1 ? "" : "s", shared_workers == 1 || !has_word(legend_modes, "serial") ? "" : "; serial: 1"))
+    do for [i = 1:npanels] {
+        col = word(panels, i); eval find_pairs
+        k_ = position(transfer_columns, col)
+        eval free_axes
+        stats summary using (drawn_shared_row(shared_workers) && column(col) > 0 ? column(col) : NaN) nooutput
+        lo = STATS_min; hi = STATS_max
+        eval place_panel(i, npanels)
+        eval set_transfer_axis
+        eval set_y_axis(lo, hi, 20, 10, word(transfer_log_formats, k_), word(transfer_lin_formats, k_))
+        set ylabel word(transfer_ylabels, k_)
+        set title word(transfer_titles, k_)
+        unset key
+        unset label
+        plot for [k = 1:words(panel_pairs)] summary \
+                using (transfer_x(key_field(word(panel_pairs, k), 1), key_field(word(panel_pairs, k), 2))) \
+                :(pick_transfer(key_field(word(panel_pairs, k), 1), key_field(word(panel_pairs, k), 2), col)) \
+                with linespoints lw 2 ps 1.2 lc rgb mode_color(key_field(word(panel_pairs, k), 1)) \
+                dt transfer_dash(key_field(word(panel_pairs, k), 2)) pt transfer_point(key_field(word(panel_pairs, k), 2)) notitle
+    }
+    # Modes are colours (a plain line), transfers are dashes and points (in grey).
+    legend_mode_sample = '2 with lines lw 2'
+    legend_extra = ', for [k = 1:words(legend_transfers)] 2 with linespoints lw 2 ps 1.2 lc rgb "#555555" ' . \
+        'dt transfer_dash(word(legend_transfers, k)) pt transfer_point(word(legend_transfers, k)) title word(legend_transfers, k) noenhanced'
+    eval draw_legend
+    legend_extra = ""; legend_mode_sample = mode_points_sample
     unset multiplot
     set output
 } }
