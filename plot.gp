@@ -9,6 +9,7 @@
 #     efficiency   speedup per usable CPU                                 (summary.csv)
 #     cpu_vs_wall  CPU time against wall time                             (summary.csv)
 #     transfer     what a process pays to get its data (shared workload)  (summary.csv)
+#     crossover    thread mode ÷ process mode wall time by task size      (crossover.csv, breakeven.csv)
 #
 # Rules this script keeps:
 # - Columns are read by name (column("speedup"), strcol("mode")), never by number, so summary.csv can
@@ -699,6 +700,112 @@ if (words(panels) == 0) {
     unset multiplot
     set output
 } }
+
+################################################################################
+# 10. Chart: crossover.{png,svg}
+#    When do processes pay off? From crossover.csv (written by the run beside summary.csv): a panel
+#    per (process mode vs thread mode, workers), x = the CPU share of each task (the rest of its
+#    time budget is spent sleeping), y = ratio = thread mode's median wall time ÷ process mode's on a
+#    log axis, a line per task size from light (small tasks) to dark (large), bars: 95 % CI. The
+#    bold line at 1 is the break-even: above it the process mode is faster. Each panel carries its
+#    finding from breakeven.csv: the smallest task size from which the process mode won, if any.
+################################################################################
+
+crossover_csv = run_dir . "/crossover.csv"
+breakeven_csv = run_dir . "/breakeven.csv"
+
+# Task sizes on a sequential ramp (viridis without its pale yellow end, which vanishes on white).
+set palette defined (0 "#7AD151", 0.5 "#2A788E", 1 "#440154")
+unset colorbox
+task_frac(k, n) = n <= 1 ? 1 : (k - 1.0) / (n - 1)
+ms_text(x) = sprintf("%g ms", x)
+
+if (rows_after_header(crossover_csv) <= 0) {
+    print "crossover: skipped (the run has no crossover.csv with rows: it needs a mixed workload under a thread mode and a process mode)"
+} else {
+    crossover = tsv_copy(crossover_csv)
+    # Panels in file order, as "thread mode|process mode|workers"; task sizes, ascending.
+    cross_panels = ""; task_sizes = ""
+    note_comparison(c) = (cross_panels = add_word(cross_panels, sprintf("%s|%s|%d", strcol("thread_mode"), strcol("process_mode"), column("workers"))), \
+        is_number(column(c)) ? (task_sizes = add_word(task_sizes, sprintf("%g", column(c)))) : 0, 0)
+    eval free_axes
+    stats crossover using (note_comparison("task_ms")) nooutput
+    task_sizes = sort_numbers(task_sizes)
+    in_comparison(p) = strcol("thread_mode") eq key_field(p, 1) && strcol("process_mode") eq key_field(p, 2) && column("workers") == int(key_field(p, 3))
+    pick_ratio(p, ms, c) = in_comparison(p) && sprintf("%g", column("task_ms")) eq ms ? column(c) : NaN
+    pick_ratio_or(p, ms, c) = in_comparison(p) && sprintf("%g", column("task_ms")) eq ms ? either(column(c), column("ratio")) : NaN
+    # Task sizes nudged apart on the cpu_share axis so that their error bars do not overlap.
+    share_x(k) = column("cpu_share") + 0.012 * (k - (words(task_sizes) + 1) / 2.0)
+
+    # The finding of panel p, from its breakeven.csv row: where the process mode starts to win, and
+    # its best ratio. Written from the numbers rather than copied from the `finding` sentence, which
+    # repeats the panel title and is too long for a panel.
+    have_breakeven = rows_after_header(breakeven_csv) > 0
+    if (have_breakeven) { breakeven = tsv_copy(breakeven_csv) }
+    finding_text(from_ms, largest_ms, best, best_ms, best_share) = \
+        (!is_number(from_ms) ? sprintf("{/:Bold never pays off up to %s}", ms_text(largest_ms)) : \
+         from_ms <= real(word(task_sizes, 1)) ? sprintf("{/:Bold pays off from the smallest size, %s}", ms_text(from_ms)) : \
+         sprintf("{/:Bold never pays off below %s}", ms_text(from_ms))) . \
+        (is_number(best) ? sprintf("\n{/*0.85 best ratio %.3g× at %s, CPU share %g}", best, ms_text(best_ms), best_share) : "")
+    note_finding(p) = (in_comparison(p) ? (panel_finding = finding_text(column("pays_off_from_task_ms"), column("largest_task_ms"), \
+        column("best_ratio"), column("best_task_ms"), column("best_cpu_share"))) : 0, 0)
+
+    legend_sizes = ""
+    do for [fmt in "png svg"] {
+        eval (fmt eq "png" ? png_terminal : svg_terminal)
+        set output chart_path("crossover", fmt)
+        npanels = words(cross_panels)
+        set multiplot title chart_title("Crossover: thread mode's wall time ÷ process mode's (medians; above 1 the process mode is faster; bars: 95 % CI)")
+        do for [i = 1:npanels] {
+            p = word(cross_panels, i)
+            tm = key_field(p, 1); pm = key_field(p, 2)
+            # The task sizes this panel has ratios for (a plot of no points would warn).
+            eval free_axes
+            found_ = ""
+            stats crossover using (in_comparison(p) && is_number(column("ratio")) && is_number(column("cpu_share")) ? \
+                (found_ = add_word(found_, sprintf("%g", column("task_ms"))), 0) : 0) nooutput
+            panel_sizes = found_
+            do for [k = 1:words(panel_sizes)] { legend_sizes = add_word(legend_sizes, word(panel_sizes, k)) }
+            stats crossover using (in_comparison(p) && is_number(column("ratio")) ? either(column("ratio_ci_low"), column("ratio")) : NaN) nooutput
+            lo = min2(STATS_min, 1)
+            stats crossover using (in_comparison(p) && is_number(column("ratio")) ? either(column("ratio_ci_high"), column("ratio")) : NaN) nooutput
+            hi = max2(STATS_max, 1)
+            panel_finding = ""
+            if (have_breakeven) { stats breakeven using (note_finding(p)) nooutput }
+            eval place_panel(i, npanels)
+            unset logscale x
+            set xrange [-0.05 : 1.05]; set xtics 0, 0.25, 1 nomirror out; set xlabel "CPU share of each task (0: all sleep, 1: all hashing)"
+            # Room above the data for the finding and the upper region's name, and below it for the
+            # lower region's name (log axis: the room is a share of the decades shown).
+            eval set_y_axis(lo / (hi / lo) ** 0.15, hi * (hi / lo) ** 0.3, 0, 10, "%g×", "%g×")
+            set ylabel sprintf("%s wall time ÷ %s wall time", tm, pm) noenhanced
+            set title sprintf("%s vs %s ×%s", pm, tm, key_field(p, 3)) noenhanced
+            unset key
+            unset label
+            # The regions are named at the panel's top and bottom edges, where the data leaves room,
+            # rather than along the break-even line, where large tasks' points sit.
+            set label 1 sprintf("▲ %s faster", enhanced_escape(pm)) at graph 0.015, graph 0.96 left tc rgb "#333333" font ",10" front
+            set label 2 sprintf("▼ %s faster", enhanced_escape(tm)) at graph 0.015, graph 0.04 left tc rgb "#333333" font ",10" front
+            if (strlen(panel_finding) > 0) {
+                set label 3 panel_finding at graph 0.985, graph 0.96 right front font ",11"
+            }
+            plot 1 with lines lw 3.5 lc rgb "#222222" notitle, \
+                for [k = 1:words(panel_sizes)] crossover using (share_x(position(task_sizes, word(panel_sizes, k)))) \
+                    :(pick_ratio(p, word(panel_sizes, k), "ratio")) \
+                    :(pick_ratio_or(p, word(panel_sizes, k), "ratio_ci_low")) \
+                    :(pick_ratio_or(p, word(panel_sizes, k), "ratio_ci_high")) \
+                    with yerrorlines lw 2 pt 7 ps 1.0 lc palette frac task_frac(position(task_sizes, word(panel_sizes, k)), words(task_sizes)) notitle
+        }
+        legend_modes = ""
+        legend_extra = ', for [k = 1:words(task_sizes)] 2 with linespoints lw 2 pt 7 ps 1.0 lc palette frac task_frac(k, words(task_sizes)) ' . \
+            'title (has_word(legend_sizes, word(task_sizes, k)) ? ms_text(real(word(task_sizes, k))) . " tasks" : "")' . \
+            ', 2 with lines lw 3.5 lc rgb "#222222" title "break-even (ratio 1)"'
+        eval draw_legend
+        legend_extra = ""
+        unset multiplot
+        set output
+    }
+}
 
 ################################################################################
 # End
