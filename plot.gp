@@ -10,6 +10,7 @@
 #     cpu_vs_wall  CPU time against wall time                             (summary.csv)
 #     transfer     what a process pays to get its data (shared workload)  (summary.csv)
 #     crossover    thread mode ÷ process mode wall time by task size      (crossover.csv, breakeven.csv)
+#     startup      pool start-up apart from the tasks                     (summary.csv)
 #
 # Rules this script keeps:
 # - Columns are read by name (column("speedup"), strcol("mode")), never by number, so summary.csv can
@@ -806,6 +807,142 @@ if (rows_after_header(crossover_csv) <= 0) {
         set output
     }
 }
+
+################################################################################
+# 11. Chart: startup.{png,svg}
+#    The pool's start-up apart from its tasks: a panel per variant (null first, then at most three
+#    others in file order), a horizontal bar per (mode, workers) whose length is the median wall
+#    time of one trial; for modes with a pool (setup_median_s: creating the threads, spawning the
+#    workers until each is ready) a dark segment from 0 is the start-up and the pale rest the tasks.
+#    Modes without a pool (serial, processes) are one pale bar. Each bar's numbers are written at
+#    the right, so start-ups too short to see (threads) still read. A separate chart rather than a
+#    segment in the overhead chart: that one is per task on a log scale, where stacked segments
+#    would not add up. Here the axis is linear; when some bar is more than four times as long as
+#    the longest bar with a start-up (processes on the null workload), the axis stops just past
+#    those and longer bars are cut: a white gap near their end and "(bar cut)" after their value.
+################################################################################
+
+startup_max_others = 3      # panels besides the null workload's, so the bars stay readable
+
+# Worker counts shown: all of them, or the smallest and the largest when there are more than three
+# (five worker counts of five modes would be 25 bars in a panel a quarter of the chart high).
+startup_workers = sort_numbers(worker_counts)
+if (words(startup_workers) > 3) { startup_workers = sprintf('"%s" "%s"', word(startup_workers, 1), word(startup_workers, words(startup_workers))) }
+
+in_bar(v, m) = in_cell(v, m) && has_word(startup_workers, sprintf("%d", column("workers"))) && is_number(column("wall_median_s"))
+bar_key(m) = m . "|" . sprintf("%d", column("workers"))
+bar_y(m) = position(panel_rows, bar_key(m))
+bar_cap = 1
+bar_end(x) = min2(x, bar_cap)
+share_text(f) = f < 0.1 ? sprintf("%.1f %%", 100 * f) : sprintf("%.0f %%", 100 * f)
+bar_text(wall, setup) = time_text(wall) . (is_number(setup) ? sprintf(" · start-up %s (%s)", time_text(setup), share_text(setup / wall)) : "") . \
+    (wall > bar_cap ? " (bar cut)" : "")
+# Tics 1, 2 or 5 × 10^k apart under the bars only, about three of them (the bars are narrow); the
+# numbers' column has none.
+tic_step(x) = (tic_mag_ = 10**floor(log10(x / 2.5)), x / 2.5 / tic_mag_ < 1.5 ? tic_mag_ : x / 2.5 / tic_mag_ < 3.5 ? 2 * tic_mag_ : \
+    x / 2.5 / tic_mag_ < 7.5 ? 5 * tic_mag_ : 10 * tic_mag_)
+bar_share = 0.52           # of the panel's width; the numbers take the rest
+label_room = 0.06          # screen width added left of each panel for the bars' names
+
+panels = ""; legend_modes = ""; others_ = 0; left_out = 0
+if (has_column("setup_median_s")) {
+    do for [i = 1:words(null_variants) + words(work_variants)] {
+        v = i <= words(null_variants) ? word(null_variants, i) : word(work_variants, i - words(null_variants))
+        col = "setup_median_s"; eval find_modes
+        if (words(panel_modes) > 0) {
+            if (i > words(null_variants) && others_ >= startup_max_others) {
+                left_out = left_out + 1
+            } else {
+                panels = add_word(panels, v)
+                others_ = others_ + (i > words(null_variants) ? 1 : 0)
+                col = "wall_median_s"; eval find_modes
+                do for [k = 1:words(panel_modes)] { legend_modes = add_word(legend_modes, word(panel_modes, k)) }
+            }
+        }
+    }
+}
+legend_modes = in_mode_order(legend_modes)
+
+if (left_out > 0) {
+    print sprintf("startup: %d more variant%s with a pool start-up left out (the chart shows the null workload and the first %d others)", \
+        left_out, left_out == 1 ? "" : "s", startup_max_others)
+}
+if (words(panels) == 0) {
+    print "startup: skipped (" . (has_column("setup_median_s") ? "no mode of the run has a pool start-up (setup_median_s)" : \
+        "summary.csv has no setup_median_s column: the run predates measuring pool start-up apart") . ")"
+} else { do for [fmt in "png svg"] {
+    eval (fmt eq "png" ? png_terminal : svg_terminal)
+    set output chart_path("startup", fmt)
+    npanels = words(panels)
+    panels_abreast = 2      # each bar's numbers need half the chart's width
+    set multiplot title chart_title("Pool start-up and the tasks: median wall time of one trial (dark: pool start-up, setup\\_median\\_s; pale: the rest of the trial)")
+    do for [i = 1:npanels] {
+        v = word(panels, i)
+        col = "wall_median_s"; eval find_modes
+        bar_modes = panel_modes
+        col = "setup_median_s"; eval find_modes
+        pool_modes = panel_modes
+        # Bars, top to bottom: modes in mode order, each at its worker counts in ascending order.
+        panel_rows = ""
+        do for [k = 1:words(bar_modes)] {
+            do for [j = 1:words(startup_workers)] {
+                found_ = ""
+                stats summary using (in_bar(v, word(bar_modes, k)) && column("workers") == int(word(startup_workers, j)) ? \
+                    (found_ = bar_key(word(bar_modes, k)), 0) : 0) nooutput
+                if (strlen(found_) > 0) { panel_rows = add_word(panel_rows, found_) }
+            }
+        }
+        stats summary using (in_bar(v, strcol("mode")) ? column("wall_median_s") : NaN) nooutput
+        all_max = STATS_max
+        stats summary using (in_bar(v, strcol("mode")) && is_number(column("setup_median_s")) ? column("wall_median_s") : NaN) nooutput
+        bar_cap = all_max <= 4 * STATS_max ? all_max : 1.25 * STATS_max
+        # A cut bar gets a white gap near its end, like a broken axis.
+        unset object
+        found_ = ""
+        stats summary using (in_bar(v, strcol("mode")) && column("wall_median_s") > bar_cap ? (found_ = add_word(found_, bar_key(strcol("mode"))), 0) : 0) nooutput
+        do for [k = 1:words(found_)] {
+            set object k rectangle from first 0.9 * bar_cap, first position(panel_rows, word(found_, k)) - 0.4 \
+                to first 0.935 * bar_cap, first position(panel_rows, word(found_, k)) + 0.4 fc rgb "white" fs solid 1.0 noborder front
+        }
+        eval place_panel(i, npanels)
+        set lmargin at screen panel_left(i, npanels) + label_room
+        set xrange [0 : bar_cap / bar_share]; set xtics 0, tic_step(bar_cap), bar_cap nomirror out; set format x "%.0s %cs"
+        set xlabel "median wall time of one trial"
+        set yrange [words(panel_rows) + 0.6 : 0.4]; set ytics () nomirror; unset mytics
+        do for [k = 1:words(panel_rows)] {
+            set ytics add (sprintf("%s ×%s", enhanced_escape(key_field(word(panel_rows, k), 1)), key_field(word(panel_rows, k), 2)) k)
+        }
+        unset ylabel
+        set title v noenhanced
+        unset key
+        unset label
+        plot for [k = 1:words(bar_modes)] summary \
+                using (in_bar(v, word(bar_modes, k)) ? bar_end(column("wall_median_s")) : NaN):(bar_y(word(bar_modes, k))) \
+                :(either(column("setup_median_s"), 0)):(bar_end(column("wall_median_s"))) \
+                :(bar_y(word(bar_modes, k)) - 0.32):(bar_y(word(bar_modes, k)) + 0.32) \
+                with boxxyerror fs solid 0.3 border lc rgb mode_color(word(bar_modes, k)) fc rgb mode_color(word(bar_modes, k)) notitle, \
+            for [k = 1:words(pool_modes)] summary \
+                using (in_bar(v, word(pool_modes, k)) ? column("setup_median_s") : NaN):(bar_y(word(pool_modes, k))) \
+                :(0):(column("setup_median_s")) \
+                :(bar_y(word(pool_modes, k)) - 0.32):(bar_y(word(pool_modes, k)) + 0.32) \
+                with boxxyerror fs solid 1.0 border lc rgb mode_color(word(pool_modes, k)) fc rgb mode_color(word(pool_modes, k)) notitle, \
+            for [k = 1:words(bar_modes)] summary \
+                using (in_bar(v, word(bar_modes, k)) ? 0.99 * bar_cap / bar_share : NaN):(bar_y(word(bar_modes, k))) \
+                :(bar_text(column("wall_median_s"), column("setup_median_s"))) \
+                with labels right tc rgb mode_color(word(bar_modes, k)) font ",9" notitle
+    }
+    # Modes are filled boxes; the two shades are explained in grey. The samples' boxes sit outside
+    # the legend plot's range, so only the key shows them.
+    unset object
+    legend_mode_sample = "'+' using (2):(2):(2):(2):(2):(2) with boxxyerror fs solid 0.3 border fc rgb mode_color(word(legend_modes, k))"
+    legend_extra = ", '+' using (2):(2):(2):(2):(2):(2) with boxxyerror fs solid 1.0 border lc rgb \"#555555\" fc rgb \"#555555\" title \"pool start-up (dark)\"" . \
+        ", '+' using (2):(2):(2):(2):(2):(2) with boxxyerror fs solid 0.3 border lc rgb \"#555555\" fc rgb \"#555555\" title \"rest of the trial (pale)\""
+    eval draw_legend
+    legend_extra = ""; legend_mode_sample = mode_points_sample; panels_abreast = 3
+    unset multiplot
+    set output
+    set format x
+} }
 
 ################################################################################
 # End
