@@ -13,11 +13,16 @@ struct ChartRendererTests {
         ProcessInfo.processInfo.environment.merging(["TVP_PLOT_SCRIPT": packageRoot + "/plot.gp"]) { $1 }
     }
 
-    /// A fresh run folder holding the fixture's summary.csv.
+    /// A fresh run folder holding the fixture's summary.csv, and its crossover.csv and breakeven.csv when it has them.
     func runFolder(fixture: String) throws -> String {
         let directory = try Files.makePrivateDirectory(in: Files.temporaryDirectory, prefix: "tvp-charts-")
         let source = try #require(Bundle.module.url(forResource: "Fixtures/charts/\(fixture)/summary.csv", withExtension: nil))
         try Files.writeDurably(Array(try Data(contentsOf: source)), to: "\(directory)/summary.csv")
+        for name in ["crossover.csv", "breakeven.csv"] {
+            if let extra = Bundle.module.url(forResource: "Fixtures/charts/\(fixture)/\(name)", withExtension: nil) {
+                try Files.writeDurably(Array(try Data(contentsOf: extra)), to: "\(directory)/\(name)")
+            }
+        }
         return directory
     }
 
@@ -68,6 +73,27 @@ struct ChartRendererTests {
         // gnuplot's own CSV reading would cut this panel title at its first comma.
         #expect(svg.contains("io[20ms, 4x256KiB, warm]"))
         #expect(svg.contains(">warp<"), "the unknown mode has no legend entry")
+    }
+
+    @Test("a run with the shared workload, pool start-ups and crossover.csv also gets the transfer, crossover and startup charts")
+    func poolsRun() throws {
+        // summary.csv of a shared-workload run (with null), crossover.csv and breakeven.csv of a mixed-workload run.
+        let run = try runFolder(fixture: "pools")
+        defer { Files.removeTree(run) }
+        let files = Set(try ChartRenderer.render(runDirectory: run, environment: environment).map { ($0 as NSString).lastPathComponent })
+        let charts = ["speedup", "wall_time", "overhead", "efficiency", "cpu_vs_wall", "transfer", "crossover", "startup"]
+        #expect(files == Set(charts.flatMap { ["\($0).png", "\($0).svg"] }))
+        for chart in ["transfer", "crossover", "startup"] {
+            #expect(try pngSize("\(run)/charts/\(chart).png") == (1200, 800), "\(chart)")
+            let parser = XMLParser(contentsOf: URL(fileURLWithPath: "\(run)/charts/\(chart).svg"))
+            #expect(parser?.parse() == true, "\(chart).svg is not well-formed XML")
+        }
+        let crossover = String(decoding: try Files.readAll("\(run)/charts/crossover.svg"), as: UTF8.self)
+        // The findings of breakeven.csv: gil lost below 10 ms tasks, threads never lost.
+        #expect(crossover.contains("never pays off below 10 ms"))
+        #expect(crossover.contains("never pays off up to 10 ms"))
+        let transfer = String(decoding: try Files.readAll("\(run)/charts/transfer.svg"), as: UTF8.self)
+        #expect(transfer.contains("64 MiB") && transfer.contains(">shm<"))
     }
 
     @Test("rendering again lists the rewritten charts, and not a stale chart plot.gp no longer draws")
