@@ -33,13 +33,12 @@ static inline _Noreturn void die(const char *call)
     die_code(call, errno);
 }
 
-/* Prints "PROGRAM: message" and exits with `status`. */
-static inline _Noreturn void exit_with_message(int status, const char *format, va_list args)
+/* Prints "PROGRAM: message" on stderr. */
+static inline void print_message(const char *format, va_list args)
 {
     fprintf(stderr, "%s: ", program_invocation_short_name);
     vfprintf(stderr, format, args);
     fputc('\n', stderr);
-    exit(status);
 }
 
 /* A failure of the measurement itself (a child that misbehaved): prints it and exits 1. */
@@ -47,7 +46,9 @@ static inline _Noreturn void fail(const char *format, ...)
 {
     va_list args;
     va_start(args, format);
-    exit_with_message(1, format, args);
+    print_message(format, args);
+    va_end(args);
+    exit(1);
 }
 
 /* A bad command line: prints it and exits 2. */
@@ -55,7 +56,9 @@ static inline _Noreturn void usage_error(const char *format, ...)
 {
     va_list args;
     va_start(args, format);
-    exit_with_message(2, format, args);
+    print_message(format, args);
+    va_end(args);
+    exit(2);
 }
 
 /* Nanoseconds on CLOCK_MONOTONIC (never jumps with the wall clock). */
@@ -67,24 +70,27 @@ static inline uint64_t now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* Parses a whole number >= minimum, with an optional binary suffix (K, M, G for KiB, MiB, GiB),
- * or exits with a message naming `what`. */
-static inline long long parse_count(const char *text, const char *what, long long minimum)
+/* Parses a whole number between minimum and maximum, with an optional binary suffix (K, M, G for
+ * KiB, MiB, GiB), or exits with a message naming `what`. */
+static inline long long parse_count(const char *text, const char *what, long long minimum, long long maximum)
 {
     char *end = NULL;
     errno = 0;
     long long value = strtoll(text, &end, 10);
-    if (errno != 0 || end == text)
-        usage_error("%s must be a whole number, got '%s'", what, text);
-    switch (*end) {
-    case 'K': value <<= 10; end++; break;
-    case 'M': value <<= 20; end++; break;
-    case 'G': value <<= 30; end++; break;
-    default: break;
+    int shift = 0;
+    if (errno == 0 && end != text) {
+        switch (*end) {
+        case 'K': shift = 10; end++; break;
+        case 'M': shift = 20; end++; break;
+        case 'G': shift = 30; end++; break;
+        default: break;
+        }
     }
-    if (*end != '\0' || value < minimum)
-        usage_error("%s must be a whole number >= %lld (K, M, G suffixes allowed), got '%s'", what, minimum, text);
-    return value;
+    if (errno != 0 || end == text || *end != '\0' || value < 0 || value > (maximum >> shift)
+        || (value << shift) < minimum)
+        usage_error("%s must be a whole number from %lld to %lld (K, M, G suffixes allowed), got '%s'",
+                    what, minimum, maximum, text);
+    return value << shift;
 }
 
 static inline int compare_doubles(const void *a, const void *b)

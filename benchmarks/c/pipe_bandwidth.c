@@ -118,11 +118,11 @@ int main(int argc, char **argv)
         if (i + 1 >= argc)
             usage_error("%s", usage);
         if (strcmp(argv[i], "-t") == 0)
-            total = (uint64_t)parse_count(argv[++i], "TOTAL_BYTES", 1);
+            total = (uint64_t)parse_count(argv[++i], "TOTAL_BYTES", 1, 1LL << 50);
         else if (strcmp(argv[i], "-p") == 0)
-            pipe_bytes = (int)parse_count(argv[++i], "PIPE_BYTES", 4096);
+            pipe_bytes = (int)parse_count(argv[++i], "PIPE_BYTES", 4096, 1 << 30);
         else if (strcmp(argv[i], "-r") == 0)
-            repetitions = (size_t)parse_count(argv[++i], "REPETITIONS", 1);
+            repetitions = (size_t)parse_count(argv[++i], "REPETITIONS", 1, 100000);
         else
             usage_error("unknown option '%s'; %s", argv[i], usage);
     }

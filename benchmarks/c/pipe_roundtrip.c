@@ -80,11 +80,11 @@ int main(int argc, char **argv)
         if (i + 1 >= argc)
             usage_error("%s", usage);
         if (strcmp(argv[i], "-n") == 0)
-            count = (size_t)parse_count(argv[++i], "ROUND_TRIPS", 1);
+            count = (size_t)parse_count(argv[++i], "ROUND_TRIPS", 1, 1000000000);
         else if (strcmp(argv[i], "-r") == 0)
-            repetitions = (size_t)parse_count(argv[++i], "REPETITIONS", 1);
+            repetitions = (size_t)parse_count(argv[++i], "REPETITIONS", 1, 100000);
         else if (strcmp(argv[i], "-p") == 0)
-            pipe_bytes = (int)parse_count(argv[++i], "PIPE_BYTES", 4096);
+            pipe_bytes = (int)parse_count(argv[++i], "PIPE_BYTES", 4096, 1 << 30);
         else
             usage_error("unknown option '%s'; %s", argv[i], usage);
     }

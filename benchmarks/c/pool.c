@@ -139,16 +139,14 @@ int main(int argc, char **argv)
         if (i + 1 >= argc)
             usage_error("usage: pool [-w WORKERS] [-n ITEMS] [-r REPETITIONS]");
         if (strcmp(argv[i], "-w") == 0)
-            workers = (size_t)parse_count(argv[++i], "WORKERS", 1);
+            workers = (size_t)parse_count(argv[++i], "WORKERS", 1, 4096);
         else if (strcmp(argv[i], "-n") == 0)
-            items = (size_t)parse_count(argv[++i], "ITEMS", 1);
+            items = (size_t)parse_count(argv[++i], "ITEMS", 1, UINT32_MAX);
         else if (strcmp(argv[i], "-r") == 0)
-            repetitions = (size_t)parse_count(argv[++i], "REPETITIONS", 1);
+            repetitions = (size_t)parse_count(argv[++i], "REPETITIONS", 1, 100000);
         else
             usage_error("unknown option '%s'; usage: pool [-w WORKERS] [-n ITEMS] [-r REPETITIONS]", argv[i]);
     }
-    if (items > UINT32_MAX)
-        usage_error("ITEMS must be at most %u", UINT32_MAX);
 
     uint32_t *queue = malloc(items * sizeof *queue);
     uint64_t *results = malloc(items * sizeof *results);

@@ -85,12 +85,12 @@ int main(int argc, char **argv)
     if (next < argc && strcmp(argv[next], "-w") == 0) {
         if (next + 1 >= argc)
             usage_error("%s", usage);
-        warmup = parse_count(argv[next + 1], "WARMUP", 0);
+        warmup = parse_count(argv[next + 1], "WARMUP", 0, 1000000);
         next += 2;
     }
     if (argc - next < 2)
         usage_error("%s", usage);
-    size_t rounds = (size_t)parse_count(argv[next], "ROUNDS", 1);
+    size_t rounds = (size_t)parse_count(argv[next], "ROUNDS", 1, 100000000);
     next++;
 
     /* Split the rest at "--": PROG_A's argv before it, PROG_B's after. argv is NULL-terminated,
