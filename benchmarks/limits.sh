@@ -52,6 +52,7 @@ reference() {
 # The references of rows b–e, into folder $1.
 bracket_references() {
     local dir="$1"
+    echo "load: $(cut -d' ' -f1-3 /proc/loadavg)   $(date -u '+%H:%M:%S UTC')"
     reference "$dir/pool" "$refs/pool" -w 2 -n 100000 -r 15
     reference "$dir/pipe_roundtrip" "$refs/pipe_roundtrip" -n 20000 -r 9
     reference "$dir/pipe_bandwidth" "$refs/pipe_bandwidth" -t 256M -p 1M -r 7
