@@ -145,9 +145,13 @@ def row_worker_startup(work_dir, summary):
     path = os.path.join(work_dir, "spawn_time.out")
     c_noop = key_value_figure(path, "a_median_us")
     worker = key_value_figure(path, "b_median_us")
-    rounds = read_key_values(path).get("rounds", "?")
+    values = read_key_values(path)
+    rounds, min_ratio = values.get("rounds", "?"), values.get("ratio_min_b_over_a", "?")
+    # Load on the machine inflates both medians by the same scheduling delays and pulls their ratio
+    # towards 1; the minimums show what the two programs cost when they ran undisturbed.
     return (f"{worker:.0f} µs", f"{c_noop:.0f} µs", worker / c_noop,
-            f"spawn+wait medians, {rounds} alternating rounds")
+            f"spawn+wait medians, {rounds} alternating rounds; ratio of the minimums {min_ratio} "
+            "(when it is far from the ratio of the medians, the machine was busy)")
 
 
 def row_thread_pool(work_dir, summary):
