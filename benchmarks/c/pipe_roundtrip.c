@@ -1,0 +1,142 @@
+/*
+ * pipe_roundtrip.c — the cost of one request/reply between two processes over pipes: the floor
+ * under tvp's `process-pool` per-task overhead.
+ *
+ *   pipe_roundtrip [-n ROUND_TRIPS] [-r REPETITIONS] [-p PIPE_BYTES]
+ *                                      defaults: 20000 round trips, 9 repetitions, 1M pipes
+ *
+ * The parent forks one child and talks to it over two pipes (parent → child requests, child →
+ * parent replies), both enlarged with fcntl(F_SETPIPE_SZ) as tvp enlarges its pool's pipes. A
+ * round trip is: the parent writes a 14-byte request (the size of tvp's task frame), the child
+ * reads it and writes a 54-byte reply (the size of tvp's result frame), the parent reads it. The
+ * request carries the round number and the reply echoes it, which checks that the two sides stay
+ * in step. Both sides use plain blocking read/write: no poll, no framing, no task. So each round
+ * trip is two pipe writes, two pipe reads, and two wake-ups of a process blocked in read().
+ *
+ * One child serves all repetitions, as a pool's worker outlives its tasks; its start-up is not
+ * timed (tvp's `per_task_net_us` leaves the pool's start-up out too). 100 untimed round trips
+ * come first. A repetition's figure is its elapsed time (CLOCK_MONOTONIC) ÷ ROUND_TRIPS.
+ *
+ * Output on stdout, one key=value per line:
+ *   round_trips=N  repetitions=R  pipe_bytes=GRANTED
+ *   round_trip_median_us=  round_trip_min_us=  round_trip_max_us=   (over the repetitions)
+ */
+#include "bench.h"
+
+#include <fcntl.h>
+#include <sys/wait.h>
+
+enum { request_bytes = 14, reply_bytes = 54, warmup_round_trips = 100 };
+
+/* Creates a pipe and asks for `bytes` of capacity; returns the capacity granted. */
+static int make_pipe(int ends[2], int bytes)
+{
+    if (pipe2(ends, O_CLOEXEC) != 0)
+        die("pipe2");
+    if (fcntl(ends[1], F_SETPIPE_SZ, bytes) < 0)
+        die("fcntl(F_SETPIPE_SZ)");
+    int granted = fcntl(ends[1], F_GETPIPE_SZ);
+    if (granted < 0)
+        die("fcntl(F_GETPIPE_SZ)");
+    return granted;
+}
+
+/* The child: answers every request with a reply echoing its round number, until EOF. */
+static _Noreturn void serve(int requests, int replies)
+{
+    unsigned char request[request_bytes], reply[reply_bytes];
+    memset(reply, 0x5a, sizeof reply);
+    while (read_exactly(requests, request, sizeof request, "read (child)") == 0) {
+        memcpy(reply, request, sizeof(uint64_t));
+        write_all(replies, reply, sizeof reply, "write (child)");
+    }
+    _exit(0);
+}
+
+/* The parent's side of `count` round trips, numbered from `first`. */
+static void round_trips(int requests, int replies, uint64_t first, size_t count)
+{
+    unsigned char request[request_bytes], reply[reply_bytes];
+    memset(request, 0xa5, sizeof request);
+    for (uint64_t round = first; round < first + count; round++) {
+        memcpy(request, &round, sizeof round);
+        write_all(requests, request, sizeof request, "write (parent)");
+        if (read_exactly(replies, reply, sizeof reply, "read (parent)") != 0)
+            fail("the child closed its pipe early (round %llu)", (unsigned long long)round);
+        uint64_t echoed;
+        memcpy(&echoed, reply, sizeof echoed);
+        if (echoed != round)
+            fail("reply to round %llu came back as %llu: the sides are out of step",
+                        (unsigned long long)round, (unsigned long long)echoed);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    const char *usage = "usage: pipe_roundtrip [-n ROUND_TRIPS] [-r REPETITIONS] [-p PIPE_BYTES]";
+    size_t count = 20000, repetitions = 9;
+    int pipe_bytes = 1 << 20;
+    for (int i = 1; i < argc; i++) {
+        if (i + 1 >= argc)
+            usage_error("%s", usage);
+        if (strcmp(argv[i], "-n") == 0)
+            count = (size_t)parse_count(argv[++i], "ROUND_TRIPS", 1, 1000000000);
+        else if (strcmp(argv[i], "-r") == 0)
+            repetitions = (size_t)parse_count(argv[++i], "REPETITIONS", 1, 100000);
+        else if (strcmp(argv[i], "-p") == 0)
+            pipe_bytes = (int)parse_count(argv[++i], "PIPE_BYTES", 4096, 1 << 30);
+        else
+            usage_error("unknown option '%s'; %s", argv[i], usage);
+    }
+
+    int to_child[2], to_parent[2];
+    int granted = make_pipe(to_child, pipe_bytes);
+    make_pipe(to_parent, pipe_bytes);
+
+    pid_t child = fork();
+    if (child < 0)
+        die("fork");
+    if (child == 0) {
+        close(to_child[1]);
+        close(to_parent[0]);
+        serve(to_child[0], to_parent[1]);
+    }
+    if (close(to_child[0]) != 0 || close(to_parent[1]) != 0)
+        die("close");
+
+    double *per_round_trip_us = malloc(repetitions * sizeof(double));
+    if (per_round_trip_us == NULL)
+        die("malloc");
+    uint64_t round = 0;
+    round_trips(to_child[1], to_parent[0], round, warmup_round_trips);
+    round += warmup_round_trips;
+    for (size_t repetition = 0; repetition < repetitions; repetition++) {
+        uint64_t start = now_ns();
+        round_trips(to_child[1], to_parent[0], round, count);
+        uint64_t end = now_ns();
+        round += count;
+        per_round_trip_us[repetition] = (double)(end - start) / 1000.0 / (double)count;
+    }
+
+    /* Closing the request pipe is the child's EOF: it exits, and must exit cleanly. */
+    if (close(to_child[1]) != 0)
+        die("close");
+    int status;
+    while (waitpid(child, &status, 0) < 0) {
+        if (errno != EINTR)
+            die("waitpid");
+    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        fail("the child ended abnormally (wait status %d)", status);
+
+    sort_doubles(per_round_trip_us, repetitions);
+    double median = median_sorted(per_round_trip_us, repetitions);
+    printf("round_trips=%zu\nrepetitions=%zu\npipe_bytes=%d\n", count, repetitions, granted);
+    printf("round_trip_median_us=%.2f\nround_trip_min_us=%.2f\nround_trip_max_us=%.2f\n",
+           median, per_round_trip_us[0], per_round_trip_us[repetitions - 1]);
+    fprintf(stderr, "pipe_roundtrip: %d-byte pipes, %d-byte request, %d-byte reply: %.2f us per round trip "
+            "(median of %zu x %zu; min %.2f, max %.2f)\n",
+            granted, request_bytes, reply_bytes, median, repetitions, count,
+            per_round_trip_us[0], per_round_trip_us[repetitions - 1]);
+    return 0;
+}

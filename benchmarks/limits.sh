@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# limits.sh — tvp's own machinery against C references, side by side, in one run (issue 9).
+#
+#   benchmarks/limits.sh
+#
+# Environment:
+#   TVP_BIN=DIR        a release build folder holding tvp and tvp-worker (default: swift build -c release)
+#   TVP_SCENARIO=FILE  the scenario with the cells below (default: scenarios/overhead.yaml)
+#   TVP_RUN=DIR        read an existing run folder (its summary.csv) instead of running tvp; the
+#                      references are then not from the same minutes, and the script says so
+#   LIMITS_OUT=DIR     where raw outputs and the tvp run go (default: a new folder under /tmp)
+#
+# Order, so that every figure of a row comes from the same minutes on a machine whose speed drifts:
+#   1. row a: spawn_time alternates the static C no-op and `tvp-worker task null - 0` round by round,
+#      so both sides of that row share every minute by construction;
+#   2. the references of rows b–e (pool, pipe_roundtrip, pipe_bandwidth, openssl speed) run once;
+#   3. one tvp run of the scenario gives every tvp figure of rows b–e;
+#   4. the same references run again; each reference figure is the mean of its two runs (the median
+#      of two), and both are printed so drift during the tvp run is visible.
+#
+# Exit status: 0 when every row was measured, whether or not it met its target (this is a report);
+# 1 when something could not be built or measured (the table still shows the rest).
+set -uo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/.." && pwd)"
+refs="$here/build"
+scenario="${TVP_SCENARIO:-$repo/scenarios/overhead.yaml}"
+work="${LIMITS_OUT:-$(mktemp -d /tmp/tvp-limits.XXXXXX)}"
+mkdir -p "$work/before" "$work/after"
+status=0
+
+fail() { echo "limits.sh: $*" >&2; exit 1; }
+section() { printf '\n== %s\n' "$*"; }
+
+# Runs a reference program, keeps its stdout as FILE.out, and shows both its outputs.
+#   reference FILE COMMAND...
+reference() {
+    local file="$1"; shift
+    echo "\$ ${*#"$repo/"}"
+    if "$@" >"$file.out" 2>"$file.err"; then
+        sed 's/^/    /' "$file.out" "$file.err"
+    else
+        local code=$?
+        sed 's/^/    /' "$file.out" "$file.err"
+        echo "    (failed with status $code)"
+        rm -f "$file.out"
+        status=1
+    fi
+}
+
+# The references of rows b–e, into folder $1.
+bracket_references() {
+    local dir="$1"
+    echo "load: $(cut -d' ' -f1-3 /proc/loadavg)   $(date -u '+%H:%M:%S UTC')"
+    reference "$dir/pool" "$refs/pool" -w 2 -n 100000 -r 15
+    reference "$dir/pipe_roundtrip" "$refs/pipe_roundtrip" -n 20000 -r 9
+    reference "$dir/pipe_bandwidth" "$refs/pipe_bandwidth" -t 256M -p 1M -r 7
+    # The kernel's default 64 KiB pipe, for comparison only (no row uses it).
+    reference "$dir/pipe_bandwidth_64k" "$refs/pipe_bandwidth" -t 256M -d -r 7
+    if command -v openssl >/dev/null 2>&1; then
+        # -elapsed: divide by wall time, as tvp's mb_per_s does (openssl's default divides by its
+        # user CPU time, which flatters it whenever the machine is busy).
+        reference "$dir/openssl" openssl speed -elapsed -evp sha256 -bytes 16384 -seconds 3
+    else
+        echo "openssl not found: row d cannot be measured (apt-get install -y openssl)"
+        status=1
+    fi
+}
+
+command -v python3 >/dev/null 2>&1 || fail "python3 is needed to read summary.csv (apt-get install -y python3)"
+
+section "machine"
+echo "date:    $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+echo "cpu:     $(lscpu 2>/dev/null | sed -n 's/^Model name:[[:space:]]*//p' | head -n 1)"
+echo "nproc:   $(nproc)"
+echo "kernel:  $(uname -r)"
+echo "load:    $(cut -d' ' -f1-3 /proc/loadavg)"
+command -v openssl >/dev/null 2>&1 && echo "openssl: $(openssl version)"
+echo "raw outputs and the tvp run: $work"
+
+section "build"
+"$here/build.sh" || fail "could not build the C references (above)"
+if [[ -n "${TVP_BIN:-}" ]]; then
+    bin="$TVP_BIN"
+else
+    swift build -c release --package-path "$repo" || fail "swift build -c release failed"
+    bin="$(swift build -c release --package-path "$repo" --show-bin-path)" || fail "swift build --show-bin-path failed"
+fi
+for tool in tvp tvp-worker; do
+    [[ -x "$bin/$tool" ]] || fail "$bin/$tool is not an executable; point TVP_BIN at a release build folder"
+done
+echo "tvp: $bin"
+
+section "row a: worker start-up (C no-op and tvp-worker alternating)"
+reference "$work/spawn_time" "$refs/spawn_time" 300 "$refs/noop" -- "$bin/tvp-worker" task null - 0
+
+section "references, before the tvp run"
+bracket_references "$work/before"
+
+section "tvp run"
+summary=""
+if [[ -n "${TVP_RUN:-}" ]]; then
+    summary="$TVP_RUN/summary.csv"
+    echo "TVP_RUN is set: reading $summary; its figures are NOT from the same minutes as the references"
+elif [[ ! -f "$scenario" ]]; then
+    echo "scenario $scenario not found (set TVP_SCENARIO): rows b–e cannot be measured"
+    status=1
+else
+    echo "\$ tvp run ${scenario#"$repo/"} --out $work/tvp --quiet --no-plot"
+    (cd "$repo" && "$bin/tvp" run "$scenario" --out "$work/tvp" --quiet --no-plot)
+    code=$?
+    # 2 is a failed expectation of the scenario: its figures are still good.
+    if [[ $code -ne 0 && $code -ne 2 ]]; then
+        echo "tvp run exited with status $code"
+        status=1
+    fi
+    runs=("$work"/tvp/*/summary.csv)
+    if [[ ${#runs[@]} -eq 1 && -f "${runs[0]}" ]]; then
+        summary="${runs[0]}"
+    else
+        echo "expected one run folder with a summary.csv under $work/tvp, found: ${runs[*]}"
+        status=1
+    fi
+fi
+echo "summary: ${summary:-none}"
+
+section "references, after the tvp run"
+bracket_references "$work/after"
+
+section "tvp against the references"
+python3 "$here/limits_report.py" "$work" ${summary:+"$summary"} || status=1
+exit $status

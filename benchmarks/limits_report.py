@@ -1,0 +1,240 @@
+#!/usr/bin/env python3
+"""Prints the side-by-side table of benchmarks/limits.sh: tvp's figures against the C references.
+
+    limits_report.py WORK_DIR [SUMMARY_CSV]
+
+WORK_DIR holds the raw outputs limits.sh saved:
+    spawn_time.out                           row a (spawn_time alternating the C no-op and tvp-worker)
+    before/NAME.out, after/NAME.out          the references run before and after the tvp run, NAME one of
+                                             pool, pipe_roundtrip, pipe_bandwidth, openssl
+SUMMARY_CSV is the tvp run's summary.csv, read by column name. A missing input makes its row "n/a"
+with the reason; the other rows are still printed.
+
+Exit status: 0 when every row was measured (whether or not it met its target: this is a report),
+1 when some row could not be measured.
+"""
+
+import csv
+import os
+import re
+import statistics
+import sys
+
+# Bracketing pass names and the key=value figure each reference contributes.
+BRACKETS = ("before", "after")
+
+
+class Missing(Exception):
+    """A figure that could not be obtained; the message says why."""
+
+
+def read_key_values(path):
+    """The key=value lines of a reference program's stdout, as a dict of strings."""
+    if not os.path.exists(path):
+        raise Missing(f"{os.path.basename(path)} was not produced (see the raw output above)")
+    values = {}
+    with open(path, encoding="utf-8") as file:
+        for line in file:
+            key, sep, value = line.rstrip("\n").partition("=")
+            if sep:
+                values[key.strip()] = value.strip()
+    return values
+
+
+def key_value_figure(path, key):
+    """One numeric figure from a key=value output file."""
+    values = read_key_values(path)
+    if key not in values:
+        raise Missing(f"{os.path.basename(path)} has no `{key}=` line")
+    try:
+        return float(values[key])
+    except ValueError:
+        raise Missing(f"{os.path.basename(path)}: `{key}={values[key]}` is not a number")
+
+
+def openssl_bytes_per_second(text, block_bytes=16384):
+    """The hashing rate in bytes per second that `openssl speed -evp sha256 -bytes 16384` printed.
+
+    Reads the results table: a header `type  16384 bytes` (OpenSSL 1.1 and 3 list one column per
+    block size) and a row named after the digest (`sha256`, `SHA256`, `SHA2-256`) whose figures
+    are thousands of bytes per second with a `k` suffix (`345678.12k`). When the table cannot be
+    read, falls back to the progress line `Doing sha256 ... on 16384 size blocks: 10698 sha256's
+    in 3.01s` (ops × block ÷ seconds), whose wording differs between versions.
+    """
+    lines = text.splitlines()
+    for index, line in enumerate(lines):
+        fields = line.split()
+        if not fields or fields[0] != "type":
+            continue
+        sizes = [int(f) for f in fields[1:] if f.isdigit()]
+        if block_bytes not in sizes:
+            continue
+        column = sizes.index(block_bytes)
+        for row in lines[index + 1:]:
+            if not re.match(r"\s*sha2?-?256\b", row, re.IGNORECASE):
+                continue
+            figures = re.findall(r"([0-9]+(?:\.[0-9]+)?)k\b", row)
+            if len(figures) == len(sizes):
+                return float(figures[column]) * 1000.0
+    for line in lines:
+        match = re.search(rf"on {block_bytes} size blocks: (\d+) .*? in ([0-9.]+)s", line)
+        if match and float(match.group(2)) > 0:
+            return int(match.group(1)) * block_bytes / float(match.group(2))
+    raise Missing(f"no {block_bytes}-byte sha256 figure found in openssl's output")
+
+
+def bracketed(work_dir, name, figure):
+    """The mean of a reference's before and after figures (the median of two), with both.
+
+    `figure` reads one output file. Returns (value, detail) where detail shows both figures, so a
+    machine that drifted during the tvp run is visible.
+    """
+    found, problems = {}, []
+    for bracket in BRACKETS:
+        try:
+            found[bracket] = figure(os.path.join(work_dir, bracket, f"{name}.out"))
+        except Missing as problem:
+            problems.append(f"{bracket}: {problem}")
+    if not found:
+        raise Missing("; ".join(problems))
+    detail = ", ".join(f"{b} {v:.4g}" for b, v in found.items())
+    return statistics.mean(found.values()), detail
+
+
+class Summary:
+    """tvp's summary.csv, read by column name."""
+
+    def __init__(self, path):
+        self.path = path
+        self.problem = None
+        self.rows, self.columns = [], []
+        if path is None or not os.path.exists(path):
+            self.problem = f"no summary.csv ({path or 'the tvp run produced none'})"
+            return
+        with open(path, newline="", encoding="utf-8") as file:
+            reader = csv.DictReader(file)
+            self.columns = reader.fieldnames or []
+            self.rows = list(reader)
+
+    def figure(self, column, description, variant_contains=None, **cell):
+        """The number in `column` of the one row whose columns equal `cell` (and whose variant
+        contains `variant_contains`). Returns (value, row)."""
+        if self.problem:
+            raise Missing(self.problem)
+        for needed in ["variant", column, *cell]:
+            if needed not in self.columns:
+                raise Missing(f"summary.csv has no column `{needed}`: the tvp that wrote it predates that column")
+        rows = [r for r in self.rows if all(r[k] == str(v) for k, v in cell.items())]
+        if variant_contains:
+            rows = [r for r in rows if variant_contains in r["variant"]]
+        if not rows:
+            raise Missing(f"summary.csv has no row for {description}")
+        if len(rows) > 1:
+            variants = ", ".join(sorted(r["variant"] for r in rows))
+            raise Missing(f"summary.csv has {len(rows)} rows for {description} ({variants}); expected one")
+        text = rows[0][column].strip()
+        if not text:
+            raise Missing(f"`{column}` is empty for {description}")
+        try:
+            return float(text), rows[0]
+        except ValueError:
+            raise Missing(f"`{column}` is `{text}` for {description}, not a number")
+
+
+def row_worker_startup(work_dir, summary):
+    path = os.path.join(work_dir, "spawn_time.out")
+    c_noop = key_value_figure(path, "a_median_us")
+    worker = key_value_figure(path, "b_median_us")
+    values = read_key_values(path)
+    rounds, min_ratio = values.get("rounds", "?"), values.get("ratio_min_b_over_a", "?")
+    # Load on the machine inflates both medians by the same scheduling delays and pulls their ratio
+    # towards 1; the minimums show what the two programs cost when they ran undisturbed.
+    return (f"{worker:.0f} µs", f"{c_noop:.0f} µs", worker / c_noop,
+            f"spawn+wait medians, {rounds} alternating rounds; ratio of the minimums {min_ratio} "
+            "(when it is far from the ratio of the medians, the machine was busy)")
+
+
+def row_thread_pool(work_dir, summary):
+    description = "null / threads / 2 workers"
+    tvp, row = summary.figure("per_task_net_us", description, workload="null", mode="threads", workers=2)
+    pool, detail = bracketed(work_dir, "pool", lambda p: key_value_figure(p, "per_item_median_us"))
+    return (f"{tvp:.3f} µs/task", f"{pool:.3f} µs/item", tvp / pool,
+            f"{row['tasks']} tasks; pool.c {detail}")
+
+
+def row_process_pool(work_dir, summary):
+    description = "null / process-pool / 1 worker"
+    tvp, row = summary.figure("per_task_net_us", description, workload="null", mode="process-pool", workers=1)
+    trip, detail = bracketed(work_dir, "pipe_roundtrip", lambda p: key_value_figure(p, "round_trip_median_us"))
+    return (f"{tvp:.2f} µs/task", f"{trip:.2f} µs/trip", tvp / trip,
+            f"{row['tasks']} tasks; round trip {detail}")
+
+
+def row_hashing(work_dir, summary):
+    tvp, row = summary.figure("mb_per_s", "cpu / serial", workload="cpu", mode="serial", workers=1)
+
+    def openssl_mb(path):
+        if not os.path.exists(path):
+            raise Missing("openssl produced no output")
+        with open(path, encoding="utf-8", errors="replace") as file:
+            return openssl_bytes_per_second(file.read()) / 1e6
+
+    openssl, detail = bracketed(work_dir, "openssl", openssl_mb)
+    return (f"{tvp:.0f} MB/s", f"{openssl:.0f} MB/s", tvp / openssl, f"{row['variant']}; openssl {detail}")
+
+
+def row_pipe_transfer(work_dir, summary):
+    description = "shared with transfer: pipe / process-pool / 1 worker"
+    tvp, row = summary.figure("transfer_mb_per_s", description, variant_contains="pipe",
+                              workload="shared", mode="process-pool", workers=1)
+    pipe, detail = bracketed(work_dir, "pipe_bandwidth", lambda p: key_value_figure(p, "gb_per_s_median") * 1000)
+    return (f"{tvp:.0f} MB/s", f"{pipe:.0f} MB/s", tvp / pipe, f"{row['variant']}; 1 MiB pipe {detail}")
+
+
+# (label, reference, compute, comparison, target)
+ROWS = [
+    ("a. worker start-up", "static C no-op", row_worker_startup, "<=", 3.0),
+    ("b. thread pool", "pool.c, 2 workers", row_thread_pool, "<=", 2.0),
+    ("c. process pool", "pipe_roundtrip.c", row_process_pool, "<=", 2.0),
+    ("d. hashing", "openssl speed", row_hashing, ">=", 0.95),
+    ("e. pipe transfer", "pipe_bandwidth.c", row_pipe_transfer, ">=", 0.80),
+]
+
+
+def main(argv):
+    if len(argv) not in (2, 3):
+        print(__doc__.strip().splitlines()[2], file=sys.stderr)
+        return 1
+    work_dir = argv[1]
+    summary = Summary(argv[2] if len(argv) == 3 else None)
+
+    table, notes, unmeasured = [], [], 0
+    for label, reference, compute, comparison, target in ROWS:
+        try:
+            tvp, ref, ratio, note = compute(work_dir, summary)
+        except Missing as problem:
+            unmeasured += 1
+            table.append([label, "n/a", reference, "n/a", f"{comparison} {target:g}", "n/a"])
+            notes.append(f"{label}: not measured: {problem}")
+            continue
+        passed = ratio <= target if comparison == "<=" else ratio >= target
+        table.append([label, tvp, f"{ref} ({reference})", f"{ratio:.2f}", f"{comparison} {target:g}",
+                      "PASS" if passed else "FAIL"])
+        notes.append(f"{label}: {note}")
+
+    header = ["what", "tvp", "reference", "ratio", "target", "verdict"]
+    widths = [max(len(str(r[i])) for r in [header, *table]) for i in range(len(header))]
+    line = lambda cells: "| " + " | ".join(str(c).ljust(w) for c, w in zip(cells, widths)) + " |"
+    print(line(header))
+    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for row in table:
+        print(line(row))
+    print()
+    print("ratio = tvp ÷ reference. Notes:")
+    for note in notes:
+        print(f"  {note}")
+    return 1 if unmeasured else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
