@@ -63,6 +63,16 @@ extension FileDescriptor {
 }
 
 extension FileDescriptor {
+    /// Reads into `buffer` what is available now, at most its size (one `read`, retried on `EINTR`),
+    /// and returns how many bytes that was; 0 means end of file. The buffer is reused across calls.
+    public func readAvailable(into buffer: inout [UInt8]) throws -> Int {
+        try attempt("read fd \(rawValue)") {
+            try buffer.withUnsafeMutableBytes { raw in
+                try valueOrErrno { Glibc.read(rawValue, raw.baseAddress, raw.count) }
+            }
+        }
+    }
+
     /// Reads at most `maximum` bytes that are available now (one `read`, retried on `EINTR`);
     /// an empty result means end of file.
     public func readAvailable(maximum: Int = 4096) throws -> [UInt8] {

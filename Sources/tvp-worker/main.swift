@@ -39,14 +39,19 @@ func serve(workload: Workload, input: TaskInput) throws -> Never {
     if runner.hashes { SHA256Hasher.prepareLibrary() }
     try standardOutput.writeAll(Frame.ready(pid: currentProcessID(), processStartNanoseconds: processStart.nanoseconds).encoded)
     let reader = FrameReader(.standardInput)
-    while let header = try reader.nextHeader() {
-        guard header.kind == .task, header.length >= 8, let index = Frame.taskIndex(inPayloadPrefix: try reader.read(8)) else {
-            try standardOutput.writeAll(Frame.failure("expected a task frame, got a \(header.kind) frame of \(header.length) bytes").encoded)
+    while true {
+        let task: (index: Int, trailing: Int)
+        do {
+            guard let next = try reader.nextTask() else { break }
+            task = next
+        } catch {
+            try standardOutput.writeAll(Frame.failure("\(error)").encoded)
             exitImmediately(65)
         }
+        let index = task.index
         let expected = runner.streamedBytes(task: index)
-        guard header.length - 8 == expected else {
-            try standardOutput.writeAll(Frame.failure("task \(index): the frame carries \(header.length - 8) bytes of input, expected \(expected)").encoded)
+        guard task.trailing == expected else {
+            try standardOutput.writeAll(Frame.failure("task \(index): the frame carries \(task.trailing) bytes of input, expected \(expected)").encoded)
             exitImmediately(65)
         }
         let start = MonotonicInstant.now()

@@ -109,6 +109,19 @@ struct FrameTests {
         #expect(try reader.nextHeader() == nil)
     }
 
+    @Test("a worker reads each task's header and index in one go, then its slice, from odd-sized writes", arguments: [1, 5, 14, 4096])
+    func nextTask(chunk: Int) throws {
+        let slice = [UInt8](repeating: 7, count: 3000)
+        let stream = Frame.task(41).encoded + Frame.taskPrefix(42, trailing: slice.count) + slice + Frame.failure("no").encoded
+        let (readEnd, writer) = try Self.pipeFed(stream, chunk: chunk)
+        defer { readEnd.closeQuietly(); writer.join() }
+        let reader = FrameReader(readEnd)
+        #expect(try reader.nextTask()! == (41, 0))
+        #expect(try reader.nextTask()! == (42, slice.count))
+        #expect(try reader.read(slice.count) == slice)
+        #expect(throws: FrameError.unexpected(kind: .failure, length: 2)) { try reader.nextTask() }
+    }
+
     @Test("the frame reader rejects a wrong version, an oversized length and a stream cut inside a frame")
     func readerErrors() throws {
         var wrong = Frame.task(1).encoded

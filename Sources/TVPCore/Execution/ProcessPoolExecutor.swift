@@ -43,6 +43,8 @@ public struct ProcessPoolExecutor: Executor {
         var pool: [PoolWorker] = []
         let arguments = ["tvp-worker", "serve", TaskSpec.encode(request.workload), TaskSpec.encode(request.input)]
         InterruptSignal.ignoreBrokenPipes()
+        // One buffer for every read of results: a fresh one per read would cost more than the read.
+        var readBuffer = [UInt8](repeating: 0, count: 64 * 1024)
         let poolStart = MonotonicInstant.now()
         for _ in 0..<request.workers {
             do {
@@ -96,12 +98,12 @@ public struct ProcessPoolExecutor: Executor {
             }
             for event in events where event.index < live.count {
                 let index = live[event.index]
-                let chunk = (try? pool[index].results.readAvailable(maximum: 64 * 1024)) ?? []
-                if chunk.isEmpty {
+                let count = (try? pool[index].results.readAvailable(into: &readBuffer)) ?? 0
+                if count == 0 {
                     pool[index].alive = false
                     continue
                 }
-                pool[index].decoder.append(chunk)
+                pool[index].decoder.append(readBuffer[0..<count])
                 do {
                     while let frame = try pool[index].decoder.next() {
                         handle(frame, from: &pool[index], outcomes: &outcomes)

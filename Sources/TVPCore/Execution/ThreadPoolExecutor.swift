@@ -19,7 +19,7 @@ func runOnThreadPool(
     _ request: ExecutionRequest, mode: String,
     runTask: @escaping @Sendable (inout TaskRunner, Int) -> TaskOutcome
 ) -> ExecutionResult {
-    let slots = TaskSlots(count: request.tasks, initial: TaskOutcome.notRun)
+    let slots = TaskSlots<TaskOutcome>(count: request.tasks)
     let workload = request.workload, input = request.input
     // Every task gets the timeout: the trial may last as long as its slowest thread's share.
     let rounds = (request.tasks + request.workers - 1) / max(1, request.workers)
@@ -37,7 +37,7 @@ func runOnThreadPool(
             var runner = TaskRunner(workload: workload, input: input)
             var completed = 0
             while let index = next() {
-                slots.store(runTask(&runner, index), at: index)
+                slots.fill(runTask(&runner, index), at: index)
                 if completed.isMultiple(of: ThreadCountSampler.completionStride) { threadCount.sampleIfDue() }
                 completed += 1
             }
@@ -45,8 +45,9 @@ func runOnThreadPool(
     } catch {
         return ExecutionResult(outcomes: Array(repeating: .failure("could not start threads: \(error)"), count: request.tasks))
     }
+    // Every slot is filled once all threads finished; abandoned threads may still write theirs.
     var result = ExecutionResult(outcomes: outcome.finished
-        ? slots.values : Array(repeating: .failure("not finished"), count: request.tasks))
+        ? slots.takeAll() : Array(repeating: .failure("not finished"), count: request.tasks))
     if !outcome.finished {
         result.abandoned = "a task under `\(mode)` ran past the task timeout of \(request.taskTimeoutSeconds) s; "
             + "threads cannot be killed, so tvp abandons the run here (raise `task_timeout_s` if the tasks are meant to be this long)"

@@ -1,12 +1,31 @@
 /// The 32-byte result of one task; equal tasks give equal digests in every mode.
+///
+/// Held inline as four words rather than an array: a thread pool stores one per task, and an array
+/// would mean a reference count shared by every thread storing the `null` digest.
 public struct TaskDigest: Hashable, Sendable, CustomStringConvertible {
+    private var words: (UInt64, UInt64, UInt64, UInt64)
+
     /// The digest bytes.
-    public let bytes: [UInt8]
+    public var bytes: [UInt8] {
+        withUnsafeBytes(of: words) { Array($0) }
+    }
 
     /// Wraps 32 bytes.
     public init(bytes: [UInt8]) {
         precondition(bytes.count == 32, "a task digest has 32 bytes")
-        self.bytes = bytes
+        words = (0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &words) { $0.copyBytes(from: bytes) }
+    }
+
+    public static func == (lhs: TaskDigest, rhs: TaskDigest) -> Bool {
+        lhs.words.0 == rhs.words.0 && lhs.words.1 == rhs.words.1 && lhs.words.2 == rhs.words.2 && lhs.words.3 == rhs.words.3
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(words.0)
+        hasher.combine(words.1)
+        hasher.combine(words.2)
+        hasher.combine(words.3)
     }
 
     /// Parses 64 hexadecimal digits; nil when `hex` is anything else.
@@ -18,7 +37,7 @@ public struct TaskDigest: Hashable, Sendable, CustomStringConvertible {
             guard let high = hexValue(utf8[2 * i]), let low = hexValue(utf8[2 * i + 1]) else { return nil }
             bytes[i] = high << 4 | low
         }
-        self.bytes = bytes
+        self.init(bytes: bytes)
     }
 
     /// The digest of a task that does nothing (`null` workload): 32 zero bytes.

@@ -119,12 +119,15 @@ public enum FrameError: Error, Equatable, CustomStringConvertible, Sendable {
     case unknownKind(UInt8)
     /// The length exceeds `Frame.maximumPayloadBytes`.
     case oversized(Int)
+    /// A frame the reader does not accept here (a worker accepts only task frames).
+    case unexpected(kind: Frame.Kind, length: Int)
 
     public var description: String {
         switch self {
         case .unsupportedVersion(let v): "frame of protocol version \(v), expected \(Frame.version)"
         case .unknownKind(let k): "frame of unknown kind \(k)"
         case .oversized(let n): "frame payload of \(n) bytes exceeds the limit of \(Frame.maximumPayloadBytes)"
+        case .unexpected(let kind, let length): "expected a task frame, got a \(kind) frame of \(length) bytes"
         }
     }
 }
@@ -150,6 +153,25 @@ public struct FrameReader {
         let length = Int(readLittleEndian(header, at: 2, bytes: 4))
         guard length <= Frame.maximumPayloadBytes else { throw FrameError.oversized(length) }
         return (kind, length)
+    }
+
+    /// The next task frame's index and the bytes of payload that follow it, read in one go
+    /// (header and index together: one `read` per task in the common case); nil when the stream
+    /// ends cleanly between frames. A frame of another kind is an error: workers receive only tasks.
+    public func nextTask() throws -> (index: Int, trailing: Int)? {
+        var prefix = [UInt8](repeating: 0, count: Frame.headerBytes + 8)
+        let received = try prefix.withUnsafeMutableBytes { try descriptor.readExactly(into: $0) }
+        if received == 0 { return nil }
+        // The header is judged first, so that a stream ending after a short foreign frame says so.
+        guard received >= Frame.headerBytes else { throw FrameStreamError.truncated(expected: prefix.count, received: received) }
+        guard prefix[0] == Frame.version else { throw FrameError.unsupportedVersion(prefix[0]) }
+        guard let kind = Frame.Kind(rawValue: prefix[1]) else { throw FrameError.unknownKind(prefix[1]) }
+        let length = Int(readLittleEndian(prefix, at: 2, bytes: 4))
+        guard length <= Frame.maximumPayloadBytes else { throw FrameError.oversized(length) }
+        guard kind == .task, length >= 8 else { throw FrameError.unexpected(kind: kind, length: length) }
+        guard received == prefix.count else { throw FrameStreamError.truncated(expected: prefix.count, received: received) }
+        guard let index = Int(exactly: readLittleEndian(prefix, at: 6, bytes: 8)) else { throw FrameError.unexpected(kind: kind, length: length) }
+        return (index, length - 8)
     }
 
     /// Reads exactly `count` bytes of payload.
