@@ -135,6 +135,15 @@ public struct TaskRunner: ~Copyable {
     ) -> TaskDigest {
         var hasher = SHA256Hasher()
         hasher.update(UInt64(index))
+        updateRepeating(&hasher, block: block, bytes: bytes, hooks: hooks)
+        return hasher.finish()
+    }
+
+    /// Adds `bytes` bytes of `block` repeated to `hasher`, one block per update, each update between
+    /// `beginReleasedCompute` and `endReleasedCompute` and followed by a `checkpoint`.
+    private static func updateRepeating<Hooks: TaskHooks>(
+        _ hasher: inout SHA256Hasher, block: UnsafeRawBufferPointer, bytes: Int, hooks: Hooks
+    ) {
         var remaining = bytes
         while remaining > 0 {
             let n = min(remaining, block.count)
@@ -144,7 +153,6 @@ public struct TaskRunner: ~Copyable {
             remaining -= n
             hooks.checkpoint()
         }
-        return hasher.finish()
     }
 
     /// This machine's hashing rate, bytes per second, measured the way `mixed` tasks hash: the
@@ -221,17 +229,7 @@ public struct TaskRunner: ~Copyable {
         var stream = PatternStream(seed: UInt64(index))
         let block = stream.bytes(patternBlockBytes)
         var hasher = SHA256Hasher()
-        block.withUnsafeBytes { raw in
-            var remaining = bytes
-            while remaining > 0 {
-                let n = min(remaining, raw.count)
-                hooks.beginReleasedCompute()
-                hasher.update(UnsafeRawBufferPointer(rebasing: raw[0..<n]))
-                hooks.endReleasedCompute()
-                remaining -= n
-                hooks.checkpoint()
-            }
-        }
+        block.withUnsafeBytes { updateRepeating(&hasher, block: $0, bytes: bytes, hooks: hooks) }
         return hasher.finish()
     }
 }
