@@ -15,7 +15,8 @@ func threadPoolBenchmarks() {
     for workers in [1, 2] {
         Benchmark(
             "ThreadPool hand-out, \(workers) worker\(workers == 1 ? "" : "s")",
-            configuration: .init(scalingFactor: .mega, thresholds: workers == 1 ? Tolerance.timing() : Tolerance.untested)
+            configuration: .init(scalingFactor: .mega,
+                                 thresholds: workers == 1 ? Tolerance.timing() : Tolerance.untested)
         ) { benchmark in
             try ThreadPool.run(workers: workers, taskCount: benchmark.scaledIterations.count) { next in
                 var taken = 0

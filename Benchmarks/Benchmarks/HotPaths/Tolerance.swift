@@ -3,17 +3,18 @@ import Benchmark
 /// How far a run may stray from a baseline before `swift package benchmark baseline check` calls it
 /// a regression.
 ///
-/// Time is judged on the fastest sample (p0), not the median. On a shared 2-core machine the median
-/// of unchanged single-threaded code moved by up to 69 % between two runs a minute apart (a
-/// neighbour on the other core halves memory-bound code), while its p0 moved by at most 4 %: the
-/// sample in which nothing else got in the way, the code's own cost. A slower implementation raises
-/// every sample, p0 with them. Allocations per operation are exact, so one more fails.
+/// Time is judged on the fastest sample (p0), not the median. On this shared 2-core machine the
+/// median of unchanged single-threaded code moved by up to 102 % between two runs minutes apart (a
+/// neighbour on the other core halves memory-bound code), while its p0 moved by at most 4 % with one
+/// core taken by others and by up to 38 % with both: the fastest sample is the one in which the
+/// least got in the way, the closest to the code's own cost. A slower implementation raises every
+/// sample, p0 with them. Allocations per operation are exact, so one more fails.
 ///
 /// Every metric a benchmark takes needs an entry: one missing is checked against the plugin's
 /// default of 5 % on p25, p50 and p75, far inside the noise here.
 enum Tolerance {
     /// Relative slack on the fastest sample, in percent, for single-threaded code.
-    static let singleThreadPercent = 25.0
+    static let singleThreadPercent = 50.0
     /// The same for creating and joining threads. Its fastest sample moved by 44 % between two runs
     /// of unchanged code (the kernel has to find a core for each new thread), so only a doubling,
     /// such as a thread too many per trial, fails.
