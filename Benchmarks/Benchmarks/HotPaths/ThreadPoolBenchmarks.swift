@@ -9,7 +9,7 @@ func threadPoolBenchmarks() {
     // and the figure is the price of one `next()`: an atomic increment through a closure.
     //
     // With two workers the figure is bimodal on a 2-core machine: about 8 ns when the other core is
-    // busy elsewhere and one thread takes nearly every index, about 38 ns when both run and pass
+    // busy elsewhere and one thread takes nearly every index, 38–41 ns when both run and pass
     // the counter's cache line back and forth. Which one a run gets is the neighbours' choice, so
     // it is shown but not checked; one worker and the thread start below carry the gate.
     for workers in [1, 2] {
