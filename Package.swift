@@ -24,6 +24,9 @@ let package = Package(
     products: [
         .executable(name: "tvp", targets: ["tvp"]),
         .executable(name: "tvp-worker", targets: ["tvp-worker"]),
+        // Only for the micro-benchmarks in Benchmarks/, a package of their own that can reach this
+        // one's modules through a product alone; not an API promise.
+        .library(name: "TVPCore", targets: ["TVPCore", "TVPWorkloads", "TVPSystem"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

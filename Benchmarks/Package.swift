@@ -1,0 +1,32 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Micro-benchmarks of tvp's own hot paths, run with `swift package benchmark` from this folder (see
+// README.md here). A package of its own, so that the root package's `swift build` and `swift test`
+// neither resolve nor build ordo-one/benchmark and what it depends on.
+
+/// The root package's identity. SwiftPM names a path dependency after its folder, and the folder a
+/// clone lands in is not fixed (`tvp`, a worktree, CI's), so take it from where this manifest sits.
+let rootPackage = Context.packageDirectory.split(separator: "/").dropLast().last.map { $0.lowercased() } ?? "tvp"
+
+let package = Package(
+    name: "tvp-benchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(path: ".."),
+        // MallocInterposer alone: the default traits add a runtime interposer for ARC counts on
+        // Linux, a metric these benchmarks do not take.
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .executableTarget(
+            name: "HotPaths",
+            dependencies: [
+                .product(name: "TVPCore", package: rootPackage),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/HotPaths",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+    ]
+)
