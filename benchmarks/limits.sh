@@ -16,7 +16,10 @@
 #   2. the references of rows b–e (pool, pipe_roundtrip, pipe_bandwidth, openssl speed) run once;
 #   3. one tvp run of the scenario gives every tvp figure of rows b–e;
 #   4. the same references run again; each reference figure is the mean of its two runs (the median
-#      of two), and both are printed so drift during the tvp run is visible.
+#      of two), and both are printed so drift during the tvp run is visible;
+#   5. rows d and e (rates, which drift the most) are measured again in paired rounds: openssl,
+#      a small tvp run of just their two cells, pipe_bandwidth, LIMITS_ROUNDS times (default 5);
+#      their verdict is the median of the rounds' ratios.
 #
 # Exit status: 0 when every row was measured, whether or not it met its target (this is a report);
 # 1 when something could not be built or measured (the table still shows the rest).
@@ -127,6 +130,31 @@ echo "summary: ${summary:-none}"
 
 section "references, after the tvp run"
 bracket_references "$work/after"
+
+# Rows d and e compare rates, which follow the machine's speed from second to second: they are
+# measured again in paired rounds, reference and tvp back to back, and judged on the median of the
+# rounds' ratios. The tvp side is a small scenario of just those two cells.
+section "rows d and e: paired rounds (openssl, tvp, pipe_bandwidth; ${LIMITS_ROUNDS:-5} rounds)"
+datapaths="$work/datapaths.yaml"
+cat > "$datapaths" <<'YAML'
+name: datapaths
+description: The two data paths of benchmarks/limits.sh rows d and e - serial hashing, and a slice shipped by pipe to one pooled worker.
+repetitions: 3
+warmup: 1
+workers: [1]
+modes: [serial, process-pool]
+workloads:
+  cpu: { bytes_per_task: 32MiB, tasks: 2 }
+  shared: { input_size: 256MiB, transfer: pipe, tasks: 8 }
+YAML
+for round in $(seq 1 "${LIMITS_ROUNDS:-5}"); do
+    dir="$work/rounds/$round"
+    mkdir -p "$dir"
+    echo "-- round $round   load: $(cut -d' ' -f1-3 /proc/loadavg)"
+    command -v openssl >/dev/null 2>&1 && reference "$dir/openssl" openssl speed -elapsed -evp sha256 -bytes 16384 -seconds 2
+    (cd "$repo" && "$bin/tvp" run "$datapaths" --out "$dir/tvp" --quiet --no-plot >/dev/null) || { echo "tvp run failed"; status=1; }
+    reference "$dir/pipe_bandwidth" "$refs/pipe_bandwidth" -t 256M -p 1M -r 3
+done
 
 section "tvp against the references"
 python3 "$here/limits_report.py" "$work" ${summary:+"$summary"} || status=1

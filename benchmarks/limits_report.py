@@ -15,6 +15,7 @@ Exit status: 0 when every row was measured (whether or not it met its target: th
 """
 
 import csv
+import glob
 import os
 import re
 import statistics
@@ -170,24 +171,67 @@ def row_process_pool(work_dir, summary):
             f"{row['tasks']} tasks; round trip {detail}")
 
 
+def paired_rounds(work_dir, reference_name, reference_figure, tvp_figure):
+    """Rows measured in paired rounds (work_dir/rounds/N): each round's reference and tvp figures,
+    and the median of their ratios. Returns None when there are no rounds."""
+    rounds_dir = os.path.join(work_dir, "rounds")
+    if not os.path.isdir(rounds_dir):
+        return None
+    pairs = []
+    for name in sorted(os.listdir(rounds_dir), key=lambda n: int(n) if n.isdigit() else 0):
+        folder = os.path.join(rounds_dir, name)
+        summaries = glob.glob(os.path.join(folder, "tvp", "*", "summary.csv"))
+        try:
+            reference = reference_figure(os.path.join(folder, f"{reference_name}.out"))
+            tvp = tvp_figure(Summary(summaries[0] if len(summaries) == 1 else None))
+        except Missing:
+            continue
+        pairs.append((tvp, reference))
+    if not pairs:
+        raise Missing(f"no round in {rounds_dir} has both a {reference_name} figure and a tvp figure")
+    ratios = [t / r for t, r in pairs]
+    detail = "rounds (tvp/reference): " + ", ".join(f"{t:.0f}/{r:.0f}" for t, r in pairs)
+    return (statistics.median(t for t, _ in pairs), statistics.median(r for _, r in pairs),
+            statistics.median(ratios), f"median of the ratios of {len(pairs)} paired rounds; {detail}")
+
+
+def openssl_mb(path):
+    if not os.path.exists(path):
+        raise Missing("openssl produced no output")
+    with open(path, encoding="utf-8", errors="replace") as file:
+        return openssl_bytes_per_second(file.read()) / 1e6
+
+
+def pipe_mb(path):
+    return key_value_figure(path, "gb_per_s_median") * 1000
+
+
+def tvp_hashing(summary):
+    return summary.figure("mb_per_s", "cpu / serial", workload="cpu", mode="serial", workers=1)
+
+
+def tvp_pipe_transfer(summary):
+    return summary.figure("transfer_mb_per_s", "shared with transfer: pipe / process-pool / 1 worker",
+                          variant_contains="pipe", workload="shared", mode="process-pool", workers=1)
+
+
 def row_hashing(work_dir, summary):
-    tvp, row = summary.figure("mb_per_s", "cpu / serial", workload="cpu", mode="serial", workers=1)
-
-    def openssl_mb(path):
-        if not os.path.exists(path):
-            raise Missing("openssl produced no output")
-        with open(path, encoding="utf-8", errors="replace") as file:
-            return openssl_bytes_per_second(file.read()) / 1e6
-
+    paired = paired_rounds(work_dir, "openssl", openssl_mb, lambda s: tvp_hashing(s)[0])
+    if paired:
+        tvp, openssl, ratio, note = paired
+        return (f"{tvp:.0f} MB/s", f"{openssl:.0f} MB/s", ratio, note)
+    tvp, row = tvp_hashing(summary)
     openssl, detail = bracketed(work_dir, "openssl", openssl_mb)
     return (f"{tvp:.0f} MB/s", f"{openssl:.0f} MB/s", tvp / openssl, f"{row['variant']}; openssl {detail}")
 
 
 def row_pipe_transfer(work_dir, summary):
-    description = "shared with transfer: pipe / process-pool / 1 worker"
-    tvp, row = summary.figure("transfer_mb_per_s", description, variant_contains="pipe",
-                              workload="shared", mode="process-pool", workers=1)
-    pipe, detail = bracketed(work_dir, "pipe_bandwidth", lambda p: key_value_figure(p, "gb_per_s_median") * 1000)
+    paired = paired_rounds(work_dir, "pipe_bandwidth", pipe_mb, lambda s: tvp_pipe_transfer(s)[0])
+    if paired:
+        tvp, pipe, ratio, note = paired
+        return (f"{tvp:.0f} MB/s", f"{pipe:.0f} MB/s", ratio, note)
+    tvp, row = tvp_pipe_transfer(summary)
+    pipe, detail = bracketed(work_dir, "pipe_bandwidth", pipe_mb)
     return (f"{tvp:.0f} MB/s", f"{pipe:.0f} MB/s", tvp / pipe, f"{row['variant']}; 1 MiB pipe {detail}")
 
 

@@ -68,6 +68,20 @@ public struct TaskRunner: ~Copyable {
         return shared.slice(task: index, of: source.slices).count
     }
 
+    /// Allocates (and so faults in) the buffer `shared` slices are copied into, for the largest
+    /// slice, so the first task's transfer is not charged for the process's fresh memory: a worker
+    /// calls it as it starts, as a server allocates its buffers before taking requests.
+    public mutating func prepareBuffers() {
+        guard case .shared(let shared) = workload, case .shared(let source) = input else { return }
+        switch source.location {
+        case .stream, .file:
+            let largest = (shared.inputSize + source.slices - 1) / source.slices
+            if sliceBuffer.count < largest { sliceBuffer = [UInt8](repeating: 0, count: largest) }
+        case .memory, .sharedMemory:
+            break
+        }
+    }
+
     /// Whether the tasks call libcrypto (all but `null`): a worker initialises it before its clock.
     public var hashes: Bool {
         if case .null = workload { false } else { true }
