@@ -106,4 +106,26 @@ struct ExpectationTests {
         #expect(!failed[0].passed)
         #expect(failed[0].line.hasPrefix("FAIL"))
     }
+
+    @Test("sys compares the kernel's share of CPU time: where copies through pipes are paid")
+    func systemTime() throws {
+        let scenario = try scenario("""
+            workloads: { cpu: { bytes_per_task: 1MiB } }
+            modes: [threads, processes]
+            workers: [2]
+            tasks: 4
+            expect:
+              - "processes.sys(cpu, workers: 2) > 2 * threads.sys(cpu, workers: 2)"
+            """)
+        let expectations = try ExpectationEvaluator.expectations(of: scenario, source: "x.yaml")
+        let cpu = Workload.cpu(CPUWorkload(bytesPerTask: 1 << 20))
+        var threads = summary(Cell(workload: cpu, mode: .threads, workers: 2, tasks: 4), walls: [1, 1, 1], serial: nil)
+        var processes = summary(Cell(workload: cpu, mode: .processes, workers: 2, tasks: 4), walls: [1, 1, 1], serial: nil)
+        threads.systemMedian = 0.1
+        processes.systemMedian = 0.3
+        let passed = ExpectationEvaluator.evaluate(expectations, summaries: [threads, processes])
+        #expect(passed[0].passed && abs(passed[0].left.value - 0.3) < 1e-12 && passed[0].left.unit == " s")
+        processes.systemMedian = 0.15
+        #expect(!ExpectationEvaluator.evaluate(expectations, summaries: [threads, processes])[0].passed)
+    }
 }

@@ -56,6 +56,9 @@ public struct Expectation: Sendable, Equatable {
         case wall
         /// Median CPU time, tvp and children, seconds.
         case cpu
+        /// Median system CPU time, tvp and children, seconds: the kernel's share, where copies through
+        /// pipes and files are paid.
+        case sys
         /// Median wall time per task, microseconds (the mode's own cost on `null`).
         case overhead
         /// Tasks per second at the median wall time.
@@ -69,7 +72,7 @@ public struct Expectation: Sendable, Equatable {
             switch self {
             case .speedup: "×"
             case .efficiency: ""
-            case .wall, .cpu: " s"
+            case .wall, .cpu, .sys: " s"
             case .overhead: " µs"
             case .throughput: " tasks/s"
             }

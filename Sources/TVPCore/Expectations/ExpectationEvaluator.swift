@@ -111,6 +111,8 @@ public enum ExpectationEvaluator {
             return (s.wallMedian, s.wallCI)
         case .cpu:
             return (s.cpuMedian, nil)
+        case .sys:
+            return (s.systemMedian, nil)
         case .overhead:
             let perTask = 1e6 / Double(s.cell.tasks)
             return (s.perTaskMicroseconds, (s.wallCI.lowerBound * perTask)...(s.wallCI.upperBound * perTask))
