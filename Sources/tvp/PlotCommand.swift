@@ -20,6 +20,7 @@ struct PlotCommand: ParsableCommand {
 
     func run() throws {
         do {
+            try Crossover.rewrite(runDirectory: runDirectory)
             let files = try ChartRenderer.render(runDirectory: runDirectory, environment: ProcessInfo.processInfo.environment)
             print("Charts written:")
             files.forEach { print("  \($0)") }

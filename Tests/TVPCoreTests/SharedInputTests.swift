@@ -237,8 +237,15 @@ struct CrossoverTests {
                 samples.append(Self.sample(.processPool, taskMilliseconds: size, share: 1, wall: 2 + jitter))
             }
         }
+        // At 5 ms the process mode wins on the medians, but within the noise: that is no break-even.
+        for (threadWall, processWall) in [(1.0, 0.6), (1.0, 0.95), (1.0, 1.5)] {
+            samples.append(Self.sample(.threads, taskMilliseconds: 5, share: 1, wall: threadWall))
+            samples.append(Self.sample(.processes, taskMilliseconds: 5, share: 1, wall: processWall))
+        }
         let points = Crossover.points(samples, seed: 1)
-        #expect(points.count == 6)
+        #expect(points.count == 7)
+        let noisy = try #require(points.first { $0.processMode == .processes && $0.taskMilliseconds == 5 })
+        #expect(noisy.ratio > 1 && !noisy.processWins)
         let at10 = try #require(points.first { $0.processMode == .processes && $0.taskMilliseconds == 10 })
         #expect(abs(at10.ratio - 1 / 0.9) < 1e-9 && at10.processWins && at10.ratioCI.contains(at10.ratio))
         let breakEvens = Crossover.breakEvens(points)

@@ -26,8 +26,9 @@ public enum Crossover {
         /// 95 % bootstrap interval of the ratio.
         public var ratioCI: ClosedRange<Double>
 
-        /// Whether the process mode was faster here (on the medians).
-        public var processWins: Bool { ratio > 1 }
+        /// Whether the process mode was faster here beyond the noise: the whole 95 % interval of the
+        /// ratio lies above 1 (on this machine, medians alone flip with the CPU's speed).
+        public var processWins: Bool { ratioCI.lowerBound > 1 }
     }
 
     /// The break-even task size of one pair of modes.
@@ -35,8 +36,9 @@ public enum Crossover {
         public var threadMode: Mode
         public var processMode: Mode
         public var workers: Int
-        /// The smallest task size at which the process mode beat the thread mode at some CPU share;
-        /// below it the process mode never paid off. nil: it never did, at any size measured.
+        /// The smallest task size at which the process mode beat the thread mode at some CPU share,
+        /// with the ratio's 95 % interval above 1; below it the process mode never paid off. nil: it
+        /// never did, at any size measured.
         public var paysOffFromMilliseconds: Double?
         /// The largest task size measured.
         public var largestMeasuredMilliseconds: Double
@@ -81,6 +83,15 @@ public enum Crossover {
             ($0.threadMode, $0.processMode, $0.workers, $0.taskMilliseconds, $0.cpuShare)
                 < ($1.threadMode, $1.processMode, $1.workers, $1.taskMilliseconds, $1.cpuShare)
         }
+    }
+
+    /// Recomputes crossover.csv and breakeven.csv of the run folder `directory` from its trials.csv
+    /// (`tvp plot` calls it, so a run of an older tvp gets them too); nothing when the run has no
+    /// `mixed` pair of modes or no readable trials.csv.
+    public static func rewrite(runDirectory directory: String) throws {
+        guard let run = try? RunData.load(directory) else { return }
+        let points = points(run.samples, seed: run.meta?.seed ?? 42)
+        try ResultsWriter.writeCrossover(points, breakEvens(points), into: directory)
     }
 
     /// The break-even task size of each pair of modes in `points`.

@@ -55,6 +55,11 @@ public final class ResultsWriter {
 
     /// Writes crossover.csv and breakeven.csv (runs with `mixed` cells of a thread and a process mode).
     public func writeCrossover(_ points: [Crossover.Point], _ breakEvens: [Crossover.BreakEven]) throws {
+        try Self.writeCrossover(points, breakEvens, into: directory)
+    }
+
+    /// Writes crossover.csv and breakeven.csv into the run folder `directory` (nothing without points).
+    public static func writeCrossover(_ points: [Crossover.Point], _ breakEvens: [Crossover.BreakEven], into directory: String) throws {
         guard !points.isEmpty else { return }
         let n = CSVFormat.number as (Double) -> String
         let pointRows = [CrossoverCSV.pointHeader] + points.map {
@@ -62,12 +67,12 @@ public final class ResultsWriter {
              n($0.threadWall), n($0.processWall), n($0.ratio), n($0.ratioCI.lowerBound), n($0.ratioCI.upperBound),
              String($0.processWins)]
         }
-        try writeAtomically(Data(pointRows.map(CSVFormat.line).joined().utf8), name: "crossover.csv")
+        try writeAtomically(Data(pointRows.map(CSVFormat.line).joined().utf8), name: "crossover.csv", in: directory)
         let breakEvenRows = [CrossoverCSV.breakEvenHeader] + breakEvens.map {
             [$0.threadMode.rawValue, $0.processMode.rawValue, String($0.workers), CSVFormat.number($0.paysOffFromMilliseconds),
              n($0.largestMeasuredMilliseconds), n($0.bestRatio), n($0.bestAtMilliseconds), n($0.bestAtShare), $0.sentence]
         }
-        try writeAtomically(Data(breakEvenRows.map(CSVFormat.line).joined().utf8), name: "breakeven.csv")
+        try writeAtomically(Data(breakEvenRows.map(CSVFormat.line).joined().utf8), name: "breakeven.csv", in: directory)
     }
 
     /// Writes meta.json.
@@ -78,6 +83,10 @@ public final class ResultsWriter {
     }
 
     private func writeAtomically(_ data: Data, name: String) throws {
+        try Self.writeAtomically(data, name: name, in: directory)
+    }
+
+    private static func writeAtomically(_ data: Data, name: String, in directory: String) throws {
         let path = "\(directory)/\(name)"
         do {
             try data.write(to: URL(fileURLWithPath: path), options: .atomic)
