@@ -215,24 +215,24 @@ def tvp_pipe_transfer(summary):
                           variant_contains="pipe", workload="shared", mode="process-pool", workers=1)
 
 
-def row_hashing(work_dir, summary):
-    paired = paired_rounds(work_dir, "openssl", openssl_mb, lambda s: tvp_hashing(s)[0])
+def rate_row(work_dir, summary, reference_name, reference_figure, tvp_figure, label):
+    """A row comparing rates: judged on the paired rounds when there are any, else on the one tvp run
+    against the reference's before and after runs."""
+    paired = paired_rounds(work_dir, reference_name, reference_figure, lambda s: tvp_figure(s)[0])
     if paired:
-        tvp, openssl, ratio, note = paired
-        return (f"{tvp:.0f} MB/s", f"{openssl:.0f} MB/s", ratio, note)
-    tvp, row = tvp_hashing(summary)
-    openssl, detail = bracketed(work_dir, "openssl", openssl_mb)
-    return (f"{tvp:.0f} MB/s", f"{openssl:.0f} MB/s", tvp / openssl, f"{row['variant']}; openssl {detail}")
+        tvp, reference, ratio, note = paired
+        return (f"{tvp:.0f} MB/s", f"{reference:.0f} MB/s", ratio, note)
+    tvp, row = tvp_figure(summary)
+    reference, detail = bracketed(work_dir, reference_name, reference_figure)
+    return (f"{tvp:.0f} MB/s", f"{reference:.0f} MB/s", tvp / reference, f"{row['variant']}; {label} {detail}")
+
+
+def row_hashing(work_dir, summary):
+    return rate_row(work_dir, summary, "openssl", openssl_mb, tvp_hashing, "openssl")
 
 
 def row_pipe_transfer(work_dir, summary):
-    paired = paired_rounds(work_dir, "pipe_bandwidth", pipe_mb, lambda s: tvp_pipe_transfer(s)[0])
-    if paired:
-        tvp, pipe, ratio, note = paired
-        return (f"{tvp:.0f} MB/s", f"{pipe:.0f} MB/s", ratio, note)
-    tvp, row = tvp_pipe_transfer(summary)
-    pipe, detail = bracketed(work_dir, "pipe_bandwidth", pipe_mb)
-    return (f"{tvp:.0f} MB/s", f"{pipe:.0f} MB/s", tvp / pipe, f"{row['variant']}; 1 MiB pipe {detail}")
+    return rate_row(work_dir, summary, "pipe_bandwidth", pipe_mb, tvp_pipe_transfer, "1 MiB pipe")
 
 
 # (label, reference, compute, comparison, target)

@@ -86,8 +86,6 @@ public final class MemoryRegion: @unchecked Sendable {
 public struct SharedMemoryObject: Sendable {
     /// The object's name, beginning with a slash.
     public let name: String
-    /// Its size in bytes.
-    public let count: Int
 
     /// Creates a new object (mode 0600; fails if `name` exists) holding the bytes of `source`.
     public static func create(_ name: String, copying source: MemoryRegion) throws -> SharedMemoryObject {
@@ -95,7 +93,7 @@ public struct SharedMemoryObject: Sendable {
             try valueOrErrno { shm_open(name, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0o600) }
         }
         defer { _ = close(fd) }
-        let object = SharedMemoryObject(name: name, count: source.count)
+        let object = SharedMemoryObject(name: name)
         do {
             _ = try attempt("ftruncate \(name) to \(source.count) bytes") { () throws in
                 try valueOrErrno { ftruncate(fd, off_t(source.count)) }

@@ -22,7 +22,6 @@ func fail(_ message: String, code: Int32) -> Never {
 func runOneTask(workload: Workload, input: TaskInput, index: Int) throws {
     var runner = TaskRunner(workload: workload, input: input)
     if runner.hashes { SHA256Hasher.prepareLibrary() }
-    runner.prepareBuffers()
     let taskStart = MonotonicInstant.now()
     let digest = try runner.run(task: index)
     let taskEnd = MonotonicInstant.now()
@@ -38,7 +37,6 @@ func runOneTask(workload: Workload, input: TaskInput, index: Int) throws {
 func serve(workload: Workload, input: TaskInput) throws -> Never {
     var runner = TaskRunner(workload: workload, input: input)
     if runner.hashes { SHA256Hasher.prepareLibrary() }
-    runner.prepareBuffers()
     try standardOutput.writeAll(Frame.ready(pid: currentProcessID(), processStartNanoseconds: processStart.nanoseconds).encoded)
     let reader = FrameReader(.standardInput)
     while true {

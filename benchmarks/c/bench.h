@@ -11,6 +11,7 @@
 #define _GNU_SOURCE /* F_SETPIPE_SZ, F_GETPIPE_SZ */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -126,6 +127,20 @@ static inline double percentile_sorted(const double *sorted, size_t count, unsig
 }
 
 /* Writes all `length` bytes, retrying short writes and EINTR; exits on any other failure. */
+/* Opens a close-on-exec pipe in `ends`, enlarged to `bytes` (F_SETPIPE_SZ) unless `bytes` is 0 (the
+ * kernel's default), and returns the size the kernel granted (F_GETPIPE_SZ). */
+static inline int make_pipe(int ends[2], int bytes)
+{
+    if (pipe2(ends, O_CLOEXEC) != 0)
+        die("pipe2");
+    if (bytes > 0 && fcntl(ends[1], F_SETPIPE_SZ, bytes) < 0)
+        die("fcntl(F_SETPIPE_SZ)");
+    int granted = fcntl(ends[1], F_GETPIPE_SZ);
+    if (granted < 0)
+        die("fcntl(F_GETPIPE_SZ)");
+    return granted;
+}
+
 static inline void write_all(int fd, const void *buffer, size_t length, const char *call)
 {
     const char *bytes = buffer;

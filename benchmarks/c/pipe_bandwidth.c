@@ -55,13 +55,8 @@ static _Noreturn void drain(int data, int ack)
 static double transfer(uint64_t total, int pipe_bytes, const char *source, int *granted)
 {
     int data[2], ack[2];
-    if (pipe2(data, O_CLOEXEC) != 0 || pipe2(ack, O_CLOEXEC) != 0)
-        die("pipe2");
-    if (pipe_bytes > 0 && fcntl(data[1], F_SETPIPE_SZ, pipe_bytes) < 0)
-        die("fcntl(F_SETPIPE_SZ)");
-    *granted = fcntl(data[1], F_GETPIPE_SZ);
-    if (*granted < 0)
-        die("fcntl(F_GETPIPE_SZ)");
+    *granted = make_pipe(data, pipe_bytes);
+    make_pipe(ack, 0);
 
     pid_t child = fork();
     if (child < 0)

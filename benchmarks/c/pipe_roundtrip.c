@@ -28,19 +28,6 @@
 
 enum { request_bytes = 14, reply_bytes = 54, warmup_round_trips = 100 };
 
-/* Creates a pipe and asks for `bytes` of capacity; returns the capacity granted. */
-static int make_pipe(int ends[2], int bytes)
-{
-    if (pipe2(ends, O_CLOEXEC) != 0)
-        die("pipe2");
-    if (fcntl(ends[1], F_SETPIPE_SZ, bytes) < 0)
-        die("fcntl(F_SETPIPE_SZ)");
-    int granted = fcntl(ends[1], F_GETPIPE_SZ);
-    if (granted < 0)
-        die("fcntl(F_GETPIPE_SZ)");
-    return granted;
-}
-
 /* The child: answers every request with a reply echoing its round number, until EOF. */
 static _Noreturn void serve(int requests, int replies)
 {

@@ -75,8 +75,9 @@ public struct AsyncExecutor: Executor {
     /// Runs task `index`, timed from its start on the pool: the sleep of an `io` or `mixed` task is a
     /// `Task.sleep`; its reads or hashing run as in every other mode.
     private static func runTask(_ index: Int, of request: ExecutionRequest) async -> TaskOutcome {
-        let start = MonotonicInstant.now()
+        // The runner is made before the clock starts: a `mixed` runner builds its block on creation.
         var runner = TaskRunner(workload: request.workload, input: request.input)
+        let start = MonotonicInstant.now()
         do {
             let digest: TaskDigest
             switch request.workload {

@@ -71,19 +71,19 @@ public struct ProcessExecutor: Executor {
             let waitMilliseconds = nearestDeadline > now.nanoseconds
                 ? Int32(min(1_000, (nearestDeadline - now.nanoseconds) / 1_000_000 + 1)) : 0
             // Each worker's report pipe, and the stdin of those still being sent their slice.
-            var interests = live.map { PollInterest($0.output, read: true, write: false) }
-            var feeding: [Int] = []
-            for index in live.indices { if let input = live[index].input { interests.append(PollInterest(input, read: false, write: true)); feeding.append(index) } }
-            let events = (try? waitForEvents(interests, timeoutMilliseconds: waitMilliseconds)) ?? []
+            let feeding = live.indices.filter { live[$0].input != nil }
+            let interests = live.map { PollInterest($0.output, read: true, write: false) }
+                + feeding.map { PollInterest(live[$0].input!, read: false, write: true) }
+            let ready = (try? waitForEvents(interests, timeoutMilliseconds: waitMilliseconds)) ?? []
 
             var finished: [Int] = []
-            for event in events {
-                if event.index >= live.count {
-                    feed(&live[feeding[event.index - live.count]])
+            for slot in ready {
+                if slot >= live.count {
+                    feed(&live[feeding[slot - live.count]])
                     continue
                 }
-                let chunk = (try? live[event.index].output.readAvailable()) ?? []
-                if chunk.isEmpty { finished.append(event.index) } else { live[event.index].received += chunk }
+                let chunk = (try? live[slot].output.readAvailable()) ?? []
+                if chunk.isEmpty { finished.append(slot) } else { live[slot].received += chunk }
             }
             enforceTimeouts(&live, timeout: timeoutNanoseconds)
             for index in finished.sorted(by: >) {

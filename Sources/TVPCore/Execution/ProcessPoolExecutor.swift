@@ -78,9 +78,7 @@ public struct ProcessPoolExecutor: Executor {
             for index in pool.indices where poolReady && pool[index].alive && pool[index].currentTask == nil && nextTask < request.tasks {
                 let slice = request.pipedSlice(task: nextTask)
                 pool[index].sentAt = MonotonicInstant.now()
-                pool[index].shipment = Shipment(
-                    prefix: slice.map { Frame.taskPrefix(nextTask, trailing: $0.range.count) } ?? Frame.task(nextTask).encoded,
-                    slice: slice)
+                pool[index].shipment = Shipment(prefix: Frame.taskPrefix(nextTask, trailing: slice?.range.count ?? 0), slice: slice)
                 pool[index].currentTask = nextTask
                 nextTask += 1
                 send(&pool[index])
@@ -92,12 +90,12 @@ public struct ProcessPoolExecutor: Executor {
             let sending = live.filter { pool[$0].shipment != nil }
             let interests = live.map { PollInterest(pool[$0].results, read: true, write: false) }
                 + sending.map { PollInterest(pool[$0].tasks, read: false, write: true) }
-            let events = (try? waitForEvents(interests, timeoutMilliseconds: 100)) ?? []
-            for event in events where event.index >= live.count {
-                send(&pool[sending[event.index - live.count]])
+            let ready = (try? waitForEvents(interests, timeoutMilliseconds: 100)) ?? []
+            for slot in ready where slot >= live.count {
+                send(&pool[sending[slot - live.count]])
             }
-            for event in events where event.index < live.count {
-                let index = live[event.index]
+            for slot in ready where slot < live.count {
+                let index = live[slot]
                 let count = (try? pool[index].results.readAvailable(into: &readBuffer)) ?? 0
                 if count == 0 {
                     pool[index].alive = false

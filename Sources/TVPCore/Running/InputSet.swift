@@ -54,20 +54,20 @@ final class InputSet {
     func stage(_ cell: Cell) throws -> StagedInput {
         let input = input(for: cell)
         guard case .shared(let shared) = cell.workload, case .shared(let source) = input,
-              case .memory(let region) = source.location else { return StagedInput(input: input, cleanUp: {}) }
+              case .memory(let region) = source.location else { return StagedInput(input: input, remove: {}) }
         let number = Self.stagedCount.add(1, ordering: .relaxed).newValue
         switch shared.transfer {
         case .inPlace, .pipe:
-            return StagedInput(input: input, cleanUp: {})
+            return StagedInput(input: input, remove: {})
         case .file:
             let path = "\(directory)/shared-\(number).dat"
             try region.withBytes(0..<region.count) { try Files.write($0, to: path) }
             return StagedInput(input: .shared(SharedSource(slices: source.slices, location: .file(path))),
-                               cleanUp: { Files.removeTree(path) })
+                               remove: { Files.removeTree(path) })
         case .shm:
             let object = try SharedMemoryObject.create("/tvp-\(getpid())-\(number)", copying: region)
             return StagedInput(input: .shared(SharedSource(slices: source.slices, location: .sharedMemory(object.name))),
-                               cleanUp: { object.remove() })
+                               remove: { object.remove() })
         }
     }
 
@@ -107,8 +107,5 @@ struct StagedInput {
     /// What the trial's tasks read.
     let input: TaskInput
     /// Deletes the trial's copy (a file, a shared-memory object); nothing for inputs shared by trials.
-    let cleanUp: () -> Void
-
-    /// Removes the trial's copy.
-    func remove() { cleanUp() }
+    let remove: () -> Void
 }

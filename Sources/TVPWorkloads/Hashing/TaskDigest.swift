@@ -60,7 +60,7 @@ public struct TaskDigest: Hashable, Sendable, CustomStringConvertible {
     /// The digest of a whole task list: SHA-256 over the task digests in task-index order.
     public static func combining(_ digests: [TaskDigest]) -> TaskDigest {
         var hasher = SHA256Hasher()
-        for digest in digests { hasher.update(digest.bytes) }
+        for digest in digests { withUnsafeBytes(of: digest.words) { hasher.update($0) } }
         return hasher.finish()
     }
 }

@@ -104,10 +104,14 @@ public struct Frame: Equatable, Sendable {
                 readLittleEndian(payload, at: 40, bytes: 8), readLittleEndian(payload, at: 48, bytes: 8))
     }
 
-    /// The task index at the start of a task frame's payload (followed by a slice or not).
-    public static func taskIndex(inPayloadPrefix bytes: [UInt8]) -> Int? {
-        guard bytes.count == 8 else { return nil }
-        return Int(exactly: readLittleEndian(bytes, at: 0, bytes: 8))
+    /// The kind and payload length in the header that starts at `offset` of `bytes` (which must hold
+    /// `headerBytes` bytes from there); throws on a wrong version, an unknown kind or an oversized length.
+    static func header(in bytes: [UInt8], at offset: Int = 0) throws(FrameError) -> (kind: Kind, length: Int) {
+        guard bytes[offset] == version else { throw .unsupportedVersion(bytes[offset]) }
+        guard let kind = Kind(rawValue: bytes[offset + 1]) else { throw .unknownKind(bytes[offset + 1]) }
+        let length = Int(readLittleEndian(bytes, at: offset + 2, bytes: 4))
+        guard length <= maximumPayloadBytes else { throw .oversized(length) }
+        return (kind, length)
     }
 }
 
@@ -148,11 +152,7 @@ public struct FrameReader {
         let received = try header.withUnsafeMutableBytes { try descriptor.readExactly(into: $0) }
         if received == 0 { return nil }
         guard received == Frame.headerBytes else { throw FrameStreamError.truncated(expected: Frame.headerBytes, received: received) }
-        guard header[0] == Frame.version else { throw FrameError.unsupportedVersion(header[0]) }
-        guard let kind = Frame.Kind(rawValue: header[1]) else { throw FrameError.unknownKind(header[1]) }
-        let length = Int(readLittleEndian(header, at: 2, bytes: 4))
-        guard length <= Frame.maximumPayloadBytes else { throw FrameError.oversized(length) }
-        return (kind, length)
+        return try Frame.header(in: header)
     }
 
     /// The next task frame's index and the bytes of payload that follow it, read in one go
@@ -164,10 +164,7 @@ public struct FrameReader {
         if received == 0 { return nil }
         // The header is judged first, so that a stream ending after a short foreign frame says so.
         guard received >= Frame.headerBytes else { throw FrameStreamError.truncated(expected: prefix.count, received: received) }
-        guard prefix[0] == Frame.version else { throw FrameError.unsupportedVersion(prefix[0]) }
-        guard let kind = Frame.Kind(rawValue: prefix[1]) else { throw FrameError.unknownKind(prefix[1]) }
-        let length = Int(readLittleEndian(prefix, at: 2, bytes: 4))
-        guard length <= Frame.maximumPayloadBytes else { throw FrameError.oversized(length) }
+        let (kind, length) = try Frame.header(in: prefix)
         guard kind == .task, length >= 8 else { throw FrameError.unexpected(kind: kind, length: length) }
         guard received == prefix.count else { throw FrameStreamError.truncated(expected: prefix.count, received: received) }
         guard let index = Int(exactly: readLittleEndian(prefix, at: 6, bytes: 8)) else { throw FrameError.unexpected(kind: kind, length: length) }
@@ -218,11 +215,7 @@ public struct FrameDecoder: Sendable {
     /// The next whole frame, nil when more bytes are needed; throws on a malformed header.
     public mutating func next() throws(FrameError) -> Frame? {
         guard buffer.count - start >= Frame.headerBytes else { return nil }
-        let version = buffer[start]
-        guard version == Frame.version else { throw .unsupportedVersion(version) }
-        guard let kind = Frame.Kind(rawValue: buffer[start + 1]) else { throw .unknownKind(buffer[start + 1]) }
-        let length = Int(readLittleEndian(buffer, at: start + 2, bytes: 4))
-        guard length <= Frame.maximumPayloadBytes else { throw .oversized(length) }
+        let (kind, length) = try Frame.header(in: buffer, at: start)
         guard buffer.count - start >= Frame.headerBytes + length else { return nil }
         let payloadStart = start + Frame.headerBytes
         let frame = Frame(kind: kind, payload: Array(buffer[payloadStart..<payloadStart + length]))

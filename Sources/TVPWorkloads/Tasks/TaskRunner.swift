@@ -7,10 +7,11 @@ public struct TaskRunner: ~Copyable {
     /// The data the tasks read: `io` fixture files, or the `shared` input.
     public let input: TaskInput
     private var readBuffer: [UInt8] = []
-    /// `shared`: where a slice that had to be copied in (pipe, file) lands.
+    /// `shared`: where a slice that has to be copied in (pipe, file) lands; made for the largest
+    /// slice when the runner is, so no task is charged for a process's fresh memory.
     private var sliceBuffer: [UInt8] = []
-    /// `mixed`: the block hashed over and over.
-    private var mixedBlock: [UInt8] = []
+    /// `mixed`: the block hashed over and over, made when the runner is.
+    private let mixedBlock: [UInt8]
     /// How long the last task spent obtaining its bytes (`shared` under a transfer), nanoseconds.
     public private(set) var lastTransferNanoseconds: UInt64 = 0
 
@@ -26,6 +27,15 @@ public struct TaskRunner: ~Copyable {
     public init(workload: Workload, input: TaskInput) {
         self.workload = workload
         self.input = input
+        if case .mixed = workload { mixedBlock = Self.mixedBlock() } else { mixedBlock = [] }
+        if case .shared(let shared) = workload, case .shared(let source) = input {
+            switch source.location {
+            case .stream, .file:
+                sliceBuffer = [UInt8](repeating: 0, count: (shared.inputSize + source.slices - 1) / source.slices)
+            case .memory, .sharedMemory:
+                break
+            }
+        }
     }
 
     /// Runs task `index` and returns its digest.
@@ -68,20 +78,6 @@ public struct TaskRunner: ~Copyable {
         return shared.slice(task: index, of: source.slices).count
     }
 
-    /// Allocates (and so faults in) the buffer `shared` slices are copied into, for the largest
-    /// slice, so the first task's transfer is not charged for the process's fresh memory: a worker
-    /// calls it as it starts, as a server allocates its buffers before taking requests.
-    public mutating func prepareBuffers() {
-        guard case .shared(let shared) = workload, case .shared(let source) = input else { return }
-        switch source.location {
-        case .stream, .file:
-            let largest = (shared.inputSize + source.slices - 1) / source.slices
-            if sliceBuffer.count < largest { sliceBuffer = [UInt8](repeating: 0, count: largest) }
-        case .memory, .sharedMemory:
-            break
-        }
-    }
-
     /// Whether the tasks call libcrypto (all but `null`): a worker initialises it before its clock.
     public var hashes: Bool {
         if case .null = workload { false } else { true }
@@ -103,7 +99,6 @@ public struct TaskRunner: ~Copyable {
             lastTransferNanoseconds = MonotonicInstant.now().nanoseconds &- start.nanoseconds
             return region.withBytes(0..<range.count) { Self.hashSlice(task: index, $0, hooks: hooks) }
         case .stream(let descriptor):
-            if sliceBuffer.count < range.count { sliceBuffer = [UInt8](repeating: 0, count: range.count) }
             let received = try sliceBuffer.withUnsafeMutableBytes {
                 try descriptor.readExactly(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<range.count]))
             }
@@ -111,7 +106,6 @@ public struct TaskRunner: ~Copyable {
                 throw TaskInputError(description: "the slice of task \(index) ended after \(received) of \(range.count) bytes")
             }
         case .file(let path):
-            if sliceBuffer.count < range.count { sliceBuffer = [UInt8](repeating: 0, count: range.count) }
             try sliceBuffer.withUnsafeMutableBytes {
                 try Files.read(path, offset: range.lowerBound, into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<range.count]))
             }
@@ -198,9 +192,8 @@ public struct TaskRunner: ~Copyable {
     }
 
     /// The hashing part of `mixed` task `index`, which is the task's digest (its sleep adds nothing).
-    public mutating func hashPart<Hooks: TaskHooks>(task index: Int, hooks: Hooks) -> TaskDigest {
+    public func hashPart<Hooks: TaskHooks>(task index: Int, hooks: Hooks) -> TaskDigest {
         guard case .mixed(let mixed) = workload else { preconditionFailure("only mixed tasks have a hashing part") }
-        if mixedBlock.isEmpty { mixedBlock = Self.mixedBlock() }
         return mixedBlock.withUnsafeBytes { Self.hashRepeated(task: index, block: $0, bytes: mixed.hashBytes, hooks: hooks) }
     }
 
