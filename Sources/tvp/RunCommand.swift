@@ -100,14 +100,3 @@ extension RunCommand {
         }
     }
 }
-
-/// Prints `message` to standard error.
-func printError(_ message: String) {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
-}
-
-/// Prints `message` prefixed with "tvp: " to standard error and exits with status 1.
-func fail(_ message: String) -> Never {
-    printError(message.split(separator: "\n").map { "tvp: \($0)" }.joined(separator: "\n"))
-    TVP.exit(withError: ExitCode(1))
-}
