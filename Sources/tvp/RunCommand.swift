@@ -42,7 +42,7 @@ struct RunCommand: ParsableCommand {
         var scenario = loaded.scenario
         if let seed { scenario.seed = seed }
 
-        Interruption.install()
+        do { try Interruption.install() } catch { fail("\(error)") }
         let progress = ProgressLine(enabled: !quiet)
         let runner = Runner(
             scenario: scenario, scenarioPath: loaded.path, scenarioText: loaded.text,
