@@ -9,7 +9,9 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/file.h>
 #include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -30,6 +32,14 @@ long long tvp_filesystem_type(const char *path) {
     if (statfs(path, &info) != 0) return -1;
     return (long long)info.f_type;
 }
+
+long long tvp_filesystem_free_bytes(const char *path) {
+    struct statvfs info;
+    if (statvfs(path, &info) != 0) return -1;
+    return (long long)info.f_bavail * (long long)info.f_frsize;
+}
+
+int tvp_lock_exclusive_nowait(int fd) { return flock(fd, LOCK_EX | LOCK_NB); }
 
 // ---- Signals -------------------------------------------------------------------------------
 // Everything the handler touches is a lock-free atomic or a static buffer written before its
@@ -76,12 +86,14 @@ static void remove_shared_memory(const char *name) {
     unlink(path);
 }
 
+static void run_cleanup_slot(int slot) {
+    int kind = atomic_load(&cleanup_kind[slot]);
+    if (kind == TVP_CLEANUP_SHARED_MEMORY) remove_shared_memory(cleanup_path[slot]);
+    if (kind == TVP_CLEANUP_FLAT_DIRECTORY) remove_flat_directory(cleanup_path[slot]);
+}
+
 static void run_cleanup(void) {
-    for (int slot = 0; slot < cleanup_slots; slot++) {
-        int kind = atomic_load(&cleanup_kind[slot]);
-        if (kind == TVP_CLEANUP_SHARED_MEMORY) remove_shared_memory(cleanup_path[slot]);
-        if (kind == TVP_CLEANUP_FLAT_DIRECTORY) remove_flat_directory(cleanup_path[slot]);
-    }
+    for (int slot = 0; slot < cleanup_slots; slot++) run_cleanup_slot(slot);
 }
 
 static void handle_signal(int signal) {
@@ -144,9 +156,8 @@ void tvp_cleanup_unregister(int slot) {
     if (slot >= 0 && slot < cleanup_slots) atomic_store(&cleanup_kind[slot], 0);
 }
 
-void tvp_cleanup_run_now(void) {
-    run_cleanup();
-    for (int slot = 0; slot < cleanup_slots; slot++) {
-        if (atomic_load(&cleanup_kind[slot]) > 0) atomic_store(&cleanup_kind[slot], 0);
-    }
+void tvp_cleanup_run_now(int slot) {
+    if (slot < 0 || slot >= cleanup_slots) return;
+    run_cleanup_slot(slot);
+    tvp_cleanup_unregister(slot);
 }

@@ -57,7 +57,9 @@ public enum InterruptSignal {
         if let registration { tvp_cleanup_unregister(registration) }
     }
 
-    /// Runs the forced exit's clean-up now, without exiting, and forgets every registration: for
+    /// Runs the forced exit's clean-up of `registration` now, without exiting, and forgets it: for
     /// tests of what a second Ctrl-C removes.
-    public static func runForcedExitCleanupNow() { tvp_cleanup_run_now() }
+    public static func runForcedExitCleanupNow(_ registration: Int32?) {
+        if let registration { tvp_cleanup_run_now(registration) }
+    }
 }

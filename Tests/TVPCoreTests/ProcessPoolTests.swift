@@ -36,8 +36,9 @@ struct ProcessPoolTests {
         #expect(result.combinedDigest == nil)
         #expect(result.outcomes.allSatisfy { $0.error?.contains("died (killed by signal 9 (SIGKILL)) while running the task") == true },
                 "\(result.outcomes.map { $0.error ?? "ok" })")
-        // Two workers, then one replacement per lost task while tasks remained.
-        #expect(result.processesSpawned == 6)
+        // Two workers, then one replacement per task lost while tasks remained: tasks 2–5 each
+        // needed a new worker, and the deaths of tasks 0–4 are the only ones that can start one.
+        #expect((6...7).contains(result.processesSpawned), "\(result.processesSpawned) spawned")
     }
 
     @Test("a worker that never becomes ready is killed at the timeout; the trial ends")

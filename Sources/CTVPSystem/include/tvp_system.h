@@ -24,6 +24,14 @@ int tvp_reserve_file_space(int fd, off_t offset, off_t length);
 /// The file-system type (`statfs` f_type, e.g. 0x01021994 for tmpfs) of `path`, or -1 with errno set.
 long long tvp_filesystem_type(const char *path);
 
+/// Bytes available to an unprivileged user on the file system holding `path` (`statvfs`
+/// f_bavail × f_frsize), or -1 with errno set.
+long long tvp_filesystem_free_bytes(const char *path);
+
+/// Locks the open file `fd` exclusively without waiting (`flock(LOCK_EX | LOCK_NB)`). Returns 0,
+/// or -1 with errno set (EWOULDBLOCK: another open file holds the lock).
+int tvp_lock_exclusive_nowait(int fd);
+
 /// Installs the SIGINT and SIGTERM handlers (`sigaction`, no SA_RESTART) and unblocks both. The
 /// first signal is recorded and wakes `tvp_interrupt_wake_descriptor()`; a second one removes the
 /// registered clean-up paths and ends the process at once with 128 + its number. Returns 0, or -1
@@ -52,7 +60,7 @@ int tvp_cleanup_register(int kind, const char *path);
 /// Forgets the registration in `slot` (the caller removed the path itself).
 void tvp_cleanup_unregister(int slot);
 
-/// Simulates the forced exit's clean-up without exiting (for tests): removes every registered path
-/// and forgets it.
-void tvp_cleanup_run_now(void);
+/// Runs the forced exit's clean-up of one registration now, without exiting (for tests), and
+/// forgets it.
+void tvp_cleanup_run_now(int slot);
 #endif
