@@ -13,6 +13,7 @@
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 int tvp_spawn_file_actions_addclosefrom(posix_spawn_file_actions_t *actions, int from) {
@@ -40,6 +41,20 @@ long long tvp_filesystem_free_bytes(const char *path) {
 }
 
 int tvp_lock_exclusive_nowait(int fd) { return flock(fd, LOCK_EX | LOCK_NB); }
+
+int tvp_has_unreaped_child(void) {
+    siginfo_t info;
+    memset(&info, 0, sizeof info);
+    if (waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) != 0) return errno == ECHILD ? 0 : -1;
+    return info.si_pid != 0;
+}
+
+int tvp_child_has_ended(pid_t pid) {
+    siginfo_t info;
+    memset(&info, 0, sizeof info);
+    if (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT) != 0) return -1;
+    return info.si_pid != 0;
+}
 
 // ---- Signals -------------------------------------------------------------------------------
 // Everything the handler touches is a lock-free atomic or a static buffer written before its

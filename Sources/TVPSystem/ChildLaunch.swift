@@ -28,17 +28,23 @@ public struct ChildLaunch: Sendable {
     /// Whether the child is told tvp's pid (`TVP_PARENT_PID`) so that it can end itself when tvp
     /// dies (`ParentDeath.arm()`: tvp's own programs call it first thing).
     public var diesWithParent: Bool
+    /// Whether the child leads a process group of its own, so that `ChildSupervisor` stops (and
+    /// at its end kills) whatever the child started too; the terminal's Ctrl-C then reaches tvp
+    /// alone, which stops the child itself.
+    public var ownProcessGroup: Bool
 
     /// A launch of `path` with standard input `stdin`, output `stdout` and error `stderr`, and
     /// `extra` descriptors numbered from 3.
     public init(path: String, arguments: [String], stdin: ChildDescriptor = .nullDevice,
                 stdout: ChildDescriptor = .nullDevice, stderr: ChildDescriptor = .inherited,
-                extra: [ChildDescriptor] = [], environment: ChildEnvironment? = nil, diesWithParent: Bool = true) {
+                extra: [ChildDescriptor] = [], environment: ChildEnvironment? = nil, diesWithParent: Bool = true,
+                ownProcessGroup: Bool = true) {
         self.path = path
         self.arguments = arguments
         self.descriptors = [stdin, stdout, stderr] + extra
         self.environment = environment
         self.diesWithParent = diesWithParent
+        self.ownProcessGroup = ownProcessGroup
     }
 }
 

@@ -71,11 +71,12 @@ func reapChildIfEnded(_ pid: pid_t) throws -> ReapedChild? {
     return ReapedChild(pid: pid, status: decodeWaitStatus(status), usage: ResourceUsage(raw))
 }
 
-/// Sends `signal` to the child `pid` (`kill`); a child that already ended (`ESRCH`) is not an error.
-func sendSignal(_ signal: Int32, to pid: pid_t) throws {
+/// Sends `signal` to the child `pid` (`kill`), or with `group` to every process of the process
+/// group it leads; a child or group that already ended (`ESRCH`) is not an error.
+func sendSignal(_ signal: Int32, to pid: pid_t, group: Bool = false) throws {
     guard pid > 0 else { return }
-    if kill(pid, signal) != 0 && errno != ESRCH {
-        throw SystemCallError("kill -\(signalName(signal)) \(pid)", Errno(rawValue: errno))
+    if kill(group ? -pid : pid, signal) != 0 && errno != ESRCH {
+        throw SystemCallError("kill -\(signalName(signal)) \(group ? "group " : "")\(pid)", Errno(rawValue: errno))
     }
 }
 

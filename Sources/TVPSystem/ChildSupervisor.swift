@@ -41,10 +41,12 @@ public struct SupervisorEvents: Sendable {
 }
 
 /// The one owner of tvp's child processes: it starts them with exactly the descriptors they need
-/// (`ProcessSpawner`), tells them to die with tvp (`ParentDeath`), waits for their output and
+/// (`ProcessSpawner`), each leading its own process group, tells them to die with tvp
+/// (`ParentDeath`), waits for their output and
 /// their end together in one `poll` (each child's pidfd becomes readable when it ends, so reaping
 /// never blocks), reaps them with their resource usage (`wait4`), and stops those that pass their
-/// deadline: SIGTERM, then SIGKILL after `terminationGraceSeconds`. Every error is thrown.
+/// deadline: SIGTERM, then SIGKILL after `terminationGraceSeconds`, to the child's whole process
+/// group; whatever is left of the group when the child ends is killed. Every error is thrown.
 ///
 /// Not tied to a protocol: process modes watch their workers' pipes with it; a server started
 /// before a trial's clock is a child with no deadline, stopped with `stop` and reaped by `finish`.
@@ -54,6 +56,8 @@ public final class ChildSupervisor {
         let pid: pid_t
         /// pidfd, or -1 when the kernel has none (then the supervisor polls every 10 ms).
         let pidfd: CInt
+        /// Whether it leads its own process group, which is signalled with it.
+        let group: Bool
         var deadline: UInt64?
         var stopReason: StopReason?
         var terminatedAt: UInt64?
@@ -71,7 +75,7 @@ public final class ChildSupervisor {
     }
 
     deinit {
-        for pid in children.keys { try? sendSignal(SIGKILL, to: pid) }
+        for child in children.values { try? sendSignal(SIGKILL, to: child.pid, group: child.group) }
         for child in children.values {
             _ = try? waitForChild(child.pid)
             if child.pidfd >= 0 { close(child.pidfd) }
@@ -98,7 +102,7 @@ public final class ChildSupervisor {
         // Without a pidfd (a kernel before 5.3, or no descriptor left) the child is still
         // supervised, by a 10 ms `wait4(WNOHANG)` round instead.
         let pidfd = tvp_pidfd_open(pid)
-        children[pid] = Supervised(pid: pid, pidfd: pidfd,
+        children[pid] = Supervised(pid: pid, pidfd: pidfd, group: launch.ownProcessGroup,
                                    deadline: stopAfterSeconds.map { spawnedAt.nanoseconds + Self.nanoseconds($0) })
         return StartedChild(pid: pid, spawnedAt: spawnedAt)
     }
@@ -115,10 +119,10 @@ public final class ChildSupervisor {
         let now = MonotonicInstant.now().nanoseconds
         if child.stopReason == nil { child.stopReason = .requested }
         if immediately && !child.killed {
-            try sendSignal(SIGKILL, to: pid)
+            try sendSignal(SIGKILL, to: pid, group: child.group)
             child.killed = true
         } else if child.terminatedAt == nil {
-            try sendSignal(SIGTERM, to: pid)
+            try sendSignal(SIGTERM, to: pid, group: child.group)
         }
         if child.terminatedAt == nil { child.terminatedAt = now }
         children[pid] = child
@@ -197,20 +201,29 @@ public final class ChildSupervisor {
         for (pid, var child) in children {
             guard let due = nextEvent(of: child), now >= due else { continue }
             if child.terminatedAt == nil {
-                try sendSignal(SIGTERM, to: pid)
+                try sendSignal(SIGTERM, to: pid, group: child.group)
                 child.terminatedAt = now
                 child.stopReason = child.stopReason ?? .deadline
                 events.overdue.append(pid)
             } else {
-                try sendSignal(SIGKILL, to: pid)
+                try sendSignal(SIGKILL, to: pid, group: child.group)
                 child.killed = true
             }
             children[pid] = child
         }
     }
 
+    /// Reaps `pid` if it has ended. A process group it led is killed first, while the ended child
+    /// (a zombie) still holds its number: nothing it started outlives it.
     private func reap(_ pid: pid_t, into events: inout SupervisorEvents) throws {
-        guard let child = children[pid], let reaped = try reapChildIfEnded(pid) else { return }
+        guard let child = children[pid] else { return }
+        if child.group {
+            let ended = tvp_child_has_ended(pid)
+            if ended < 0 { throw SystemCallError("waitid \(pid)", Errno(rawValue: errno)) }
+            if ended == 0 { return }
+            try sendSignal(SIGKILL, to: pid, group: true)
+        }
+        guard let reaped = try reapChildIfEnded(pid) else { return }
         if child.pidfd >= 0 { close(child.pidfd) }
         children[pid] = nil
         events.ended.append(EndedChild(child: reaped, stoppedBy: child.stopReason))

@@ -15,13 +15,14 @@ public enum ProcessSpawner {
         path: String, arguments: [String], stdin: FileDescriptor? = nil, stdout: FileDescriptor
     ) throws -> pid_t {
         try spawn(ChildLaunch(path: path, arguments: arguments, stdin: stdin.map(ChildDescriptor.descriptor) ?? .nullDevice,
-                              stdout: .descriptor(stdout), diesWithParent: false))
+                              stdout: .descriptor(stdout), diesWithParent: false, ownProcessGroup: false))
     }
 
     /// Spawns `launch` with exactly its descriptors: `0..<launch.descriptors.count` are set up by
     /// the file actions, every higher one is closed in the child (`addclosefrom_np`), so a
     /// descriptor some library opened without `O_CLOEXEC` (Foundation's `Pipe()`) never leaks.
-    /// Signals start at their default dispositions with an empty mask. `environment` stands in for
+    /// Signals start at their default dispositions with an empty mask; with `ownProcessGroup` the
+    /// child leads a new process group (`POSIX_SPAWN_SETPGROUP`). `environment` stands in for
     /// `launch.environment` when that is nil (tvp's own environment when both are).
     public static func spawn(_ launch: ChildLaunch, environment: ChildEnvironment? = nil) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
@@ -84,8 +85,16 @@ public enum ProcessSpawner {
         try attempt("posix_spawnattr_setsigmask") { () throws in
             try checkReturnCode(posix_spawnattr_setsigmask(&attributes, &emptyMask))
         }
+        var flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK
+        if launch.ownProcessGroup {
+            // Its own process group, so that stopping it stops whatever it started too.
+            try attempt("posix_spawnattr_setpgroup") { () throws in
+                try checkReturnCode(posix_spawnattr_setpgroup(&attributes, 0))
+            }
+            flags |= POSIX_SPAWN_SETPGROUP
+        }
         try attempt("posix_spawnattr_setflags") { () throws in
-            try checkReturnCode(posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK)))
+            try checkReturnCode(posix_spawnattr_setflags(&attributes, Int16(flags)))
         }
 
         let argv = launch.arguments.map { strdup($0) }

@@ -32,9 +32,10 @@ public struct SystemCallError: Error, CustomStringConvertible, Sendable {
         self.errno = errno
     }
 
-    public var description: String {
-        "\(operation): \(errno) (errno \(errno.rawValue))" + (hint.map { "; \($0)" } ?? "")
-    }
+    public var description: String { summary + (hint.map { "; \($0)" } ?? "") }
+
+    /// The operation and the error, without advice: for a caller that gives its own.
+    public var summary: String { "\(operation): \(errno) (errno \(errno.rawValue))" }
 
     /// What to do about the errors a user can fix.
     private var hint: String? {

@@ -32,6 +32,14 @@ long long tvp_filesystem_free_bytes(const char *path);
 /// or -1 with errno set (EWOULDBLOCK: another open file holds the lock).
 int tvp_lock_exclusive_nowait(int fd);
 
+/// Whether the calling process has a child that ended and was not reaped (`waitid(P_ALL,
+/// WEXITED | WNOHANG | WNOWAIT)`, which reaps nothing): 1 or 0, or -1 with errno set.
+int tvp_has_unreaped_child(void);
+
+/// Whether the child `pid` has ended, without reaping it (`waitid(P_PID, WEXITED | WNOHANG |
+/// WNOWAIT)`): 1 or 0, or -1 with errno set.
+int tvp_child_has_ended(pid_t pid);
+
 /// Installs the SIGINT and SIGTERM handlers (`sigaction`, no SA_RESTART) and unblocks both. The
 /// first signal is recorded and wakes `tvp_interrupt_wake_descriptor()`; a second one removes the
 /// registered clean-up paths and ends the process at once with 128 + its number. Returns 0, or -1

@@ -40,7 +40,7 @@ final class InputSet {
                     fixtures[workload] = try IOFixture.create(for: io, tasks: tasks(workload), in: directory,
                                                               checkpoint: Interruption.checkpoint)
                     if io.cache == .cold && FileSystem.isInMemory(directory) {
-                        warnings.append(Self.memoryFileSystemWarning(directory))
+                        warnings.append(Self.memoryFileSystemWarning(scratch: scratchDirectory))
                     }
                 case .shared(let shared) where sharedInputs[shared.inputSize] == nil:
                     sharedInputs[shared.inputSize] = try shared.makeInput(checkpoint: Interruption.checkpoint)
@@ -54,9 +54,9 @@ final class InputSet {
         }
     }
 
-    private static func memoryFileSystemWarning(_ directory: String) -> String {
-        let type = FileSystem.typeName(of: directory) ?? "a file system in memory"
-        return "`cache: cold` cannot be cold here: the fixture files are in \(directory), on \(type), which keeps files in memory, so every read comes from memory (io_disk_read_bytes stays 0); set TMPDIR to a folder on a disk for cold reads"
+    private static func memoryFileSystemWarning(scratch: String) -> String {
+        let type = FileSystem.typeName(of: scratch) ?? "a file system in memory"
+        return "`cache: cold` cannot be cold here: TMPDIR (\(scratch)) is on \(type), which keeps files in memory, so every read of the fixture files comes from memory (io_disk_read_bytes stays 0) and the `cold` rows measure warm reads; set TMPDIR to a folder on a disk"
     }
 
     /// The input a trial of `cell` reads in place (and the pipe transfer ships from): the `io`
@@ -99,7 +99,7 @@ final class InputSet {
             } catch let error as SystemCallError where error.errno == .noSpace {
                 InterruptSignal.unregister(registration)
                 let free = FileSystem.freeBytes("/dev/shm").map { "\($0 >> 20) MiB" } ?? "less"
-                throw InputError(description: "cannot stage the shared input for `transfer: shm`: /dev/shm has \(free) free, the copy needs \(region.count >> 20) MiB (\(error)); enlarge /dev/shm (`mount -o remount,size=2G /dev/shm`), lower `input_size`, or use `transfer: file` or `pipe`")
+                throw InputError(description: "cannot stage the shared input for `transfer: shm`: /dev/shm has \(free) free, the copy needs \(region.count >> 20) MiB (\(error.summary)); enlarge /dev/shm (`mount -o remount,size=2G /dev/shm`), lower `input_size`, or use `transfer: file` or `pipe`")
             } catch {
                 InterruptSignal.unregister(registration)
                 throw InputError(description: "cannot stage the shared input for `transfer: shm`: \(error)")
