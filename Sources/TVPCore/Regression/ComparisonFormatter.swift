@@ -28,7 +28,8 @@ public enum ComparisonFormatter {
 
     /// Tables for a terminal, one per verdict, and a one-line verdict at the end.
     public static func text(_ report: ComparisonReport) -> String {
-        var out = "tvp compare: \(report.options.metric.rawValue), threshold ±\(percent(report.options.threshold))\n"
+        var out = "tvp compare: \(report.options.metric.rawValue), threshold ±\(percent(report.options.threshold)), "
+            + "drift between runs ±\(percent(report.options.drift))\n"
         out += "baseline: \(report.baselinePath)\ncurrent:  \(report.currentPath)\n"
         out += explanation(report.options).joined(separator: "\n") + "\n"
         for warning in report.warnings { out += "warning: \(warning)\n" }
@@ -81,7 +82,7 @@ public enum ComparisonFormatter {
         let document = JSONReport(
             tvpVersion: TVPVersion.string, baseline: report.baselinePath, current: report.currentPath,
             metric: options.metric.rawValue, higherIsBetter: options.metric.higherIsBetter,
-            threshold: options.threshold, confidence: Comparator.confidence, strict: options.strict, seed: options.seed,
+            threshold: options.threshold, drift: options.drift, confidence: Comparator.confidence, strict: options.strict, seed: options.seed,
             outcome: report.outcome.rawValue, exitCode: report.exitCode,
             counts: Dictionary(uniqueKeysWithValues: Verdict.allCases.map { ($0.rawValue, report.count($0)) }),
             cells: report.comparisons.map { c in
@@ -123,7 +124,7 @@ public enum ComparisonFormatter {
             + "\(report.count(.inconclusive)) inconclusive, \(report.count(.unchanged)) unchanged"
         var line = switch report.outcome {
         case .regression:
-            "REGRESSION: \(report.count(.regression)) of \(total) cells got worse beyond \(percent(report.options.threshold)) (\(counts))"
+            "REGRESSION: \(report.count(.regression)) of \(total) cells got worse beyond \(percent(report.options.threshold)) and the drift between runs (\(counts))"
         case .inconclusive:
             "INCONCLUSIVE: no regression, but \(report.count(.inconclusive)) of \(total) cells are inconclusive and --strict is set (\(counts))"
         case .pass:
@@ -134,16 +135,21 @@ public enum ComparisonFormatter {
         return line + "."
     }
 
-    /// What the numbers mean and which direction is worse, in two sentences.
+    /// What the numbers mean and which direction is worse, in a few sentences.
     static func explanation(_ options: ComparisonOptions) -> [String] {
-        let basis = "Change = median current ÷ median baseline − 1, with its 95% bootstrap interval; p from Mann–Whitney U."
-        let t = options.threshold
+        let basis = options.metric.higherIsBetter
+            ? "Change = speedup current ÷ speedup baseline − 1 (each run's median serial wall ÷ its median wall), with its 95% bootstrap interval (both cells of both runs resampled); p from Mann–Whitney U."
+            : "Change = median current ÷ median baseline − 1, with its 95% bootstrap interval; p from Mann–Whitney U."
+        let t = options.threshold, d = options.drift
+        let regression = (1 + t) * (1 + d), improvement = (1 - t) / (1 + d)
+        let drift = "The interval knows the noise within each run; runs made apart also drift by up to ±\(percent(d)), "
+            + "so a change inside that is inconclusive (`tvp paired` cancels the drift)."
         guard options.metric.higherIsBetter else {
-            return [basis, "Lower is better: a regression is an interval wholly above +\(percent(t)), "
-                + "an improvement one wholly below -\(percent(t))."]
+            return [basis, "Lower is better: a regression is an interval wholly above \(change(regression)), "
+                + "an improvement one wholly below \(change(improvement)).", drift]
         }
-        return [basis, "Speedup: higher is better. Verdicts judge the cost, 1 ÷ speedup, against ±\(percent(t)): "
-            + "a regression is an interval wholly below \(change(1 / (1 + t))), an improvement one wholly above \(change(1 / (1 - t)))."]
+        return [basis, "Speedup: higher is better. Verdicts judge the cost, 1 ÷ speedup: "
+            + "a regression is an interval wholly below \(change(1 / regression)), an improvement one wholly above \(change(1 / improvement)).", drift]
     }
 
     /// A cell's name with its task count, e.g. "cpu[8MiB] threads×4 (32 tasks)".
@@ -181,7 +187,7 @@ public enum ComparisonFormatter {
 private struct JSONReport: Encodable {
     var tvpVersion, baseline, current, metric: String
     var higherIsBetter: Bool
-    var threshold, confidence: Double
+    var threshold, drift, confidence: Double
     var strict: Bool
     var seed: UInt64
     var outcome: String
