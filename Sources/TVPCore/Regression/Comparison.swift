@@ -146,6 +146,15 @@ public enum ComparisonOutcome: String, Sendable {
     case inconclusive
 }
 
+/// How the two sides of a comparison were measured.
+public enum ComparisonDesign: Sendable, Equatable {
+    /// Two runs made apart (`tvp compare`): the drift between them is allowed for.
+    case crossRun
+    /// Both builds run in alternating rounds of one job (`tvp paired`): each cell judged on its
+    /// per-round ratios at `cellConfidence`.
+    case paired(rounds: Int, cellConfidence: Double)
+}
+
 /// Everything `tvp compare` found, ready to be rendered.
 public struct ComparisonReport: Sendable {
     /// The baseline's trials.csv.
@@ -162,6 +171,8 @@ public struct ComparisonReport: Sendable {
     public var onlyInCurrent: [Cell]
     /// Things that limit what the numbers mean (different machines or builds, missing meta.json).
     public var warnings: [String]
+    /// How the sides were measured.
+    public var design: ComparisonDesign = .crossRun
 
     /// How many cells got `verdict`.
     public func count(_ verdict: Verdict) -> Int { comparisons.lazy.filter { $0.verdict == verdict }.count }

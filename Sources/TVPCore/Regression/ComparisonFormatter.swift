@@ -28,10 +28,9 @@ public enum ComparisonFormatter {
 
     /// Tables for a terminal, one per verdict, and a one-line verdict at the end.
     public static func text(_ report: ComparisonReport) -> String {
-        var out = "tvp compare: \(report.options.metric.rawValue), threshold ±\(percent(report.options.threshold)), "
-            + "drift between runs ±\(percent(report.options.drift))\n"
+        var out = "\(title(report)), threshold ±\(percent(report.options.threshold)), " + designSummary(report) + "\n"
         out += "baseline: \(report.baselinePath)\ncurrent:  \(report.currentPath)\n"
-        out += explanation(report.options).joined(separator: "\n") + "\n"
+        out += explanation(report).joined(separator: "\n") + "\n"
         for warning in report.warnings { out += "warning: \(warning)\n" }
         let headings: [Verdict: String] = [
             .regression: "Regressions", .improvement: "Improvements", .inconclusive: "Inconclusive",
@@ -41,7 +40,7 @@ public enum ComparisonFormatter {
             let rows = report.comparisons.filter { $0.verdict == verdict }
             guard !rows.isEmpty else { continue }
             out += "\n\(headings[verdict]!) (\(rows.count))\n"
-            let table = [tableHeader] + rows.map { cells(of: $0, metric: report.options.metric) }
+            let table = [tableHeader(report.design)] + rows.map { cells(of: $0, metric: report.options.metric) }
             out += ConsoleReport.format(table.map { ["  " + $0[0]] + $0.dropFirst() })
         }
         for (side, cells) in [("baseline", report.onlyInBaseline), ("current", report.onlyInCurrent)] where !cells.isEmpty {
@@ -54,12 +53,13 @@ public enum ComparisonFormatter {
 
     /// A heading, a status line, warnings as quotes and one table with every compared cell.
     public static func markdown(_ report: ComparisonReport) -> String {
-        var out = "## tvp compare: `\(report.options.metric.rawValue)`\n\n"
+        var out = "## \(title(report, code: true))\n\n"
         out += "**\(verdictLine(report))**\n\n"
-        out += "Baseline `\(report.baselinePath)`, current `\(report.currentPath)`. \(explanation(report.options).joined(separator: " "))\n\n"
+        out += "Baseline `\(report.baselinePath)`, current `\(report.currentPath)`; \(designSummary(report)). "
+            + "\(explanation(report).joined(separator: " "))\n\n"
         for warning in report.warnings { out += "> **Warning:** \(escape(warning))\n>\n" }
         if !report.warnings.isEmpty { out.removeLast(2); out += "\n" }
-        out += "| verdict | " + tableHeader.joined(separator: " | ") + " |\n"
+        out += "| verdict | " + tableHeader(report.design).joined(separator: " | ") + " |\n"
         out += "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- |\n"
         for verdict in displayOrder {
             for comparison in report.comparisons where comparison.verdict == verdict {
@@ -104,8 +104,29 @@ public enum ComparisonFormatter {
 
     // MARK: Shared pieces
 
-    /// Column titles of the text and Markdown tables.
-    static let tableHeader = ["cell", "tasks", "n", "baseline", "current", "change", "95% CI", "p", "note"]
+    /// Column titles of the text and Markdown tables: `n` counts trials (cross-run) or rounds (paired).
+    static func tableHeader(_ design: ComparisonDesign) -> [String] {
+        switch design {
+        case .crossRun: ["cell", "tasks", "n", "baseline", "current", "change", "95% CI", "p", "note"]
+        case .paired(_, let confidence):
+            ["cell", "tasks", "rounds", "baseline", "current", "change", "\(PairedComparator.formatConfidence(confidence).replacingOccurrences(of: " ", with: "")) CI", "p", "note"]
+        }
+    }
+
+    /// "tvp compare: wall_s" or "tvp paired: wall_s".
+    static func title(_ report: ComparisonReport, code: Bool = false) -> String {
+        let metric = code ? "`\(report.options.metric.rawValue)`" : report.options.metric.rawValue
+        return report.design == .crossRun ? "tvp compare: \(metric)" : "tvp paired: \(metric)"
+    }
+
+    /// How the sides were measured, in a phrase.
+    static func designSummary(_ report: ComparisonReport) -> String {
+        switch report.design {
+        case .crossRun: "drift between runs ±\(percent(report.options.drift))"
+        case .paired(let rounds, let confidence):
+            "\(rounds) rounds in ABBA order, each cell at \(PairedComparator.formatConfidence(confidence)) confidence"
+        }
+    }
 
     /// One table row: the cell, its trial counts, both medians, the change with its interval and the p-value.
     static func cells(of c: CellComparison, metric: ComparisonMetric) -> [String] {
@@ -136,7 +157,19 @@ public enum ComparisonFormatter {
     }
 
     /// What the numbers mean and which direction is worse, in a few sentences.
-    static func explanation(_ options: ComparisonOptions) -> [String] {
+    static func explanation(_ report: ComparisonReport) -> [String] {
+        let options = report.options
+        if case .paired(_, let confidence) = report.design {
+            let t = options.threshold
+            let worse = options.metric.higherIsBetter
+                ? "a regression is an interval wholly below \(change(1 / (1 + t))), an improvement one wholly above \(change(1 / (1 - t)))"
+                : "a regression is an interval wholly above +\(percent(t)), an improvement one wholly below -\(percent(t))"
+            let family = percent((1 - confidence) * Double(report.comparisons.count))
+            return ["Change = Hodges–Lehmann estimate of the per-round ratio current ÷ baseline − 1, with its exact "
+                    + "signed-rank interval at \(PairedComparator.formatConfidence(confidence)) per cell, so that the chance of "
+                    + "a false alarm in any of the \(report.comparisons.count) cells is at most \(family); p from the Wilcoxon signed-rank test.",
+                    "Both builds ran in every round, so the machine's drift cancels; \(worse)."]
+        }
         let basis = options.metric.higherIsBetter
             ? "Change = speedup current ÷ speedup baseline − 1 (each run's median serial wall ÷ its median wall), with its 95% bootstrap interval (both cells of both runs resampled); p from Mann–Whitney U."
             : "Change = median current ÷ median baseline − 1, with its 95% bootstrap interval; p from Mann–Whitney U."
