@@ -27,6 +27,12 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "Override the scenario's seed (trial order, bootstrap).")
     var seed: UInt64?
 
+    @Option(name: .long, help: "Override the scenario's counted trials per cell (1-10000).")
+    var repetitions: Int?
+
+    @Option(name: .long, help: "Override the scenario's warm-up trials per cell (0-1000).")
+    var warmup: Int?
+
     @Flag(name: .long, help: "No progress line on stderr.")
     var quiet = false
 
@@ -35,6 +41,16 @@ struct RunCommand: ParsableCommand {
 
     @Flag(name: .long, help: "Do not draw the charts at the end.")
     var noPlot = false
+
+    /// Rejects overrides outside the ranges a scenario file accepts.
+    func validate() throws {
+        if let repetitions, !(1...10_000).contains(repetitions) {
+            throw ValidationError("--repetitions must be between 1 and 10000, got \(repetitions)")
+        }
+        if let warmup, !(0...1_000).contains(warmup) {
+            throw ValidationError("--warmup must be between 0 and 1000, got \(warmup)")
+        }
+    }
 
     func run() throws {
         let loaded: (scenario: Scenario, path: String, text: String)
@@ -45,6 +61,8 @@ struct RunCommand: ParsableCommand {
         }
         var scenario = loaded.scenario
         if let seed { scenario.seed = seed }
+        if let repetitions { scenario.repetitions = repetitions }
+        if let warmup { scenario.warmup = warmup }
 
         do { try Interruption.install() } catch { fail("\(error)") }
         let progress = ProgressLine(enabled: !quiet)

@@ -6,6 +6,9 @@ public enum Interruption {
     /// a second signal ends tvp at once, removing its temporary files.
     public static func install() throws { try InterruptSignal.install() }
 
+    /// The signal received so far (SIGINT or SIGTERM), or nil.
+    public static var received: Int32? { InterruptSignal.received }
+
     /// The exit status after `signal` (130 for SIGINT, 143 for SIGTERM).
     public static func exitStatus(for signal: Int32) -> Int32 { InterruptSignal.exitStatus(for: signal) }
 
