@@ -75,13 +75,9 @@ public struct ProcessExecutor: Executor {
                 // Each worker's report pipe, and the stdin of those still being sent their slice.
                 var interests: [PollInterest] = [], owners: [(pid: Int32, feeding: Bool)] = []
                 for (pid, worker) in live {
-                    if let output = worker.process.output {
-                        interests.append(PollInterest(output, read: true, write: false))
-                        owners.append((pid, false))
-                    }
-                    if let input = worker.process.input, worker.shipment != nil {
-                        interests.append(PollInterest(input, read: false, write: true))
-                        owners.append((pid, true))
+                    for watched in worker.process.interests(sending: worker.shipment != nil) {
+                        interests.append(watched.interest)
+                        owners.append((pid, watched.isInput))
                     }
                 }
                 let events = try supervisor.wait(for: interests, timeoutSeconds: 1)
@@ -159,15 +155,8 @@ public struct ProcessExecutor: Executor {
         if let problem = worker.problem {
             return .failure("worker \(pid) was stopped: \(problem) (\(status))", duration: elapsed, processID: pid)
         }
-        switch ended.stoppedBy {
-        case .deadline:
-            return .failure("worker \(pid) exceeded the task timeout of \(timeout) s and was stopped (\(status))",
-                            duration: elapsed, processID: pid)
-        case .requested:
-            let signal = InterruptSignal.received.map(signalName) ?? "a stop request"
-            return .failure("worker \(pid) stopped because tvp received \(signal) (\(status))", duration: elapsed, processID: pid)
-        case nil:
-            break
+        if let message = worker.process.stopMessage(ended, timeout: timeout) {
+            return .failure(message, duration: elapsed, processID: pid)
         }
         switch WorkerReport.parse(worker.received) {
         case .report(let report) where status.isSuccess:

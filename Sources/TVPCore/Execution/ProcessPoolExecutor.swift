@@ -104,13 +104,9 @@ public struct ProcessPoolExecutor: Executor {
                 var interests: [PollInterest] = [], owners: [(pid: Int32, sending: Bool)] = []
                 for pid in pool.order {
                     guard let worker = pool.workers[pid] else { continue }
-                    if let output = worker.process.output {
-                        interests.append(PollInterest(output, read: true, write: false))
-                        owners.append((pid, false))
-                    }
-                    if let input = worker.process.input, worker.shipment != nil {
-                        interests.append(PollInterest(input, read: false, write: true))
-                        owners.append((pid, true))
+                    for watched in worker.process.interests(sending: worker.shipment != nil) {
+                        interests.append(watched.interest)
+                        owners.append((pid, watched.isInput))
                     }
                 }
                 let events = try pool.supervisor.wait(for: interests, timeoutSeconds: 1)
@@ -258,14 +254,7 @@ public struct ProcessPoolExecutor: Executor {
         if let problem = worker.problem {
             return .failure("worker \(pid) was stopped: \(problem) (\(status))", processID: pid)
         }
-        switch ended.stoppedBy {
-        case .deadline:
-            return .failure("worker \(pid) exceeded the task timeout of \(timeout) s and was stopped (\(status))", processID: pid)
-        case .requested:
-            let signal = InterruptSignal.received.map(signalName) ?? "a stop request"
-            return .failure("worker \(pid) stopped because tvp received \(signal) (\(status))", processID: pid)
-        case nil:
-            return .failure("worker \(pid) died (\(status)) while running the task", processID: pid)
-        }
+        return .failure(worker.process.stopMessage(ended, timeout: timeout) ?? "worker \(pid) died (\(status)) while running the task",
+                        processID: pid)
     }
 }

@@ -43,6 +43,29 @@ struct WorkerProcess {
         }
     }
 
+    /// What to watch of this worker: its output while it is open, and its input while `sending`
+    /// (each with whether it is the input).
+    func interests(sending: Bool) -> [(interest: PollInterest, isInput: Bool)] {
+        var result: [(interest: PollInterest, isInput: Bool)] = []
+        if let output { result.append((PollInterest(output, read: true, write: false), false)) }
+        if let input, sending { result.append((PollInterest(input, read: false, write: true), true)) }
+        return result
+    }
+
+    /// Why a worker tvp stopped ended, for its task's error: past the timeout, or stopped because
+    /// tvp was interrupted; nil when it ended by itself.
+    func stopMessage(_ ended: EndedChild, timeout: Double) -> String? {
+        switch ended.stoppedBy {
+        case .deadline:
+            return "worker \(pid) exceeded the task timeout of \(timeout) s and was stopped (\(ended.child.status))"
+        case .requested:
+            let signal = InterruptSignal.received.map(signalName) ?? "a stop request"
+            return "worker \(pid) stopped because tvp received \(signal) (\(ended.child.status))"
+        case nil:
+            return nil
+        }
+    }
+
     /// Closes tvp's end of the worker's standard input (a pool worker exits when it closes).
     mutating func closeInput() {
         input?.closeQuietly()
