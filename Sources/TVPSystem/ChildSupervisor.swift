@@ -68,6 +68,9 @@ public final class ChildSupervisor {
     public let terminationGraceSeconds: Double
     private var children: [pid_t: Supervised] = [:]
     private var inheritedEnvironment: ChildEnvironment?
+    // Reused by every wait: a trial's loop waits once per task.
+    private var pollBuffer: [pollfd] = []
+    private var watchedPIDs: [pid_t] = []
 
     /// A supervisor with no children yet.
     public init(terminationGraceSeconds: Double = 1) {
@@ -146,20 +149,38 @@ public final class ChildSupervisor {
             if let next = nextEvent(of: child) { until = min(until, next) }
             if child.pidfd < 0 { until = min(until, now + 10_000_000) }
         }
-        let watched = Array(children.values.filter { $0.pidfd >= 0 })
-        var all = interests + watched.map { PollInterest(FileDescriptor(rawValue: $0.pidfd), read: true, write: false) }
-        let wake = InterruptSignal.received == nil ? InterruptSignal.wakeDescriptor : nil
-        if let wake { all.append(PollInterest(wake, read: true, write: false)) }
+        pollBuffer.removeAll(keepingCapacity: true)
+        watchedPIDs.removeAll(keepingCapacity: true)
+        for interest in interests {
+            let events = (interest.read ? POLLIN : 0) | (interest.write ? POLLOUT : 0)
+            pollBuffer.append(pollfd(fd: interest.descriptor.rawValue, events: Int16(events), revents: 0))
+        }
+        for child in children.values where child.pidfd >= 0 {
+            pollBuffer.append(pollfd(fd: child.pidfd, events: Int16(POLLIN), revents: 0))
+            watchedPIDs.append(child.pid)
+        }
+        if InterruptSignal.received == nil, let wake = InterruptSignal.wakeDescriptor {
+            pollBuffer.append(pollfd(fd: wake.rawValue, events: Int16(POLLIN), revents: 0))
+        }
         let milliseconds: Int32 = until == UInt64.max ? -1
             : Int32(clamping: until > now ? (until - now + 999_999) / 1_000_000 : 0)
-        let ready = try waitForEvents(all, timeoutMilliseconds: milliseconds)
-        for index in ready {
-            if index < interests.count {
-                events.ready.append(index)
-            } else if index < interests.count + watched.count {
-                try reap(watched[index - interests.count].pid, into: &events)
-            } else {
-                events.interrupted = true
+        let count: CInt
+        do {
+            count = try valueOrErrno(retryOnInterrupt: false) { poll(&pollBuffer, nfds_t(pollBuffer.count), milliseconds) }
+        } catch Errno.interrupted {
+            count = 0  // a signal: the caller looks at InterruptSignal.received
+        } catch let error as Errno {
+            throw SystemCallError("poll \(pollBuffer.count) descriptors", error)
+        }
+        if count > 0 {
+            for index in pollBuffer.indices where pollBuffer[index].revents != 0 {
+                if index < interests.count {
+                    events.ready.append(index)
+                } else if index < interests.count + watchedPIDs.count {
+                    try reap(watchedPIDs[index - interests.count], into: &events)
+                } else {
+                    events.interrupted = true
+                }
             }
         }
         for child in children.values where child.pidfd < 0 { try reap(child.pid, into: &events) }

@@ -40,6 +40,7 @@ public struct ProcessExecutor: Executor {
         InterruptSignal.ignoreBrokenPipes()
         let threadCount = ThreadCountSampler()
         var buffer = [UInt8](repeating: 0, count: 4096)
+        var interests: [PollInterest] = [], owners: [(owner: Int32, isInput: Bool)] = []
 
         do {
             while nextTask < request.tasks || !live.isEmpty {
@@ -73,12 +74,10 @@ public struct ProcessExecutor: Executor {
                 guard !live.isEmpty else { continue }
 
                 // Each worker's report pipe, and the stdin of those still being sent their slice.
-                var interests: [PollInterest] = [], owners: [(pid: Int32, feeding: Bool)] = []
+                interests.removeAll(keepingCapacity: true)
+                owners.removeAll(keepingCapacity: true)
                 for (pid, worker) in live {
-                    for watched in worker.process.interests(sending: worker.shipment != nil) {
-                        interests.append(watched.interest)
-                        owners.append((pid, watched.isInput))
-                    }
+                    worker.process.watch(sending: worker.shipment != nil, as: pid, into: &interests, owners: &owners)
                 }
                 let events = try supervisor.wait(for: interests, timeoutSeconds: 1)
                 for index in events.ready {

@@ -34,12 +34,30 @@ public struct ProcessPoolExecutor: Executor {
         var problem: String?
     }
 
-    /// One trial's pool: its workers under one supervisor, and what they have done.
+    /// One trial's pool: its workers under one supervisor, each in a slot of its own (changed in
+    /// place: a worker's decoder and frame are never copied in the per-task loop).
     private struct Pool {
         let supervisor = ChildSupervisor(terminationGraceSeconds: ProcessExecutor.terminationGraceSeconds)
-        var workers: [Int32: PoolWorker] = [:]
-        /// Spawn order, which is the order idle workers are given tasks.
-        var order: [Int32] = []
+        /// Workers by slot, in the order idle ones are given tasks; nil where one has ended.
+        var slots: [PoolWorker?] = []
+        var slotOf: [Int32: Int] = [:]
+
+        var isEmpty: Bool { slotOf.isEmpty }
+
+        /// The live workers' slots.
+        var live: [Int] { slots.indices.filter { slots[$0] != nil } }
+
+        mutating func add(_ worker: PoolWorker) {
+            let slot = slots.firstIndex { $0 == nil } ?? slots.endIndex
+            if slot == slots.endIndex { slots.append(worker) } else { slots[slot] = worker }
+            slotOf[worker.process.pid] = slot
+        }
+
+        mutating func remove(_ pid: Int32) -> PoolWorker? {
+            guard let slot = slotOf.removeValue(forKey: pid) else { return nil }
+            defer { slots[slot] = nil }
+            return slots[slot]
+        }
     }
 
     public func run(_ request: ExecutionRequest) -> ExecutionResult {
@@ -51,8 +69,10 @@ public struct ProcessPoolExecutor: Executor {
         InterruptSignal.ignoreBrokenPipes()
         // One buffer for every read of results: a fresh one per read would cost more than the read.
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        var interests: [PollInterest] = [], owners: [(owner: Int, isInput: Bool)] = []
         let poolStart = MonotonicInstant.now()
-        var nextTask = 0
+        let timeout = UInt64(request.taskTimeoutSeconds * 1e9)
+        var nextTask = 0, busy = 0
         do {
             for number in 1..<(request.workers + 1) {
                 do {
@@ -69,7 +89,7 @@ public struct ProcessPoolExecutor: Executor {
             var stopping = nextTask == request.tasks
             var lastReplacementFailure: String?
             if stopping { try pool.supervisor.stopAll() }
-            while !pool.workers.isEmpty {
+            while !pool.isEmpty {
                 if !stopping, let signal = InterruptSignal.received {
                     stopping = true
                     while nextTask < request.tasks {
@@ -81,63 +101,60 @@ public struct ProcessPoolExecutor: Executor {
                 // Tasks start once every worker of the first pool is ready: the pool's start-up is a
                 // phase of its own, and every worker gets work (a fast first worker would otherwise
                 // drain a queue of tiny tasks).
-                if result.poolStartupNanoseconds == nil && pool.workers.values.allSatisfy(\.ready) {
+                if result.poolStartupNanoseconds == nil && pool.slots.allSatisfy({ $0?.ready ?? true }) {
                     result.poolStartupNanoseconds = MonotonicInstant.now().nanoseconds &- poolStart.nanoseconds
                 }
-                if !stopping && result.poolStartupNanoseconds != nil {
-                    for pid in pool.order where nextTask < request.tasks {
-                        guard var worker = pool.workers[pid], worker.ready, worker.currentTask == nil, worker.problem == nil else { continue }
+                if !stopping && result.poolStartupNanoseconds != nil && nextTask < request.tasks {
+                    for slot in pool.slots.indices where nextTask < request.tasks {
+                        guard let worker = pool.slots[slot], worker.ready, worker.currentTask == nil, worker.problem == nil else { continue }
                         let slice = request.pipedSlice(task: nextTask)
-                        pool.supervisor.setDeadline(MonotonicInstant(nanoseconds: MonotonicInstant.now().nanoseconds + UInt64(request.taskTimeoutSeconds * 1e9)), for: pid)
-                        worker.shipment = Shipment(prefix: Frame.taskPrefix(nextTask, trailing: slice?.range.count ?? 0), slice: slice)
-                        worker.currentTask = nextTask
+                        pool.supervisor.setDeadline(MonotonicInstant(nanoseconds: MonotonicInstant.now().nanoseconds + timeout), for: worker.process.pid)
+                        pool.slots[slot]!.shipment = Shipment(prefix: Frame.taskPrefix(nextTask, trailing: slice?.range.count ?? 0), slice: slice)
+                        pool.slots[slot]!.currentTask = nextTask
                         nextTask += 1
-                        send(&worker)
-                        pool.workers[pid] = worker
+                        busy += 1
+                        send(&pool.slots[slot]!)
                     }
                 }
                 threadCount.sampleIfDue()
                 // Every task handed out and answered: the pool is done.
-                if nextTask == request.tasks && !stopping && pool.workers.values.allSatisfy({ $0.currentTask == nil }) { break }
+                if nextTask == request.tasks && !stopping && busy == 0 { break }
 
                 // Every live worker's results, and the task pipes of those whose frame is still going out.
-                var interests: [PollInterest] = [], owners: [(pid: Int32, sending: Bool)] = []
-                for pid in pool.order {
-                    guard let worker = pool.workers[pid] else { continue }
-                    for watched in worker.process.interests(sending: worker.shipment != nil) {
-                        interests.append(watched.interest)
-                        owners.append((pid, watched.isInput))
-                    }
+                interests.removeAll(keepingCapacity: true)
+                owners.removeAll(keepingCapacity: true)
+                for slot in pool.slots.indices {
+                    guard let worker = pool.slots[slot] else { continue }
+                    worker.process.watch(sending: worker.shipment != nil, as: slot, into: &interests, owners: &owners)
                 }
                 let events = try pool.supervisor.wait(for: interests, timeoutSeconds: 1)
                 for index in events.ready {
-                    let (pid, sending) = owners[index]
-                    guard var worker = pool.workers[pid] else { continue }
+                    let (slot, sending) = owners[index]
+                    guard pool.slots[slot] != nil else { continue }
                     if sending {
-                        send(&worker)
-                    } else {
-                        do {
-                            let count = try worker.process.read(into: &buffer)
-                            try take(buffer[0..<count], into: &worker, outcomes: &outcomes, supervisor: pool.supervisor)
-                        } catch let error as SystemCallError {
-                            try stop(&worker, problem: "its results could not be read: \(error)", supervisor: pool.supervisor)
-                        }
+                        send(&pool.slots[slot]!)
+                        continue
                     }
-                    pool.workers[pid] = worker
+                    do {
+                        let count = try pool.slots[slot]!.process.read(into: &buffer)
+                        busy -= try take(buffer[0..<count], into: &pool.slots[slot]!, outcomes: &outcomes, supervisor: pool.supervisor)
+                    } catch let error as SystemCallError {
+                        try stop(&pool.slots[slot]!, problem: "its results could not be read: \(error)", supervisor: pool.supervisor)
+                    }
                 }
                 for ended in events.ended {
-                    guard var worker = pool.workers.removeValue(forKey: ended.child.pid) else { continue }
-                    pool.order.removeAll { $0 == ended.child.pid }
+                    guard var worker = pool.remove(ended.child.pid) else { continue }
                     result.childUsage = result.childUsage.adding(ended.child.usage)
                     // Frames written before the worker ended still count (a result, then a crash).
                     do {
                         let rest = try worker.process.drain(using: &buffer)
-                        try take(rest[...], into: &worker, outcomes: &outcomes, supervisor: pool.supervisor)
+                        busy -= try take(rest[...], into: &worker, outcomes: &outcomes, supervisor: pool.supervisor)
                     } catch {
                         worker.problem = worker.problem ?? "its results could not be read: \(error)"
                     }
                     let wasRunning = worker.currentTask != nil
                     if let task = worker.currentTask {
+                        busy -= 1
                         outcomes[task] = outcome(of: worker, ended: ended, timeout: request.taskTimeoutSeconds)
                     }
                     // A worker lost to its task is replaced while tasks remain; one that never became
@@ -158,19 +175,19 @@ public struct ProcessPoolExecutor: Executor {
                 outcomes[index] = .failure("not run: every worker of the pool died\(reason)")
             }
             // Each worker exits when its task pipe closes.
-            for pid in pool.order { pool.workers[pid]?.process.closeInput() }
+            for slot in pool.live { pool.slots[slot]!.process.closeInput() }
             for ended in try pool.supervisor.finish(withinSeconds: ProcessExecutor.terminationGraceSeconds) {
                 result.childUsage = result.childUsage.adding(ended.child.usage)
-                pool.workers[ended.child.pid]?.process.closeOutput()
+                if var worker = pool.remove(ended.child.pid) { worker.process.closeOutput() }
             }
         } catch {
             // The supervisor itself failed (poll, wait4, kill): stop what it still can, fail the
             // tasks in flight and those not run, and end the run.
             let message = "process supervision failed: \(error)"
-            for (_, var worker) in pool.workers {
-                if let task = worker.currentTask { outcomes[task] = .failure(message, processID: worker.process.pid) }
-                worker.process.closeInput()
-                worker.process.closeOutput()
+            for slot in pool.live {
+                if let task = pool.slots[slot]!.currentTask { outcomes[task] = .failure(message, processID: pool.slots[slot]!.process.pid) }
+                pool.slots[slot]!.process.closeInput()
+                pool.slots[slot]!.process.closeOutput()
             }
             for index in nextTask..<request.tasks { outcomes[index] = .failure("not run: \(message)") }
             try? pool.supervisor.stopAll()
@@ -190,8 +207,7 @@ public struct ProcessPoolExecutor: Executor {
         let process = try WorkerProcess.start(workerPath, arguments: arguments, supervisor: pool.supervisor,
                                               inputCapacity: Self.pipeCapacity, outputCapacity: Self.pipeCapacity,
                                               stopAfterSeconds: timeout)
-        pool.workers[process.pid] = PoolWorker(process: process)
-        pool.order.append(process.pid)
+        pool.add(PoolWorker(process: process))
     }
 
     /// Writes what the worker's task pipe takes of its current frame now. A worker whose pipe
@@ -206,16 +222,23 @@ public struct ProcessPoolExecutor: Executor {
         }
     }
 
-    /// Decodes the frames in `bytes`; a frame that breaks the protocol stops the worker.
+    /// Decodes the frames in `bytes` and returns how many tasks they finished; a frame that breaks
+    /// the protocol stops the worker.
     private func take(_ bytes: ArraySlice<UInt8>, into worker: inout PoolWorker, outcomes: inout [TaskOutcome],
-                      supervisor: ChildSupervisor) throws {
-        guard worker.problem == nil, !bytes.isEmpty else { return }
+                      supervisor: ChildSupervisor) throws -> Int {
+        guard worker.problem == nil, !bytes.isEmpty else { return 0 }
         worker.decoder.append(bytes)
+        var finished = 0
         do {
-            while let frame = try worker.decoder.next() { handle(frame, from: &worker, outcomes: &outcomes, supervisor: supervisor) }
+            while let frame = try worker.decoder.next() {
+                let wasRunning = worker.currentTask != nil
+                handle(frame, from: &worker, outcomes: &outcomes, supervisor: supervisor)
+                if wasRunning && worker.currentTask == nil { finished += 1 }
+            }
         } catch {
             try stop(&worker, problem: "it sent a malformed frame: \(error)", supervisor: supervisor)
         }
+        return finished
     }
 
     private func stop(_ worker: inout PoolWorker, problem: String, supervisor: ChildSupervisor) throws {

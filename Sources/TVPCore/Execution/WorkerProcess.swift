@@ -43,13 +43,18 @@ struct WorkerProcess {
         }
     }
 
-    /// What to watch of this worker: its output while it is open, and its input while `sending`
-    /// (each with whether it is the input).
-    func interests(sending: Bool) -> [(interest: PollInterest, isInput: Bool)] {
-        var result: [(interest: PollInterest, isInput: Bool)] = []
-        if let output { result.append((PollInterest(output, read: true, write: false), false)) }
-        if let input, sending { result.append((PollInterest(input, read: false, write: true), true)) }
-        return result
+    /// Adds what to watch of this worker to `interests`: its output while it is open, and its input
+    /// while `sending`; `owners` gets `owner` and whether it is the input, index for index.
+    func watch<Owner>(sending: Bool, as owner: Owner, into interests: inout [PollInterest],
+                      owners: inout [(owner: Owner, isInput: Bool)]) {
+        if let output {
+            interests.append(PollInterest(output, read: true, write: false))
+            owners.append((owner, false))
+        }
+        if let input, sending {
+            interests.append(PollInterest(input, read: false, write: true))
+            owners.append((owner, true))
+        }
     }
 
     /// Why a worker tvp stopped ended, for its task's error: past the timeout, or stopped because
