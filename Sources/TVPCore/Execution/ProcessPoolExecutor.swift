@@ -21,12 +21,17 @@ public struct ProcessPoolExecutor: Executor {
     /// Pipe capacity asked for with `F_SETPIPE_SZ`.
     static let pipeCapacity = 1 << 20
 
-    private struct PoolWorker {
+    /// One worker of the pool and what tvp knows of it.
+    struct PoolWorker {
+        /// The process and tvp's ends of its pipes.
         var process: WorkerProcess
+        /// Its result frames, as they arrive.
         var decoder = FrameDecoder()
+        /// Whether its ready frame came.
         var ready = false
         /// Spawn to ready frame, reported with the first task this worker runs.
         var startupToReport: UInt64?
+        /// The task it runs, if any.
         var currentTask: Int?
         /// The current task's frame while it is still being written.
         var shipment: Shipment?
@@ -36,23 +41,28 @@ public struct ProcessPoolExecutor: Executor {
 
     /// One trial's pool: its workers under one supervisor, each in a slot of its own (changed in
     /// place: a worker's decoder and frame are never copied in the per-task loop).
-    private struct Pool {
+    struct Pool {
+        /// The owner of the workers' processes.
         let supervisor = ChildSupervisor(terminationGraceSeconds: ProcessExecutor.terminationGraceSeconds)
         /// Workers by slot, in the order idle ones are given tasks; nil where one has ended.
         var slots: [PoolWorker?] = []
+        /// Each live worker's slot, by pid.
         var slotOf: [Int32: Int] = [:]
 
+        /// Whether no worker is left.
         var isEmpty: Bool { slotOf.isEmpty }
 
         /// The live workers' slots.
         var live: [Int] { slots.indices.filter { slots[$0] != nil } }
 
+        /// Puts `worker` in the first free slot.
         mutating func add(_ worker: PoolWorker) {
             let slot = slots.firstIndex { $0 == nil } ?? slots.endIndex
             if slot == slots.endIndex { slots.append(worker) } else { slots[slot] = worker }
             slotOf[worker.process.pid] = slot
         }
 
+        /// Takes the worker `pid` out of its slot.
         mutating func remove(_ pid: Int32) -> PoolWorker? {
             guard let slot = slotOf.removeValue(forKey: pid) else { return nil }
             defer { slots[slot] = nil }
@@ -203,81 +213,10 @@ public struct ProcessPoolExecutor: Executor {
     }
 
     /// Starts one worker; until its ready frame it is stopped after the task timeout.
-    private func startWorker(_ pool: inout Pool, arguments: [String], timeout: Double) throws {
+    func startWorker(_ pool: inout Pool, arguments: [String], timeout: Double) throws {
         let process = try WorkerProcess.start(workerPath, arguments: arguments, supervisor: pool.supervisor,
                                               inputCapacity: Self.pipeCapacity, outputCapacity: Self.pipeCapacity,
                                               stopAfterSeconds: timeout)
         pool.add(PoolWorker(process: process))
-    }
-
-    /// Writes what the worker's task pipe takes of its current frame now. A worker whose pipe
-    /// fails (`EPIPE`) has gone: its end is reported by the supervisor.
-    private func send(_ worker: inout PoolWorker) {
-        guard worker.shipment != nil, let input = worker.process.input else { return }
-        do {
-            if try worker.shipment!.send(to: input) { worker.shipment = nil }
-        } catch {
-            worker.shipment = nil
-            worker.process.closeInput()
-        }
-    }
-
-    /// Decodes the frames in `bytes` and returns how many tasks they finished; a frame that breaks
-    /// the protocol stops the worker.
-    private func take(_ bytes: ArraySlice<UInt8>, into worker: inout PoolWorker, outcomes: inout [TaskOutcome],
-                      supervisor: ChildSupervisor) throws -> Int {
-        guard worker.problem == nil, !bytes.isEmpty else { return 0 }
-        worker.decoder.append(bytes)
-        var finished = 0
-        do {
-            while let frame = try worker.decoder.next() {
-                let wasRunning = worker.currentTask != nil
-                handle(frame, from: &worker, outcomes: &outcomes, supervisor: supervisor)
-                if wasRunning && worker.currentTask == nil { finished += 1 }
-            }
-        } catch {
-            try stop(&worker, problem: "it sent a malformed frame: \(error)", supervisor: supervisor)
-        }
-        return finished
-    }
-
-    private func stop(_ worker: inout PoolWorker, problem: String, supervisor: ChildSupervisor) throws {
-        worker.problem = worker.problem ?? problem
-        worker.process.closeOutput()
-        try supervisor.stop(worker.process.pid, immediately: true)
-    }
-
-    private func handle(_ frame: Frame, from worker: inout PoolWorker, outcomes: inout [TaskOutcome], supervisor: ChildSupervisor) {
-        switch frame.kind {
-        case .ready:
-            worker.ready = true
-            worker.startupToReport = MonotonicInstant.now().nanoseconds &- worker.process.spawnedAt.nanoseconds
-            supervisor.setDeadline(nil, for: worker.process.pid)
-        case .result:
-            guard let task = worker.currentTask, let fields = frame.resultFields else { return }
-            outcomes[task] = .success(fields.digest, duration: fields.endNanoseconds &- fields.startNanoseconds,
-                                      startup: worker.startupToReport, transfer: fields.transferNanoseconds,
-                                      processID: worker.process.pid, threadID: 0)
-            worker.startupToReport = nil
-            worker.currentTask = nil
-            supervisor.setDeadline(nil, for: worker.process.pid)
-        case .failure:
-            guard let task = worker.currentTask else { return }
-            outcomes[task] = .failure("worker \(worker.process.pid): \(String(decoding: frame.payload, as: UTF8.self))",
-                                      processID: worker.process.pid)
-            worker.currentTask = nil
-            supervisor.setDeadline(nil, for: worker.process.pid)
-        case .task:
-            break
-        }
-    }
-
-    private func outcome(of worker: PoolWorker, ended: EndedChild, timeout: Double) -> TaskOutcome {
-        let pid = worker.process.pid, status = ended.child.status
-        if let problem = worker.problem {
-            return .failure("worker \(pid) was stopped: \(problem) (\(status))", processID: pid)
-        }
-        return .failure(worker.process.stopMessage(ended, timeout: timeout) ?? "worker \(pid) died (\(status)) while running the task",
-                        processID: pid)
     }
 }
