@@ -184,6 +184,44 @@ struct FaultTests {
         #expect((meta["reason"] as? String)?.contains("/dev/shm") == true)
     }
 
+    @Test("a `file` copy staged into a TMPDIR that fills up: ENOSPC naming the file, summary.csv and a failed meta.json, nothing left")
+    func fullTemporaryDirectory() throws {
+        guard canMount else {
+            print("skipped: this machine cannot make a private mount namespace (unshare -m needs root)")
+            return
+        }
+        let directory = try scratchDirectory()
+        defer { Files.removeTree(directory) }
+        try write("""
+            name: file
+            repetitions: 2
+            warmup: 0
+            tasks: 4
+            workloads: { null: {}, shared: { input_size: 64MiB, transfer: file } }
+            modes: [serial, processes]
+            workers: [2]
+            """, to: "\(directory)/file.yaml")
+        let status = try inMountNamespace("""
+            set -e
+            mkdir -p "$D/tmp"
+            mount -t tmpfs -o size=16m tmpfs "$D/tmp"
+            set +e
+            cd "$D" && TMPDIR="$D/tmp" "$TVP" run file.yaml --out "$D/out" --quiet --no-plot 2> "$D/stderr"
+            echo $? > "$D/status"
+            ls -A "$D/tmp" > "$D/tmp-left"
+            """, environment: ["D": directory, "TVP": tvpPath])
+        #expect(status == 0)
+        let stderr = (try? String(contentsOfFile: "\(directory)/stderr", encoding: .utf8)) ?? ""
+        #expect((try? String(contentsOfFile: "\(directory)/status", encoding: .utf8)) == "1\n", "stderr: \(stderr)")
+        #expect(stderr.contains("cannot stage the shared input for `transfer: file`") && stderr.contains("shared-")
+                && stderr.contains("No space left on device"), "stderr: \(stderr)")
+        #expect((try? String(contentsOfFile: "\(directory)/tmp-left", encoding: .utf8)) == "")
+        let run = try runFolder("\(directory)/out")
+        #expect(try rowsAreWhole("\(run)/trials.csv"))
+        #expect(Files.exists("\(run)/summary.csv"))
+        #expect(try meta(run)["status"] as? String == "failed")
+    }
+
     @Test("a SIGKILLed tvp leaves no running worker; the next run removes its fixture folder and says so",
           arguments: ["processes", "process-pool"])
     func killedTVP(mode: String) throws {

@@ -65,7 +65,7 @@ public struct ProcessExecutor: Executor {
                                 stopAfterSeconds: request.taskTimeoutSeconds),
                             task: task, shipment: slice.map { Shipment(prefix: [], slice: $0) })
                         result.processesSpawned += 1
-                        feed(&worker)
+                        try feed(&worker, supervisor: supervisor)
                         live[worker.process.pid] = worker
                     } catch {
                         outcomes[task] = .failure("could not start \(workerPath): \(error)")
@@ -83,7 +83,7 @@ public struct ProcessExecutor: Executor {
                 for index in events.ready {
                     let (pid, feeding) = owners[index]
                     guard var worker = live[pid] else { continue }
-                    if feeding { feed(&worker) } else { try receive(&worker, buffer: &buffer, supervisor: supervisor) }
+                    if feeding { try feed(&worker, supervisor: supervisor) } else { try receive(&worker, buffer: &buffer, supervisor: supervisor) }
                     live[pid] = worker
                 }
                 for ended in events.ended {
@@ -138,14 +138,20 @@ public struct ProcessExecutor: Executor {
     }
 
     /// Writes what the worker's stdin takes of its slice now; closes it once the slice is sent, or
-    /// when the worker has gone (it then fails its task for want of input).
-    private func feed(_ worker: inout LiveWorker) {
+    /// when the worker has gone (`EPIPE`: it then fails its task for want of input). Any other
+    /// write error stops the worker, with the error as its task's.
+    private func feed(_ worker: inout LiveWorker, supervisor: ChildSupervisor) throws {
         guard let input = worker.process.input else { return }
-        let done = (try? worker.shipment?.send(to: input)) ?? true
-        if done {
-            worker.process.closeInput()
-            worker.shipment = nil
+        do {
+            guard try worker.shipment?.send(to: input) ?? true else { return }
+        } catch let error as SystemCallError where error.errno != .brokenPipe {
+            worker.problem = "its slice could not be sent: \(error)"
+            try supervisor.stop(worker.process.pid, immediately: true)
+        } catch {
+            // EPIPE: the worker has gone; how it ended tells why.
         }
+        worker.process.closeInput()
+        worker.shipment = nil
     }
 
     private func outcome(of worker: LiveWorker, ended: EndedChild, timeout: Double) -> TaskOutcome {

@@ -3,11 +3,15 @@ import TVPWorkloads
 
 extension ProcessPoolExecutor {
     /// Writes what the worker's task pipe takes of its current frame now. A worker whose pipe
-    /// fails (`EPIPE`) has gone: its end is reported by the supervisor.
-    func send(_ worker: inout PoolWorker) {
+    /// fails with `EPIPE` has gone: its end is reported by the supervisor. Any other write error
+    /// stops the worker, with the error as its task's.
+    func send(_ worker: inout PoolWorker, supervisor: ChildSupervisor) throws {
         guard worker.shipment != nil, let input = worker.process.input else { return }
         do {
             if try worker.shipment!.send(to: input) { worker.shipment = nil }
+        } catch let error as SystemCallError where error.errno != .brokenPipe {
+            worker.shipment = nil
+            try stop(&worker, problem: "its task could not be sent: \(error)", supervisor: supervisor)
         } catch {
             worker.shipment = nil
             worker.process.closeInput()

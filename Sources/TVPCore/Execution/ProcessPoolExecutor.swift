@@ -123,7 +123,7 @@ public struct ProcessPoolExecutor: Executor {
                         pool.slots[slot]!.currentTask = nextTask
                         nextTask += 1
                         busy += 1
-                        send(&pool.slots[slot]!)
+                        try send(&pool.slots[slot]!, supervisor: pool.supervisor)
                     }
                 }
                 threadCount.sampleIfDue()
@@ -142,7 +142,7 @@ public struct ProcessPoolExecutor: Executor {
                     let (slot, sending) = owners[index]
                     guard pool.slots[slot] != nil else { continue }
                     if sending {
-                        send(&pool.slots[slot]!)
+                        try send(&pool.slots[slot]!, supervisor: pool.supervisor)
                         continue
                     }
                     do {
