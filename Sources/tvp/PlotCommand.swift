@@ -20,7 +20,6 @@ struct PlotCommand: ParsableCommand {
 
     func run() throws {
         do {
-            try Crossover.rewrite(runDirectory: runDirectory)
             let files = try ChartRenderer.render(runDirectory: runDirectory, environment: ProcessInfo.processInfo.environment)
             print("Charts written:")
             files.forEach { print("  \($0)") }

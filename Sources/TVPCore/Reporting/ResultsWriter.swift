@@ -53,13 +53,9 @@ public final class ResultsWriter {
         try writeAtomically(Data(text.utf8), name: "summary.csv")
     }
 
-    /// Writes crossover.csv and breakeven.csv (runs with `mixed` cells of a thread and a process mode).
+    /// Writes crossover.csv and breakeven.csv (runs with `mixed` cells of a thread and a process
+    /// mode; nothing without points). Only `tvp run` writes them: plotting an old run never does.
     public func writeCrossover(_ points: [Crossover.Point], _ breakEvens: [Crossover.BreakEven]) throws {
-        try Self.writeCrossover(points, breakEvens, into: directory)
-    }
-
-    /// Writes crossover.csv and breakeven.csv into the run folder `directory` (nothing without points).
-    public static func writeCrossover(_ points: [Crossover.Point], _ breakEvens: [Crossover.BreakEven], into directory: String) throws {
         guard !points.isEmpty else { return }
         let n = CSVFormat.number as (Double) -> String
         let pointRows = [CrossoverCSV.pointHeader] + points.map {
@@ -67,12 +63,13 @@ public final class ResultsWriter {
              n($0.threadWall), n($0.processWall), n($0.ratio), n($0.ratioCI.lowerBound), n($0.ratioCI.upperBound),
              String($0.processWins)]
         }
-        try writeAtomically(Data(pointRows.map(CSVFormat.line).joined().utf8), name: "crossover.csv", in: directory)
+        try writeAtomically(Data(pointRows.map(CSVFormat.line).joined().utf8), name: "crossover.csv")
         let breakEvenRows = [CrossoverCSV.breakEvenHeader] + breakEvens.map {
             [$0.threadMode.rawValue, $0.processMode.rawValue, String($0.workers), CSVFormat.number($0.paysOffFromMilliseconds),
-             n($0.largestMeasuredMilliseconds), n($0.bestRatio), n($0.bestAtMilliseconds), n($0.bestAtShare), $0.sentence]
+             n($0.largestMeasuredMilliseconds), n($0.bestRatio), n($0.bestAtMilliseconds), n($0.bestAtShare),
+             CrossoverText.sentence($0)]
         }
-        try writeAtomically(Data(breakEvenRows.map(CSVFormat.line).joined().utf8), name: "breakeven.csv", in: directory)
+        try writeAtomically(Data(breakEvenRows.map(CSVFormat.line).joined().utf8), name: "breakeven.csv")
     }
 
     /// Writes meta.json.
