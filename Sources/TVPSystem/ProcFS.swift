@@ -118,6 +118,15 @@ public enum ProcFS {
         return "unknown"
     }
 
+    /// The feature flags of the first CPU (`flags` of `/proc/cpuinfo`, e.g. `sha_ni`); empty when unknown.
+    public static func cpuFlags() -> Set<String> {
+        guard let text = readText("/proc/cpuinfo") else { return [] }
+        for line in text.split(separator: "\n") where line.hasPrefix("flags") {
+            if let colon = line.firstIndex(of: ":") { return Set(line[line.index(after: colon)...].split(separator: " ").map(String.init)) }
+        }
+        return []
+    }
+
     /// Logical CPUs online (`sysconf(_SC_NPROCESSORS_ONLN)`).
     public static func logicalCPUs() -> Int { Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
 

@@ -5,12 +5,13 @@ import SystemPackage
 public enum ProcessSpawner {
     /// Spawns `path` with `arguments` (argv[0] included) and the parent's environment.
     ///
-    /// The child gets `stdin` (or `/dev/null`) as standard input, `stdout` as standard output and keeps the
-    /// parent's standard error; every other descriptor is closed in the child (tvp opens its own
-    /// with `O_CLOEXEC`, and those it inherited are marked close-on-exec before the first spawn).
-    /// Returns the child's pid. The error is `posix_spawn`'s own return code, not `errno`.
+    /// The child gets `stdin` (or `/dev/null`) as standard input, `stdout` as standard output and
+    /// `stderr` as standard error (or the parent's); every other descriptor is closed in the child
+    /// (tvp opens its own with `O_CLOEXEC`, and those it inherited are marked close-on-exec before
+    /// the first spawn). Returns the child's pid. The error is `posix_spawn`'s own return code, not `errno`.
     public static func spawn(
-        path: String, arguments: [String], stdin: FileDescriptor? = nil, stdout: FileDescriptor
+        path: String, arguments: [String], stdin: FileDescriptor? = nil, stdout: FileDescriptor,
+        stderr: FileDescriptor? = nil
     ) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         try attempt("posix_spawn_file_actions_init") { () throws in
@@ -28,6 +29,11 @@ public enum ProcessSpawner {
         }
         try attempt("posix_spawn_file_actions_adddup2") { () throws in
             try checkReturnCode(posix_spawn_file_actions_adddup2(&actions, stdout.rawValue, 1))
+        }
+        if let stderr {
+            try attempt("posix_spawn_file_actions_adddup2 stderr") { () throws in
+                try checkReturnCode(posix_spawn_file_actions_adddup2(&actions, stderr.rawValue, 2))
+            }
         }
         _ = inheritedDescriptorsMarkedCloseOnExec
 
