@@ -12,16 +12,24 @@ public enum CrossoverText {
         return "\(pair): never pays off below \(number(from)) ms tasks; \(best)"
     }
 
-    /// A short verdict for a chart panel or a report line: "process-pool beats gil from 3 ms tasks
-    /// (best 2.35× at 30 ms, CPU share 1)" or "processes never beat threads beyond the noise, up to
-    /// 100 ms tasks (best 1.01× at 100 ms, CPU share 0.9)".
+    /// The verdict on one pair for a report line: "process-pool vs gil ×2 pays off from 3 ms tasks
+    /// (best 2.35× at 30 ms, CPU share 1)" or "processes vs threads ×2 never pays off beyond the
+    /// noise, up to 100 ms tasks (best 1.01× at 100 ms, CPU share 0.9)".
     public static func verdict(_ breakEven: Crossover.BreakEven) -> String {
+        let pair = "\(breakEven.processMode.rawValue) vs \(breakEven.threadMode.rawValue) ×\(breakEven.workers)"
         let best = "best \(number(breakEven.bestRatio))× at \(number(breakEven.bestAtMilliseconds)) ms, CPU share \(number(breakEven.bestAtShare))"
-        let (process, thread) = (breakEven.processMode.rawValue, breakEven.threadMode.rawValue)
         guard let from = breakEven.paysOffFromMilliseconds else {
-            return "\(process) never beat \(thread) beyond the noise, up to \(number(breakEven.largestMeasuredMilliseconds)) ms tasks (\(best))"
+            return "\(pair) never pays off beyond the noise, up to \(number(breakEven.largestMeasuredMilliseconds)) ms tasks (\(best))"
         }
-        return "\(process) beats \(thread) from \(number(from)) ms tasks (\(best))"
+        return "\(pair) pays off from \(number(from)) ms tasks (\(best))"
+    }
+
+    /// The verdict in a few words, for a chart panel that names the pair already: "pays off from
+    /// 3 ms tasks · best 2.35× (30 ms, CPU share 1)" or "never pays off beyond the noise · best …".
+    public static func shortVerdict(_ breakEven: Crossover.BreakEven) -> String {
+        let best = "best \(number(breakEven.bestRatio))× (\(number(breakEven.bestAtMilliseconds)) ms, CPU share \(number(breakEven.bestAtShare)))"
+        guard let from = breakEven.paysOffFromMilliseconds else { return "never pays off beyond the noise · \(best)" }
+        return "pays off from \(number(from)) ms tasks · \(best)"
     }
 
     /// A whole number as such, anything else to three significant digits.

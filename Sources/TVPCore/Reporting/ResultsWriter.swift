@@ -1,9 +1,10 @@
 import Foundation
 import TVPSystem
 
-/// The one place that writes a run's files: it creates the run folder, appends each trial to
-/// trials.csv as it ends, and replaces summary.csv and meta.json atomically (temporary name, then
-/// rename), so a reader never sees half a file.
+/// The one place that writes a run's files (charts/ is ChartRenderer's): it creates the run folder,
+/// appends each trial to trials.csv as it ends, and replaces summary.csv, meta.json, crossover.csv,
+/// breakeven.csv and report.md atomically (temporary name, then rename), so a reader never sees
+/// half a file.
 public final class ResultsWriter {
     /// The run folder, `<out>/<UTC timestamp>-<scenario>`.
     public let directory: String
@@ -70,6 +71,12 @@ public final class ResultsWriter {
              CrossoverText.sentence($0)]
         }
         try writeAtomically(Data(breakEvenRows.map(CSVFormat.line).joined().utf8), name: "breakeven.csv")
+    }
+
+    /// Writes report.md into the run folder `directory` (new or old: `tvp report` rewrites it, and
+    /// nothing else of an old run).
+    public static func writeReport(_ text: String, runDirectory directory: String) throws {
+        try writeAtomically(Data(text.utf8), name: "report.md", in: directory)
     }
 
     /// Writes meta.json.
