@@ -38,9 +38,9 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", providers: [.apt(["libssl-dev"])]),
         .target(
             name: "TVPSystem",
-            dependencies: [.product(name: "SystemPackage", package: "swift-system")]
+            dependencies: ["COpenSSL", .product(name: "SystemPackage", package: "swift-system")]
         ),
-        .target(name: "TVPWorkloads", dependencies: ["TVPSystem", "COpenSSL"]),
+        .target(name: "TVPWorkloads", dependencies: ["TVPSystem"]),
         .target(
             name: "TVPCore",
             dependencies: [
@@ -59,7 +59,7 @@ let package = Package(
             dependencies: ["TVPWorkloads", "TVPSystem"],
             linkerSettings: leanWorkerLinking
         ),
-        .testTarget(name: "TVPSystemTests", dependencies: ["TVPSystem"]),
+        .testTarget(name: "TVPSystemTests", dependencies: ["TVPSystem"], linkerSettings: dynamicCrypto),
         .testTarget(name: "TVPWorkloadsTests", dependencies: ["TVPWorkloads"], linkerSettings: dynamicCrypto),
         .testTarget(name: "TVPCoreTests", dependencies: ["TVPCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TVPEndToEndTests", dependencies: ["TVPSystem"]),

@@ -1,11 +1,11 @@
 import Glibc
 import SystemPackage
 
-/// A program other than tvp's worker (gnuplot, git), run to its end with what it printed captured:
-/// the one place tvp launches such programs.
+/// A program other than tvp's worker (gnuplot, git, another build's tvp), run to its end: the one
+/// place tvp launches such programs.
 ///
 /// It is spawned like a worker (`ProcessSpawner`: posix_spawn, default signal dispositions, no
-/// descriptor but its three), its standard output and error are read through `poll`, and every
+/// descriptor but its three), its output is read through `poll` or goes to a log file, and every
 /// call survives `EINTR`: tvp's SIGINT and SIGTERM handlers are installed without `SA_RESTART`.
 /// When tvp receives one of those signals while the program runs, the program is stopped (SIGTERM,
 /// then SIGKILL after a grace period), reaped, and `ExternalProgramError.interrupted` thrown, so the
@@ -15,11 +15,17 @@ public struct ExternalProgram: Sendable {
     public var path: String
     /// The arguments after argv[0] (which is `path`).
     public var arguments: [String]
+    /// The program's environment; nil: tvp's own.
+    public var environment: [String: String]?
+    /// How long a stopped program may take to end after SIGTERM before it gets SIGKILL, seconds.
+    public var stopGraceSeconds: Double
 
     /// A program to run.
-    public init(path: String, arguments: [String]) {
+    public init(path: String, arguments: [String], environment: [String: String]? = nil, stopGraceSeconds: Double = 2) {
         self.path = path
         self.arguments = arguments
+        self.environment = environment
+        self.stopGraceSeconds = stopGraceSeconds
     }
 
     /// The first executable named `name` in the colon-separated `searchPath` (`$PATH`, or the
@@ -43,31 +49,57 @@ public struct ExternalProgram: Sendable {
         defer { output.readEnd.closeQuietly(); errors.readEnd.closeQuietly() }
         let pid: pid_t
         do {
-            pid = try ProcessSpawner.spawn(path: path, arguments: [path] + arguments,
-                                           stdout: output.writeEnd, stderr: errors.writeEnd)
+            pid = try spawn(stdout: output.writeEnd, stderr: errors.writeEnd)
         } catch {
             output.writeEnd.closeQuietly(); errors.writeEnd.closeQuietly()
-            throw ExternalProgramError.cannotStart(path: path, reason: "\(error)")
+            throw error
         }
         output.writeEnd.closeQuietly(); errors.writeEnd.closeQuietly()
         do {
-            let streams = try capture([output.readEnd, errors.readEnd], limit: limit, pid: pid, stopRequested: stopRequested)
-            while true {
-                if let child = try reapChildIfEnded(pid) {
-                    return ProgramOutput(status: child.status, standardOutput: streams[0], standardError: streams[1])
-                }
-                if let signal = stopRequested() { throw ExternalProgramError.interrupted(path: path, signal: signal) }
-                sleepThread(nanoseconds: 2_000_000)
-            }
+            let streams = try capture([output.readEnd, errors.readEnd], limit: limit, stopRequested: stopRequested)
+            let child = try reap(pid, stopRequested: stopRequested)
+            return ProgramOutput(status: child.status, standardOutput: streams[0], standardError: streams[1])
         } catch {
-            Self.stop(pid)
+            stop(pid)
             throw error
         }
     }
 
+    /// Runs the program to its end with its standard output and error appended to the file at
+    /// `log` (created if needed), and returns how it ended; stops it like `run()`.
+    public func run(appendingOutputTo log: String,
+                    stopRequested: () -> Int32? = { InterruptSignal.received }) throws -> ExitStatus {
+        let file = try attempt("open \(log)") {
+            try FileDescriptor.open(log, .writeOnly, options: [.create, .append, .closeOnExec], permissions: [.ownerReadWrite, .groupRead, .otherRead])
+        }
+        let pid: pid_t
+        do {
+            pid = try spawn(stdout: file, stderr: file)
+        } catch {
+            file.closeQuietly()
+            throw error
+        }
+        file.closeQuietly()
+        do {
+            return try reap(pid, stopRequested: stopRequested).status
+        } catch {
+            stop(pid)
+            throw error
+        }
+    }
+
+    /// Spawns the program with `stdout` and `stderr`, standard input /dev/null.
+    private func spawn(stdout: FileDescriptor, stderr: FileDescriptor) throws -> pid_t {
+        do {
+            return try ProcessSpawner.spawn(path: path, arguments: [path] + arguments, stdout: stdout, stderr: stderr,
+                                            environment: environment?.map { "\($0.key)=\($0.value)" })
+        } catch {
+            throw ExternalProgramError.cannotStart(path: path, reason: "\(error)")
+        }
+    }
+
     /// Reads `ends` until each reaches end of file; throws `.interrupted` when a stop is requested.
-    private func capture(_ ends: [FileDescriptor], limit: Int, pid: pid_t,
-                         stopRequested: () -> Int32?) throws -> [[UInt8]] {
+    private func capture(_ ends: [FileDescriptor], limit: Int, stopRequested: () -> Int32?) throws -> [[UInt8]] {
         var captured = [[UInt8]](repeating: [], count: ends.count)
         var open = Array(ends.indices)
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
@@ -86,10 +118,19 @@ public struct ExternalProgram: Sendable {
         return captured
     }
 
-    /// Stops `pid` and reaps it: SIGTERM, up to 2 s for it to end, then SIGKILL.
-    private static func stop(_ pid: pid_t) {
+    /// Waits for `pid` to end (polling, so that a stop request is heard) and reaps it.
+    private func reap(_ pid: pid_t, stopRequested: () -> Int32?) throws -> ReapedChild {
+        while true {
+            if let child = try reapChildIfEnded(pid) { return child }
+            if let signal = stopRequested() { throw ExternalProgramError.interrupted(path: path, signal: signal) }
+            sleepThread(nanoseconds: 2_000_000)
+        }
+    }
+
+    /// Stops `pid` and reaps it: SIGTERM, up to `stopGraceSeconds` for it to end, then SIGKILL.
+    private func stop(_ pid: pid_t) {
         sendSignal(SIGTERM, to: pid)
-        let deadline = MonotonicInstant.now().nanoseconds + 2_000_000_000
+        let deadline = MonotonicInstant.now().nanoseconds + UInt64(max(0, stopGraceSeconds) * 1e9)
         while MonotonicInstant.now().nanoseconds < deadline {
             if (try? reapChildIfEnded(pid)) != nil { return }
             sleepThread(nanoseconds: 5_000_000)

@@ -33,17 +33,19 @@ public enum Files {
 
     /// Writes `bytes` to a new file at `path` (mode 0600), leaving them in the page cache: for
     /// temporary data read back soon and deleted, which need not reach the disk.
-    public static func write(_ bytes: UnsafeRawBufferPointer, to path: String) throws {
+    public static func write(_ span: RawSpan, to path: String) throws {
         let fd = try attempt("create \(path)") { () throws in
             try FileDescriptor.open(
                 FilePath(path), .writeOnly, options: [.create, .exclusiveCreate, .closeOnExec],
                 permissions: [.ownerReadWrite])
         }
         defer { fd.closeQuietly() }
-        var offset = 0
-        while offset < bytes.count {
-            offset += try attempt("write \(path)") { () throws in
-                try valueOrErrno { Glibc.write(fd.rawValue, bytes.baseAddress! + offset, bytes.count - offset) }
+        try span.withUnsafeBytes { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                offset += try attempt("write \(path)") { () throws in
+                    try valueOrErrno { Glibc.write(fd.rawValue, bytes.baseAddress! + offset, bytes.count - offset) }
+                }
             }
         }
     }
@@ -59,7 +61,7 @@ public enum Files {
     /// handing each chunk to `consume`. Returns the number of bytes read.
     @discardableResult
     public static func streamRead(
-        _ path: String, buffer: inout [UInt8], _ consume: (UnsafeRawBufferPointer) -> Void
+        _ path: String, buffer: inout [UInt8], _ consume: (RawSpan) -> Void
     ) throws -> Int {
         try streamRead(path, buffer: &buffer, willBlock: {}, didBlock: {}, consume)
     }
@@ -70,7 +72,7 @@ public enum Files {
     @discardableResult
     public static func streamRead(
         _ path: String, buffer: inout [UInt8], willBlock: () -> Void, didBlock: () -> Void,
-        _ consume: (UnsafeRawBufferPointer) -> Void
+        _ consume: (RawSpan) -> Void
     ) throws -> Int {
         willBlock()
         let opened = Result { () throws in
@@ -92,15 +94,20 @@ public enum Files {
             didBlock()
             let n = try read.get()
             if n == 0 { break }
-            buffer.withUnsafeBytes { consume(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+            consume(buffer.span.bytes.extracting(0..<n))
             total += n
         }
         return total
     }
 
-    /// Fills `buffer` with the bytes of the file at `path` from `offset` on (`pread`, retried on short
-    /// reads); a file that ends first is an error.
-    public static func read(_ path: String, offset: Int, into buffer: UnsafeMutableRawBufferPointer) throws {
+    /// Fills the first `count` bytes of `array` with the bytes of the file at `path` from `offset` on
+    /// (`pread`, retried on short reads); a file that ends first is an error.
+    public static func read(_ path: String, offset: Int, into array: inout [UInt8], count: Int) throws {
+        precondition(count <= array.count, "reading \(count) bytes into an array of \(array.count)")
+        try array.withUnsafeMutableBytes { try read(path, offset: offset, into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<count])) }
+    }
+
+    private static func read(_ path: String, offset: Int, into buffer: UnsafeMutableRawBufferPointer) throws {
         let fd = try openForReading(path)
         defer { fd.closeQuietly() }
         var filled = 0

@@ -4,7 +4,8 @@ import SystemPackage
 /// A mapped range of memory (`mmap`), unmapped when `release()` is called: the `shared` workload's
 /// input buffer (anonymous, private to tvp) or a worker's view of a POSIX shared-memory object.
 ///
-/// Read access goes through `withBytes`, so raw pointers stay in this module's callers' closures.
+/// Read access goes through `withBytes`, which lends a bounds-checked `RawSpan`: raw pointers stay
+/// in this module.
 public final class MemoryRegion: @unchecked Sendable {
     // Sendable: the mapping is written only by the creating thread before it is shared (`fill`),
     // then only read; `release()` is called once no reader is left.
@@ -55,7 +56,18 @@ public final class MemoryRegion: @unchecked Sendable {
 
     /// Calls `body` with the bytes in `range` (relative to the region's start).
     @inline(__always)
-    public func withBytes<R>(_ range: Range<Int>, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+    public func withBytes<R>(_ range: Range<Int>, _ body: (RawSpan) throws -> R) rethrows -> R {
+        try withRawBytes(range) { try body(RawSpan(_unsafeBytes: $0)) }
+    }
+
+    /// A copy of the bytes in `range`.
+    public func copyBytes(_ range: Range<Int>) -> [UInt8] {
+        withRawBytes(range) { Array($0) }
+    }
+
+    /// Calls `body` with a raw view of the bytes in `range`, for this module's system calls.
+    @inline(__always)
+    func withRawBytes<R>(_ range: Range<Int>, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         precondition(range.lowerBound >= 0 && range.upperBound <= count, "range \(range) outside a region of \(count) bytes")
         guard let base else { preconditionFailure("the region was released") }
         return try body(UnsafeRawBufferPointer(start: base + leading + range.lowerBound, count: range.count))
@@ -63,12 +75,13 @@ public final class MemoryRegion: @unchecked Sendable {
 
     /// Fills the whole region by calling `produce` with consecutive writable chunks of at most
     /// `chunk` bytes; only the creator calls it, before sharing the region.
-    public func fill(chunk: Int, _ produce: (UnsafeMutableRawBufferPointer) -> Void) {
+    public func fill(chunk: Int, _ produce: (inout MutableRawSpan) -> Void) {
         guard let base else { preconditionFailure("the region was released") }
         var offset = 0
         while offset < count {
             let n = min(chunk, count - offset)
-            produce(UnsafeMutableRawBufferPointer(start: base + leading + offset, count: n))
+            var span = MutableRawSpan(_unsafeBytes: UnsafeMutableRawBufferPointer(start: base + leading + offset, count: n))
+            produce(&span)
             offset += n
         }
     }
@@ -104,7 +117,7 @@ public struct SharedMemoryObject: Sendable {
                 throw SystemCallError("mmap \(name)", Errno(rawValue: errno))
             }
             defer { munmap(pointer, source.count) }
-            source.withBytes(0..<source.count) { pointer.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+            source.withRawBytes(0..<source.count) { pointer.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
         } catch {
             object.remove()
             throw error

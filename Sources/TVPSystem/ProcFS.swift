@@ -127,21 +127,18 @@ public enum ProcFS {
         return []
     }
 
-    /// Logical CPUs online (`sysconf(_SC_NPROCESSORS_ONLN)`).
-    public static func logicalCPUs() -> Int { Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
-
     /// CPUs this process may run on: its affinity mask (`Cpus_allowed_list` of `/proc/self/status`,
     /// e.g. "0-3,6").
     public static func affinityCPUs() -> Int {
         guard let text = readText("/proc/self/status"),
               let line = text.split(separator: "\n").first(where: { $0.hasPrefix("Cpus_allowed_list:") })
-        else { return logicalCPUs() }
+        else { return SystemFacts.logicalCPUs() }
         var count = 0
         for range in line.dropFirst("Cpus_allowed_list:".count).trimmingSpaces.split(separator: ",") {
             let ends = range.split(separator: "-").compactMap { Int($0) }
             count += ends.count == 2 ? ends[1] - ends[0] + 1 : 1
         }
-        return count > 0 ? count : logicalCPUs()
+        return count > 0 ? count : SystemFacts.logicalCPUs()
     }
 
     /// The CPU quota of this process's cgroup (`cpu.max`, cgroup v2) as a CPU count; nil if none.
@@ -164,16 +161,6 @@ public enum ProcFS {
         return max(1, min(affinity, Int(quota.rounded(.up))))
     }
 
-    /// The kernel's name and release (`uname`), e.g. "Linux 6.1.0".
-    public static func kernel() -> String {
-        var info = utsname()
-        uname(&info)
-        func field<T>(_ value: T) -> String {
-            withUnsafeBytes(of: value) { String(cString: $0.baseAddress!.assumingMemoryBound(to: CChar.self)) }
-        }
-        return "\(field(info.sysname)) \(field(info.release)) \(field(info.machine))"
-    }
-
     /// The 1-, 5- and 15-minute load averages (`/proc/loadavg`).
     public static func loadAverages() -> [Double] {
         guard let text = readText("/proc/loadavg") else { return [] }
@@ -185,12 +172,6 @@ public enum ProcFS {
         readText("/proc/self/timerslack_ns").flatMap { Int($0.split(separator: "\n").first ?? "") } ?? -1
     }
 
-    /// The machine's host name (`gethostname`).
-    public static func hostName() -> String {
-        var buffer = [CChar](repeating: 0, count: 256)
-        gethostname(&buffer, buffer.count - 1)
-        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
 }
 
 extension Substring {

@@ -36,12 +36,3 @@ struct ListCommand: ParsableCommand {
         if !rows.isEmpty { print(ConsoleReport.format(rows), terminator: "") }
     }
 }
-
-struct InfoCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "info", abstract: "Print the machine facts recorded in meta.json.")
-
-    func run() throws {
-        print(ConsoleReport.format(MachineFacts.current().lines.map { [$0.0 + ":", $0.1] }), terminator: "")
-    }
-}

@@ -23,6 +23,12 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "Override the scenario's seed (trial order, bootstrap).")
     var seed: UInt64?
 
+    @Option(name: .long, help: "Override the scenario's counted trials per cell (1-10000).")
+    var repetitions: Int?
+
+    @Option(name: .long, help: "Override the scenario's warm-up trials per cell (0-1000).")
+    var warmup: Int?
+
     @Flag(name: .long, help: "No progress line on stderr.")
     var quiet = false
 
@@ -31,6 +37,16 @@ struct RunCommand: ParsableCommand {
 
     @Flag(name: .long, help: "Do not draw the charts at the end.")
     var noPlot = false
+
+    /// Rejects overrides outside the ranges a scenario file accepts.
+    func validate() throws {
+        if let repetitions, !(1...10_000).contains(repetitions) {
+            throw ValidationError("--repetitions must be between 1 and 10000, got \(repetitions)")
+        }
+        if let warmup, !(0...1_000).contains(warmup) {
+            throw ValidationError("--warmup must be between 0 and 1000, got \(warmup)")
+        }
+    }
 
     func run() throws {
         let loaded: (scenario: Scenario, path: String, text: String)
@@ -41,6 +57,8 @@ struct RunCommand: ParsableCommand {
         }
         var scenario = loaded.scenario
         if let seed { scenario.seed = seed }
+        if let repetitions { scenario.repetitions = repetitions }
+        if let warmup { scenario.warmup = warmup }
 
         Interruption.install()
         let progress = ProgressLine(enabled: !quiet)
@@ -120,15 +138,4 @@ extension RunCommand {
             printError("note: no report.md: \(error)")
         }
     }
-}
-
-/// Prints `message` to standard error.
-func printError(_ message: String) {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
-}
-
-/// Prints `message` prefixed with "tvp: " to standard error and exits with status 1.
-func fail(_ message: String) -> Never {
-    printError(message.split(separator: "\n").map { "tvp: \($0)" }.joined(separator: "\n"))
-    TVP.exit(withError: ExitCode(1))
 }

@@ -124,8 +124,8 @@ struct WorkloadTests {
         let region = try MemoryRegion.anonymous(count: (1 << 20) + 13)
         defer { region.release() }
         var b = PatternStream(seed: 99)
-        region.fill(chunk: 1 << 20) { b.fill($0) }
-        #expect(region.withBytes(0..<region.count) { Array($0) } == expected)
+        region.fill(chunk: 1 << 20) { b.fill(&$0) }
+        #expect(region.copyBytes(0..<region.count) == expected)
     }
 
     @Test("a shared task's digest is the same from memory, a pipe, a file and a shared-memory object; it equals Python's hashlib")
@@ -155,7 +155,7 @@ struct WorkloadTests {
         #expect(!SharedMemoryObject.exists(object.name))
 
         let slice = shared.slice(task: 2, of: 3)
-        let (readEnd, writer) = try FrameTests.pipeFed(input.withBytes(slice) { Array($0) }, chunk: 10_000)
+        let (readEnd, writer) = try FrameTests.pipeFed(input.copyBytes(slice), chunk: 10_000)
         defer { readEnd.closeQuietly(); writer.join() }
         var fromPipe = TaskRunner(workload: .shared(shared), input: .shared(SharedSource(slices: 3, location: .stream(readEnd))))
         #expect(fromPipe.streamedBytes(task: 2) == slice.count)

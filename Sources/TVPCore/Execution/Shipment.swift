@@ -49,7 +49,7 @@ struct Shipment {
     /// the write fails (`EPIPE`: the worker is gone).
     mutating func send(to descriptor: FileDescriptor) throws -> Bool {
         while sent < prefix.count {
-            let n = try prefix.withUnsafeBytes { try descriptor.writeSome(UnsafeRawBufferPointer(rebasing: $0[sent...])) }
+            let n = try descriptor.writeSome(prefix.span.bytes.extracting(sent..<prefix.count))
             if n == 0 { return false }
             sent += n
         }

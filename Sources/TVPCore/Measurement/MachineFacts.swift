@@ -49,8 +49,8 @@ public struct MachineFacts: Codable, Sendable, Equatable {
         Thread.sleep(forTimeInterval: 0.2)
         let stolen = ProcFS.stealSeconds() - stealBefore, total = ProcFS.totalCPUSeconds() - totalBefore
         return MachineFacts(
-            cpuModel: ProcFS.cpuModel(), shaExtensions: ProcFS.cpuFlags().contains("sha_ni"), logicalCPUs: ProcFS.logicalCPUs(), usableCPUs: ProcFS.usableCPUs(),
-            cgroupCPUQuota: ProcFS.cgroupCPUQuota(), kernel: ProcFS.kernel(), hostname: ProcFS.hostName(),
+            cpuModel: ProcFS.cpuModel(), shaExtensions: ProcFS.cpuFlags().contains("sha_ni"), logicalCPUs: SystemFacts.logicalCPUs(), usableCPUs: ProcFS.usableCPUs(),
+            cgroupCPUQuota: ProcFS.cgroupCPUQuota(), kernel: SystemFacts.kernel(), hostname: SystemFacts.hostName(),
             memoryKiB: Int(ProcessInfo.processInfo.physicalMemory / 1024), swiftVersion: swiftCompilerVersion,
             tvpVersion: TVPVersion.string, gitCommit: gitCommit ?? Self.gitCommit(),
             optimizedBuild: isOptimizedBuild, timerSlackNanoseconds: ProcFS.timerSlackNanoseconds(),

@@ -13,17 +13,29 @@ public final class ResultsWriter {
     /// Creates a new run folder under `outDirectory` (creating that too) and trials.csv with its
     /// header. An existing run folder is never reused.
     public init(outDirectory: String, scenarioName: String, startedAt: Date = Date()) throws {
+        let candidate = try Self.makeFolder(outDirectory: outDirectory, name: scenarioName, startedAt: startedAt)
+        directory = candidate
+        do {
+            trials = try AppendOnlyFile(path: "\(candidate)/trials.csv")
+            try trials.append(CSVFormat.line(TrialsCSV.header))
+        } catch {
+            throw ResultsError(path: "\(candidate)/trials.csv", problem: "cannot write: \(error)")
+        }
+    }
+
+    /// Creates a new folder `<out>/<UTC timestamp>-<name>` (creating `outDirectory` too), with a
+    /// numbered suffix when that name is taken: a folder is never reused. Returns its path.
+    public static func makeFolder(outDirectory: String, name: String, startedAt: Date = Date()) throws -> String {
         let formatter = DateFormatter()
         formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.locale = Locale(identifier: "en_US_POSIX")
-        let stem = "\(outDirectory)/\(formatter.string(from: startedAt))-\(scenarioName)"
+        let stem = "\(outDirectory)/\(formatter.string(from: startedAt))-\(name)"
         do {
             try Files.makeDirectories(outDirectory)
         } catch {
             throw ResultsError(path: outDirectory, problem: "cannot create the output folder: \(error)")
         }
-        // A run folder is never reused: a name already taken gets a numbered suffix.
         var candidate = stem, suffix = 1
         do {
             while try !Files.makeNewDirectory(candidate) {
@@ -33,13 +45,12 @@ public final class ResultsWriter {
         } catch {
             throw ResultsError(path: candidate, problem: "cannot create the run folder: \(error)")
         }
-        directory = candidate
-        do {
-            trials = try AppendOnlyFile(path: "\(candidate)/trials.csv")
-            try trials.append(CSVFormat.line(TrialsCSV.header))
-        } catch {
-            throw ResultsError(path: "\(candidate)/trials.csv", problem: "cannot write: \(error)")
-        }
+        return candidate
+    }
+
+    /// Writes `text` as the file `name` in `directory`, atomically (a reader never sees half of it).
+    public static func writeFile(_ text: String, name: String, in directory: String) throws {
+        try writeAtomically(Data(text.utf8), name: name, in: directory)
     }
 
     /// Appends one trial's row to trials.csv, written whole.

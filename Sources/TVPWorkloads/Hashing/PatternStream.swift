@@ -17,25 +17,22 @@ public struct PatternStream: Sendable {
 
     /// `count` bytes of the stream (`count` rounded up to a multiple of 8).
     public mutating func bytes(_ count: Int) -> [UInt8] {
-        let words = (count + 7) / 8
-        var out = [UInt8](repeating: 0, count: words * 8)
-        out.withUnsafeMutableBytes { raw in
-            for i in 0..<words { raw.storeBytes(of: next().littleEndian, toByteOffset: i * 8, as: UInt64.self) }
-        }
-        return Array(out.prefix(count))
+        var out = [UInt8](repeating: 0, count: count)
+        var span = out.mutableSpan
+        var raw = span.mutableBytes
+        fill(&raw)
+        return out
     }
 
     /// Fills `buffer` with the stream's next bytes: the same bytes `bytes(buffer.count)` would give
     /// (a last partial word uses its low bytes).
-    public mutating func fill(_ buffer: UnsafeMutableRawBufferPointer) {
-        let words = buffer.count / 8
+    public mutating func fill(_ buffer: inout MutableRawSpan) {
+        let words = buffer.byteCount / 8
         for i in 0..<words { buffer.storeBytes(of: next().littleEndian, toByteOffset: i * 8, as: UInt64.self) }
-        let tail = buffer.count - words * 8
+        let tail = buffer.byteCount - words * 8
         if tail > 0 {
-            let word = next().littleEndian
-            withUnsafeBytes(of: word) { bytes in
-                for i in 0..<tail { buffer[words * 8 + i] = bytes[i] }
-            }
+            let word = next()
+            for i in 0..<tail { buffer.storeBytes(of: UInt8(truncatingIfNeeded: word >> (8 * i)), toByteOffset: words * 8 + i, as: UInt8.self) }
         }
     }
 }
@@ -54,20 +51,22 @@ public struct ByteFold: Sendable {
     public init() {}
 
     /// Folds `bytes` in.
-    public mutating func fold(_ bytes: UnsafeRawBufferPointer) {
-        let words = bytes.count / 8
+    public mutating func fold(_ bytes: RawSpan) {
+        let words = bytes.byteCount / 8
         var s = sum, m = mix
+        // Bounds-checked loads of plain integers: every bit pattern is a valid UInt64.
         for i in 0..<words {
-            let w = bytes.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)
+            let w = bytes.unsafeLoadUnaligned(fromByteOffset: i * 8, as: UInt64.self)
             s &+= w
             m ^= w &+ UInt64(truncatingIfNeeded: i)
         }
-        for i in (words * 8)..<bytes.count {
-            s &+= UInt64(bytes[i]) << 7
-            m ^= UInt64(bytes[i]) &* 0x1000_0000_01B3
+        for i in (words * 8)..<bytes.byteCount {
+            let byte = UInt64(bytes.unsafeLoad(fromByteOffset: i, as: UInt8.self))
+            s &+= byte << 7
+            m ^= byte &* 0x1000_0000_01B3
         }
         sum = s
         mix = m &* 0x9E37_79B9_7F4A_7C15
-        count &+= UInt64(bytes.count)
+        count &+= UInt64(bytes.byteCount)
     }
 }

@@ -1,53 +1,32 @@
-import COpenSSL
+import TVPSystem
 
-/// Incremental SHA-256 through OpenSSL's EVP interface (`EVP_DigestInit_ex` / `Update` / `Final_ex`).
+/// Incremental SHA-256 of a task's bytes, ending in a `TaskDigest`.
 ///
-/// The same code hashes in every mode, so modes differ only in how they run it. This is the one
-/// place outside TVPSystem that touches raw buffers: libcrypto takes a pointer and a length.
+/// The same code hashes in every mode, so modes differ only in how they run it. The C call behind
+/// it (OpenSSL's libcrypto, taking a pointer) is `SHA256Context` in TVPSystem; this type only
+/// speaks spans and digests.
 public struct SHA256Hasher: ~Copyable {
-    private let context: OpaquePointer
+    private var context = SHA256Context()
 
     /// Starts a new digest.
-    public init() {
-        context = EVP_MD_CTX_new()!
-        EVP_DigestInit_ex(context, EVP_sha256(), nil)
-    }
-
-    deinit { EVP_MD_CTX_free(context) }
+    public init() {}
 
     /// Adds `bytes` to the digest.
     @inline(__always)
-    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
-        EVP_DigestUpdate(context, bytes.baseAddress, bytes.count)
-    }
+    public mutating func update(_ bytes: RawSpan) { context.update(bytes) }
 
     /// Adds the bytes of `array` to the digest.
-    public mutating func update(_ array: [UInt8]) {
-        array.withUnsafeBytes { update($0) }
-    }
+    public mutating func update(_ array: [UInt8]) { context.update(array.span.bytes) }
 
     /// Adds the 8 little-endian bytes of `value`.
-    public mutating func update(_ value: UInt64) {
-        withUnsafeBytes(of: value.littleEndian) { update($0) }
-    }
+    public mutating func update(_ value: UInt64) { context.update(value) }
 
     /// Ends the digest and returns it.
-    public consuming func finish() -> TaskDigest {
-        var out = [UInt8](repeating: 0, count: 32)
-        var length: UInt32 = 0
-        out.withUnsafeMutableBufferPointer { _ = EVP_DigestFinal_ex(context, $0.baseAddress, &length) }
-        return TaskDigest(bytes: out)
-    }
+    public consuming func finish() -> TaskDigest { TaskDigest(words: context.finish()) }
 
-    /// Initialises libcrypto without reading its configuration file and loads SHA-256, so the
-    /// first task does not pay OpenSSL 3's lazy set-up (about 2 ms here). Worker processes call it
-    /// before their task clock starts: it is part of starting a process.
-    public static func prepareLibrary() {
-        OPENSSL_init_crypto(UInt64(OPENSSL_INIT_NO_LOAD_CONFIG), nil)
-        var hasher = SHA256Hasher()
-        hasher.update(0)
-        _ = hasher.finish()
-    }
+    /// Initialises libcrypto before any clock starts (see `SHA256Context.prepareLibrary`): worker
+    /// processes call it as part of starting.
+    public static func prepareLibrary() { SHA256Context.prepareLibrary() }
 
     /// The SHA-256 of `bytes`, in one call.
     public static func hash(_ bytes: [UInt8]) -> TaskDigest {

@@ -7,14 +7,26 @@ public struct TaskDigest: Hashable, Sendable, CustomStringConvertible {
 
     /// The digest bytes.
     public var bytes: [UInt8] {
-        withUnsafeBytes(of: words) { Array($0) }
+        var out: [UInt8] = []
+        out.reserveCapacity(32)
+        for word in [words.0, words.1, words.2, words.3] {
+            for shift in stride(from: 0, to: 64, by: 8) { out.append(UInt8(truncatingIfNeeded: word.littleEndian >> shift)) }
+        }
+        return out
     }
+
+    /// Wraps four words holding the digest's bytes in memory order (what `SHA256Context` returns).
+    init(words: (UInt64, UInt64, UInt64, UInt64)) { self.words = words }
 
     /// Wraps 32 bytes.
     public init(bytes: [UInt8]) {
         precondition(bytes.count == 32, "a task digest has 32 bytes")
-        words = (0, 0, 0, 0)
-        withUnsafeMutableBytes(of: &words) { $0.copyBytes(from: bytes) }
+        func word(_ at: Int) -> UInt64 {
+            var value: UInt64 = 0
+            for i in 0..<8 { value |= UInt64(bytes[at + i]) << (8 * i) }
+            return UInt64(littleEndian: value)
+        }
+        words = (word(0), word(8), word(16), word(24))
     }
 
     public static func == (lhs: TaskDigest, rhs: TaskDigest) -> Bool {
@@ -60,7 +72,13 @@ public struct TaskDigest: Hashable, Sendable, CustomStringConvertible {
     /// The digest of a whole task list: SHA-256 over the task digests in task-index order.
     public static func combining(_ digests: [TaskDigest]) -> TaskDigest {
         var hasher = SHA256Hasher()
-        for digest in digests { withUnsafeBytes(of: digest.words) { hasher.update($0) } }
+        // Each word as its bytes lie in memory: little-endian words are the digest's bytes in order.
+        for digest in digests {
+            hasher.update(UInt64(littleEndian: digest.words.0))
+            hasher.update(UInt64(littleEndian: digest.words.1))
+            hasher.update(UInt64(littleEndian: digest.words.2))
+            hasher.update(UInt64(littleEndian: digest.words.3))
+        }
         return hasher.finish()
     }
 }

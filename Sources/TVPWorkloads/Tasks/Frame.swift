@@ -149,7 +149,7 @@ public struct FrameReader {
     /// Throws `FrameError` on a malformed header, and `FrameStreamError` when the stream ends inside one.
     public func nextHeader() throws -> (kind: Frame.Kind, length: Int)? {
         var header = [UInt8](repeating: 0, count: Frame.headerBytes)
-        let received = try header.withUnsafeMutableBytes { try descriptor.readExactly(into: $0) }
+        let received = try descriptor.readExactly(into: &header)
         if received == 0 { return nil }
         guard received == Frame.headerBytes else { throw FrameStreamError.truncated(expected: Frame.headerBytes, received: received) }
         return try Frame.header(in: header)
@@ -160,7 +160,7 @@ public struct FrameReader {
     /// ends cleanly between frames. A frame of another kind is an error: workers receive only tasks.
     public func nextTask() throws -> (index: Int, trailing: Int)? {
         var prefix = [UInt8](repeating: 0, count: Frame.headerBytes + 8)
-        let received = try prefix.withUnsafeMutableBytes { try descriptor.readExactly(into: $0) }
+        let received = try descriptor.readExactly(into: &prefix)
         if received == 0 { return nil }
         // The header is judged first, so that a stream ending after a short foreign frame says so.
         guard received >= Frame.headerBytes else { throw FrameStreamError.truncated(expected: prefix.count, received: received) }
@@ -174,7 +174,7 @@ public struct FrameReader {
     /// Reads exactly `count` bytes of payload.
     public func read(_ count: Int) throws -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: count)
-        let received = try bytes.withUnsafeMutableBytes { try descriptor.readExactly(into: $0) }
+        let received = try descriptor.readExactly(into: &bytes)
         guard received == count else { throw FrameStreamError.truncated(expected: count, received: received) }
         return bytes
     }

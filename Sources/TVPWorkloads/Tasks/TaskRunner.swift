@@ -99,34 +99,30 @@ public struct TaskRunner: ~Copyable {
             lastTransferNanoseconds = MonotonicInstant.now().nanoseconds &- start.nanoseconds
             return region.withBytes(0..<range.count) { Self.hashSlice(task: index, $0, hooks: hooks) }
         case .stream(let descriptor):
-            let received = try sliceBuffer.withUnsafeMutableBytes {
-                try descriptor.readExactly(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<range.count]))
-            }
+            let received = try descriptor.readExactly(into: &sliceBuffer, count: range.count)
             guard received == range.count else {
                 throw TaskInputError(description: "the slice of task \(index) ended after \(received) of \(range.count) bytes")
             }
         case .file(let path):
-            try sliceBuffer.withUnsafeMutableBytes {
-                try Files.read(path, offset: range.lowerBound, into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<range.count]))
-            }
+            try Files.read(path, offset: range.lowerBound, into: &sliceBuffer, count: range.count)
         }
         lastTransferNanoseconds = MonotonicInstant.now().nanoseconds &- start.nanoseconds
-        return sliceBuffer.withUnsafeBytes { Self.hashSlice(task: index, UnsafeRawBufferPointer(rebasing: $0[0..<range.count]), hooks: hooks) }
+        return Self.hashSlice(task: index, sliceBuffer.span.bytes.extracting(0..<range.count), hooks: hooks)
     }
 
     /// The digest of a `shared` task: SHA-256 of its index, then its slice, in 1 MiB updates.
-    public static func hashSlice<Hooks: TaskHooks>(task index: Int, _ bytes: UnsafeRawBufferPointer, hooks: Hooks) -> TaskDigest {
+    public static func hashSlice<Hooks: TaskHooks>(task index: Int, _ bytes: RawSpan, hooks: Hooks) -> TaskDigest {
         var hasher = SHA256Hasher()
         hasher.update(UInt64(index))
         var offset = 0
         repeat {
-            let n = min(sliceUpdateBytes, bytes.count - offset)
+            let n = min(sliceUpdateBytes, bytes.byteCount - offset)
             hooks.beginReleasedCompute()
-            hasher.update(UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + n]))
+            hasher.update(bytes.extracting(offset..<offset + n))
             hooks.endReleasedCompute()
             offset += n
             hooks.checkpoint()
-        } while offset < bytes.count
+        } while offset < bytes.byteCount
         return hasher.finish()
     }
 
@@ -139,7 +135,7 @@ public struct TaskRunner: ~Copyable {
     /// SHA-256 of task `index`'s number followed by `bytes` bytes of `block` repeated: the hashing
     /// part of a `mixed` task, and what the run's calibration times.
     public static func hashRepeated<Hooks: TaskHooks>(
-        task index: Int, block: UnsafeRawBufferPointer, bytes: Int, hooks: Hooks
+        task index: Int, block: RawSpan, bytes: Int, hooks: Hooks
     ) -> TaskDigest {
         var hasher = SHA256Hasher()
         hasher.update(UInt64(index))
@@ -150,13 +146,13 @@ public struct TaskRunner: ~Copyable {
     /// Adds `bytes` bytes of `block` repeated to `hasher`, one block per update, each update between
     /// `beginReleasedCompute` and `endReleasedCompute` and followed by a `checkpoint`.
     private static func updateRepeating<Hooks: TaskHooks>(
-        _ hasher: inout SHA256Hasher, block: UnsafeRawBufferPointer, bytes: Int, hooks: Hooks
+        _ hasher: inout SHA256Hasher, block: RawSpan, bytes: Int, hooks: Hooks
     ) {
         var remaining = bytes
         while remaining > 0 {
-            let n = min(remaining, block.count)
+            let n = min(remaining, block.byteCount)
             hooks.beginReleasedCompute()
-            hasher.update(UnsafeRawBufferPointer(rebasing: block[0..<n]))
+            hasher.update(block.extracting(0..<n))
             hooks.endReleasedCompute()
             remaining -= n
             hooks.checkpoint()
@@ -168,14 +164,12 @@ public struct TaskRunner: ~Copyable {
     public static func measureHashingRate(bytes: Int = 8 << 20, rounds: Int = 5) -> Double {
         let block = mixedBlock()
         var rates: [Double] = []
-        block.withUnsafeBytes { raw in
-            _ = hashRepeated(task: 0, block: raw, bytes: bytes, hooks: NoTaskHooks())
-            for round in 0..<rounds {
-                let start = MonotonicInstant.now()
-                _ = hashRepeated(task: round, block: raw, bytes: bytes, hooks: NoTaskHooks())
-                let elapsed = MonotonicInstant.now().nanoseconds &- start.nanoseconds
-                rates.append(Double(bytes) / (Double(max(elapsed, 1)) / 1e9))
-            }
+        _ = hashRepeated(task: 0, block: block.span.bytes, bytes: bytes, hooks: NoTaskHooks())
+        for round in 0..<rounds {
+            let start = MonotonicInstant.now()
+            _ = hashRepeated(task: round, block: block.span.bytes, bytes: bytes, hooks: NoTaskHooks())
+            let elapsed = MonotonicInstant.now().nanoseconds &- start.nanoseconds
+            rates.append(Double(bytes) / (Double(max(elapsed, 1)) / 1e9))
         }
         return rates.sorted()[rates.count / 2]
     }
@@ -194,7 +188,7 @@ public struct TaskRunner: ~Copyable {
     /// The hashing part of `mixed` task `index`, which is the task's digest (its sleep adds nothing).
     public func hashPart<Hooks: TaskHooks>(task index: Int, hooks: Hooks) -> TaskDigest {
         guard case .mixed(let mixed) = workload else { preconditionFailure("only mixed tasks have a hashing part") }
-        return mixedBlock.withUnsafeBytes { Self.hashRepeated(task: index, block: $0, bytes: mixed.hashBytes, hooks: hooks) }
+        return Self.hashRepeated(task: index, block: mixedBlock.span.bytes, bytes: mixed.hashBytes, hooks: hooks)
     }
 
     /// The part of `io` task `index` after its sleep: reads its files and returns the task's digest
@@ -236,7 +230,7 @@ public struct TaskRunner: ~Copyable {
         var stream = PatternStream(seed: UInt64(index))
         let block = stream.bytes(patternBlockBytes)
         var hasher = SHA256Hasher()
-        block.withUnsafeBytes { updateRepeating(&hasher, block: $0, bytes: bytes, hooks: hooks) }
+        updateRepeating(&hasher, block: block.span.bytes, bytes: bytes, hooks: hooks)
         return hasher.finish()
     }
 }

@@ -128,7 +128,7 @@ public struct SharedWorkload: Hashable, Sendable {
     public func makeInput() throws -> MemoryRegion {
         let region = try MemoryRegion.anonymous(count: inputSize)
         var stream = PatternStream(seed: seed)
-        region.fill(chunk: 1 << 20) { stream.fill($0) }
+        region.fill(chunk: 1 << 20) { stream.fill(&$0) }
         return region
     }
 }

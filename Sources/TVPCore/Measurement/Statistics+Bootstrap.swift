@@ -1,0 +1,86 @@
+extension Statistics {
+    /// Percentile-bootstrap confidence interval of the median of a non-empty sample; deterministic in `seed`.
+    public static func bootstrapMedianCI(_ sample: [Double], confidence: Double = 0.95, resamples: Int = 2000,
+                                         seed: UInt64) -> ClosedRange<Double> {
+        checkBootstrapArguments(confidence: confidence, resamples: resamples)
+        precondition(!sample.isEmpty, "bootstrapMedianCI needs a non-empty sample")
+        var generator = SeededGenerator(seed: seed)
+        var resampler = MedianResampler(sample)
+        var medians = [Double]()
+        medians.reserveCapacity(resamples)
+        for _ in 0..<resamples {
+            medians.append(resampler.resampledMedian(using: &generator))
+        }
+        return percentileInterval(of: &medians, confidence: confidence)
+    }
+
+    /// Percentile-bootstrap confidence interval of median(numerator) / median(denominator); deterministic in `seed`.
+    ///
+    /// Each side is resampled independently. Both samples must be non-empty and the denominator's values positive.
+    public static func bootstrapRatioCI(numerator: [Double], denominator: [Double], confidence: Double = 0.95,
+                                        resamples: Int = 2000, seed: UInt64) -> ClosedRange<Double> {
+        checkBootstrapArguments(confidence: confidence, resamples: resamples)
+        precondition(!numerator.isEmpty && !denominator.isEmpty, "bootstrapRatioCI needs non-empty samples")
+        var generator = SeededGenerator(seed: seed)
+        var numeratorResampler = MedianResampler(numerator)
+        var denominatorResampler = MedianResampler(denominator)
+        var ratios = [Double]()
+        ratios.reserveCapacity(resamples)
+        for _ in 0..<resamples {
+            let top = numeratorResampler.resampledMedian(using: &generator)
+            let bottom = denominatorResampler.resampledMedian(using: &generator)
+            ratios.append(top / bottom)
+        }
+        return percentileInterval(of: &ratios, confidence: confidence)
+    }
+
+    /// Validates the arguments every bootstrap shares.
+    private static func checkBootstrapArguments(confidence: Double, resamples: Int) {
+        precondition(confidence > 0 && confidence < 1, "confidence must be in (0, 1), got \(confidence)")
+        precondition(resamples > 0, "resamples must be positive, got \(resamples)")
+    }
+
+    /// The central `confidence` interval of bootstrap replicates (reordered in place).
+    private static func percentileInterval(of replicates: inout [Double], confidence: Double) -> ClosedRange<Double> {
+        let tail = (1 - confidence) / 2 * 100
+        var span = replicates.mutableSpan
+        let low = percentile(rearranging: &span, tail)
+        return low...percentile(rearranging: &span, 100 - tail)
+    }
+
+    /// Computes medians of resamples (with replacement) of a fixed sample without sorting each resample.
+    ///
+    /// The sample is sorted once; a resample is recorded as how many times each sorted position was drawn,
+    /// and its median is read off the running total of those counts.
+    struct MedianResampler {
+        private let sorted: [Double]
+        private var counts: [Int]
+
+        /// Prepares to resample `sample`.
+        init(_ sample: [Double]) {
+            sorted = sample.sorted()
+            counts = Array(repeating: 0, count: sample.count)
+        }
+
+        /// The median of one fresh resample of the same size as the sample.
+        mutating func resampledMedian(using generator: inout SeededGenerator) -> Double {
+            let sorted = self.sorted  // read while `drawn` holds exclusive access to self
+            let n = sorted.count
+            var drawn = counts.mutableSpan
+            for i in 0..<n { drawn[i] = 0 }
+            for _ in 0..<n { drawn[generator.nextIndex(below: n)] += 1 }
+            // The median is the mean of the 0-based order statistics (n-1)/2 and n/2 (equal for odd n).
+            var seen = 0
+            var i = 0
+            while seen <= (n - 1) / 2 {
+                seen += drawn[i]
+                i += 1
+            }
+            let low = sorted[i - 1]
+            if seen > n / 2 { return low }
+            // Exactly (n-1)/2 + 1 values lie at or below `low`; the next order statistic is the next value drawn.
+            while drawn[i] == 0 { i += 1 }
+            return (low + sorted[i]) / 2
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import TVPWorkloads
+import Yams
+
+extension NodeReader {
+    /// The scenario a top-level mapping declares; nil when it has problems (collected in `problems`).
+    mutating func scenario(_ mapping: Node.Mapping, defaultName: String) -> Scenario? {
+        let keys = entries(mapping, allowed: ScenarioLoader.topLevelKeys, path: nil)
+        let name = keys["name"].flatMap { string($0, "name") } ?? defaultName
+        if !name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }) || name.isEmpty {
+            problem(keys["name"], "name", "use letters, digits, '-', '_' or '.' only (it names the run folder), got '\(name)'")
+        }
+        let description = keys["description"].flatMap { string($0, "description") } ?? ""
+        let repetitions = keys["repetitions"].flatMap { integer($0, "repetitions", Limits.repetitions) } ?? 5
+        let warmup = keys["warmup"].flatMap { integer($0, "warmup", Limits.warmup) } ?? 1
+        let seed = keys["seed"].flatMap { integer($0, "seed", 0...Int.max) } ?? 42
+        let tasks = keys["tasks"].flatMap { integer($0, "tasks", Limits.tasks) } ?? 32
+        let timeout = keys["task_timeout_s"].flatMap { number($0, "task_timeout_s", Limits.taskTimeoutSeconds) } ?? 300
+        // CPython's default, sys.getswitchinterval().
+        let switchInterval = keys["switch_interval_ms"].flatMap {
+            number($0, "switch_interval_ms", Limits.switchIntervalMilliseconds)
+        } ?? 5
+
+        var workers = [1, 2, 4, 8, 16]
+        if let node = keys["workers"] {
+            let items = list(node, "workers").compactMap { integer($0, "workers", Limits.workers) }
+            if items.isEmpty { problem(node, "workers", "give at least one worker count, e.g. [1, 2, 4]") }
+            workers = Array(Set(items)).sorted()
+        }
+
+        var modes = Mode.defaultSelection
+        if let node = keys["modes"] {
+            modes = []
+            for item in list(node, "modes") {
+                guard let text = string(item, "modes") else { continue }
+                if let mode = Mode(rawValue: text) {
+                    if !modes.contains(mode) { modes.append(mode) }
+                } else {
+                    let hint = closestMatch(to: text, in: Mode.allCases.map(\.rawValue)).map { "; did you mean `\($0)`?" } ?? ""
+                    problem(item, "modes", "unknown mode '\(text)'\(hint) (modes: \(Mode.allCases.map(\.rawValue).joined(separator: ", ")))")
+                }
+            }
+            if modes.isEmpty && problems.isEmpty { problem(node, "modes", "give at least one mode, e.g. [serial, threads]") }
+        }
+
+        var workloads: [Workload] = []
+        var taskCounts: [String: [Mode?: Int]] = [:]
+        if let node = keys["workloads"] {
+            (workloads, taskCounts) = self.workloads(node)
+        } else {
+            problem(nil, "workloads", "missing: declare at least one workload, e.g. `workloads: { cpu: { bytes_per_task: 8MiB } }`")
+        }
+
+        var expectations: [ExpectationSource] = []
+        if let node = keys["expect"] {
+            for item in list(node, "expect") {
+                if let text = string(item, "expect") { expectations.append(.init(text: text, line: item.mark?.line ?? 0)) }
+            }
+        }
+
+        guard problems.isEmpty else { return nil }
+        return Scenario(name: name, description: description, repetitions: repetitions, warmup: warmup,
+                        seed: UInt64(seed), tasks: tasks, workloads: workloads, modes: modes, workers: workers,
+                        taskTimeoutSeconds: timeout, switchIntervalMilliseconds: switchInterval,
+                        expectations: expectations, taskCounts: taskCounts)
+    }
+}

@@ -1,0 +1,109 @@
+import TVPWorkloads
+import Yams
+
+extension NodeReader {
+    /// The workload variants in declaration order, and the task counts of those that set `tasks`.
+    mutating func workloads(_ node: Node) -> ([Workload], [String: [Mode?: Int]]) {
+        guard case .mapping(let mapping) = node else {
+            problem(node, "workloads", "expected a mapping of workload names to parameters, e.g. `cpu: { bytes_per_task: 8MiB }`")
+            return ([], [:])
+        }
+        var result: [Workload] = []
+        var taskCounts: [String: [Mode?: Int]] = [:]
+        for (keyNode, value) in mapping {
+            guard let name = keyNode.string, let allowed = ScenarioLoader.workloadKeys[name] else {
+                let text = keyNode.string ?? "?"
+                let hint = closestMatch(to: text, in: Workload.names).map { "; did you mean `\($0)`?" } ?? ""
+                problem(keyNode, "workloads.\(text)", "unknown workload\(hint) (workloads: \(Workload.names.joined(separator: ", ")))")
+                continue
+            }
+            let path = "workloads.\(name)"
+            var parameters: [String: Node] = [:]
+            switch value {
+            case .mapping(let params): parameters = entries(params, allowed: allowed, path: path)
+            case .scalar(let scalar) where scalar.string.isEmpty || scalar.string == "~" || scalar.string == "null": break
+            default:
+                problem(value, path, "expected a mapping of parameters (or nothing), e.g. `{ \(allowed.first ?? "") : ... }`")
+                continue
+            }
+            // A workload's own task count replaces the scenario's `tasks`: one number, or a number per
+            // mode (a mode it leaves out keeps the scenario's count). It is not a sweep.
+            if let node = parameters.removeValue(forKey: "tasks") {
+                taskCounts[name] = taskCount(node, path: "\(path).tasks")
+            }
+            for variant in sweep(parameters) {
+                if let workload = workload(name, variant, path: path) { result.append(workload) }
+            }
+        }
+        if result.isEmpty && problems.isEmpty { problem(node, "workloads", "declare at least one workload") }
+        return (result, taskCounts)
+    }
+
+    /// Every combination of parameter values: a parameter written as a list is swept.
+    func sweep(_ parameters: [String: Node]) -> [[String: Node]] {
+        var variants: [[String: Node]] = [[:]]
+        for key in parameters.keys.sorted() {
+            let node = parameters[key]!
+            let values: [Node] = if case .sequence(let seq) = node { Array(seq) } else { [node] }
+            variants = variants.flatMap { partial in values.map { partial.merging([key: $0]) { $1 } } }
+        }
+        return variants
+    }
+
+    /// `tasks: N` (every mode) or `tasks: { MODE: N, ... }`.
+    mutating func taskCount(_ node: Node, path: String) -> [Mode?: Int] {
+        guard case .mapping(let mapping) = node else {
+            return integer(node, path, Limits.tasks).map { [nil: $0] } ?? [:]
+        }
+        var counts: [Mode?: Int] = [:]
+        for (keyNode, value) in mapping {
+            guard let text = keyNode.string, let mode = Mode(rawValue: text) else {
+                let text = keyNode.string ?? "?"
+                let hint = closestMatch(to: text, in: Mode.allCases.map(\.rawValue)).map { "; did you mean `\($0)`?" } ?? ""
+                problem(keyNode, "\(path).\(text)", "unknown mode\(hint): give tasks per mode, e.g. `{ threads: 100000, processes: 500 }`")
+                continue
+            }
+            counts[mode] = integer(value, "\(path).\(text)", Limits.tasks)
+        }
+        return counts
+    }
+
+    mutating func workload(_ name: String, _ p: [String: Node], path: String) -> Workload? {
+        switch name {
+        case "cpu":
+            let bytes = p["bytes_per_task"].map { size($0, "\(path).bytes_per_task", Limits.bytesPerTask) } ?? 8 << 20
+            return bytes.map { .cpu(CPUWorkload(bytesPerTask: $0)) }
+        case "io":
+            let sleep = p["sleep_ms"].map { number($0, "\(path).sleep_ms", Limits.sleepMilliseconds) } ?? 20
+            let files = p["files_per_task"].map { integer($0, "\(path).files_per_task", Limits.filesPerTask) } ?? 4
+            let fileSize = p["file_size"].map { size($0, "\(path).file_size", Limits.fileSize) } ?? 256 << 10
+            var cache: CacheState? = .warm
+            if let node = p["cache"] {
+                cache = string(node, "\(path).cache").flatMap { CacheState(rawValue: $0) }
+                if cache == nil { problem(node, "\(path).cache", "must be `warm` or `cold`") }
+            }
+            guard let sleep, let files, let fileSize, let cache else { return nil }
+            return .io(IOWorkload(sleepNanoseconds: UInt64((sleep * 1e6).rounded()), filesPerTask: files,
+                                  fileSize: fileSize, cache: cache))
+        case "shared":
+            let inputSize = p["input_size"].map { size($0, "\(path).input_size", Limits.inputSize) } ?? 64 << 20
+            var transfer: Transfer? = .pipe
+            if let node = p["transfer"] {
+                let names = Transfer.processTransfers.map(\.rawValue)
+                transfer = string(node, "\(path).transfer").flatMap { Transfer(rawValue: $0) }.flatMap { names.contains($0.rawValue) ? $0 : nil }
+                if transfer == nil {
+                    problem(node, "\(path).transfer", "must be `pipe`, `file` or `shm` (a list sweeps them: `[pipe, file, shm]`); threads always read in place")
+                }
+            }
+            guard let inputSize, let transfer else { return nil }
+            return .shared(SharedWorkload(inputSize: inputSize, transfer: transfer))
+        case "mixed":
+            let taskMilliseconds = p["task_ms"].map { number($0, "\(path).task_ms", Limits.taskMilliseconds) } ?? 10
+            let share = p["cpu_share"].map { number($0, "\(path).cpu_share", Limits.cpuShare) } ?? 0.5
+            guard let taskMilliseconds, let share else { return nil }
+            return .mixed(MixedWorkload(taskNanoseconds: UInt64((taskMilliseconds * 1e6).rounded()), cpuShare: share))
+        default:
+            return .null
+        }
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import Yams
+
+/// Walks the YAML node tree, converting values and collecting problems instead of stopping at the first.
+struct NodeReader {
+    typealias Limits = ScenarioLoader.Limits
+    var problems: [ScenarioError.Problem] = []
+
+    mutating func problem(_ node: Node?, _ key: String?, _ message: String) {
+        problems.append(.init(line: node?.mark?.line, key: key, message: message))
+    }
+
+    /// The mapping's entries by key, reporting unknown and duplicate keys.
+    mutating func entries(_ mapping: Node.Mapping, allowed: [String], path: String?) -> [String: Node] {
+        var result: [String: Node] = [:]
+        for (keyNode, value) in mapping {
+            guard let key = keyNode.string else {
+                problem(keyNode, path, "keys must be plain names")
+                continue
+            }
+            let fullKey = path.map { "\($0).\(key)" } ?? key
+            if !allowed.contains(key) {
+                let hint = closestMatch(to: key, in: allowed).map { "; did you mean `\($0)`?" } ?? ""
+                let known = allowed.isEmpty ? "it takes no parameters" : "known keys: \(allowed.joined(separator: ", "))"
+                problem(keyNode, fullKey, "unknown key\(hint) (\(known))")
+            } else if result[key] != nil {
+                problem(keyNode, fullKey, "appears twice")
+            } else {
+                result[key] = value
+            }
+        }
+        return result
+    }
+
+    // MARK: Scalars
+
+    mutating func string(_ node: Node, _ key: String) -> String? {
+        guard case .scalar(let scalar) = node else {
+            problem(node, key, "expected a single value, got a \(kind(node))")
+            return nil
+        }
+        return scalar.string
+    }
+
+    mutating func integer(_ node: Node, _ key: String, _ range: ClosedRange<Int>) -> Int? {
+        guard let text = string(node, key) else { return nil }
+        guard let value = Int(text.replacingOccurrences(of: "_", with: "")) else {
+            problem(node, key, "expected a whole number, got '\(text)'")
+            return nil
+        }
+        guard range.contains(value) else {
+            problem(node, key, "must be between \(range.lowerBound) and \(range.upperBound), got \(value)")
+            return nil
+        }
+        return value
+    }
+
+    mutating func number(_ node: Node, _ key: String, _ range: ClosedRange<Double>) -> Double? {
+        guard let text = string(node, key) else { return nil }
+        guard let value = Double(text), value.isFinite else {
+            problem(node, key, "expected a number, got '\(text)'")
+            return nil
+        }
+        guard range.contains(value) else {
+            problem(node, key, "must be between \(clean(range.lowerBound)) and \(clean(range.upperBound)), got \(clean(value))")
+            return nil
+        }
+        return value
+    }
+
+    mutating func size(_ node: Node, _ key: String, _ range: ClosedRange<Int>) -> Int? {
+        guard let text = string(node, key) else { return nil }
+        guard let value = ByteSize.parse(text) else {
+            problem(node, key, "expected a size such as 4096, 256KiB, 8MiB or 1GiB, got '\(text)'")
+            return nil
+        }
+        guard range.contains(value) else {
+            problem(node, key, "must be between \(ByteSize.format(range.lowerBound)) and \(ByteSize.format(range.upperBound)), got \(text)")
+            return nil
+        }
+        return value
+    }
+
+    mutating func list(_ node: Node, _ key: String) -> [Node] {
+        switch node {
+        case .sequence(let seq): return Array(seq)
+        case .scalar: return [node]
+        default:
+            problem(node, key, "expected a list, e.g. `[1, 2, 4]`")
+            return []
+        }
+    }
+
+    private func kind(_ node: Node) -> String {
+        switch node {
+        case .mapping: "mapping"
+        case .sequence: "list"
+        case .scalar: "value"
+        case .alias: "alias"
+        }
+    }
+
+    private func clean(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+    }
+}

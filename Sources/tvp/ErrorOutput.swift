@@ -1,0 +1,13 @@
+import ArgumentParser
+import Foundation
+
+/// Prints `message` to standard error.
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}
+
+/// Prints `message` prefixed with "tvp: " to standard error and exits with status 1.
+func fail(_ message: String) -> Never {
+    printError(message.split(separator: "\n").map { "tvp: \($0)" }.joined(separator: "\n"))
+    TVP.exit(withError: ExitCode(1))
+}
