@@ -21,10 +21,14 @@ struct PlotCommand: ParsableCommand {
     @Argument(help: "A run folder.", completion: .directory)
     var runDirectory: String
 
+    @Option(name: .long, help: "Also keep each chart's data (settings.gp and its tables) in DIR/<chart>/, to draw it by hand.")
+    var keepData: String?
+
     func run() throws {
         Interruption.install()
         do {
-            let rendering = try ChartRenderer.render(runDirectory: runDirectory, environment: ProcessInfo.processInfo.environment)
+            let rendering = try ChartRenderer.render(runDirectory: runDirectory, environment: ProcessInfo.processInfo.environment,
+                                                     keepingData: keepData)
             print("Charts written:")
             rendering.files.forEach { print("  \($0)") }
             rendering.skipped.forEach { print("  (no \($0.chart) chart: \($0.reason))") }

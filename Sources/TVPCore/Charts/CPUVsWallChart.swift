@@ -15,9 +15,10 @@ enum CPUVsWallChart {
         let variants = WorkersAxis.variants(run.summary.filter { ($0.cpuMedian ?? 0) > 0 })
             .map { variant, _ in (variant, run.summary.filter { $0.variant == variant }) }
         guard !variants.isEmpty else { return .skip("no CPU times") }
-        let axis = WorkersAxis(rows: variants.flatMap(\.1))
+        let (shown, note) = WorkersAxis.limited(variants)
+        let axis = WorkersAxis(rows: shown.flatMap(\.1))
         var panels = ChartPanels(table: "series.tsv", columns: columns)
-        for (variant, rows) in variants {
+        for (variant, rows) in shown {
             let lines = axis.lines(rows, extra: { [.number(($0.cpuMedian ?? 0) > 0 ? $0.cpuMedian : nil)] }) { ($0.wallMedian, nil, nil) }
             let values = rows.map(\.wallMedian) + rows.compactMap { ($0.cpuMedian ?? 0) > 0 ? $0.cpuMedian : nil }
             panels.addPanel(title: variant, yLabel: "time per trial", axis: .fitting(values, logAbove: 20), lines: lines)
@@ -26,7 +27,7 @@ enum CPUVsWallChart {
         panels.legend.line("CPU time (solid)", LineStyle(color: ChartStyle.grey, point: 7, width: 2.5))
         panels.legend.line("wall time (dashed)", LineStyle(color: ChartStyle.grey, point: 6, dash: 2, width: 1.5))
         var data = ChartData(finding: finding(variants))
-        ChartText.setHeading("CPU time vs wall time of one trial (medians; CPU = user + sys of all threads and child processes)", run, in: &data.settings)
+        ChartText.setHeading("CPU time vs wall time of one trial (medians; CPU = user + sys of all threads and child processes)", run, note: note, in: &data.settings)
         axis.write(into: &data.settings)
         panels.write(into: &data)
         return .draw(data)

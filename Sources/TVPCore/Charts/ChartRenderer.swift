@@ -38,9 +38,11 @@ public enum ChartRenderer {
 
     /// Draws every chart the run at `runDirectory` has data for. A chart skipped this time loses
     /// its old files, so charts/ shows what this tvp drew. Anything gnuplot prints on stderr, a
-    /// warning included, fails the rendering; nothing is then renamed into charts/.
+    /// warning included, fails the rendering; nothing is then renamed into charts/. With
+    /// `keepingData`, each chart's data is written to and kept in `<keepingData>/<chart>/`, so a
+    /// chart can be drawn again by hand (charts/README.md).
     public static func render(runDirectory: String, environment: [String: String],
-                              charts: [Chart] = ChartCatalog.all) throws -> Rendering {
+                              charts: [Chart] = ChartCatalog.all, keepingData: String? = nil) throws -> Rendering {
         guard let gnuplot = gnuplotPath(environment: environment) else { throw ChartError.gnuplotMissing }
         guard let scripts = scriptsDirectory(environment: environment) else { throw ChartError.scriptsMissing }
         guard Files.exists("\(runDirectory)/summary.csv") else { throw ChartError.noSummary("\(runDirectory)/summary.csv") }
@@ -57,7 +59,7 @@ public enum ChartRenderer {
             case .skip(let reason):
                 skipped.append((chart.name, reason))
             case .draw(let data):
-                let folder = "\(staging)/\(chart.name)"
+                let folder = "\(keepingData ?? staging)/\(chart.name)"
                 try ChartStage.write(data, into: folder)
                 for format in ["png", "svg"] {
                     try draw(chart, format: format, data: folder, into: "\(staging)/\(chart.name).\(format)", gnuplot: gnuplot, scripts: scripts)

@@ -11,11 +11,11 @@ enum ChartText {
         }
     }
 
-    /// Sets a chart's `title` and, under it, its `subtitle`: the run's context line (both enhanced
-    /// text, escaped; lib.gp sets them as the multiplot title).
-    static func setHeading(_ title: String, _ run: RunFolder, in settings: inout GnuplotSettings) {
+    /// Sets a chart's `title` and, under it, its `subtitle`: the run's context line and `note`
+    /// (both enhanced text, escaped; lib.gp sets them as the multiplot title).
+    static func setHeading(_ title: String, _ run: RunFolder, note: String? = nil, in settings: inout GnuplotSettings) {
         settings.set("title", enhanced(title))
-        settings.set("subtitle", enhanced(context(run)))
+        settings.set("subtitle", enhanced(context(run) + (note.map { " · \($0)" } ?? "")))
     }
 
     /// "scenario default · 32 tasks per trial · median of 10 trials per cell · 2 usable CPUs".

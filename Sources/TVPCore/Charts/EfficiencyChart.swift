@@ -13,9 +13,10 @@ enum EfficiencyChart {
         guard !variants.isEmpty else {
             return .skip("no efficiencies: the run needs a serial cell and another mode of the same workload")
         }
-        let axis = WorkersAxis(rows: variants.flatMap(\.rows))
+        let (shown, note) = WorkersAxis.limited(variants)
+        let axis = WorkersAxis(rows: shown.flatMap(\.rows))
         var panels = ChartPanels(table: "series.tsv", columns: WorkersAxis.columns)
-        for (variant, rows) in variants {
+        for (variant, rows) in shown {
             let bars = rows.map(interval)
             let values: [Double] = bars.flatMap { [$0.low, $0.high] } + [1]
             panels.addPanel(title: variant, yLabel: "efficiency (speedup per usable CPU)", axis: .fitting(values, logAbove: 20),
@@ -24,7 +25,7 @@ enum EfficiencyChart {
         axis.legend(axis.modes, into: &panels.legend)
         panels.legend.line("1.0 = all usable CPUs busy", LineStyle(color: ChartStyle.grey, dash: 2, width: 1.5))
         var data = ChartData(finding: finding(variants, cpus: run.summary.compactMap(\.usableCPUs).first))
-        ChartText.setHeading("Parallel efficiency = speedup ÷ min(workers, usable CPUs)  (1: every usable CPU busy; above 1: tasks mostly wait; bars: 95 % CI)", run, in: &data.settings)
+        ChartText.setHeading("Parallel efficiency = speedup ÷ min(workers, usable CPUs)  (1: every usable CPU busy; above 1: tasks mostly wait; bars: 95 % CI)", run, note: note, in: &data.settings)
         axis.write(into: &data.settings)
         panels.write(into: &data)
         return .draw(data)

@@ -14,9 +14,10 @@ enum OverheadChart {
         let rows = run.summary.filter { $0.workload == "null" && $0.perTaskMicroseconds != nil }
         let variants = WorkersAxis.variants(rows)
         guard !variants.isEmpty else { return .skip("the run has no null workload") }
-        let axis = WorkersAxis(rows: rows)
+        let (shown, note) = WorkersAxis.limited(variants)
+        let axis = WorkersAxis(rows: shown.flatMap(\.rows))
         var panels = ChartPanels(table: "series.tsv", columns: columns)
-        for (variant, rows) in variants {
+        for (variant, rows) in shown {
             let first = Dictionary(rows.map { ($0.mode, $0.workers) }, uniquingKeysWith: min)
             let perTask = { (row: SummaryRow, wall: Double?) in (wall ?? row.wallMedian) / Double(max(row.tasks, 1)) }
             let lines = axis.lines(rows, extra: { row in
@@ -38,7 +39,7 @@ enum OverheadChart {
             panels.legend.line("\(mode) spawn (median)", style)
         }
         var data = ChartData(finding: finding(rows, modes: axis.modes))
-        ChartText.setHeading("Per-task overhead of each mode (null workload: tasks that do nothing)", run, in: &data.settings)
+        ChartText.setHeading("Per-task overhead of each mode (null workload: tasks that do nothing)", run, note: note, in: &data.settings)
         axis.write(into: &data.settings)
         panels.write(into: &data)
         return .draw(data)

@@ -14,10 +14,11 @@ enum SpeedupChart {
         guard !variants.isEmpty else {
             return .skip("no speedups: the run needs a serial cell and another mode of the same workload")
         }
-        let axis = WorkersAxis(rows: variants.flatMap(\.rows))
+        let (shown, note) = WorkersAxis.limited(variants)
+        let axis = WorkersAxis(rows: shown.flatMap(\.rows))
         let cpus = run.summary.compactMap(\.usableCPUs).first
         var panels = ChartPanels(table: "series.tsv", columns: WorkersAxis.columns)
-        for (variant, rows) in variants {
+        for (variant, rows) in shown {
             let lines = axis.lines(rows) { ($0.speedup, $0.speedupLow, $0.speedupHigh) }
             // The range holds the bars, the ideal line up to the largest worker count, and the ceiling.
             let bars: [Double] = rows.flatMap { [$0.speedupLow, $0.speedupHigh, $0.speedup].compactMap { $0 } }
@@ -29,7 +30,7 @@ enum SpeedupChart {
         if cpus != nil { panels.legend.line("usable CPUs", LineStyle(color: ChartStyle.ceiling, dash: 3, width: 2)) }
 
         var data = ChartData(finding: finding(variants))
-        ChartText.setHeading("Speedup over serial (median serial wall time ÷ median wall time; bars: 95 % bootstrap CI)", run, in: &data.settings)
+        ChartText.setHeading("Speedup over serial (median serial wall time ÷ median wall time; bars: 95 % bootstrap CI)", run, note: note, in: &data.settings)
         data.settings.set("y_log_base", 2)
         data.settings.set("usable_cpus", Double(cpus ?? 0))
         axis.write(into: &data.settings)

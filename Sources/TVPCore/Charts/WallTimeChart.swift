@@ -8,16 +8,17 @@ enum WallTimeChart {
     static func prepare(_ run: RunFolder) -> ChartPreparation {
         let variants = WorkersAxis.variants(run.summary)
         guard !variants.isEmpty else { return .skip("no wall times") }
-        let axis = WorkersAxis(rows: run.summary)
+        let (shown, note) = WorkersAxis.limited(variants)
+        let axis = WorkersAxis(rows: shown.flatMap(\.rows))
         var panels = ChartPanels(table: "series.tsv", columns: WorkersAxis.columns)
-        for (variant, rows) in variants {
+        for (variant, rows) in shown {
             let values = rows.flatMap { [$0.wallMin ?? $0.wallMedian, $0.wallMax ?? $0.wallMedian] }
             panels.addPanel(title: variant, yLabel: "wall time per trial", axis: .fitting(values, logAbove: 20),
                             lines: axis.lines(rows) { ($0.wallMedian, $0.wallMin, $0.wallMax) })
         }
         axis.legend(axis.modes, into: &panels.legend)
         var data = ChartData(finding: finding(variants))
-        ChartText.setHeading("Wall time of one trial (median; bars: fastest–slowest trial)", run, in: &data.settings)
+        ChartText.setHeading("Wall time of one trial (median; bars: fastest–slowest trial)", run, note: note, in: &data.settings)
         axis.write(into: &data.settings)
         panels.write(into: &data)
         return .draw(data)

@@ -52,6 +52,16 @@ struct WorkersAxis {
         settings.set("workers", numbers: workers.map(Double.init))
     }
 
+    /// Panels a chart against workers draws at most: more would be too small to read (a sweep of
+    /// 49 `mixed` variants belongs to the crossover chart).
+    static let maximumPanels = 9
+
+    /// The first `maximumPanels` of `variants`, and a note for the heading when some are left out.
+    static func limited<T>(_ variants: [T]) -> (shown: [T], note: String?) {
+        guard variants.count > maximumPanels else { return (variants, nil) }
+        return (Array(variants.prefix(maximumPanels)), "the first \(maximumPanels) of \(variants.count) variants (all in summary.csv)")
+    }
+
     /// `rows` grouped by variant, variants in file order.
     static func variants(_ rows: [SummaryRow]) -> [(variant: String, rows: [SummaryRow])] {
         var order: [String] = []
