@@ -251,8 +251,8 @@ struct CrossoverTests {
         let breakEvens = Crossover.breakEvens(points)
         let processes = try #require(breakEvens.first { $0.processMode == .processes })
         #expect(processes.paysOffFromMilliseconds == 10 && processes.bestAtMilliseconds == 100)
-        #expect(CrossoverText.sentence(processes).contains("never pays off below 10 ms"))
+        #expect(CrossoverText.verdict(processes).contains("pays off from 10 ms tasks"))
         let pool = try #require(breakEvens.first { $0.processMode == .processPool })
-        #expect(pool.paysOffFromMilliseconds == nil && CrossoverText.sentence(pool).contains("never pays off at any task size measured (up to 100 ms)"))
+        #expect(pool.paysOffFromMilliseconds == nil && CrossoverText.verdict(pool).contains("never pays off beyond the noise, up to 100 ms tasks"))
     }
 }

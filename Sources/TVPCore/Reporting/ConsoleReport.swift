@@ -35,7 +35,7 @@ public enum ConsoleReport {
         }
         if !breakEvens.isEmpty {
             out += "\nCrossover (mixed): where a process mode starts to beat a thread mode\n"
-            out += breakEvens.map { "  \(CrossoverText.sentence($0))\n" }.joined()
+            out += breakEvens.map { "  \(CrossoverText.verdict($0))\n" }.joined()
         }
         let noisy = summaries.filter(\.isNoisy).count
         if noisy > 0 {

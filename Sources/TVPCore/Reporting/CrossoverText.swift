@@ -1,18 +1,9 @@
 import Foundation
 
-/// The crossover in words: the sentences the console, breakeven.csv, the charts and report.md use.
+/// The crossover in words: the sentences the console, breakeven.csv's `finding`, the charts and
+/// report.md use.
 public enum CrossoverText {
-    /// "processes vs gil ×2: never pays off below 30 ms tasks; best ratio 1.93 at 30 ms, cpu_share 1".
-    public static func sentence(_ breakEven: Crossover.BreakEven) -> String {
-        let pair = "\(breakEven.processMode.rawValue) vs \(breakEven.threadMode.rawValue) ×\(breakEven.workers)"
-        let best = "best ratio \(number(breakEven.bestRatio)) at \(number(breakEven.bestAtMilliseconds)) ms, cpu_share \(number(breakEven.bestAtShare))"
-        guard let from = breakEven.paysOffFromMilliseconds else {
-            return "\(pair): never pays off at any task size measured (up to \(number(breakEven.largestMeasuredMilliseconds)) ms); \(best)"
-        }
-        return "\(pair): never pays off below \(number(from)) ms tasks; \(best)"
-    }
-
-    /// The verdict on one pair for a report line: "process-pool vs gil ×2 pays off from 3 ms tasks
+    /// The verdict on one pair: "process-pool vs gil ×2 pays off from 3 ms tasks
     /// (best 2.35× at 30 ms, CPU share 1)" or "processes vs threads ×2 never pays off beyond the
     /// noise, up to 100 ms tasks (best 1.01× at 100 ms, CPU share 0.9)".
     public static func verdict(_ breakEven: Crossover.BreakEven) -> String {

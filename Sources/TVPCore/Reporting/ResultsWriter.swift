@@ -79,7 +79,7 @@ public final class ResultsWriter {
         let breakEvenRows = [CrossoverCSV.breakEvenHeader] + breakEvens.map {
             [$0.threadMode.rawValue, $0.processMode.rawValue, String($0.workers), CSVFormat.number($0.paysOffFromMilliseconds),
              n($0.largestMeasuredMilliseconds), n($0.bestRatio), n($0.bestAtMilliseconds), n($0.bestAtShare),
-             CrossoverText.sentence($0)]
+             CrossoverText.verdict($0)]
         }
         try writeAtomically(Data(breakEvenRows.map(CSVFormat.line).joined().utf8), name: "breakeven.csv")
     }

@@ -5,16 +5,7 @@ public enum TrialsCSV {
         "schema_version",
         "scenario",
         "workload",
-        "bytes_per_task",
-        "sleep_ms",
-        "files_per_task",
-        "file_size",
-        "cache",
-        "input_size",
-        "transfer",
-        "task_ms",
-        "cpu_share",
-        "hash_bytes",
+    ] + parameterColumns + [
         "mode",
         "workers",
         "tasks",
@@ -54,9 +45,19 @@ public enum TrialsCSV {
         "error",
     ]
 
-    /// Workload parameter columns, in header order.
-    static let parameterColumns = ["bytes_per_task", "sleep_ms", "files_per_task", "file_size", "cache",
-                                   "input_size", "transfer", "task_ms", "cpu_share", "hash_bytes"]
+    /// Workload parameter columns, in header order (in summary.csv too), one per line.
+    static let parameterColumns = [
+        "bytes_per_task",
+        "sleep_ms",
+        "files_per_task",
+        "file_size",
+        "cache",
+        "input_size",
+        "transfer",
+        "task_ms",
+        "cpu_share",
+        "hash_bytes",
+    ]
 
     /// The fields of `record`, in header order.
     public static func fields(_ record: TrialRecord) -> [String] {
