@@ -43,6 +43,7 @@ public enum ChartRenderer {
     /// chart can be drawn again by hand (charts/README.md).
     public static func render(runDirectory: String, environment: [String: String],
                               charts: [Chart] = ChartCatalog.all, keepingData: String? = nil) throws -> Rendering {
+        let runDirectory = RunFolder.normalized(runDirectory)
         guard let gnuplot = gnuplotPath(environment: environment) else { throw ChartError.gnuplotMissing }
         guard let scripts = scriptsDirectory(environment: environment) else { throw ChartError.scriptsMissing }
         guard Files.exists("\(runDirectory)/summary.csv") else { throw ChartError.noSummary("\(runDirectory)/summary.csv") }
