@@ -4,9 +4,10 @@ import SystemPackage
 /// A program other than tvp's worker (gnuplot, git, another build's tvp), run to its end: the one
 /// place tvp launches such programs.
 ///
-/// It is spawned like a worker (`ProcessSpawner`: posix_spawn, default signal dispositions, no
-/// descriptor but its three), its output is read through `poll` or goes to a log file, and every
-/// call survives `EINTR`: tvp's SIGINT and SIGTERM handlers are installed without `SA_RESTART`.
+/// It is started and reaped by a `ChildSupervisor`, like a worker (posix_spawn, default signal
+/// dispositions, no descriptor but its three), its output is read through the supervisor's `poll`
+/// or goes to a log file, and every call survives `EINTR`: tvp's SIGINT and SIGTERM handlers are
+/// installed without `SA_RESTART`.
 /// When tvp receives one of those signals while the program runs, the program is stopped (SIGTERM,
 /// then SIGKILL after a grace period), reaped, and `ExternalProgramError.interrupted` thrown, so the
 /// caller can clean up and exit 130 or 143.
@@ -47,22 +48,52 @@ public struct ExternalProgram: Sendable {
             throw error
         }
         defer { output.readEnd.closeQuietly(); errors.readEnd.closeQuietly() }
-        let pid: pid_t
+        let supervisor = ChildSupervisor(terminationGraceSeconds: stopGraceSeconds)
         do {
-            pid = try spawn(stdout: output.writeEnd, stderr: errors.writeEnd)
+            try start(supervisor, stdout: output.writeEnd, stderr: errors.writeEnd)
         } catch {
             output.writeEnd.closeQuietly(); errors.writeEnd.closeQuietly()
             throw error
         }
         output.writeEnd.closeQuietly(); errors.writeEnd.closeQuietly()
+        let ends = [output.readEnd, errors.readEnd]
+        var captured = [[UInt8]](repeating: [], count: ends.count)
+        var open = Array(ends.indices)
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        var ended: EndedChild?
+        let take = { (stream: Int, count: Int) in
+            captured[stream].append(contentsOf: buffer[0..<min(count, max(0, limit - captured[stream].count))])
+        }
         do {
-            let streams = try capture([output.readEnd, errors.readEnd], limit: limit, stopRequested: stopRequested)
-            let child = try reap(pid, stopRequested: stopRequested)
-            return ProgramOutput(status: child.status, standardOutput: streams[0], standardError: streams[1])
+            // Until both streams end and the program has ended; once it has, what its pipes still
+            // hold is read without waiting (a program it left behind may keep them open).
+            while ended == nil || !open.isEmpty {
+                if let signal = stopRequested() { throw ExternalProgramError.interrupted(path: path, signal: signal) }
+                if ended != nil {
+                    for stream in open {
+                        while try !waitForEvents([PollInterest(ends[stream], read: true, write: false)], timeoutMilliseconds: 0).isEmpty {
+                            let count = try ends[stream].readAvailable(into: &buffer)
+                            if count == 0 { break }
+                            take(stream, count)
+                        }
+                    }
+                    break
+                }
+                let events = try supervisor.wait(for: open.map { PollInterest(ends[$0], read: true, write: false) }, timeoutSeconds: 0.1)
+                var finished: [Int] = []
+                for slot in events.ready {
+                    let stream = open[slot]
+                    let count = try ends[stream].readAvailable(into: &buffer)
+                    if count == 0 { finished.append(stream) } else { take(stream, count) }
+                }
+                open.removeAll(where: finished.contains)
+                ended = ended ?? events.ended.first
+            }
         } catch {
-            stop(pid)
+            stop(supervisor)
             throw error
         }
+        return ProgramOutput(status: ended!.child.status, standardOutput: captured[0], standardError: captured[1])
     }
 
     /// Runs the program to its end with its standard output and error appended to the file at
@@ -72,71 +103,37 @@ public struct ExternalProgram: Sendable {
         let file = try attempt("open \(log)") {
             try FileDescriptor.open(log, .writeOnly, options: [.create, .append, .closeOnExec], permissions: [.ownerReadWrite, .groupRead, .otherRead])
         }
-        let pid: pid_t
+        let supervisor = ChildSupervisor(terminationGraceSeconds: stopGraceSeconds)
+        defer { file.closeQuietly() }
+        try start(supervisor, stdout: file, stderr: file)
         do {
-            pid = try spawn(stdout: file, stderr: file)
+            while true {
+                if let signal = stopRequested() { throw ExternalProgramError.interrupted(path: path, signal: signal) }
+                if let ended = try supervisor.wait(for: [], timeoutSeconds: 0.1).ended.first { return ended.child.status }
+            }
         } catch {
-            file.closeQuietly()
-            throw error
-        }
-        file.closeQuietly()
-        do {
-            return try reap(pid, stopRequested: stopRequested).status
-        } catch {
-            stop(pid)
+            stop(supervisor)
             throw error
         }
     }
 
-    /// Spawns the program with `stdout` and `stderr`, standard input /dev/null.
-    private func spawn(stdout: FileDescriptor, stderr: FileDescriptor) throws -> pid_t {
+    /// Starts the program under `supervisor` with `stdout` and `stderr`, standard input /dev/null,
+    /// and no other descriptor. It keeps tvp's process group: a terminal's Ctrl-C reaches it too.
+    private func start(_ supervisor: ChildSupervisor, stdout: FileDescriptor, stderr: FileDescriptor) throws {
         do {
-            return try ProcessSpawner.spawn(path: path, arguments: [path] + arguments, stdout: stdout, stderr: stderr,
-                                            environment: environment?.map { "\($0.key)=\($0.value)" })
+            _ = try supervisor.start(ChildLaunch(
+                path: path, arguments: [path] + arguments, stdout: .descriptor(stdout), stderr: .descriptor(stderr),
+                environment: environment.map { ChildEnvironment($0.map { "\($0.key)=\($0.value)" }) },
+                diesWithParent: false, ownProcessGroup: false))
         } catch {
             throw ExternalProgramError.cannotStart(path: path, reason: "\(error)")
         }
     }
 
-    /// Reads `ends` until each reaches end of file; throws `.interrupted` when a stop is requested.
-    private func capture(_ ends: [FileDescriptor], limit: Int, stopRequested: () -> Int32?) throws -> [[UInt8]] {
-        var captured = [[UInt8]](repeating: [], count: ends.count)
-        var open = Array(ends.indices)
-        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-        while !open.isEmpty {
-            if let signal = stopRequested() { throw ExternalProgramError.interrupted(path: path, signal: signal) }
-            let ready = try waitForEvents(open.map { PollInterest(ends[$0], read: true, write: false) }, timeoutMilliseconds: 100)
-            var finished: [Int] = []
-            for slot in ready {
-                let stream = open[slot]
-                let count = try ends[stream].readAvailable(into: &buffer)
-                if count == 0 { finished.append(stream); continue }
-                captured[stream].append(contentsOf: buffer[0..<min(count, max(0, limit - captured[stream].count))])
-            }
-            open.removeAll(where: finished.contains)
-        }
-        return captured
-    }
-
-    /// Waits for `pid` to end (polling, so that a stop request is heard) and reaps it.
-    private func reap(_ pid: pid_t, stopRequested: () -> Int32?) throws -> ReapedChild {
-        while true {
-            if let child = try reapChildIfEnded(pid) { return child }
-            if let signal = stopRequested() { throw ExternalProgramError.interrupted(path: path, signal: signal) }
-            sleepThread(nanoseconds: 2_000_000)
-        }
-    }
-
-    /// Stops `pid` and reaps it: SIGTERM, up to `stopGraceSeconds` for it to end, then SIGKILL.
-    private func stop(_ pid: pid_t) {
-        sendSignal(SIGTERM, to: pid)
-        let deadline = MonotonicInstant.now().nanoseconds + UInt64(max(0, stopGraceSeconds) * 1e9)
-        while MonotonicInstant.now().nanoseconds < deadline {
-            if (try? reapChildIfEnded(pid)) != nil { return }
-            sleepThread(nanoseconds: 5_000_000)
-        }
-        sendSignal(SIGKILL, to: pid)
-        _ = try? waitForChild(pid)
+    /// Stops the program and reaps it: SIGTERM, up to `stopGraceSeconds` for it to end, then SIGKILL.
+    private func stop(_ supervisor: ChildSupervisor) {
+        try? supervisor.stopAll()
+        _ = try? supervisor.finish(withinSeconds: 0)
     }
 }
 

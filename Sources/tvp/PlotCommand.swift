@@ -25,7 +25,7 @@ struct PlotCommand: ParsableCommand {
     var keepData: String?
 
     func run() throws {
-        Interruption.install()
+        do { try Interruption.install() } catch { fail("\(error)") }
         do {
             let rendering = try ChartRenderer.render(runDirectory: runDirectory, environment: ProcessInfo.processInfo.environment,
                                                      keepingData: keepData)

@@ -11,6 +11,10 @@ struct RunCommand: ParsableCommand {
             file is absent). Results go to OUT/<UTC timestamp>-<scenario>/; at the end the charts are \
             drawn (as `tvp plot` does; not with --no-plot) and report.md is written (as `tvp report` does).
 
+            Ctrl-C (or SIGTERM) stops the run within a second and saves what finished; a second Ctrl-C \
+            ends tvp at once, removing its temporary files. Whatever stops a run early still writes \
+            summary.csv and meta.json for the finished trials, with the reason.
+
             Exit status: 0 every trial succeeded; 1 an error or a failed trial; 2 a failed expectation; \
             130 or 143 interrupted by SIGINT or SIGTERM (every finished trial saved).
             """
@@ -62,7 +66,7 @@ struct RunCommand: ParsableCommand {
         if let repetitions { scenario.repetitions = repetitions }
         if let warmup { scenario.warmup = warmup }
 
-        Interruption.install()
+        do { try Interruption.install() } catch { fail("\(error)") }
         let progress = ProgressLine(enabled: !quiet)
         let runner = Runner(
             scenario: scenario, scenarioPath: loaded.path, scenarioText: loaded.text,
@@ -70,7 +74,13 @@ struct RunCommand: ParsableCommand {
                                 confirmedLongRun: yes))
         let report: RunReport
         do {
-            report = try runner.run { progress.handle($0) }
+            report = try runner.run { event in
+                if case .notice(let text) = event {
+                    progress.clear()
+                    printError("tvp: \(text)")
+                }
+                progress.handle(event)
+            }
         } catch {
             progress.clear()
             fail("\(error)")
@@ -93,8 +103,9 @@ struct RunCommand: ParsableCommand {
             }
         }
         writeReport(report.directory)
-        if let abandoned = report.abandoned {
-            printError("tvp: run stopped after \(report.trialsCompleted) of \(report.meta.trialsPlanned) trials: \(abandoned)")
+        if let failure = report.failure {
+            printError("tvp: run failed after \(report.trialsCompleted) of \(report.meta.trialsPlanned) trials: \(failure)")
+            printError("tvp: summary.csv and meta.json (status \"failed\", with this reason) for the finished trials are in \(report.directory)")
             throw ExitCode(1)
         }
         if !report.expectations.isEmpty {

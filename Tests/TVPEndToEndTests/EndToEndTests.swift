@@ -3,10 +3,11 @@ import Testing
 import TVPSystem
 
 /// Runs the built `tvp` (next to the test binary) and returns its exit status, stdout and stderr.
-func runTVP(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
-    let executable = (Files.currentExecutablePath()! as NSString).deletingLastPathComponent + "/tvp"
+/// With `executable`, runs that program (a shell that sets a limit, then runs tvp) instead.
+func runTVP(_ arguments: [String], in directory: String, environment: [String: String] = [:],
+            executable: String? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
+    process.executableURL = URL(fileURLWithPath: executable ?? (Files.currentExecutablePath()! as NSString).deletingLastPathComponent + "/tvp")
     process.arguments = arguments
     process.currentDirectoryURL = URL(fileURLWithPath: directory)
     process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }

@@ -78,11 +78,6 @@ public struct TaskRunner: ~Copyable {
         return shared.slice(task: index, of: source.slices).count
     }
 
-    /// Whether the tasks call libcrypto (all but `null`): a worker initialises it before its clock.
-    public var hashes: Bool {
-        if case .null = workload { false } else { true }
-    }
-
     /// `shared` task `index`: obtains its slice from the input's location (timed as the transfer),
     /// then hashes the task index and the slice.
     private mutating func hashSlice<Hooks: TaskHooks>(task index: Int, of shared: SharedWorkload, hooks: Hooks) throws -> TaskDigest {
@@ -225,10 +220,11 @@ public struct TaskRunner: ~Copyable {
     }
 
     /// `hashPattern(task:bytes:)` in 64 KiB updates, each between `beginReleasedCompute` and
-    /// `endReleasedCompute` and followed by a `checkpoint`.
+    /// `endReleasedCompute` and followed by a `checkpoint`. A task shorter than the block makes only
+    /// the block's first `bytes` bytes (the stream's prefix: the same bytes, a fraction of the cost).
     public static func hashPattern<Hooks: TaskHooks>(task index: Int, bytes: Int, hooks: Hooks) -> TaskDigest {
         var stream = PatternStream(seed: UInt64(index))
-        let block = stream.bytes(patternBlockBytes)
+        let block = stream.bytes(min(bytes, patternBlockBytes))
         var hasher = SHA256Hasher()
         updateRepeating(&hasher, block: block.span.bytes, bytes: bytes, hooks: hooks)
         return hasher.finish()
