@@ -9,6 +9,10 @@ public enum SummaryCSV {
         "tasks_per_s", "mb_per_s", "speedup", "speedup_ci_low", "speedup_ci_high", "efficiency",
         "per_task_us", "task_p50_us", "startup_p50_us", "steal_median_s", "disk_read_median_bytes",
         "outliers", "noisy", "usable_cpus", "setup_median_s", "per_task_net_us", "transfer_mb_per_s",
+        "cpu_ci_low_s",
+        "cpu_ci_high_s",
+        "sys_ci_low_s",
+        "sys_ci_high_s",
     ]
 
     /// The fields of `summary`, in header order.
@@ -26,6 +30,10 @@ public enum SummaryCSV {
                o(s.speedup), o(s.speedupCI?.lowerBound), o(s.speedupCI?.upperBound), o(s.efficiency),
                n(s.perTaskMicroseconds), n(s.taskP50Microseconds), o(s.startupP50Microseconds),
                n(s.stealMedian), n(s.diskReadMedianBytes), String(s.outliers), String(s.isNoisy),
-               String(s.usableCPUs), o(s.setupMedian), n(s.perTaskNetMicroseconds), o(s.transferMegabytesPerSecond)]
+               String(s.usableCPUs), o(s.setupMedian), n(s.perTaskNetMicroseconds), o(s.transferMegabytesPerSecond),
+               o(s.cpuCI?.lowerBound),
+               o(s.cpuCI?.upperBound),
+               o(s.systemCI?.lowerBound),
+               o(s.systemCI?.upperBound)]
     }
 }

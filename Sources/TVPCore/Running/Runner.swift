@@ -158,7 +158,7 @@ public struct Runner {
         }
 
         let descriptorsAtEnd = ProcFS.openDescriptorCount()
-        let summaries = Summarizer(seed: scenario.seed, usableCPUs: machine.usableCPUs).summarize(samples, cellOrder: cells)
+        let summaries = Summarizer(usableCPUs: machine.usableCPUs).summarize(samples, cellOrder: cells)
         let expectations = ExpectationEvaluator.evaluate(
             try ExpectationEvaluator.expectations(of: scenario, source: scenarioPath), summaries: summaries)
         try writer.writeSummary(summaries, scenario: scenario.name)
