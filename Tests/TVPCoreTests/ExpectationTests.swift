@@ -225,4 +225,17 @@ struct ExpectationTests {
         let error = loadError(expect)
         #expect(error.hasPrefix("x.yaml:5: `expect`: ") && error.contains(message), "\(error)")
     }
+
+    @Test("a failed expectation on a busy machine comes with a note that the CPUs were shared")
+    func contentionNote() {
+        var machine = MachineFacts(cpuModel: "x", logicalCPUs: 2, usableCPUs: 2, cgroupCPUQuota: nil, kernel: "k",
+                                   hostname: "h", memoryKiB: 1, swiftVersion: "s", tvpVersion: "t", gitCommit: nil,
+                                   optimizedBuild: true, timerSlackNanoseconds: 50_000, loadAverage: [12.4, 11, 10],
+                                   stealFraction: 0)
+        #expect(machine.contentionNote?.contains("load average was 12.4 on 2 usable CPUs") == true)
+        machine.loadAverage = [0.3, 0.2, 0.1]
+        #expect(machine.contentionNote == nil)
+        machine.loadAverage = []
+        #expect(machine.contentionNote == nil)
+    }
 }
