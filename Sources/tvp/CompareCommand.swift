@@ -13,10 +13,15 @@ struct CompareCommand: ParsableCommand {
             BASELINE and CURRENT are run folders (results/<run>/) or their trials.csv files. Cells \
             (workload + parameters + mode + workers + tasks) are matched between the runs; only counted, \
             successful trials are used. Per cell, the ratio of medians current/baseline gets a 95% bootstrap \
-            confidence interval and a Mann-Whitney U p-value. A cell regressed when its whole interval lies \
-            above 1 + threshold, improved when it lies below 1 - threshold, is unchanged when it lies within, \
-            and is inconclusive otherwise or with fewer than 3 trials on a side. For --metric speedup (median \
-            serial wall of the same run / trial wall) higher is better, so verdicts judge its inverse, the cost.
+            confidence interval and a Mann-Whitney U p-value. The interval knows only the noise within each \
+            run; two runs of the same build made apart also differ by a drift of their own (the machine's \
+            speed, its spawn cost, where the hypervisor puts the vCPUs), so a cell regressed only when its \
+            whole interval lies above (1 + threshold) x (1 + drift), improved when it lies below \
+            (1 - threshold) / (1 + drift), is unchanged when it lies within 1 +/- threshold, and is \
+            inconclusive otherwise (a change within the drift is inconclusive, with a note) or with fewer \
+            than 3 trials on a side. To see smaller changes, run both builds interleaved with `tvp paired`, \
+            which cancels the drift. For --metric speedup (median serial wall / median wall of the same run, \
+            both resampled) higher is better, so verdicts judge its inverse, the cost.
 
             Exit status: 0 no regression; 2 at least one regression (or, with --strict, an inconclusive \
             cell); 1 an error: a missing or unreadable file, different schema versions, no cell in common. \
@@ -40,6 +45,12 @@ struct CompareCommand: ParsableCommand {
     @Option(name: .long, help: "Relative change tolerated before a cell counts as changed (0.05 = 5%).")
     var threshold: Double = 0.05
 
+    /// The drift allowed between two separately made runs.
+    @Option(name: .long, help: ArgumentHelp(
+        "Drift allowed between two runs of one build made apart, as a fraction (0.5: up to 1.5x either way).",
+        valueName: "fraction"))
+    var drift: Double = ComparisonOptions.defaultDrift
+
     /// Whether inconclusive cells fail the gate.
     @Flag(name: .long, help: "Fail (exit 2) on inconclusive cells too.")
     var strict = false
@@ -57,6 +68,9 @@ struct CompareCommand: ParsableCommand {
         guard threshold.isFinite, threshold >= 0, threshold < 1 else {
             throw ValidationError("--threshold must be a fraction in [0, 1), e.g. 0.05 for 5%; got \(threshold)")
         }
+        guard drift.isFinite, drift >= 0, drift <= 10 else {
+            throw ValidationError("--drift must be a fraction from 0 to 10, e.g. 0.5 for runs that may differ by 1.5x; got \(drift)")
+        }
     }
 
     /// Loads both runs, compares them, prints the report and exits with the gate's status.
@@ -67,7 +81,7 @@ struct CompareCommand: ParsableCommand {
             let after = try RunData.load(current)
             report = try Comparator.compare(
                 baseline: before, current: after,
-                options: ComparisonOptions(metric: metric, threshold: threshold, strict: strict, seed: seed))
+                options: ComparisonOptions(metric: metric, threshold: threshold, drift: drift, strict: strict, seed: seed))
         } catch {
             fail("\(error)")
         }

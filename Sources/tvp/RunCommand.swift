@@ -5,12 +5,14 @@ import TVPCore
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run a scenario and write trials.csv, summary.csv and meta.json.",
+        abstract: "Run a scenario and write trials.csv, summary.csv, meta.json, the charts and report.md.",
         discussion: """
             With no SCENARIO, runs scenarios/default.yaml (or the same matrix built into tvp when that \
-            file is absent). Results go to OUT/<UTC timestamp>-<scenario>/.
+            file is absent). Results go to OUT/<UTC timestamp>-<scenario>/; at the end the charts are \
+            drawn (as `tvp plot` does; not with --no-plot) and report.md is written (as `tvp report` does).
 
-            Exit status: 0 every trial succeeded; 1 an error or a failed trial; 2 a failed expectation.
+            Exit status: 0 every trial succeeded; 1 an error or a failed trial; 2 a failed expectation; \
+            130 or 143 interrupted by SIGINT or SIGTERM (every finished trial saved).
             """
     )
 
@@ -23,6 +25,12 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "Override the scenario's seed (trial order, bootstrap).")
     var seed: UInt64?
 
+    @Option(name: .long, help: "Override the scenario's counted trials per cell (1-10000).")
+    var repetitions: Int?
+
+    @Option(name: .long, help: "Override the scenario's warm-up trials per cell (0-1000).")
+    var warmup: Int?
+
     @Flag(name: .long, help: "No progress line on stderr.")
     var quiet = false
 
@@ -31,6 +39,16 @@ struct RunCommand: ParsableCommand {
 
     @Flag(name: .long, help: "Do not draw the charts at the end.")
     var noPlot = false
+
+    /// Rejects overrides outside the ranges a scenario file accepts.
+    func validate() throws {
+        if let repetitions, !(1...10_000).contains(repetitions) {
+            throw ValidationError("--repetitions must be between 1 and 10000, got \(repetitions)")
+        }
+        if let warmup, !(0...1_000).contains(warmup) {
+            throw ValidationError("--warmup must be between 0 and 1000, got \(warmup)")
+        }
+    }
 
     func run() throws {
         let loaded: (scenario: Scenario, path: String, text: String)
@@ -41,6 +59,8 @@ struct RunCommand: ParsableCommand {
         }
         var scenario = loaded.scenario
         if let seed { scenario.seed = seed }
+        if let repetitions { scenario.repetitions = repetitions }
+        if let warmup { scenario.warmup = warmup }
 
         Interruption.install()
         let progress = ProgressLine(enabled: !quiet)
@@ -61,11 +81,18 @@ struct RunCommand: ParsableCommand {
             printError("failed trial: \(failure.trial.cell.label) round \(failure.trial.round): \(failure.error ?? "")")
         }
         print("Results: \(report.directory)/ (trials.csv, summary.csv, meta.json)")
-        if !noPlot && !report.summaries.isEmpty { drawCharts(report.directory) }
         if let signal = report.interruptedBy {
+            writeReport(report.directory)
             printError("tvp: interrupted by \(Interruption.name(of: signal)) after \(report.trialsCompleted) of \(report.meta.trialsPlanned) trials; the finished trials are saved in \(report.directory)")
             throw ExitCode(Interruption.exitStatus(for: signal))
         }
+        if !noPlot && !report.summaries.isEmpty {
+            if let signal = drawCharts(report.directory) {
+                printError("tvp: interrupted by \(Interruption.name(of: signal)) while drawing the charts; every result file is saved in \(report.directory) (`tvp plot` draws the charts)")
+                throw ExitCode(Interruption.exitStatus(for: signal))
+            }
+        }
+        writeReport(report.directory)
         if let abandoned = report.abandoned {
             printError("tvp: run stopped after \(report.trialsCompleted) of \(report.meta.trialsPlanned) trials: \(abandoned)")
             throw ExitCode(1)
@@ -89,15 +116,29 @@ struct RunCommand: ParsableCommand {
 
 extension RunCommand {
     /// Draws the charts of a finished run; a missing gnuplot or a failure is reported, not fatal:
-    /// the CSV files are the results, the charts a view of them.
-    func drawCharts(_ directory: String) {
+    /// the CSV files are the results, the charts a view of them. Returns the signal that stopped
+    /// the drawing, if one did (gnuplot stopped, nothing half-drawn left).
+    func drawCharts(_ directory: String) -> Int32? {
         do {
-            let files = try ChartRenderer.render(runDirectory: directory, environment: ProcessInfo.processInfo.environment)
-            print("Charts: \(directory)/charts/ (\(files.count) files)")
+            let rendering = try ChartRenderer.render(runDirectory: directory, environment: ProcessInfo.processInfo.environment)
+            print("Charts: \(directory)/charts/ (\(rendering.files.count) files)")
         } catch ChartError.gnuplotMissing {
             printError("note: no charts: gnuplot is not installed (apt-get install -y gnuplot-nox), then run `tvp plot \(directory)`")
+        } catch ChartError.interrupted(let signal) {
+            return signal
         } catch {
             printError("note: no charts: \(error)")
+        }
+        return nil
+    }
+
+    /// Writes report.md of a finished run; a failure is reported, not fatal.
+    func writeReport(_ directory: String) {
+        do {
+            try ResultsWriter.writeReport(try ReportPage.make(directory), runDirectory: directory)
+            print("Report: \(directory)/report.md")
+        } catch {
+            printError("note: no report.md: \(error)")
         }
     }
 }

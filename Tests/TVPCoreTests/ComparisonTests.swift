@@ -182,10 +182,49 @@ struct ComparisonTests {
             Self.sample(median: 2.0, noise: 0.01, seed: 40).map { Self.trial(.serial, wall: $0) }
                 + Self.sample(median: 1.5, noise: 0.01, seed: 41).map { Self.trial(.threads, workers: 2, wall: $0) })
         let regressed = try Comparator.compare(baseline: baseline, current: threadsSlower,
-                                               options: ComparisonOptions(metric: .speedup))
+                                               options: ComparisonOptions(metric: .speedup, drift: 0))
         #expect(regressed.comparisons[0].verdict == .regression)
         #expect(regressed.comparisons[0].ratio < 0.8)
         #expect(regressed.exitCode == 2)
+        // A cost 1.5× higher lies within the default drift between two runs made apart: inconclusive.
+        let drifted = try Comparator.compare(baseline: baseline, current: threadsSlower,
+                                             options: ComparisonOptions(metric: .speedup))
+        #expect(drifted.comparisons[0].verdict == .inconclusive)
+        #expect(drifted.comparisons[0].note?.contains("tvp paired") == true)
+    }
+
+    @Test("a speedup's interval resamples the serial cell too: a noisy serial cell widens it")
+    func speedupResamplesSerial() throws {
+        func run(serialNoise: Double, seed: UInt64) -> RunData {
+            Self.run(Self.sample(median: 2.0, noise: serialNoise, count: 7, seed: seed).map { Self.trial(.serial, wall: $0) }
+                + Self.sample(median: 1.0, noise: 0.01, count: 7, seed: seed + 1).map { Self.trial(.threads, workers: 2, wall: $0) })
+        }
+        let options = ComparisonOptions(metric: .speedup, drift: 0)
+        let quiet = try Comparator.compare(baseline: run(serialNoise: 0.01, seed: 70), current: run(serialNoise: 0.01, seed: 80),
+                                           options: options).comparisons[0]
+        let noisy = try Comparator.compare(baseline: run(serialNoise: 0.2, seed: 70), current: run(serialNoise: 0.2, seed: 80),
+                                           options: options).comparisons[0]
+        let width = { (c: CellComparison) in log(c.ratioCI.upperBound / c.ratioCI.lowerBound) }
+        // Only the serial cells differ, so only resampling them can widen the interval (here several-fold).
+        #expect(width(noisy) > 3 * width(quiet), "quiet \(quiet.ratioCI), noisy \(noisy.ratioCI)")
+        #expect(noisy.ratioCI.contains(noisy.ratio))
+    }
+
+    @Test("a change beyond the noise but within the drift between runs is inconclusive; beyond the drift, a regression")
+    func driftAllowance() {
+        let baseline = Self.sample(median: 1.0, noise: 0.01, seed: 90)
+        for (factor, expected) in [(1.3, Verdict.inconclusive), (1.7, .regression), (0.75, .inconclusive), (0.5, .improvement)] {
+            let current = Self.sample(median: factor, noise: 0.01, seed: 91)
+            let comparison = Comparator.compare(
+                cell: Cell(workload: .null, mode: .threads, workers: 2, tasks: 8),
+                baseline: MetricSample(values: baseline), current: MetricSample(values: current),
+                options: ComparisonOptions(drift: 0.5))
+            #expect(comparison.verdict == expected, "×\(factor)")
+            if expected == .inconclusive { #expect(comparison.note?.contains("drift") == true, "×\(factor)") }
+        }
+        // With no drift allowed (two builds measured in the same minutes), the 30 % slowdown is a regression.
+        let current = Self.sample(median: 1.3, noise: 0.01, seed: 91)
+        #expect(Comparator.verdict(baseline: baseline, current: current, threshold: 0.05, drift: 0, seed: 1).verdict == .regression)
     }
 
     @Test("speedup without a serial cell is inconclusive, with a note")
@@ -418,7 +457,7 @@ struct ComparisonTests {
         #expect(text == ComparisonFormatter.render(Self.mixedReport(), as: .json))
         let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
         #expect(Set(object.keys) == ["tvp_version", "baseline", "current", "metric", "higher_is_better", "threshold",
-                                     "confidence", "strict", "seed", "outcome", "exit_code", "counts", "cells",
+                                     "drift", "confidence", "strict", "seed", "outcome", "exit_code", "counts", "cells",
                                      "only_in_baseline", "only_in_current", "warnings"])
         #expect(object["exit_code"] as? Int == 2)
         #expect(object["outcome"] as? String == "regression")

@@ -26,9 +26,14 @@ public struct ExpectationResult: Sendable {
         return expectation.right.cell == nil ? (left.interval, right.value) : (right.interval, left.value)
     }
 
-    /// A line for the console: PASS/FAIL, the text, the values with intervals, the certainty.
+    /// A line for the console: PASS/FAIL, the text, then `measured`.
     public var line: String {
-        let status = problem == nil && passed ? "PASS" : "FAIL"
+        "\(problem == nil && passed ? "PASS" : "FAIL")  \(expectation.text)\n      measured: \(measured)"
+    }
+
+    /// What was measured: both sides with their intervals, the ratio with its interval when both sides
+    /// measure cells, and a note when the verdict is within noise; or why nothing could be measured.
+    public var measured: String {
         var detail = problem ?? "\(left.description) \(expectation.comparison.rawValue) \(right.description)"
         if problem == nil {
             if let ratio {
@@ -42,7 +47,7 @@ public struct ExpectationResult: Sendable {
                     : "  (within noise: \(what) straddles \(MeasuredValue.format(bound)))"
             }
         }
-        return "\(status)  \(expectation.text)\n      measured: \(detail)"
+        return detail
     }
 }
 

@@ -5,8 +5,8 @@ import TVPWorkloads
 /// column and the text, so that `tvp check` and `tvp compare` stop with the file and the line
 /// rather than summarising nonsense.
 extension TrialSample {
-    /// The sample of a trials.csv row; nil when the row does not describe a trial
-    /// (`init(parsing:)` says why).
+    /// The sample of a trials.csv row under the current column names (`CSVFormat.currentNames`); nil
+    /// when the row does not describe a trial (`init(parsing:)` says why).
     public init?(row: [String: String]) {
         guard let sample = try? TrialSample(parsing: row) else { return nil }
         self = sample
@@ -32,11 +32,11 @@ extension TrialSample {
         systemSeconds = try fields.measure("sys_s") ?? 0
         maxRSSKiB = try fields.measure("max_rss_kib") ?? 0
         taskP50Microseconds = try fields.measure("task_p50_us") ?? 0
-        startupP50Microseconds = try fields.measure("startup_p50_us")
+        spawnP50Microseconds = try fields.measure("spawn_p50_us")
         stealSeconds = try fields.measure("steal_s") ?? 0
         ioDiskReadBytes = try fields.measure("io_disk_read_bytes") ?? 0
         // Columns added in schema 3; a schema-2 file has none of them.
-        setupSeconds = try fields.measure("setup_s")
+        poolStartSeconds = try fields.measure("pool_start_s")
         transferSeconds = try fields.measure("transfer_s") ?? 0
         transferBytes = try fields.measure("transfer_bytes") ?? 0
     }

@@ -19,14 +19,15 @@ public struct TrialSample: Sendable {
     public var maxRSSKiB: Double
     /// Median task duration, microseconds.
     public var taskP50Microseconds: Double
-    /// Median process start-up, microseconds (process modes only).
-    public var startupP50Microseconds: Double?
+    /// Median spawn of the trial's worker processes (posix_spawn call to the worker's first
+    /// instruction), microseconds; process modes only.
+    public var spawnP50Microseconds: Double?
     /// Steal time during the trial, seconds.
     public var stealSeconds: Double
     /// Bytes read from the disk rather than the page cache.
     public var ioDiskReadBytes: Double
-    /// Pool modes: the pool's start-up inside the trial, seconds.
-    public var setupSeconds: Double?
+    /// Pool modes: the pool start inside the trial (threads created; workers spawned and ready), seconds.
+    public var poolStartSeconds: Double?
     /// Time workers spent obtaining shipped input, summed over tasks, seconds.
     public var transferSeconds: Double
     /// Bytes shipped to workers.
@@ -42,10 +43,10 @@ public struct TrialSample: Sendable {
         systemSeconds = record.usage.systemSeconds
         maxRSSKiB = Double(record.usage.maxRSSKiB)
         taskP50Microseconds = record.taskLatencyMicroseconds.p50
-        startupP50Microseconds = record.startupMicroseconds?.p50
+        spawnP50Microseconds = record.spawnMicroseconds?.p50
         stealSeconds = record.stealSeconds
         ioDiskReadBytes = Double(record.ioDiskReadBytes)
-        setupSeconds = record.setupSeconds
+        poolStartSeconds = record.poolStartSeconds
         transferSeconds = record.transferSeconds
         transferBytes = Double(record.transferBytes)
     }

@@ -31,21 +31,45 @@ public enum ComparisonMetric: String, CaseIterable, Sendable {
         }
     }
 
-    /// Per-cell values of the counted, successful trials of one run. For `speedup` a cell whose serial
-    /// cell has no counted successful trial is absent.
-    func values(in samples: [TrialSample]) -> [Cell: [Double]] {
+    /// Per-cell values of the counted, successful trials of one run: the metric's values, and for
+    /// `speedup` the cell's wall times beside those of its serial cell (a cell whose serial cell has
+    /// no counted successful trial is absent), so both can be resampled.
+    func samples(in samples: [TrialSample]) -> [Cell: MetricSample] {
         let counted = Dictionary(grouping: samples.filter { !$0.isWarmup && $0.ok }, by: \.cell)
         guard self == .speedup else {
-            return counted.mapValues { trials in trials.compactMap { value(of: $0) } }
+            return counted.mapValues { trials in MetricSample(values: trials.compactMap { value(of: $0) }) }
         }
-        var result: [Cell: [Double]] = [:]
+        var result: [Cell: MetricSample] = [:]
         for (cell, trials) in counted {
             guard let serial = counted[cell.serialBaseline], !serial.isEmpty else { continue }
-            let serialMedian = Statistics.median(serial.map(\.wallSeconds))
-            result[cell] = trials.map { serialMedian / $0.wallSeconds }
+            result[cell] = MetricSample(values: trials.map(\.wallSeconds), serialWalls: serial.map(\.wallSeconds))
         }
         return result
     }
+}
+
+/// One run's values of a metric in one cell.
+struct MetricSample {
+    /// The metric per counted successful trial; for `speedup`, the cell's wall times.
+    var values: [Double]
+    /// `speedup` only: the wall times of the run's serial cell of the same workload.
+    var serialWalls: [Double]? = nil
+
+    /// The run's figure: the median value, or for `speedup` median serial wall ÷ median wall.
+    var median: Double {
+        guard let serialWalls else { return Statistics.median(values) }
+        return Statistics.median(serialWalls) / Statistics.median(values)
+    }
+
+    /// Per-trial values for the rank test: for `speedup`, the serial median ÷ each trial's wall.
+    var perTrial: [Double] {
+        guard let serialWalls else { return values }
+        let serial = Statistics.median(serialWalls)
+        return values.map { serial / $0 }
+    }
+
+    /// Counted trials behind the figure (for `speedup`, the fewer of the cell's and its serial cell's).
+    var count: Int { min(values.count, serialWalls?.count ?? values.count) }
 }
 
 /// How `tvp compare` decides.
@@ -54,15 +78,26 @@ public struct ComparisonOptions: Sendable {
     public var metric: ComparisonMetric
     /// Relative change tolerated before a cell counts as changed (0.05 = 5 %).
     public var threshold: Double
+    /// How much two separately made runs of the same build may differ in a cell with no change at
+    /// all, as a fraction (0.5: a cell may be up to 1.5× slower or faster): the machine's speed, its
+    /// spawn cost and where the hypervisor puts its vCPUs move between runs by more than one run's
+    /// own interval shows. A change within it is inconclusive, not a regression.
+    public var drift: Double
     /// Whether an inconclusive cell fails the gate as a regression does.
     public var strict: Bool
     /// Seed of the bootstrap resampling; each cell derives its own stream from it.
     public var seed: UInt64
 
-    /// Options with the command line's defaults: wall_s, 5 %, not strict, seed 42.
-    public init(metric: ComparisonMetric = .wall, threshold: Double = 0.05, strict: Bool = false, seed: UInt64 = 42) {
+    /// The drift allowed by default between two runs made apart (see "Use in CI" in the README for
+    /// the A/A measurements behind it).
+    public static let defaultDrift = 0.5
+
+    /// Options with the command line's defaults: wall_s, 5 %, the default drift, not strict, seed 42.
+    public init(metric: ComparisonMetric = .wall, threshold: Double = 0.05, drift: Double = ComparisonOptions.defaultDrift,
+                strict: Bool = false, seed: UInt64 = 42) {
         self.metric = metric
         self.threshold = threshold
+        self.drift = drift
         self.strict = strict
         self.seed = seed
     }
@@ -70,13 +105,14 @@ public struct ComparisonOptions: Sendable {
 
 /// The judgement on one cell.
 public enum Verdict: String, CaseIterable, Sendable, Codable {
-    /// The whole confidence interval of the cost ratio lies above 1 + threshold.
+    /// The whole confidence interval of the cost ratio lies above (1 + threshold) × (1 + drift).
     case regression
-    /// The whole confidence interval of the cost ratio lies below 1 − threshold.
+    /// The whole confidence interval of the cost ratio lies below (1 − threshold) ÷ (1 + drift).
     case improvement
     /// The whole confidence interval lies within 1 ± threshold.
     case unchanged
-    /// The interval straddles a threshold, or a side has fewer than 3 counted successful trials.
+    /// Anything else: the interval straddles a bound, the change lies within the drift between runs,
+    /// or a side has fewer than 3 counted successful trials.
     case inconclusive
 }
 
@@ -110,6 +146,15 @@ public enum ComparisonOutcome: String, Sendable {
     case inconclusive
 }
 
+/// How the two sides of a comparison were measured.
+public enum ComparisonDesign: Sendable, Equatable {
+    /// Two runs made apart (`tvp compare`): the drift between them is allowed for.
+    case crossRun
+    /// Both builds run in alternating rounds of one job (`tvp paired`): each cell judged on its
+    /// per-round ratios at `cellConfidence`.
+    case paired(rounds: Int, cellConfidence: Double)
+}
+
 /// Everything `tvp compare` found, ready to be rendered.
 public struct ComparisonReport: Sendable {
     /// The baseline's trials.csv.
@@ -126,6 +171,8 @@ public struct ComparisonReport: Sendable {
     public var onlyInCurrent: [Cell]
     /// Things that limit what the numbers mean (different machines or builds, missing meta.json).
     public var warnings: [String]
+    /// How the sides were measured.
+    public var design: ComparisonDesign = .crossRun
 
     /// How many cells got `verdict`.
     public func count(_ verdict: Verdict) -> Int { comparisons.lazy.filter { $0.verdict == verdict }.count }
@@ -197,19 +244,10 @@ public enum Comparator {
             throw ComparisonError.noParallelCell(baseline: baseline.trialsPath, current: current.trialsPath)
         }
 
-        let baselineValues = metric.values(in: baseline.samples), currentValues = metric.values(in: current.samples)
+        let baselineSamples = metric.samples(in: baseline.samples), currentSamples = metric.samples(in: current.samples)
         let comparisons = compared.map { cell in
-            let before = baselineValues[cell] ?? [], after = currentValues[cell] ?? []
             // Each cell resamples with its own stream, so adding a cell does not move the others' intervals.
-            let result = verdict(baseline: before, current: after, threshold: options.threshold,
-                                 seed: options.seed ^ stableHash("\(cell.label)/\(cell.tasks)"),
-                                 higherIsBetter: metric.higherIsBetter)
-            return CellComparison(
-                cell: cell, baselineN: before.count, currentN: after.count,
-                baselineMedian: Statistics.median(before), currentMedian: Statistics.median(after),
-                ratio: result.ratio, ratioCI: result.ci, pValue: result.pValue, verdict: result.verdict,
-                note: note(baselineN: before.count, currentN: after.count, hasInterval: result.ci.upperBound.isFinite,
-                           metric: metric))
+            compare(cell: cell, baseline: baselineSamples[cell], current: currentSamples[cell], options: options)
         }
         return ComparisonReport(
             baselinePath: baseline.trialsPath, currentPath: current.trialsPath, options: options,
@@ -219,38 +257,102 @@ public enum Comparator {
             warnings: warnings(baseline: baseline, current: current, metric: metric))
     }
 
-    /// Judges two samples of one metric: the ratio of medians current ÷ baseline, its 95 % bootstrap
-    /// interval (deterministic in `seed`), the Mann–Whitney p-value and the verdict.
+    /// Compares one cell's samples from both runs.
+    static func compare(cell: Cell, baseline: MetricSample?, current: MetricSample?, options: ComparisonOptions) -> CellComparison {
+        let metric = options.metric
+        let before = baseline ?? MetricSample(values: []), after = current ?? MetricSample(values: [])
+        let result = verdict(baseline: before, current: after, threshold: options.threshold, drift: options.drift,
+                             seed: options.seed ^ stableHash("\(cell.label)/\(cell.tasks)"), higherIsBetter: metric.higherIsBetter)
+        var note = note(baselineN: before.count, currentN: after.count, hasInterval: result.ci.upperBound.isFinite, metric: metric)
+        if note == nil, result.verdict == .inconclusive, let drifted = driftNote(result.ci, options: options) { note = drifted }
+        return CellComparison(
+            cell: cell, baselineN: before.count, currentN: after.count,
+            baselineMedian: before.values.isEmpty ? .nan : before.median, currentMedian: after.values.isEmpty ? .nan : after.median,
+            ratio: result.ratio, ratioCI: result.ci, pValue: result.pValue, verdict: result.verdict, note: note)
+    }
+
+    /// Judges two samples of a cost metric (`tvp compare` with no drift: the same judgement on plain values).
+    public static func verdict(baseline: [Double], current: [Double], threshold: Double, drift: Double = 0, seed: UInt64,
+                               higherIsBetter: Bool = false)
+        -> (ratio: Double, ci: ClosedRange<Double>, pValue: Double, verdict: Verdict)
+    {
+        verdict(baseline: MetricSample(values: baseline), current: MetricSample(values: current), threshold: threshold,
+                drift: drift, seed: seed, higherIsBetter: higherIsBetter)
+    }
+
+    /// Judges two samples of one metric: the ratio of their figures current ÷ baseline (medians, or
+    /// speedups), its 95 % bootstrap interval (every sample resampled, the serial cells of a speedup
+    /// included; deterministic in `seed`), the Mann–Whitney p-value and the verdict.
     ///
     /// The verdict always judges the cost ratio: the ratio itself, or 1 ÷ ratio when `higherIsBetter`, so a
-    /// falling speedup is a regression. A side with fewer than 3 values makes it inconclusive; an empty side
-    /// (ratio NaN) or a baseline value that is not positive leaves the uninformative interval `0...infinity`.
-    public static func verdict(baseline: [Double], current: [Double], threshold: Double, seed: UInt64,
-                               higherIsBetter: Bool = false)
+    /// falling speedup is a regression. A regression needs the whole interval above (1 + threshold) ×
+    /// (1 + drift): what one run per side cannot tell from the drift between runs stays inconclusive. A side
+    /// with fewer than 3 values makes it inconclusive; an empty side (ratio NaN) or a value that is not
+    /// positive and finite leaves the uninformative interval `0...infinity`.
+    static func verdict(baseline: MetricSample, current: MetricSample, threshold: Double, drift: Double, seed: UInt64,
+                        higherIsBetter: Bool)
         -> (ratio: Double, ci: ClosedRange<Double>, pValue: Double, verdict: Verdict)
     {
         // A range cannot hold NaN bounds; "anywhere from 0 to infinity" is the honest interval, and it
         // leads to an inconclusive verdict by the same rules as any wide interval.
         let noInterval = 0...Double.infinity
-        let pValue = Statistics.mannWhitneyU(baseline, current).pValue
-        guard !baseline.isEmpty, !current.isEmpty else { return (.nan, noInterval, pValue, .inconclusive) }
-        let ratio = Statistics.median(current) / Statistics.median(baseline)
-        // A resampled baseline median of 0 would divide by zero; such a metric has no meaningful ratio.
-        guard baseline.allSatisfy({ $0 > 0 && $0.isFinite }), current.allSatisfy({ $0 >= 0 && $0.isFinite }) else {
-            return (ratio, noInterval, pValue, .inconclusive)
+        let pValue = Statistics.mannWhitneyU(baseline.perTrial, current.perTrial).pValue
+        guard !baseline.values.isEmpty, !current.values.isEmpty else { return (.nan, noInterval, pValue, .inconclusive) }
+        let ratio = current.median / baseline.median
+        // A resampled median of 0 would divide by zero; such a metric has no meaningful ratio.
+        let usable = { (sample: MetricSample) in
+            (sample.values + (sample.serialWalls ?? [])).allSatisfy { $0 > 0 && $0.isFinite }
         }
-        let ci = Statistics.bootstrapRatioCI(numerator: current, denominator: baseline,
-                                             confidence: confidence, seed: seed)
+        guard usable(baseline), usable(current), ratio.isFinite else { return (ratio, noInterval, pValue, .inconclusive) }
+        let ci = bootstrapRatioCI(current: current, baseline: baseline, seed: seed)
         guard baseline.count >= minimumTrials, current.count >= minimumTrials else {
             return (ratio, ci, pValue, .inconclusive)
         }
         let cost = higherIsBetter ? (1 / ci.upperBound)...(1 / ci.lowerBound) : ci
+        let allowance = 1 + drift
         let verdict: Verdict =
-            if cost.lowerBound > 1 + threshold { .regression }
-            else if cost.upperBound < 1 - threshold { .improvement }
+            if cost.lowerBound > (1 + threshold) * allowance { .regression }
+            else if cost.upperBound < (1 - threshold) / allowance { .improvement }
             else if cost.lowerBound >= 1 - threshold, cost.upperBound <= 1 + threshold { .unchanged }
             else { .inconclusive }
         return (ratio, ci, pValue, verdict)
+    }
+
+    /// Percentile-bootstrap interval of current ÷ baseline figures, resampling every sample behind them.
+    static func bootstrapRatioCI(current: MetricSample, baseline: MetricSample, resamples: Int = 2000,
+                                 seed: UInt64) -> ClosedRange<Double> {
+        var generator = SeededGenerator(seed: seed)
+        var resamplers = [current.values, baseline.values, current.serialWalls ?? [], baseline.serialWalls ?? []]
+            .map { $0.isEmpty ? nil : Statistics.MedianResampler($0) }
+        var ratios = [Double]()
+        ratios.reserveCapacity(resamples)
+        for _ in 0..<resamples {
+            var medians = [Double](repeating: 1, count: 4)
+            for index in resamplers.indices where resamplers[index] != nil {
+                medians[index] = resamplers[index]!.resampledMedian(using: &generator)
+            }
+            // Cost metrics: cur ÷ base. Speedup: (serial_cur ÷ cur) ÷ (serial_base ÷ base).
+            ratios.append(current.serialWalls == nil
+                ? medians[0] / medians[1] : (medians[2] / medians[0]) / (medians[3] / medians[1]))
+        }
+        ratios.sort()
+        let tail = (1 - confidence) / 2
+        let low = Statistics.percentile(ratios, tail * 100), high = Statistics.percentile(ratios, (1 - tail) * 100)
+        return low...high
+    }
+
+    /// What an inconclusive verdict means when the interval lies beyond the threshold but within the
+    /// drift allowed between runs; nil otherwise.
+    static func driftNote(_ ci: ClosedRange<Double>, options: ComparisonOptions) -> String? {
+        let cost = options.metric.higherIsBetter ? (1 / ci.upperBound)...(1 / ci.lowerBound) : ci
+        let drift = ComparisonFormatter.percent(options.drift)
+        if cost.lowerBound > 1 + options.threshold {
+            return "slower beyond the runs' noise, but within the ±\(drift) drift between runs; confirm with `tvp paired`"
+        }
+        if cost.upperBound < 1 - options.threshold {
+            return "faster beyond the runs' noise, but within the ±\(drift) drift between runs"
+        }
+        return nil
     }
 
     /// Why a cell lacks the data for a verdict; nil when it has enough.

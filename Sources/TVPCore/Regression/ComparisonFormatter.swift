@@ -28,9 +28,9 @@ public enum ComparisonFormatter {
 
     /// Tables for a terminal, one per verdict, and a one-line verdict at the end.
     public static func text(_ report: ComparisonReport) -> String {
-        var out = "tvp compare: \(report.options.metric.rawValue), threshold ±\(percent(report.options.threshold))\n"
+        var out = "\(title(report)), threshold ±\(percent(report.options.threshold)), " + designSummary(report) + "\n"
         out += "baseline: \(report.baselinePath)\ncurrent:  \(report.currentPath)\n"
-        out += explanation(report.options).joined(separator: "\n") + "\n"
+        out += explanation(report).joined(separator: "\n") + "\n"
         for warning in report.warnings { out += "warning: \(warning)\n" }
         let headings: [Verdict: String] = [
             .regression: "Regressions", .improvement: "Improvements", .inconclusive: "Inconclusive",
@@ -40,7 +40,7 @@ public enum ComparisonFormatter {
             let rows = report.comparisons.filter { $0.verdict == verdict }
             guard !rows.isEmpty else { continue }
             out += "\n\(headings[verdict]!) (\(rows.count))\n"
-            let table = [tableHeader] + rows.map { cells(of: $0, metric: report.options.metric) }
+            let table = [tableHeader(report.design)] + rows.map { cells(of: $0, metric: report.options.metric) }
             out += ConsoleReport.format(table.map { ["  " + $0[0]] + $0.dropFirst() })
         }
         for (side, cells) in [("baseline", report.onlyInBaseline), ("current", report.onlyInCurrent)] where !cells.isEmpty {
@@ -53,12 +53,13 @@ public enum ComparisonFormatter {
 
     /// A heading, a status line, warnings as quotes and one table with every compared cell.
     public static func markdown(_ report: ComparisonReport) -> String {
-        var out = "## tvp compare: `\(report.options.metric.rawValue)`\n\n"
+        var out = "## \(title(report, code: true))\n\n"
         out += "**\(verdictLine(report))**\n\n"
-        out += "Baseline `\(report.baselinePath)`, current `\(report.currentPath)`. \(explanation(report.options).joined(separator: " "))\n\n"
+        out += "Baseline `\(report.baselinePath)`, current `\(report.currentPath)`; \(designSummary(report)). "
+            + "\(explanation(report).joined(separator: " "))\n\n"
         for warning in report.warnings { out += "> **Warning:** \(escape(warning))\n>\n" }
         if !report.warnings.isEmpty { out.removeLast(2); out += "\n" }
-        out += "| verdict | " + tableHeader.joined(separator: " | ") + " |\n"
+        out += "| verdict | " + tableHeader(report.design).joined(separator: " | ") + " |\n"
         out += "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- |\n"
         for verdict in displayOrder {
             for comparison in report.comparisons where comparison.verdict == verdict {
@@ -81,7 +82,7 @@ public enum ComparisonFormatter {
         let document = JSONReport(
             tvpVersion: TVPVersion.string, baseline: report.baselinePath, current: report.currentPath,
             metric: options.metric.rawValue, higherIsBetter: options.metric.higherIsBetter,
-            threshold: options.threshold, confidence: Comparator.confidence, strict: options.strict, seed: options.seed,
+            threshold: options.threshold, drift: options.drift, confidence: Comparator.confidence, strict: options.strict, seed: options.seed,
             outcome: report.outcome.rawValue, exitCode: report.exitCode,
             counts: Dictionary(uniqueKeysWithValues: Verdict.allCases.map { ($0.rawValue, report.count($0)) }),
             cells: report.comparisons.map { c in
@@ -103,8 +104,29 @@ public enum ComparisonFormatter {
 
     // MARK: Shared pieces
 
-    /// Column titles of the text and Markdown tables.
-    static let tableHeader = ["cell", "tasks", "n", "baseline", "current", "change", "95% CI", "p", "note"]
+    /// Column titles of the text and Markdown tables: `n` counts trials (cross-run) or rounds (paired).
+    static func tableHeader(_ design: ComparisonDesign) -> [String] {
+        switch design {
+        case .crossRun: ["cell", "tasks", "n", "baseline", "current", "change", "95% CI", "p", "note"]
+        case .paired(_, let confidence):
+            ["cell", "tasks", "rounds", "baseline", "current", "change", "\(PairedComparator.formatConfidence(confidence).replacingOccurrences(of: " ", with: "")) CI", "p", "note"]
+        }
+    }
+
+    /// "tvp compare: wall_s" or "tvp paired: wall_s".
+    static func title(_ report: ComparisonReport, code: Bool = false) -> String {
+        let metric = code ? "`\(report.options.metric.rawValue)`" : report.options.metric.rawValue
+        return report.design == .crossRun ? "tvp compare: \(metric)" : "tvp paired: \(metric)"
+    }
+
+    /// How the sides were measured, in a phrase.
+    static func designSummary(_ report: ComparisonReport) -> String {
+        switch report.design {
+        case .crossRun: "drift between runs ±\(percent(report.options.drift))"
+        case .paired(let rounds, let confidence):
+            "\(rounds) rounds in ABBA order, each cell at \(PairedComparator.formatConfidence(confidence)) confidence"
+        }
+    }
 
     /// One table row: the cell, its trial counts, both medians, the change with its interval and the p-value.
     static func cells(of c: CellComparison, metric: ComparisonMetric) -> [String] {
@@ -123,7 +145,7 @@ public enum ComparisonFormatter {
             + "\(report.count(.inconclusive)) inconclusive, \(report.count(.unchanged)) unchanged"
         var line = switch report.outcome {
         case .regression:
-            "REGRESSION: \(report.count(.regression)) of \(total) cells got worse beyond \(percent(report.options.threshold)) (\(counts))"
+            "REGRESSION: \(report.count(.regression)) of \(total) cells got worse beyond \(percent(report.options.threshold)) and the drift between runs (\(counts))"
         case .inconclusive:
             "INCONCLUSIVE: no regression, but \(report.count(.inconclusive)) of \(total) cells are inconclusive and --strict is set (\(counts))"
         case .pass:
@@ -134,16 +156,33 @@ public enum ComparisonFormatter {
         return line + "."
     }
 
-    /// What the numbers mean and which direction is worse, in two sentences.
-    static func explanation(_ options: ComparisonOptions) -> [String] {
-        let basis = "Change = median current ÷ median baseline − 1, with its 95% bootstrap interval; p from Mann–Whitney U."
-        let t = options.threshold
-        guard options.metric.higherIsBetter else {
-            return [basis, "Lower is better: a regression is an interval wholly above +\(percent(t)), "
-                + "an improvement one wholly below -\(percent(t))."]
+    /// What the numbers mean and which direction is worse, in a few sentences.
+    static func explanation(_ report: ComparisonReport) -> [String] {
+        let options = report.options
+        if case .paired(_, let confidence) = report.design {
+            let t = options.threshold
+            let worse = options.metric.higherIsBetter
+                ? "a regression is an interval wholly below \(change(1 / (1 + t))), an improvement one wholly above \(change(1 / (1 - t)))"
+                : "a regression is an interval wholly above +\(percent(t)), an improvement one wholly below -\(percent(t))"
+            let family = percent((1 - confidence) * Double(report.comparisons.count))
+            return ["Change = Hodges–Lehmann estimate of the per-round ratio current ÷ baseline − 1, with its exact "
+                    + "signed-rank interval at \(PairedComparator.formatConfidence(confidence)) per cell, so that the chance of "
+                    + "a false alarm in any of the \(report.comparisons.count) cells is at most \(family); p from the Wilcoxon signed-rank test.",
+                    "Both builds ran in every round, so the machine's drift cancels; \(worse)."]
         }
-        return [basis, "Speedup: higher is better. Verdicts judge the cost, 1 ÷ speedup, against ±\(percent(t)): "
-            + "a regression is an interval wholly below \(change(1 / (1 + t))), an improvement one wholly above \(change(1 / (1 - t)))."]
+        let basis = options.metric.higherIsBetter
+            ? "Change = speedup current ÷ speedup baseline − 1 (each run's median serial wall ÷ its median wall), with its 95% bootstrap interval (both cells of both runs resampled); p from Mann–Whitney U."
+            : "Change = median current ÷ median baseline − 1, with its 95% bootstrap interval; p from Mann–Whitney U."
+        let t = options.threshold, d = options.drift
+        let regression = (1 + t) * (1 + d), improvement = (1 - t) / (1 + d)
+        let drift = "The interval knows the noise within each run; runs made apart also drift by up to ±\(percent(d)), "
+            + "so a change inside that is inconclusive (`tvp paired` cancels the drift)."
+        guard options.metric.higherIsBetter else {
+            return [basis, "Lower is better: a regression is an interval wholly above \(change(regression)), "
+                + "an improvement one wholly below \(change(improvement)).", drift]
+        }
+        return [basis, "Speedup: higher is better. Verdicts judge the cost, 1 ÷ speedup: "
+            + "a regression is an interval wholly below \(change(1 / regression)), an improvement one wholly above \(change(1 / improvement)).", drift]
     }
 
     /// A cell's name with its task count, e.g. "cpu[8MiB] threads×4 (32 tasks)".
@@ -181,7 +220,7 @@ public enum ComparisonFormatter {
 private struct JSONReport: Encodable {
     var tvpVersion, baseline, current, metric: String
     var higherIsBetter: Bool
-    var threshold, confidence: Double
+    var threshold, drift, confidence: Double
     var strict: Bool
     var seed: UInt64
     var outcome: String

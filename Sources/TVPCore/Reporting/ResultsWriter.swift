@@ -1,9 +1,10 @@
 import Foundation
 import TVPSystem
 
-/// The one place that writes a run's files: it creates the run folder, appends each trial to
-/// trials.csv as it ends, and replaces summary.csv and meta.json atomically (temporary name, then
-/// rename), so a reader never sees half a file.
+/// The one place that writes a run's files (charts/ is ChartRenderer's): it creates the run folder,
+/// appends each trial to trials.csv as it ends, and replaces summary.csv, meta.json, crossover.csv,
+/// breakeven.csv and report.md atomically (temporary name, then rename), so a reader never sees
+/// half a file.
 public final class ResultsWriter {
     /// The run folder, `<out>/<UTC timestamp>-<scenario>`.
     public let directory: String
@@ -12,17 +13,29 @@ public final class ResultsWriter {
     /// Creates a new run folder under `outDirectory` (creating that too) and trials.csv with its
     /// header. An existing run folder is never reused.
     public init(outDirectory: String, scenarioName: String, startedAt: Date = Date()) throws {
+        let candidate = try Self.makeFolder(outDirectory: outDirectory, name: scenarioName, startedAt: startedAt)
+        directory = candidate
+        do {
+            trials = try AppendOnlyFile(path: "\(candidate)/trials.csv")
+            try trials.append(CSVFormat.line(TrialsCSV.header))
+        } catch {
+            throw ResultsError(path: "\(candidate)/trials.csv", problem: "cannot write: \(error)")
+        }
+    }
+
+    /// Creates a new folder `<out>/<UTC timestamp>-<name>` (creating `outDirectory` too), with a
+    /// numbered suffix when that name is taken: a folder is never reused. Returns its path.
+    public static func makeFolder(outDirectory: String, name: String, startedAt: Date = Date()) throws -> String {
         let formatter = DateFormatter()
         formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.locale = Locale(identifier: "en_US_POSIX")
-        let stem = "\(outDirectory)/\(formatter.string(from: startedAt))-\(scenarioName)"
+        let stem = "\(outDirectory)/\(formatter.string(from: startedAt))-\(name)"
         do {
             try Files.makeDirectories(outDirectory)
         } catch {
             throw ResultsError(path: outDirectory, problem: "cannot create the output folder: \(error)")
         }
-        // A run folder is never reused: a name already taken gets a numbered suffix.
         var candidate = stem, suffix = 1
         do {
             while try !Files.makeNewDirectory(candidate) {
@@ -32,13 +45,12 @@ public final class ResultsWriter {
         } catch {
             throw ResultsError(path: candidate, problem: "cannot create the run folder: \(error)")
         }
-        directory = candidate
-        do {
-            trials = try AppendOnlyFile(path: "\(candidate)/trials.csv")
-            try trials.append(CSVFormat.line(TrialsCSV.header))
-        } catch {
-            throw ResultsError(path: "\(candidate)/trials.csv", problem: "cannot write: \(error)")
-        }
+        return candidate
+    }
+
+    /// Writes `text` as the file `name` in `directory`, atomically (a reader never sees half of it).
+    public static func writeFile(_ text: String, name: String, in directory: String) throws {
+        try writeAtomically(Data(text.utf8), name: name, in: directory)
     }
 
     /// Appends one trial's row to trials.csv, written whole.
@@ -53,13 +65,9 @@ public final class ResultsWriter {
         try writeAtomically(Data(text.utf8), name: "summary.csv")
     }
 
-    /// Writes crossover.csv and breakeven.csv (runs with `mixed` cells of a thread and a process mode).
+    /// Writes crossover.csv and breakeven.csv (runs with `mixed` cells of a thread and a process
+    /// mode; nothing without points). Only `tvp run` writes them: plotting an old run never does.
     public func writeCrossover(_ points: [Crossover.Point], _ breakEvens: [Crossover.BreakEven]) throws {
-        try Self.writeCrossover(points, breakEvens, into: directory)
-    }
-
-    /// Writes crossover.csv and breakeven.csv into the run folder `directory` (nothing without points).
-    public static func writeCrossover(_ points: [Crossover.Point], _ breakEvens: [Crossover.BreakEven], into directory: String) throws {
         guard !points.isEmpty else { return }
         let n = CSVFormat.number as (Double) -> String
         let pointRows = [CrossoverCSV.pointHeader] + points.map {
@@ -67,12 +75,19 @@ public final class ResultsWriter {
              n($0.threadWall), n($0.processWall), n($0.ratio), n($0.ratioCI.lowerBound), n($0.ratioCI.upperBound),
              String($0.processWins)]
         }
-        try writeAtomically(Data(pointRows.map(CSVFormat.line).joined().utf8), name: "crossover.csv", in: directory)
+        try writeAtomically(Data(pointRows.map(CSVFormat.line).joined().utf8), name: "crossover.csv")
         let breakEvenRows = [CrossoverCSV.breakEvenHeader] + breakEvens.map {
             [$0.threadMode.rawValue, $0.processMode.rawValue, String($0.workers), CSVFormat.number($0.paysOffFromMilliseconds),
-             n($0.largestMeasuredMilliseconds), n($0.bestRatio), n($0.bestAtMilliseconds), n($0.bestAtShare), $0.sentence]
+             n($0.largestMeasuredMilliseconds), n($0.bestRatio), n($0.bestAtMilliseconds), n($0.bestAtShare),
+             CrossoverText.verdict($0)]
         }
-        try writeAtomically(Data(breakEvenRows.map(CSVFormat.line).joined().utf8), name: "breakeven.csv", in: directory)
+        try writeAtomically(Data(breakEvenRows.map(CSVFormat.line).joined().utf8), name: "breakeven.csv")
+    }
+
+    /// Writes report.md into the run folder `directory` (new or old: `tvp report` rewrites it, and
+    /// nothing else of an old run).
+    public static func writeReport(_ text: String, runDirectory directory: String) throws {
+        try writeAtomically(Data(text.utf8), name: "report.md", in: directory)
     }
 
     /// Writes meta.json.

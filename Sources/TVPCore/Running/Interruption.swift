@@ -5,6 +5,9 @@ public enum Interruption {
     /// Starts recording SIGINT and SIGTERM instead of dying at once, so a run can save its results.
     public static func install() { InterruptSignal.install() }
 
+    /// The signal received so far (SIGINT or SIGTERM), or nil.
+    public static var received: Int32? { InterruptSignal.received }
+
     /// The exit status after `signal` (130 for SIGINT, 143 for SIGTERM).
     public static func exitStatus(for signal: Int32) -> Int32 { InterruptSignal.exitStatus(for: signal) }
 

@@ -1,0 +1,133 @@
+import Foundation
+import TVPSystem
+
+/// A build `tvp paired` runs: its `tvp` executable, with its own `tvp-worker` beside it.
+public struct Build: Sendable {
+    /// What the user named it, for messages.
+    public var name: String
+    /// The `tvp` executable.
+    public var executable: String
+
+    /// The build at `path`: a `tvp` executable, or a folder holding one (e.g. `.build/release`).
+    /// Throws a message naming the path when there is no executable `tvp` there, or no `tvp-worker`
+    /// beside it (a build's worker is part of what is compared).
+    public init(path: String) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw PairedError(message: "\(path): no such file or folder; give a build folder (e.g. .build/release) or its tvp executable")
+        }
+        let executable = isDirectory.boolValue ? URL(fileURLWithPath: path).appendingPathComponent("tvp").path : path
+        guard FileManager.default.isExecutableFile(atPath: executable) else {
+            throw PairedError(message: "\(executable): not an executable tvp; build it with `swift build -c release`")
+        }
+        let worker = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
+            .appendingPathComponent("tvp-worker").path
+        guard FileManager.default.isExecutableFile(atPath: worker) else {
+            throw PairedError(message: "\(worker): the build has no tvp-worker beside its tvp; both are built by `swift build -c release`")
+        }
+        name = path
+        self.executable = executable
+    }
+}
+
+/// How a paired run goes.
+public struct PairedPlan: Sendable {
+    /// The scenario file both builds run.
+    public var scenarioPath: String
+    /// Rounds; in each, both builds run the scenario once, in ABBA order over the rounds.
+    public var rounds: Int
+    /// Counted and warm-up trials per cell in each build's run of a round.
+    public var repetitions, warmup: Int
+    /// Seed of round 1's trial order; round r uses seed + r − 1, the same for both builds.
+    public var seed: UInt64
+
+    /// Creates a plan.
+    public init(scenarioPath: String, rounds: Int, repetitions: Int, warmup: Int, seed: UInt64) {
+        self.scenarioPath = scenarioPath
+        self.rounds = rounds
+        self.repetitions = repetitions
+        self.warmup = warmup
+        self.seed = seed
+    }
+
+    /// Which build runs first in `round` (from 1): baseline in odd rounds, current in even ones,
+    /// so that drift during a pair of rounds favours neither (ABBA).
+    public static func baselineFirst(inRound round: Int) -> Bool { round % 2 == 1 }
+}
+
+/// Runs two builds' `tvp run` in alternating rounds and collects their run folders.
+public struct PairedRunner {
+    /// The builds.
+    public var baseline, current: Build
+    /// The rounds to run.
+    public var plan: PairedPlan
+    /// The paired run's folder.
+    public var directory: String
+    /// Starts one `tvp run`: the executable, its arguments, the environment and the log file for
+    /// its output; returns its exit status.
+    public var launch: (_ executable: String, _ arguments: [String], _ environment: [String: String], _ log: String) throws -> Int32
+
+    /// Creates a runner; `launch` defaults to `ExternalCommand.run`.
+    public init(baseline: Build, current: Build, plan: PairedPlan, directory: String,
+                launch: @escaping (String, [String], [String: String], String) throws -> Int32 = PairedRunner.launchProcess) {
+        self.baseline = baseline
+        self.current = current
+        self.plan = plan
+        self.directory = directory
+        self.launch = launch
+    }
+
+    /// What the runner reports after each build's run.
+    public enum Event: Sendable {
+        /// A build finished its run of a round.
+        case ran(round: Int, side: String, seconds: Double)
+    }
+
+    /// Runs every round; stops early (keeping the finished rounds) when tvp receives SIGINT or SIGTERM.
+    public func run(events: (Event) -> Void = { _ in }) throws -> [PairedRound] {
+        var environment = ProcessInfo.processInfo.environment
+        // Each build must use its own worker, found beside its tvp.
+        environment.removeValue(forKey: "TVP_WORKER")
+        var rounds: [PairedRound] = []
+        for round in 1...plan.rounds {
+            if InterruptSignal.received != nil { break }
+            var runs: [String: RunData] = [:]
+            let order = PairedPlan.baselineFirst(inRound: round) ? [("baseline", baseline), ("current", current)]
+                : [("current", current), ("baseline", baseline)]
+            for (side, build) in order {
+                let out = "\(directory)/rounds/\(String(format: "%02d", round))/\(side)"
+                try Files.makeDirectories(out)
+                let log = "\(out)/tvp-run.log"
+                let arguments = ["run", plan.scenarioPath, "--out", out, "--quiet", "--no-plot", "--yes",
+                                 "--repetitions", String(plan.repetitions), "--warmup", String(plan.warmup),
+                                 "--seed", String(plan.seed &+ UInt64(round - 1))]
+                let start = MonotonicInstant.now()
+                let status = try launch(build.executable, arguments, environment, log)
+                if InterruptSignal.received != nil { return rounds }
+                // 0: fine; 2: an expectation of the scenario failed, which says nothing against the run's
+                // numbers; anything else: the run did not finish.
+                guard status == 0 || status == 2, let folder = Files.directoryEntries(out).first(where: { !$0.hasSuffix(".log") }) else {
+                    throw PairedError(message: "round \(round): \(build.name)'s `tvp run` exited with status \(status); its output is in \(log)")
+                }
+                runs[side] = try RunData.load("\(out)/\(folder)")
+                events(.ran(round: round, side: side, seconds: MonotonicInstant.now().seconds(since: start)))
+            }
+            rounds.append(PairedRound(number: round, baseline: runs["baseline"]!, current: runs["current"]!))
+        }
+        return rounds
+    }
+
+    /// Starts `executable` with `arguments` and `environment`, its output and errors appended to
+    /// `log`, and waits for it.
+    public static func launchProcess(_ executable: String, _ arguments: [String], _ environment: [String: String],
+                                     _ log: String) throws -> Int32 {
+        try ExternalCommand.run(executable, arguments: arguments, environment: environment, outputPath: log)
+    }
+}
+
+/// A paired comparison that cannot be run.
+public struct PairedError: Error, CustomStringConvertible, Sendable {
+    /// What went wrong and what to do.
+    public var message: String
+    public var description: String { message }
+}
