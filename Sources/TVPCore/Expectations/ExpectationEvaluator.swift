@@ -62,11 +62,15 @@ public enum ExpectationEvaluator {
     struct Side {
         /// Which values of which cell's trials.
         struct TrialSet: Equatable {
+            /// The cell whose trials.
             var cell: Cell
+            /// Which of their values: wall, cpu or sys.
             var metric: Expectation.Metric
         }
 
+        /// The constant factor: the expectation's own times the metric's (1 / tasks, 1 / CPUs…).
         var scale: Double
+        /// The trial sets whose medians multiply, each to its power.
         var factors: [(set: TrialSet, sample: [Double], power: Int)] = []
 
         /// The side `factor × metric(cell)`; nil when the cell (or its serial baseline) has no usable trial.

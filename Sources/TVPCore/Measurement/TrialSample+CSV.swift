@@ -84,6 +84,7 @@ extension Workload {
 struct TrialRowFields {
     private let row: [String: String]
 
+    /// The fields of `row`, keyed by column.
     init(_ row: [String: String]) { self.row = row }
 
     /// The field's text; empty when the column is absent.
