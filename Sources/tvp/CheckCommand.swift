@@ -33,6 +33,9 @@ struct CheckCommand: ParsableCommand {
         checked.results.forEach { print($0.line) }
         let failed = checked.results.filter { !$0.passed }.count
         print("\n\(checked.results.count - failed) passed, \(failed) failed")
-        if failed > 0 { throw ExitCode(2) }
+        if failed > 0 {
+            if let note = checked.run.meta?.machine.contentionNote { printError("note: \(note)") }
+            throw ExitCode(2)
+        }
     }
 }

@@ -119,6 +119,7 @@ struct RunCommand: ParsableCommand {
         let failed = report.expectations.filter { !$0.passed }
         if !failed.isEmpty {
             printError("tvp: \(failed.count) of \(report.expectations.count) expectations failed")
+            if let note = report.meta.machine.contentionNote { printError("note: \(note)") }
             throw ExitCode(2)
         }
     }

@@ -34,20 +34,21 @@ struct AsyncExecutorTests {
     func thousandSleepers() async throws {
         let (request, cleanup) = try Self.ioRequest(sleepNanoseconds: 100_000_000, files: 1, size: 64, tasks: 1_000, workers: 1_000)
         defer { cleanup() }
-        let before = ProcFS.threadCount()
         let (result, wall) = try await onOwnThread {
             let start = MonotonicInstant.now()
             let result = AsyncExecutor().run(request)
             return (result, MonotonicInstant.now().seconds(since: start))
         }
         #expect(result.errorSummary == nil)
+        // A fifth of the 100 s the sleeps take one after another.
         #expect(wall < 20, "\(wall) s")
         #expect(result.outcomes.allSatisfy { $0.durationNanoseconds >= 100_000_000 }, "every task slept its 100 ms")
-        // Other tests in this process start threads too: count what the trial added, and the
-        // threads that ran its tasks.
-        #expect(result.osThreadsMax > 0, "a sample was taken while the tasks ran")
-        #expect(result.osThreadsMax - before < 16, "\(before) threads before, \(result.osThreadsMax) at most")
-        #expect(Set(result.outcomes.map(\.threadID)).count < 16)
+        // The threads that ran its tasks, not the process's thread count: other suites running in
+        // parallel start pools of their own. The cooperative pool has a thread per core; a thread per
+        // task would be 1,000.
+        let taskThreads = Set(result.outcomes.map(\.threadID)).count
+        #expect(taskThreads < max(16, 4 * ProcessInfo.processInfo.activeProcessorCount), "\(taskThreads) threads ran tasks")
+        #expect(result.osThreadsMax >= taskThreads, "the samples saw every thread that ran a task")
     }
 
     @Test("at most `workers` tasks are in flight: 12 sleeps of 50 ms on 4 take 3 rounds")
@@ -70,7 +71,8 @@ struct AsyncExecutorTests {
             let result = AsyncExecutor().run(request)
             return (result, MonotonicInstant.now().seconds(since: start))
         }
-        #expect(wall < 2.5)
+        // Less than one task's 3 s sleep: the sleeps were cancelled, not waited out.
+        #expect(wall < 3)
         #expect(result.abandoned == nil)
         #expect(result.combinedDigest == nil)
         #expect(result.errorSummary?.contains("cancelled") == true)

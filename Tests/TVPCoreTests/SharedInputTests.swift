@@ -238,4 +238,42 @@ struct CrossoverTests {
         let pool = try #require(breakEvens.first { $0.processMode == .processPool })
         #expect(pool.paysOffFromMilliseconds == nil && CrossoverText.verdict(pool).contains("never pays off beyond the noise, up to 100 ms tasks"))
     }
+
+    /// Points of threads against processes: for each task size, the process mode's wall time at each share
+    /// (thread wall time 1 ± 1 %, process wall time given ± 1 %).
+    static func points(_ processWalls: [Double: [Double: Double]]) -> [Crossover.Point] {
+        var samples: [TrialSample] = []
+        for (size, shares) in processWalls {
+            for (share, processWall) in shares {
+                for jitter in [0.0, 0.01, -0.01, 0.005, -0.005] {
+                    samples.append(sample(.threads, taskMilliseconds: size, share: share, wall: 1 + jitter))
+                    samples.append(sample(.processes, taskMilliseconds: size, share: share, wall: processWall + jitter))
+                }
+            }
+        }
+        return Crossover.points(samples, seed: 1)
+    }
+
+    @Test("a lucky win at one size, lost again at a larger size, does not set the break-even")
+    func luckyPoint() throws {
+        // Processes win clearly at 3 ms (share 1), lose at 10 ms at every share, and win from 30 ms on.
+        let points = Self.points([
+            1: [0: 2, 1: 2], 3: [0: 2, 1: 0.7], 10: [0: 2, 1: 1.3], 30: [0: 2, 1: 0.8], 100: [0: 1.5, 1: 0.6],
+        ])
+        #expect(points.filter(\.processWins).map(\.taskMilliseconds).sorted() == [3, 30, 100])
+        let breakEven = try #require(Crossover.breakEvens(points).first)
+        #expect(breakEven.paysOffFromMilliseconds == 30)
+        #expect(CrossoverText.verdict(breakEven).contains("pays off from 30 ms tasks"))
+    }
+
+    @Test("a process mode that loses at the largest size never pays off, whatever it won below")
+    func lostAtTheLargestSize() throws {
+        let points = Self.points([1: [1: 0.5], 10: [1: 0.5], 100: [0: 1.2, 1: 1.1]])
+        let breakEven = try #require(Crossover.breakEvens(points).first)
+        #expect(breakEven.paysOffFromMilliseconds == nil)
+        #expect(breakEven.bestRatio > 1.9 && breakEven.bestAtMilliseconds < 100)
+        // A win only at the largest size measured sets the break-even there.
+        let last = try #require(Crossover.breakEvens(Self.points([1: [1: 2], 10: [1: 2], 100: [1: 0.5]])).first)
+        #expect(last.paysOffFromMilliseconds == 100)
+    }
 }

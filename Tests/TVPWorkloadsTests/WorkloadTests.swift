@@ -114,7 +114,9 @@ struct WorkloadTests {
         #expect(calibrated == mixed && calibrated.hashValue == mixed.hashValue)
         #expect(MixedWorkload(taskNanoseconds: 10_000_000, cpuShare: 0).calibrated(bytesPerSecond: 400e6).hashBytes == 0)
         #expect(MixedWorkload(taskNanoseconds: 10_000_000, cpuShare: 1).sleepNanoseconds == 0)
-        #expect(TaskRunner.measureHashingRate(bytes: 1 << 20, rounds: 3) > 10e6)
+        // A rate, not a bound on this CPU's: positive and finite is what calibration needs.
+        let rate = TaskRunner.measureHashingRate(bytes: 1 << 20, rounds: 3)
+        #expect(rate > 0 && rate.isFinite, "\(rate) B/s")
     }
 
     @Test("the pattern stream fills memory with the bytes it gives as an array, whatever the chunking")

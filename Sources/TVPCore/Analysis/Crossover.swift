@@ -3,8 +3,8 @@ import TVPWorkloads
 /// Where processes start to pay off against threads, from a run's `mixed` cells: for each pair of a
 /// thread mode (`threads`, and `gil` as Python's threads) and a process mode (`processes`,
 /// `process-pool`) at the same worker count, the ratio of their wall times at every task size and
-/// CPU share, and the smallest task size at which the process mode wins at some share. Values only:
-/// `CrossoverText` words them, `ResultsWriter` writes crossover.csv and breakeven.csv.
+/// CPU share, and the smallest task size from which the process mode wins at every larger size too.
+/// Values only: `CrossoverText` words them, `ResultsWriter` writes crossover.csv and breakeven.csv.
 public enum Crossover {
     /// Thread modes the process modes are compared with, when the run has them.
     static let threadModes: [Mode] = [.threads, .gil]
@@ -45,9 +45,9 @@ public enum Crossover {
         public var processMode: Mode
         /// Workers of both modes.
         public var workers: Int
-        /// The smallest task size at which the process mode beat the thread mode at some CPU share,
-        /// with the ratio's 95 % interval above 1; below it the process mode never paid off. nil: it
-        /// never did, at any size measured.
+        /// The smallest task size from which the process mode beat the thread mode at every larger
+        /// size measured too (at each size, at some CPU share, with the ratio's 95 % interval above 1).
+        /// nil: it did not win at the largest size measured.
         public var paysOffFromMilliseconds: Double?
         /// The largest task size measured.
         public var largestMeasuredMilliseconds: Double
@@ -87,14 +87,26 @@ public enum Crossover {
     }
 
     /// The break-even task size of each pair of modes in `points`.
+    ///
+    /// At a task size the process mode *wins* when it wins at the CPU share where it does best: the
+    /// share whose ratio has the highest lower bound, and that bound is above 1 (`processWins`). The
+    /// break-even is the smallest size from which it wins at that size and at every larger size
+    /// measured, so a single lucky point, a win at one size followed by a loss at a larger one,
+    /// cannot set it.
     public static func breakEvens(_ points: [Point]) -> [BreakEven] {
         let pairs = Dictionary(grouping: points) { "\($0.threadMode.rawValue) \($0.processMode.rawValue) \($0.workers)" }
-        return pairs.values.map { group in
-            let best = group.max { $0.ratio < $1.ratio }!
+        return pairs.values.compactMap { group -> BreakEven? in
+            guard let best = group.max(by: { $0.ratio < $1.ratio }) else { return nil }
+            let sizes = Dictionary(grouping: group, by: \.taskMilliseconds)
+            var paysOffFrom: Double?
+            for size in sizes.keys.sorted(by: >) {
+                guard sizes[size, default: []].contains(where: \.processWins) else { break }
+                paysOffFrom = size
+            }
             return BreakEven(
                 threadMode: best.threadMode, processMode: best.processMode, workers: best.workers,
-                paysOffFromMilliseconds: group.filter(\.processWins).map(\.taskMilliseconds).min(),
-                largestMeasuredMilliseconds: group.map(\.taskMilliseconds).max()!,
+                paysOffFromMilliseconds: paysOffFrom,
+                largestMeasuredMilliseconds: sizes.keys.max() ?? best.taskMilliseconds,
                 bestRatio: best.ratio, bestAtMilliseconds: best.taskMilliseconds, bestAtShare: best.cpuShare)
         }.sorted { ($0.threadMode, $0.processMode, $0.workers) < ($1.threadMode, $1.processMode, $1.workers) }
     }

@@ -1,49 +1,5 @@
 import Foundation
 
-/// The verdict on one expectation: pass or fail, with the measured values and their intervals.
-public struct ExpectationResult: Sendable {
-    /// The expectation.
-    public var expectation: Expectation
-    /// Whether it held (on the medians).
-    public var passed: Bool
-    /// The measured left and right sides.
-    public var left: MeasuredValue
-    /// The right side.
-    public var right: MeasuredValue
-    /// Whether the confidence intervals agree with the verdict (false: the verdict rests on noise).
-    public var certain: Bool
-    /// Why it could not be evaluated (a cell without successful trials), when that happened.
-    public var problem: String?
-
-    /// A line for the console: PASS/FAIL, the text, the values with intervals.
-    public var line: String {
-        let status = problem != nil ? "FAIL" : passed ? "PASS" : "FAIL"
-        let detail = problem ?? "\(left.description) \(expectation.comparison.rawValue) \(right.description)"
-            + (certain ? "" : "  (within noise: the 95 % intervals overlap the bound)")
-        return "\(status)  \(expectation.text)\n      measured: \(detail)"
-    }
-}
-
-/// A side of an expectation as measured: its median value and 95 % interval.
-public struct MeasuredValue: Sendable, CustomStringConvertible {
-    /// The value on the medians.
-    public var value: Double
-    /// Its 95 % confidence interval, when the side was measured.
-    public var interval: ClosedRange<Double>?
-    /// The unit to print.
-    public var unit: String
-
-    public var description: String {
-        let base = format(value) + unit
-        guard let interval else { return base }
-        return "\(base) [95% CI \(format(interval.lowerBound))–\(format(interval.upperBound))]"
-    }
-
-    private func format(_ x: Double) -> String {
-        abs(x) >= 100 ? String(format: "%.0f", x) : abs(x) >= 1 ? String(format: "%.3g", x) : String(format: "%.3g", x)
-    }
-}
-
 /// Evaluates a scenario's expectations on a run's summaries.
 public enum ExpectationEvaluator {
     /// Parses the scenario's expectations; problems name the file and line.
@@ -61,63 +17,123 @@ public enum ExpectationEvaluator {
         return result
     }
 
-    /// Evaluates each expectation on `summaries`.
+    /// Evaluates each expectation on `summaries`: the verdict on the medians, its certainty on the
+    /// 95 % interval of left ÷ right when both sides measure cells (combining both cells' trials,
+    /// `Statistics.medianProduct`), or on the measured side's own interval against a constant.
     public static func evaluate(_ expectations: [Expectation], summaries: [CellSummary]) -> [ExpectationResult] {
         let byCell = Dictionary(summaries.map { ($0.cell, $0) }, uniquingKeysWith: { a, _ in a })
         return expectations.map { expectation in
             var problem: String?
-            func measure(_ term: Expectation.Term) -> MeasuredValue {
+            func side(_ term: Expectation.Term) -> Side? {
+                guard case .metric(let factor, let metric, let cell) = term else { return nil }
+                guard let side = Side(metric, cell: cell, factor: factor, summaries: byCell) else {
+                    let baseline = metric == .speedup || metric == .efficiency ? " or of its serial baseline" : ""
+                    problem = problem ?? "no successful trials of \(cell.label)\(baseline)"
+                    return nil
+                }
+                return side
+            }
+            func measured(_ term: Expectation.Term, _ side: Side?) -> MeasuredValue {
                 switch term {
                 case .constant(let value):
                     return MeasuredValue(value: value, interval: nil, unit: "")
-                case .metric(let factor, let metric, let cell):
-                    guard let summary = byCell[cell], let (value, interval) = self.value(metric, summary) else {
-                        problem = problem ?? "no successful trials of \(cell.label)\(metric == .speedup || metric == .efficiency ? " or of its serial baseline" : "")"
-                        return MeasuredValue(value: .nan, interval: nil, unit: metric.unit)
-                    }
-                    return MeasuredValue(value: factor * value,
-                                         interval: interval.map { (factor * $0.lowerBound)...(factor * $0.upperBound) },
-                                         unit: metric.unit)
+                case .metric(_, let metric, _):
+                    let estimate = side?.estimate
+                    return MeasuredValue(value: estimate?.value ?? .nan, interval: estimate?.interval, unit: metric.unit)
                 }
             }
-            let left = measure(expectation.left), right = measure(expectation.right)
+            let leftSide = side(expectation.left), rightSide = side(expectation.right)
+            let left = measured(expectation.left, leftSide), right = measured(expectation.right, rightSide)
+            let ratio = leftSide.flatMap { l in rightSide.map { l.divided(by: $0) } }
             let passed = problem == nil && expectation.comparison.holds(left.value, right.value)
-            // The verdict is certain when the intervals' far ends agree with it too.
-            var certain = true
-            if problem == nil {
-                let leftRange = left.interval ?? left.value...left.value
-                let rightRange = right.interval ?? right.value...right.value
-                switch expectation.comparison {
-                case .atLeast, .greater:
-                    certain = passed ? leftRange.lowerBound >= rightRange.upperBound : leftRange.upperBound < rightRange.lowerBound
-                case .atMost, .less:
-                    certain = passed ? leftRange.upperBound <= rightRange.lowerBound : leftRange.lowerBound > rightRange.upperBound
-                }
+            var result = ExpectationResult(expectation: expectation, passed: passed, left: left, right: right,
+                                           ratio: ratio, certain: false, problem: problem)
+            let (interval, bound) = result.judged
+            if problem == nil, let interval {
+                result.certain = passed ? expectation.comparison.holds(throughout: interval, bound)
+                    : expectation.comparison.fails(throughout: interval, bound)
             }
-            return ExpectationResult(expectation: expectation, passed: passed, left: left, right: right,
-                                     certain: certain, problem: problem)
+            return result
         }
     }
 
-    private static func value(_ metric: Expectation.Metric, _ s: CellSummary) -> (Double, ClosedRange<Double>?)? {
-        switch metric {
-        case .speedup:
-            return s.speedup.map { ($0, s.speedupCI) }
-        case .efficiency:
-            guard let e = s.efficiency, let speedup = s.speedup, speedup > 0 else { return nil }
-            let scale = e / speedup
-            return (e, s.speedupCI.map { ($0.lowerBound * scale)...($0.upperBound * scale) })
-        case .wall:
-            return (s.wallMedian, s.wallCI)
-        case .cpu:
-            return (s.cpuMedian, nil)
-        case .sys:
-            return (s.systemMedian, nil)
-        case .overhead:
-            let perTask = 1e6 / Double(s.cell.tasks)
-            return (s.perTaskMicroseconds, (s.wallCI.lowerBound * perTask)...(s.wallCI.upperBound * perTask))
-        case .throughput:
-            return (s.tasksPerSecond, (Double(s.cell.tasks) / s.wallCI.upperBound)...(Double(s.cell.tasks) / s.wallCI.lowerBound))
+    /// A measured side as a product: factor × scale × Π median(trial values)^power, each set of
+    /// trial values named by its cell and metric, so that a set on both sides of a ratio cancels.
+    struct Side {
+        /// Which values of which cell's trials.
+        struct TrialSet: Equatable {
+            /// The cell whose trials.
+            var cell: Cell
+            /// Which of their values: wall, cpu or sys.
+            var metric: Expectation.Metric
+        }
+
+        /// The constant factor: the expectation's own times the metric's (1 / tasks, 1 / CPUs…).
+        var scale: Double
+        /// The trial sets whose medians multiply, each to its power.
+        var factors: [(set: TrialSet, sample: [Double], power: Int)] = []
+
+        /// The side `factor × metric(cell)`; nil when the cell (or its serial baseline) has no usable trial.
+        init?(_ metric: Expectation.Metric, cell: Cell, factor: Double, summaries: [Cell: CellSummary]) {
+            guard let summary = summaries[cell], !summary.trials.walls.isEmpty else { return nil }
+            let trials = summary.trials
+            scale = factor
+            switch metric {
+            case .speedup, .efficiency:
+                guard let serial = summaries[cell.serialBaseline], !serial.trials.walls.isEmpty else { return nil }
+                multiply(TrialSet(cell: cell.serialBaseline, metric: .wall), serial.trials.walls, power: 1)
+                multiply(TrialSet(cell: cell, metric: .wall), trials.walls, power: -1)
+                if metric == .efficiency { scale /= Double(max(1, min(cell.workers, summary.usableCPUs))) }
+            case .wall, .overhead, .throughput:
+                multiply(TrialSet(cell: cell, metric: .wall), trials.walls, power: metric == .throughput ? -1 : 1)
+                if metric == .overhead { scale *= 1e6 / Double(max(1, cell.tasks)) }
+                if metric == .throughput { scale *= Double(cell.tasks) }
+            case .cpu: multiply(TrialSet(cell: cell, metric: .cpu), trials.cpus, power: 1)
+            case .sys: multiply(TrialSet(cell: cell, metric: .sys), trials.systems, power: 1)
+            }
+        }
+
+        /// Multiplies the side by median(sample)^power, merging with the same set already there.
+        private mutating func multiply(_ set: TrialSet, _ sample: [Double], power: Int) {
+            if let index = factors.firstIndex(where: { $0.set == set }) {
+                factors[index].power += power
+            } else {
+                factors.append((set, sample, power))
+            }
+        }
+
+        /// The side's value and interval.
+        var estimate: Statistics.Estimate {
+            let product = Statistics.medianProduct(factors.map { Statistics.MedianFactor($0.sample, power: $0.power) })
+            return Statistics.Estimate(value: scale * product.value, interval: product.interval.flatMap {
+                Statistics.ordered(min(scale * $0.lowerBound, scale * $0.upperBound), max(scale * $0.lowerBound, scale * $0.upperBound))
+            })
+        }
+
+        /// This side ÷ `other`: the trial sets of both in one product, so the interval is the ratio's.
+        func divided(by other: Side) -> Statistics.Estimate {
+            var quotient = self
+            quotient.scale = scale / other.scale
+            for factor in other.factors { quotient.multiply(factor.set, factor.sample, power: -factor.power) }
+            return quotient.estimate
+        }
+    }
+}
+
+extension Expectation.Comparison {
+    /// Whether `value OP bound` holds for every value in `interval`.
+    func holds(throughout interval: ClosedRange<Double>, _ bound: Double) -> Bool {
+        switch self {
+        case .atLeast, .greater: holds(interval.lowerBound, bound)
+        case .atMost, .less: holds(interval.upperBound, bound)
+        }
+    }
+
+    /// Whether `value OP bound` fails for every value in `interval`.
+    func fails(throughout interval: ClosedRange<Double>, _ bound: Double) -> Bool {
+        switch self {
+        case .atLeast, .greater: !holds(interval.upperBound, bound)
+        case .atMost, .less: !holds(interval.lowerBound, bound)
         }
     }
 }

@@ -12,7 +12,9 @@ enum ExpectationParser {
         }
         var opEnd = text.index(after: opStart)
         if opEnd < text.endIndex && text[opEnd] == "=" { opEnd = text.index(after: opEnd) }
-        let comparison = Expectation.Comparison(rawValue: String(text[opStart..<opEnd]))!
+        guard let comparison = Expectation.Comparison(rawValue: String(text[opStart..<opEnd])) else {
+            throw ExpectationSyntaxError("expected a comparison (>=, <=, > or <) between two sides, e.g. `threads.speedup(cpu, workers: 2) >= 1.7`")
+        }
         let range = opStart..<opEnd
         let left = try term(String(text[..<range.lowerBound]), scenario: scenario)
         let right = try term(String(text[range.upperBound...]), scenario: scenario)
@@ -25,12 +27,21 @@ enum ExpectationParser {
     private static func term(_ raw: String, scenario: Scenario) throws(ExpectationSyntaxError) -> Expectation.Term {
         var text = raw.trimmingCharacters(in: .whitespaces)
         guard !text.isEmpty else { throw ExpectationSyntaxError("a side of the comparison is empty") }
-        if let number = Double(text) { return .constant(number) }
+        if let number = Double(text) {
+            // Every metric is a time, a rate or a ratio of them: never negative, never infinite.
+            guard number.isFinite, number >= 0 else {
+                throw ExpectationSyntaxError("the bound '\(text)' is not a finite number of at least 0; write a bound as `threads.speedup(cpu, workers: 2) >= 1.4`")
+            }
+            return .constant(number)
+        }
         var factor = 1.0
         if let star = text.firstIndex(of: "*") {
             let factorText = text[..<star].trimmingCharacters(in: .whitespaces)
             guard let value = Double(factorText) else {
                 throw ExpectationSyntaxError("'\(factorText)' is not a number; write a factor as `10 * processes.overhead(null, workers: 2)`")
+            }
+            guard value.isFinite, value > 0 else {
+                throw ExpectationSyntaxError("the factor '\(factorText)' must be a finite number above 0 (a metric is never negative); write a factor as `10 * processes.overhead(null, workers: 2)`")
             }
             factor = value
             text = text[text.index(after: star)...].trimmingCharacters(in: .whitespaces)

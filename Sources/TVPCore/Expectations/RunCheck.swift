@@ -1,5 +1,5 @@
 /// Re-evaluates a finished run's expectations from its files: the scenario text in meta.json and the
-/// trials in trials.csv, summarised again with the run's own seed and usable CPUs.
+/// trials in trials.csv, summarised again with the usable CPUs of the machine it ran on.
 public enum RunCheck {
     /// The expectations of the run at `path` (a run folder or its trials.csv), evaluated.
     public static func check(_ path: String) throws -> (run: RunData, results: [ExpectationResult]) {
@@ -10,7 +10,7 @@ public enum RunCheck {
         let scenario = try ScenarioLoader.parse(meta.scenarioText, source: "\(meta.scenarioPath) (as recorded in meta.json)",
                                                 defaultName: meta.scenario)
         let expectations = try ExpectationEvaluator.expectations(of: scenario, source: meta.scenarioPath)
-        let summaries = Summarizer(seed: meta.seed, usableCPUs: meta.machine.usableCPUs)
+        let summaries = Summarizer(usableCPUs: meta.machine.usableCPUs)
             .summarize(run.samples, cellOrder: scenario.cells)
         return (run, ExpectationEvaluator.evaluate(expectations, summaries: summaries))
     }

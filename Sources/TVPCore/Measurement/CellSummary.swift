@@ -8,7 +8,7 @@ public struct CellSummary: Sendable {
     public var failed: Int
     /// Wall time: median, mean, min, max, standard deviation, seconds.
     public var wallMedian, wallMean, wallMin, wallMax, wallStandardDeviation: Double
-    /// 95 % bootstrap confidence interval of the median wall time, seconds.
+    /// 95 % confidence interval of the median wall time (order statistics: `Statistics.medianInterval`), seconds.
     public var wallCI: ClosedRange<Double>
     /// Coefficient of variation of wall time.
     public var wallCV: Double
@@ -20,9 +20,9 @@ public struct CellSummary: Sendable {
     public var tasksPerSecond: Double
     /// Megabytes (10^6) hashed or read per second at the median wall time; nil for `null`.
     public var megabytesPerSecond: Double?
-    /// Median serial wall ÷ median wall, with its 95 % bootstrap interval; nil without a serial cell.
+    /// Median serial wall ÷ median wall; nil without a serial cell.
     public var speedup: Double?
-    /// The speedup's confidence interval.
+    /// The speedup's 95 % confidence interval (`Statistics.medianRatio`); nil without one.
     public var speedupCI: ClosedRange<Double>?
     /// Speedup ÷ min(workers, usable CPUs).
     public var efficiency: Double?
@@ -52,4 +52,21 @@ public struct CellSummary: Sendable {
     /// `shared` under a transfer: median over trials of the bytes shipped ÷ the time workers spent
     /// receiving them (summed over tasks), MB/s (1 MB = 10⁶ bytes); nil when nothing was shipped.
     public var transferMegabytesPerSecond: Double? = nil
+    /// 95 % confidence interval of the median CPU time, seconds.
+    public var cpuCI: ClosedRange<Double>? = nil
+    /// 95 % confidence interval of the median system CPU time, seconds.
+    public var systemCI: ClosedRange<Double>? = nil
+    /// The successful counted trials' values, in trial order: expectations between two cells combine
+    /// them into the interval of the cells' ratio.
+    public var trials = TrialValues()
+
+    /// The per-trial values of a cell's successful counted trials.
+    public struct TrialValues: Sendable, Equatable {
+        /// Wall time, seconds.
+        public var walls: [Double] = []
+        /// CPU time (user + system, children included), seconds.
+        public var cpus: [Double] = []
+        /// System CPU time, seconds.
+        public var systems: [Double] = []
+    }
 }

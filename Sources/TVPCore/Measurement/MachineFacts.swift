@@ -57,6 +57,16 @@ public struct MachineFacts: Codable, Sendable, Equatable {
             loadAverage: ProcFS.loadAverages(), stealFraction: total > 0 ? stolen / total : 0)
     }
 
+    /// Why a failed expectation may say more about the machine than about the modes: other programs
+    /// were using the CPUs when the run started (1-minute load average at or above the usable CPUs),
+    /// so no mode could show a parallel speedup. nil on a quiet machine.
+    public var contentionNote: String? {
+        guard let load = loadAverage.first, load >= Double(usableCPUs) else { return nil }
+        return String(format: "the 1-minute load average was %.1f on %d usable CPUs when the run started: other programs "
+            + "competed for the CPUs, which lowers every parallel speedup; re-run on a quiet machine before trusting a "
+            + "failed expectation about speedups", load, usableCPUs)
+    }
+
     /// The commit of the git checkout tvp runs from (`git rev-parse HEAD` in the working directory);
     /// nil without git, outside a checkout, or when interrupted.
     static func gitCommit() -> String? {

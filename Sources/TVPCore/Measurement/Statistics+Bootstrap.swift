@@ -1,26 +1,16 @@
 extension Statistics {
-    /// Percentile-bootstrap confidence interval of the median of a non-empty sample; deterministic in `seed`.
-    public static func bootstrapMedianCI(_ sample: [Double], confidence: Double = 0.95, resamples: Int = 2000,
-                                         seed: UInt64) -> ClosedRange<Double> {
-        checkBootstrapArguments(confidence: confidence, resamples: resamples)
-        precondition(!sample.isEmpty, "bootstrapMedianCI needs a non-empty sample")
-        var generator = SeededGenerator(seed: seed)
-        var resampler = MedianResampler(sample)
-        var medians = [Double]()
-        medians.reserveCapacity(resamples)
-        for _ in 0..<resamples {
-            medians.append(resampler.resampledMedian(using: &generator))
-        }
-        return percentileInterval(of: &medians, confidence: confidence)
-    }
-
     /// Percentile-bootstrap confidence interval of median(numerator) / median(denominator); deterministic in `seed`.
     ///
-    /// Each side is resampled independently. Both samples must be non-empty and the denominator's values positive.
+    /// Each side is resampled independently; the denominator's values should be positive. An empty
+    /// sample, or resampled ratios that are not numbers (0 ÷ 0, NaN values), give −∞...∞: nothing known.
+    ///
+    /// At 5–10 log-normal values a side it covers the true ratio 96–97 % of the time when both sides
+    /// spread alike, but 91 % at 7 values when one side spreads ten times more (a resampled median
+    /// lands only on the sample's own values); `medianRatio` covers 95–98 % there (StatisticsTests).
     public static func bootstrapRatioCI(numerator: [Double], denominator: [Double], confidence: Double = 0.95,
                                         resamples: Int = 2000, seed: UInt64) -> ClosedRange<Double> {
         checkBootstrapArguments(confidence: confidence, resamples: resamples)
-        precondition(!numerator.isEmpty && !denominator.isEmpty, "bootstrapRatioCI needs non-empty samples")
+        guard !numerator.isEmpty && !denominator.isEmpty else { return -Double.infinity...Double.infinity }
         var generator = SeededGenerator(seed: seed)
         var numeratorResampler = MedianResampler(numerator)
         var denominatorResampler = MedianResampler(denominator)
@@ -40,12 +30,14 @@ extension Statistics {
         precondition(resamples > 0, "resamples must be positive, got \(resamples)")
     }
 
-    /// The central `confidence` interval of bootstrap replicates (reordered in place).
+    /// The central `confidence` interval of bootstrap replicates (reordered in place); −∞...∞ when a
+    /// replicate is not a number.
     private static func percentileInterval(of replicates: inout [Double], confidence: Double) -> ClosedRange<Double> {
+        guard !replicates.contains(where: \.isNaN) else { return -Double.infinity...Double.infinity }
         let tail = (1 - confidence) / 2 * 100
         var span = replicates.mutableSpan
         let low = percentile(rearranging: &span, tail)
-        return low...percentile(rearranging: &span, 100 - tail)
+        return ordered(low, percentile(rearranging: &span, 100 - tail)) ?? -Double.infinity...Double.infinity
     }
 
     /// Computes medians of resamples (with replacement) of a fixed sample without sorting each resample.

@@ -1,11 +1,13 @@
 import Foundation
 
-/// Descriptive statistics, outlier detection, bootstrap confidence intervals and the Mann–Whitney U test.
+/// Descriptive statistics, outlier detection, confidence intervals (order-statistic and MOVER in
+/// Statistics+Intervals, the bootstrap in Statistics+Bootstrap) and the Mann–Whitney U test.
 ///
 /// Conventions for degenerate input: `median`, `mean`, `percentile`, `coefficientOfVariation` and
 /// `medianAbsoluteDeviation` return `.nan` for an empty sample; `standardDeviation` returns 0 for fewer
-/// than two values; `modifiedZScores` returns `[]` for an empty sample. The bootstrap functions require
-/// non-empty samples. Values are expected to be finite (NaN has no place in an ordering).
+/// than two values; `modifiedZScores` returns `[]` for an empty sample. No value traps: infinities and
+/// NaN (which has no place in an ordering) give infinite, NaN or unspecified results, intervals that
+/// cannot be computed are nil or −∞...∞, as each function says (StatisticsFuzzTests).
 public enum Statistics {
     // MARK: Descriptive statistics
 

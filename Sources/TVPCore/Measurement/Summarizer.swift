@@ -1,57 +1,62 @@
-/// Turns trial samples into per-cell statistics: medians with bootstrap confidence intervals,
-/// speedups against the serial cell of the same workload, efficiency, outliers and noise flags.
+/// Turns trial samples into per-cell statistics: medians with confidence intervals, speedups
+/// against the serial cell of the same workload, efficiency, outliers and noise flags.
+///
+/// Intervals are exact order-statistic intervals of the median and their MOVER combination for
+/// speedups (`Statistics.medianInterval`, `Statistics.medianRatio`): deterministic, no seed.
 public struct Summarizer: Sendable {
     /// Coefficient of variation above which a cell is flagged noisy.
     public static let noisyCoefficientOfVariation = 0.05
     /// Modified z-score (0.6745·(x − median) / MAD) above which a trial is an outlier. hyperfine flags
     /// |x − median| / MAD > 14.826, which is this score above 10.
     public static let outlierThreshold = 10.0
-    /// Seed of the bootstrap resampling, so the same data always gives the same intervals.
-    public var seed: UInt64
     /// CPUs the machine let tvp use, for parallel efficiency.
     public var usableCPUs: Int
 
     /// Creates a summarizer.
-    public init(seed: UInt64, usableCPUs: Int) {
-        self.seed = seed
+    public init(usableCPUs: Int) {
         self.usableCPUs = usableCPUs
     }
 
     /// One summary per cell that has counted trials, in `cellOrder` (cells missing from it last).
+    ///
+    /// Statistics use the successful trials whose wall time is a positive, finite number; any other
+    /// counted trial counts as failed (trials.csv is validated when read, so only values built in
+    /// memory can be unusable), and a cell without a usable trial has no summary.
     public func summarize(_ samples: [TrialSample], cellOrder: [Cell] = []) -> [CellSummary] {
         let counted = samples.filter { !$0.isWarmup }
         let byCell = Dictionary(grouping: counted, by: \.cell)
         let order = cellOrder.filter { byCell[$0] != nil } + byCell.keys.filter { !cellOrder.contains($0) }.sorted()
-        let goodWalls = byCell.mapValues { $0.filter(\.ok).map(\.wallSeconds) }
+        let usable = byCell.mapValues { $0.filter { $0.ok && $0.wallSeconds.isFinite && $0.wallSeconds > 0 } }
         return order.compactMap { cell -> CellSummary? in
-            let all = byCell[cell]!
-            let good = all.filter(\.ok)
-            let walls = goodWalls[cell]!
-            guard !walls.isEmpty else {
+            let all = byCell[cell] ?? []
+            let good = usable[cell] ?? []
+            let walls = good.map(\.wallSeconds)
+            guard let wallInterval = Statistics.medianInterval(walls) else {
                 return nil
             }
-            // Each cell resamples with its own stream derived from the seed and the cell's label.
-            let cellSeed = seed ^ stableHash(cell.label)
             let median = Statistics.median(walls)
             var speedup: Double?, speedupCI: ClosedRange<Double>?, efficiency: Double?
-            if let serial = goodWalls[cell.serialBaseline], !serial.isEmpty {
-                speedup = Statistics.median(serial) / median
-                speedupCI = Statistics.bootstrapRatioCI(numerator: serial, denominator: walls, seed: cellSeed &+ 1)
-                efficiency = speedup! / Double(min(cell.workers, usableCPUs))
+            if let serial = usable[cell.serialBaseline]?.map(\.wallSeconds), !serial.isEmpty {
+                let ratio = Statistics.medianRatio(numerator: serial, denominator: walls)
+                speedup = ratio.value
+                speedupCI = ratio.interval
+                efficiency = ratio.value / Double(max(1, min(cell.workers, usableCPUs)))
             }
+            let cpus = good.map { $0.userSeconds + $0.systemSeconds }, systems = good.map(\.systemSeconds)
             let bytes = Double(cell.workload.bytesPerTrial(tasks: cell.tasks))
             let spawns = good.compactMap(\.spawnP50Microseconds)
             let poolStarts = good.compactMap(\.poolStartSeconds)
             let transferRates = good.compactMap { $0.transferSeconds > 0 && $0.transferBytes > 0 ? $0.transferBytes / $0.transferSeconds / 1e6 : nil }
             var summary = CellSummary(
                 cell: cell, n: walls.count, failed: all.count - good.count,
-                wallMedian: median, wallMean: Statistics.mean(walls), wallMin: walls.min()!, wallMax: walls.max()!,
+                wallMedian: median, wallMean: Statistics.mean(walls), wallMin: walls.min() ?? .nan,
+                wallMax: walls.max() ?? .nan,
                 wallStandardDeviation: Statistics.standardDeviation(walls),
-                wallCI: Statistics.bootstrapMedianCI(walls, seed: cellSeed),
+                wallCI: wallInterval.range,
                 wallCV: Statistics.coefficientOfVariation(walls),
-                cpuMedian: Statistics.median(good.map { $0.userSeconds + $0.systemSeconds }),
+                cpuMedian: Statistics.median(cpus),
                 userMedian: Statistics.median(good.map(\.userSeconds)),
-                systemMedian: Statistics.median(good.map(\.systemSeconds)),
+                systemMedian: Statistics.median(systems),
                 maxRSSMedianKiB: Statistics.median(good.map(\.maxRSSKiB)),
                 tasksPerSecond: Double(cell.tasks) / median,
                 megabytesPerSecond: bytes > 0 ? bytes / median / 1e6 : nil,
@@ -62,6 +67,9 @@ public struct Summarizer: Sendable {
                 stealMedian: Statistics.median(good.map(\.stealSeconds)),
                 diskReadMedianBytes: Statistics.median(good.map(\.ioDiskReadBytes)),
                 outliers: Statistics.outlierCount(walls, threshold: Summarizer.outlierThreshold), usableCPUs: usableCPUs)
+            summary.cpuCI = Statistics.medianInterval(cpus)?.range
+            summary.systemCI = Statistics.medianInterval(systems)?.range
+            summary.trials = CellSummary.TrialValues(walls: walls, cpus: cpus, systems: systems)
             summary.poolStartMedian = poolStarts.isEmpty ? nil : Statistics.median(poolStarts)
             let netWalls = good.map { $0.wallSeconds - ($0.poolStartSeconds ?? 0) }
             summary.perTaskNetMicroseconds = Statistics.median(netWalls) / Double(cell.tasks) * 1e6

@@ -37,7 +37,10 @@ public struct RunData: Sendable {
     /// Loads a run folder (which must hold trials.csv) or a trials.csv path; reads meta.json beside it if present.
     ///
     /// Throws `CSVFileError` for a file that is not readable CSV and `RunDataError` for a CSV that is not a
-    /// tvp trials.csv; both name the file.
+    /// tvp trials.csv, or has a row whose field is not what its column holds (a wall time of nan, inf,
+    /// 0 or below; a negative CPU time): every row must be usable, since a summary or a comparison that
+    /// silently skipped rows would compare other trials than the file's. Both name the file; a bad row
+    /// also its line and column.
     public static func load(_ path: String) throws -> RunData {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -70,10 +73,11 @@ public struct RunData: Sendable {
                 throw RunDataError.mixedSchemaVersions(path: trialsPath, first: first, other: version, line: line)
             }
             schemaVersion = version
-            guard let sample = TrialSample(row: row) else {
-                throw RunDataError.badRow(path: trialsPath, line: line, problem: problem(in: row))
+            do {
+                samples.append(try TrialSample(parsing: row))
+            } catch {
+                throw RunDataError.badRow(path: trialsPath, line: line, problem: error.description)
             }
-            samples.append(sample)
         }
 
         var notes: [String] = []
@@ -106,25 +110,6 @@ public struct RunData: Sendable {
         default: return "\(error)"
         }
     }
-
-    /// Why `TrialSample(row:)` rejected a row, in words that point at the offending field.
-    private static func problem(in row: [String: String]) -> String {
-        let name = row["workload"] ?? ""
-        if !Workload.names.contains(name) {
-            return "unknown workload \"\(name)\" (expected one of \(Workload.names.joined(separator: ", ")))"
-        }
-        if Workload(csvName: name, parameters: row) == nil {
-            return "the parameters of workload \"\(name)\" are missing or malformed"
-        }
-        let mode = row["mode"] ?? ""
-        if Mode(rawValue: mode) == nil {
-            return "unknown mode \"\(mode)\" (expected one of \(Mode.allCases.map(\.rawValue).joined(separator: ", ")))"
-        }
-        for column in ["workers", "tasks"] where Int(row[column] ?? "") == nil {
-            return "\(column) \"\(row[column] ?? "")\" is not a whole number"
-        }
-        return "wall_s \"\(row["wall_s"] ?? "")\" is not a number"
-    }
 }
 
 /// A trials.csv (or run folder) that `tvp compare` cannot use.
@@ -156,7 +141,8 @@ public enum RunDataError: Error, CustomStringConvertible, Sendable, Equatable {
             "\(path): the file has a header but no trial (was the run stopped before its first trial ended?); "
                 + "compare a run that finished at least one trial per cell"
         case .badRow(let path, let line, let problem):
-            "\(path): line \(line): \(problem); the file was edited or written by another tool, re-run `tvp run`"
+            "\(path): line \(line): \(problem); tvp never writes that, so the file was edited, damaged "
+                + "or written by another tool: correct or delete the line, or re-run `tvp run`"
         case .mixedSchemaVersions(let path, let first, let other, let line):
             "\(path): line \(line) has schema_version \(other) but earlier lines have \(first); "
                 + "a trials.csv must come from one run of one tvp version"

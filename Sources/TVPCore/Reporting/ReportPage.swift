@@ -107,8 +107,7 @@ public enum ReportPage {
             out += "| verdict | expectation | measured |\n| --- | --- | --- |\n"
             for result in results {
                 let verdict = result.problem == nil && result.passed ? "PASS" : "**FAIL**"
-                let measured = result.problem ?? "\(result.left) \(result.expectation.comparison.rawValue) \(result.right)"
-                    + (result.certain ? "" : " (within noise: the 95 % intervals overlap the bound)")
+                let measured = result.measured
                 out += "| \(verdict) | `\(result.expectation.text.replacingOccurrences(of: "`", with: "'"))` | \(cell(measured)) |\n"
             }
             let held = results.filter { $0.problem == nil && $0.passed }.count

@@ -6,7 +6,7 @@ extension Runner {
     /// The trials file's reserve is handed back first, so a disk that filled up still takes them.
     func finish(_ run: inout RunProgress, writer: ResultsWriter) throws -> RunReport {
         writer.releaseReserve()
-        let summaries = Summarizer(seed: scenario.seed, usableCPUs: run.meta.machine.usableCPUs).summarize(run.samples, cellOrder: run.cells)
+        let summaries = Summarizer(usableCPUs: run.meta.machine.usableCPUs).summarize(run.samples, cellOrder: run.cells)
         let ranToEnd = run.interruptedBy == nil && run.failure == nil
         var expectations: [ExpectationResult] = []
         if ranToEnd {
