@@ -181,7 +181,7 @@ public struct ProcessExecutor: Executor {
             return .success(
                 report.digest, duration: report.taskEndNanoseconds &- report.taskStartNanoseconds,
                 startup: report.processStartNanoseconds &- worker.spawnedAt.nanoseconds,
-                transfer: report.transferNanoseconds, processID: report.pid, threadID: 0)
+                transfer: report.transferNanoseconds, processID: report.pid, threadID: 0, output: report.output)
         case .report:
             return .failure("worker \(worker.pid) reported a result but ended with \(child.status)",
                             duration: elapsed, processID: worker.pid)

@@ -196,7 +196,7 @@ public struct ProcessPoolExecutor: Executor {
             guard let task = worker.currentTask, let fields = frame.resultFields else { return }
             outcomes[task] = .success(fields.digest, duration: fields.endNanoseconds &- fields.startNanoseconds,
                                       startup: worker.startupToReport, transfer: fields.transferNanoseconds,
-                                      processID: worker.pid, threadID: 0)
+                                      processID: worker.pid, threadID: 0, output: fields.output)
             worker.startupToReport = nil
             worker.currentTask = nil
         case .failure:

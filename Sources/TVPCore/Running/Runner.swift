@@ -121,8 +121,10 @@ public struct Runner {
         for cell in cells {
             let baseline = cell.serialBaseline
             guard references[baseline] == nil else { continue }
-            let request = ExecutionRequest(workload: baseline.workload, input: inputs.input(for: baseline), tasks: baseline.tasks, workers: 1)
-            let result = SerialExecutor().run(request)
+            let staged = try inputs.stage(baseline)
+            defer { staged.remove() }
+            let request = ExecutionRequest(workload: baseline.workload, input: staged.input, tasks: baseline.tasks, workers: 1)
+            let result = SerialExecutor().runTrial(request)
             guard let digest = result.combinedDigest else {
                 throw ResultsError(path: inputs.directory, problem: "the reference run of \(baseline.workload.label) failed: \(result.errorSummary ?? "")")
             }

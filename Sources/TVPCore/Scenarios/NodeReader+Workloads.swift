@@ -102,6 +102,8 @@ extension NodeReader {
             let share = p["cpu_share"].map { number($0, "\(path).cpu_share", Limits.cpuShare) } ?? 0.5
             guard let taskMilliseconds, let share else { return nil }
             return .mixed(MixedWorkload(taskNanoseconds: UInt64((taskMilliseconds * 1e6).rounded()), cpuShare: share))
+        case "tally", "alloc", "refs":
+            return sharingWorkload(name, p, path: path)
         default:
             return .null
         }
