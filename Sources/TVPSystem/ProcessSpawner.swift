@@ -3,14 +3,16 @@ import SystemPackage
 
 /// Starts child processes with `posix_spawn`: never a shell, never `fork`.
 public enum ProcessSpawner {
-    /// Spawns `path` with `arguments` (argv[0] included) and the parent's environment.
+    /// Spawns `path` with `arguments` (argv[0] included) and `environment` ("NAME=value" entries;
+    /// nil: the parent's environment).
     ///
-    /// The child gets `stdin` (or `/dev/null`) as standard input, `stdout` as standard output and keeps the
-    /// parent's standard error; every other descriptor is closed in the child (tvp opens its own
-    /// with `O_CLOEXEC`, and those it inherited are marked close-on-exec before the first spawn).
-    /// Returns the child's pid. The error is `posix_spawn`'s own return code, not `errno`.
+    /// The child gets `stdin` (or `/dev/null`) as standard input, `stdout` as standard output and
+    /// `stderr` as standard error (or the parent's); every other descriptor is closed in the child
+    /// (tvp opens its own with `O_CLOEXEC`, and those it inherited are marked close-on-exec before
+    /// the first spawn). Returns the child's pid. The error is `posix_spawn`'s own return code, not `errno`.
     public static func spawn(
-        path: String, arguments: [String], stdin: FileDescriptor? = nil, stdout: FileDescriptor
+        path: String, arguments: [String], stdin: FileDescriptor? = nil, stdout: FileDescriptor,
+        stderr: FileDescriptor? = nil, environment: [String]? = nil
     ) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         try attempt("posix_spawn_file_actions_init") { () throws in
@@ -28,6 +30,11 @@ public enum ProcessSpawner {
         }
         try attempt("posix_spawn_file_actions_adddup2") { () throws in
             try checkReturnCode(posix_spawn_file_actions_adddup2(&actions, stdout.rawValue, 1))
+        }
+        if let stderr {
+            try attempt("posix_spawn_file_actions_adddup2 stderr") { () throws in
+                try checkReturnCode(posix_spawn_file_actions_adddup2(&actions, stderr.rawValue, 2))
+            }
         }
         _ = inheritedDescriptorsMarkedCloseOnExec
 
@@ -49,9 +56,17 @@ public enum ProcessSpawner {
         defer { argv.forEach { free($0) } }
         var argvNullTerminated = argv + [nil]
 
+        let envp = environment?.map { strdup($0) }
+        defer { envp?.forEach { free($0) } }
+        let envpNullTerminated = envp.map { $0 + [nil] }
+
         var pid: pid_t = 0
         try attempt("posix_spawn \(path)") { () throws in
-            try checkReturnCode(posix_spawn(&pid, path, &actions, &attributes, &argvNullTerminated, environ))
+            if var list = envpNullTerminated {
+                try checkReturnCode(posix_spawn(&pid, path, &actions, &attributes, &argvNullTerminated, &list))
+            } else {
+                try checkReturnCode(posix_spawn(&pid, path, &actions, &attributes, &argvNullTerminated, environ))
+            }
         }
         return pid
     }

@@ -79,11 +79,18 @@ struct RunCommand: ParsableCommand {
             printError("failed trial: \(failure.trial.cell.label) round \(failure.trial.round): \(failure.error ?? "")")
         }
         print("Results: \(report.directory)/ (trials.csv, summary.csv, meta.json)")
-        if !noPlot && !report.summaries.isEmpty { drawCharts(report.directory) }
         if let signal = report.interruptedBy {
+            writeReport(report.directory)
             printError("tvp: interrupted by \(Interruption.name(of: signal)) after \(report.trialsCompleted) of \(report.meta.trialsPlanned) trials; the finished trials are saved in \(report.directory)")
             throw ExitCode(Interruption.exitStatus(for: signal))
         }
+        if !noPlot && !report.summaries.isEmpty {
+            if let signal = drawCharts(report.directory) {
+                printError("tvp: interrupted by \(Interruption.name(of: signal)) while drawing the charts; every result file is saved in \(report.directory) (`tvp plot` draws the charts)")
+                throw ExitCode(Interruption.exitStatus(for: signal))
+            }
+        }
+        writeReport(report.directory)
         if let abandoned = report.abandoned {
             printError("tvp: run stopped after \(report.trialsCompleted) of \(report.meta.trialsPlanned) trials: \(abandoned)")
             throw ExitCode(1)
@@ -106,15 +113,29 @@ struct RunCommand: ParsableCommand {
 
 extension RunCommand {
     /// Draws the charts of a finished run; a missing gnuplot or a failure is reported, not fatal:
-    /// the CSV files are the results, the charts a view of them.
-    func drawCharts(_ directory: String) {
+    /// the CSV files are the results, the charts a view of them. Returns the signal that stopped
+    /// the drawing, if one did (gnuplot stopped, nothing half-drawn left).
+    func drawCharts(_ directory: String) -> Int32? {
         do {
-            let files = try ChartRenderer.render(runDirectory: directory, environment: ProcessInfo.processInfo.environment)
-            print("Charts: \(directory)/charts/ (\(files.count) files)")
+            let rendering = try ChartRenderer.render(runDirectory: directory, environment: ProcessInfo.processInfo.environment)
+            print("Charts: \(directory)/charts/ (\(rendering.files.count) files)")
         } catch ChartError.gnuplotMissing {
             printError("note: no charts: gnuplot is not installed (apt-get install -y gnuplot-nox), then run `tvp plot \(directory)`")
+        } catch ChartError.interrupted(let signal) {
+            return signal
         } catch {
             printError("note: no charts: \(error)")
+        }
+        return nil
+    }
+
+    /// Writes report.md of a finished run; a failure is reported, not fatal.
+    func writeReport(_ directory: String) {
+        do {
+            try ResultsWriter.writeReport(try ReportPage.make(directory), runDirectory: directory)
+            print("Report: \(directory)/report.md")
+        } catch {
+            printError("note: no report.md: \(error)")
         }
     }
 }

@@ -81,7 +81,7 @@ struct ExecutorTests {
         let pids = Set(result.outcomes.map(\.processID))
         #expect(pids.count == 10)
         #expect(!pids.contains(currentProcessID()))
-        #expect(result.outcomes.allSatisfy { ($0.startupNanoseconds ?? 0) > 0 })
+        #expect(result.outcomes.allSatisfy { ($0.spawnNanoseconds ?? 0) > 0 })
         for pid in pids {
             // A reaped child no longer exists: /proc/<pid> is gone (or belongs to a new process).
             let status = ProcFS.readText("/proc/\(pid)/status") ?? ""

@@ -180,7 +180,7 @@ public struct ProcessExecutor: Executor {
         case .report(let report) where child.status.isSuccess:
             return .success(
                 report.digest, duration: report.taskEndNanoseconds &- report.taskStartNanoseconds,
-                startup: report.processStartNanoseconds &- worker.spawnedAt.nanoseconds,
+                spawn: report.processStartNanoseconds &- worker.spawnedAt.nanoseconds,
                 transfer: report.transferNanoseconds, processID: report.pid, threadID: 0, output: report.output)
         case .report:
             return .failure("worker \(worker.pid) reported a result but ended with \(child.status)",

@@ -7,9 +7,10 @@ import TVPWorkloads
 /// pipes enlarged to 1 MiB (`F_SETPIPE_SZ`), one task in flight per worker. A `shared` slice shipped
 /// by pipe travels inside its task frame, written from tvp's memory as the pipe takes it.
 ///
-/// Each worker's start-up (spawn to its ready frame) is measured apart from the tasks and reported
-/// with the first task it runs (the `startup_*` columns). A worker that dies fails its task and
-/// leaves the pool; the trial goes on with the others.
+/// Each worker's spawn (posix_spawn call to its first instruction, from the start instant its ready
+/// frame carries) is reported with the first task it runs (the `spawn_*` columns); the pool start
+/// (every worker spawned and ready, `pool_start_s`) is a phase of its own. A worker that dies fails
+/// its task and leaves the pool; the trial goes on with the others.
 public struct ProcessPoolExecutor: Executor {
     /// The `tvp-worker` executable.
     public let workerPath: String
@@ -27,8 +28,9 @@ public struct ProcessPoolExecutor: Executor {
         var decoder = FrameDecoder()
         let spawnedAt: MonotonicInstant
         var ready = false
-        /// Spawn to ready frame, reported with the first task this worker runs.
-        var startupToReport: UInt64?
+        /// The posix_spawn call to the worker's first instruction (the process-start instant its
+        /// ready frame carries), reported with the first task this worker runs.
+        var spawnToReport: UInt64?
         var currentTask: Int?
         var sentAt: MonotonicInstant?
         /// The current task's frame while it is still being written.
@@ -69,11 +71,11 @@ public struct ProcessPoolExecutor: Executor {
                     nextTask += 1
                 }
             }
-            // Tasks start once every live worker is ready: the pool's start-up is a phase of its own,
+            // Tasks start once every live worker is ready: the pool start is a phase of its own,
             // and every worker gets work (a fast first worker would otherwise drain a queue of tiny tasks).
             let poolReady = pool.allSatisfy { !$0.alive || $0.ready }
-            if poolReady && result.poolStartupNanoseconds == nil {
-                result.poolStartupNanoseconds = MonotonicInstant.now().nanoseconds &- poolStart.nanoseconds
+            if poolReady && result.poolStartNanoseconds == nil {
+                result.poolStartNanoseconds = MonotonicInstant.now().nanoseconds &- poolStart.nanoseconds
             }
             for index in pool.indices where poolReady && pool[index].alive && pool[index].currentTask == nil && nextTask < request.tasks {
                 let slice = request.pipedSlice(task: nextTask)
@@ -191,13 +193,17 @@ public struct ProcessPoolExecutor: Executor {
         switch frame.kind {
         case .ready:
             worker.ready = true
-            worker.startupToReport = MonotonicInstant.now().nanoseconds &- worker.spawnedAt.nanoseconds
+            // The same span as `processes` measures: spawn call to the worker's own start instant
+            // (both read CLOCK_MONOTONIC), not to the frame's arrival.
+            if let started = frame.readyFields?.processStartNanoseconds {
+                worker.spawnToReport = started &- worker.spawnedAt.nanoseconds
+            }
         case .result:
             guard let task = worker.currentTask, let fields = frame.resultFields else { return }
             outcomes[task] = .success(fields.digest, duration: fields.endNanoseconds &- fields.startNanoseconds,
-                                      startup: worker.startupToReport, transfer: fields.transferNanoseconds,
+                                      spawn: worker.spawnToReport, transfer: fields.transferNanoseconds,
                                       processID: worker.pid, threadID: 0, output: fields.output)
-            worker.startupToReport = nil
+            worker.spawnToReport = nil
             worker.currentTask = nil
         case .failure:
             guard let task = worker.currentTask else { return }
