@@ -64,12 +64,13 @@ struct tally {
 
 static size_t round_up(size_t value, size_t unit) { return (value + unit - 1) / unit * unit; }
 
-static void count_task(struct tally *t, size_t task, uint64_t *own)
+/* Makes task `task`'s updates: into the shared table, or into `own` (bins `stride` words apart). */
+static void count_task(struct tally *t, size_t task, uint64_t *own, size_t stride)
 {
     uint64_t state = task_seed(tally_salt, task);
     uint64_t *shared = t->shared;
     pthread_mutex_t *mutex = t->mutex;
-    size_t bins = t->bins, stride = t->bin_stride;
+    size_t bins = t->bins;
     switch (t->sync) {
     case sync_mutex:
     case sync_pi_mutex:
@@ -111,7 +112,8 @@ static void worker(size_t w, void *context, int results)
     for (size_t task = w; task < t->tasks; task += t->workers) {
         if (results >= 0 && own != NULL)
             memset(own, 0, t->bins * sizeof *own);
-        count_task(t, task, own);
+        /* A thread's table lies among the others; a process's own table is plain. */
+        count_task(t, task, own, results < 0 ? t->bin_stride : 1);
         if (results >= 0 && own != NULL)
             write_all(results, own, t->bins * sizeof *own, "write (table)");
     }

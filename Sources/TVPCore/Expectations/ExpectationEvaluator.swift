@@ -118,6 +118,12 @@ public enum ExpectationEvaluator {
             return (s.perTaskMicroseconds, (s.wallCI.lowerBound * perTask)...(s.wallCI.upperBound * perTask))
         case .throughput:
             return (s.tasksPerSecond, (Double(s.cell.tasks) / s.wallCI.upperBound)...(Double(s.cell.tasks) / s.wallCI.lowerBound))
+        case .perUpdate:
+            guard let perUpdate = s.perUpdateNanoseconds else { return nil }
+            let scale = perUpdate / s.wallMedian
+            return (perUpdate, (s.wallCI.lowerBound * scale)...(s.wallCI.upperBound * scale))
+        case .lost:
+            return s.lostUpdatesMedian.map { ($0, nil) }
         }
     }
 }

@@ -52,4 +52,9 @@ public struct CellSummary: Sendable {
     /// `shared` under a transfer: median over trials of the bytes shipped ÷ the time workers spent
     /// receiving them (summed over tasks), MB/s (1 MB = 10⁶ bytes); nil when nothing was shipped.
     public var transferMegabytesPerSecond: Double? = nil
+    /// `tally`, `alloc`, `refs`: median wall time ÷ (tasks × updates per task), nanoseconds: the cost of
+    /// one update (one replacement, one node visited); nil for other workloads.
+    public var perUpdateNanoseconds: Double? = nil
+    /// `tally`: median over trials of the updates missing from the final table; nil for other workloads.
+    public var lostUpdatesMedian: Double? = nil
 }

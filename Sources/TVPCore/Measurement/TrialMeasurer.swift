@@ -77,6 +77,7 @@ public struct TrialMeasurer: Sendable {
             poolStartSeconds: result.poolStartNanoseconds.map { Double($0) / 1e9 },
             transferSeconds: Double(outcomes.reduce(0) { $0 + $1.transferNanoseconds }) / 1e9,
             transferBytes: result.bytesTransferred,
+            lostUpdates: digest == nil ? nil : result.tally?.lostUpdates,
             digest: digest, ok: error == nil, error: error, abandonedRun: result.abandoned != nil)
     }
 }

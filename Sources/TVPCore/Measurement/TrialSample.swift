@@ -32,6 +32,8 @@ public struct TrialSample: Sendable {
     public var transferSeconds: Double
     /// Bytes shipped to workers.
     public var transferBytes: Double
+    /// `tally`: updates missing from the final table; nil for other workloads.
+    public var lostUpdates: Double?
 
     /// The sample of a freshly measured trial.
     public init(_ record: TrialRecord) {
@@ -49,6 +51,7 @@ public struct TrialSample: Sendable {
         poolStartSeconds = record.poolStartSeconds
         transferSeconds = record.transferSeconds
         transferBytes = Double(record.transferBytes)
+        lostUpdates = record.lostUpdates.map(Double.init)
     }
 
     /// The sample of a trials.csv row under the current column names (`CSVFormat.currentNames`);
@@ -74,6 +77,7 @@ public struct TrialSample: Sendable {
         poolStartSeconds = Double(row["pool_start_s"] ?? "")
         transferSeconds = Double(row["transfer_s"] ?? "") ?? 0
         transferBytes = Double(row["transfer_bytes"] ?? "") ?? 0
+        lostUpdates = Double(row["lost_updates"] ?? "")
     }
 }
 
@@ -99,6 +103,9 @@ extension Workload {
                   let hashBytes = Int(p["hash_bytes"] ?? "") else { return nil }
             self = .mixed(MixedWorkload(taskNanoseconds: UInt64((taskMilliseconds * 1e6).rounded()), cpuShare: share,
                                         hashBytes: hashBytes))
+        case "tally", "alloc", "refs":
+            guard let workload = Workload(sharingCSVName: name, parameters: p) else { return nil }
+            self = workload
         default: return nil
         }
     }

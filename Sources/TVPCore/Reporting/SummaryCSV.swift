@@ -41,6 +41,8 @@ public enum SummaryCSV {
         "pool_start_median_s",
         "per_task_net_us",
         "transfer_mb_per_s",
+        "per_update_ns",
+        "lost_updates_median",
     ]
 
     /// The fields of `summary`, in header order.
@@ -58,6 +60,7 @@ public enum SummaryCSV {
                o(s.speedup), o(s.speedupCI?.lowerBound), o(s.speedupCI?.upperBound), o(s.efficiency),
                n(s.perTaskMicroseconds), n(s.taskP50Microseconds), o(s.spawnP50Microseconds),
                n(s.stealMedian), n(s.diskReadMedianBytes), String(s.outliers), String(s.isNoisy),
-               String(s.usableCPUs), o(s.poolStartMedian), n(s.perTaskNetMicroseconds), o(s.transferMegabytesPerSecond)]
+               String(s.usableCPUs), o(s.poolStartMedian), n(s.perTaskNetMicroseconds), o(s.transferMegabytesPerSecond),
+               o(s.perUpdateNanoseconds), o(s.lostUpdatesMedian)]
     }
 }

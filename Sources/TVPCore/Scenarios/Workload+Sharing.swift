@@ -56,3 +56,24 @@ extension Workload {
         return self
     }
 }
+
+extension Workload {
+    /// Rebuilds a `tally`, `alloc` or `refs` workload from its CSV columns; nil when they don't fit.
+    init?(sharingCSVName name: String, parameters p: [String: String]) {
+        guard let updates = Int(p["updates"] ?? "") else { return nil }
+        switch name {
+        case "tally":
+            guard let bins = Int(p["bins"] ?? ""), bins > 0, let sync = TallySync(rawValue: p["sync"] ?? "") else { return nil }
+            let layout = TallyLayout(rawValue: p["layout"] ?? "") ?? .packed
+            self = .tally(TallyWorkload(updates: updates, bins: bins, sync: sync, layout: layout))
+        case "alloc":
+            guard let objects = Int(p["objects"] ?? ""), let size = Int(p["object_size"] ?? "") else { return nil }
+            self = .alloc(AllocWorkload(updates: updates, objects: objects, objectSize: size))
+        case "refs":
+            guard let nodes = Int(p["nodes"] ?? ""), let graph = GraphSharing(rawValue: p["graph"] ?? "") else { return nil }
+            self = .refs(RefsWorkload(updates: updates, nodes: nodes, graph: graph))
+        default:
+            return nil
+        }
+    }
+}

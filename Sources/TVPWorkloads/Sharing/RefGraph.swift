@@ -35,6 +35,9 @@ public final class RefGraph: @unchecked Sendable {
         }
     }
 
+    /// Node 0, where every walk starts.
+    var firstNode: RefNode { nodes[0] }
+
     deinit {
         // The edges make cycles: cut them, or the nodes would never be freed.
         for node in nodes {
@@ -48,7 +51,7 @@ public final class RefGraph: @unchecked Sendable {
     /// strong reference: the next node is retained and the previous one released. `between` runs
     /// after every `chunk` steps.
     func walk(steps: Int, keys: inout KeyStreamGenerator, chunk: Int, between: () -> Void) -> UInt64 {
-        var current = nodes[0]
+        var current = firstNode
         var sum: UInt64 = 0
         var done = 0
         while done < steps {
