@@ -65,12 +65,12 @@ c_group() {
         mode="${cell%-*}" workers="${cell#*-}"
         case "$group" in
             tally-mutex)
-                reference "$dir/tally-mutex-$cell" "$refs/tally" -s mutex -m "$mode" -w "$workers" -r 7
-                [[ $mode == threads ]] && reference "$dir/tally-pi-mutex-$cell" "$refs/tally" -s pi-mutex -m "$mode" -w "$workers" -r 7 ;;
+                reference "$dir/tally-mutex-$cell" "$refs/tally" -n 5000000 -s mutex -m "$mode" -w "$workers" -r 7
+                [[ $mode == threads ]] && reference "$dir/tally-pi-mutex-$cell" "$refs/tally" -n 5000000 -s pi-mutex -m "$mode" -w "$workers" -r 7 ;;
             tally-atomic | tally-racy)
-                reference "$dir/$group-$cell" "$refs/tally" -s "${group#tally-}" -m "$mode" -w "$workers" -r 7 ;;
+                reference "$dir/$group-$cell" "$refs/tally" -n 5000000 -s "${group#tally-}" -m "$mode" -w "$workers" -r 7 ;;
             tally-local-*)
-                reference "$dir/$group-$cell" "$refs/tally" -s local -l "${group#tally-local-}" -m "$mode" -w "$workers" -r 7 ;;
+                reference "$dir/$group-$cell" "$refs/tally" -n 5000000 -s local -l "${group#tally-local-}" -m "$mode" -w "$workers" -r 7 ;;
             alloc)
                 reference "$dir/alloc-$cell" "$refs/alloc" -m "$mode" -w "$workers" -r 7 ;;
             refs-*)
@@ -80,14 +80,14 @@ c_group() {
 }
 
 # tvp_group DIR GROUP: one tvp run of the group's cells (threads and process-pool, 1 and 2
-# workers; the C programs' defaults: 4 tasks; 2.5 M updates of 256 bins, 1 M replacements of
-# 1000 × 64 B blocks, 2.5 M steps through 256 nodes).
+# workers; as the C programs run: 4 tasks; 5 M updates of 256 bins (scenarios/sharing.yaml's),
+# 1 M replacements of 1000 × 64 B blocks, 2.5 M steps through 256 nodes).
 tvp_group() {
     local dir="$1" group="$2" workload
     case "$group" in
-        tally-mutex) workload="tally: { updates: 2500000, bins: 256, sync: [mutex, swift-mutex] }" ;;
-        tally-atomic | tally-racy) workload="tally: { updates: 2500000, bins: 256, sync: ${group#tally-} }" ;;
-        tally-local-*) workload="tally: { updates: 2500000, bins: 256, sync: local, layout: ${group#tally-local-} }" ;;
+        tally-mutex) workload="tally: { updates: 5000000, bins: 256, sync: [mutex, swift-mutex] }" ;;
+        tally-atomic | tally-racy) workload="tally: { updates: 5000000, bins: 256, sync: ${group#tally-} }" ;;
+        tally-local-*) workload="tally: { updates: 5000000, bins: 256, sync: local, layout: ${group#tally-local-} }" ;;
         alloc) workload="alloc: { updates: 1000000, objects: 1000, object_size: 64 }" ;;
         refs-*) workload="refs: { updates: 2500000, nodes: 256, graph: ${group#refs-} }" ;;
     esac

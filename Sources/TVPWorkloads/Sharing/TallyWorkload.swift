@@ -48,8 +48,8 @@ public struct TallyWorkload: Hashable, Sendable {
         self.layout = sync == .local ? layout : .packed
     }
 
-    /// Updates per task when a scenario names none: 4 tasks make 10 M updates.
-    public static let defaultUpdates = 2_500_000
+    /// Updates per task when a scenario names none: 4 tasks make 20 M updates.
+    public static let defaultUpdates = 5_000_000
     /// Bins when a scenario names none.
     public static let defaultBins = 256
 
