@@ -69,21 +69,14 @@ static void worker(size_t w, void *context, int results)
 {
     struct churn *c = context;
     for (size_t task = w; task < c->tasks; task += c->workers) {
-        uint64_t checksum = run_task(c, task);
-        if (results < 0)
-            c->checksums[task] = checksum;
-        else
-            write_all(results, &checksum, sizeof checksum, "write (checksum)");
+        report_word(c->checksums, task, run_task(c, task), results);
     }
 }
 
 static void collect(size_t w, void *context, int results)
 {
     struct churn *c = context;
-    for (size_t task = w; task < c->tasks; task += c->workers) {
-        if (read_exactly(results, &c->checksums[task], sizeof c->checksums[task], "read (checksum)") != 0)
-            fail("worker process %zu sent no checksum for task %zu", w, task);
-    }
+    collect_words(w, c->tasks, c->workers, c->checksums, results);
 }
 
 int main(int argc, char **argv)
@@ -124,14 +117,7 @@ int main(int argc, char **argv)
         uint64_t start = now_ns();
         run_workers(kind, c.workers, worker, collect, &c);
         uint64_t end = now_ns();
-        uint64_t checksum = 0;
-        for (size_t task = 0; task < c.tasks; task++)
-            checksum = checksum * 31 + c.checksums[task];
-        if (repetition == 0)
-            first = checksum;
-        else if (checksum != first)
-            fail("repetition %zu gave checksum %llu, the first %llu: a block was lost", repetition,
-                 (unsigned long long)checksum, (unsigned long long)first);
+        check_results(c.checksums, c.tasks, repetition, &first);
         per_update_ns[repetition] = (double)(end - start) / (double)(c.tasks * c.updates);
     }
 

@@ -109,11 +109,7 @@ static void worker(size_t w, void *context, int results)
     struct walk *k = context;
     struct node **graph = results >= 0 ? build(k->nodes) : k->graphs[k->shared ? 0 : w];
     for (size_t task = w; task < k->tasks; task += k->workers) {
-        uint64_t sum = walk_task(graph, task, k->updates);
-        if (results < 0)
-            k->sums[task] = sum;
-        else
-            write_all(results, &sum, sizeof sum, "write (sum)");
+        report_word(k->sums, task, walk_task(graph, task, k->updates), results);
     }
     if (results >= 0)
         demolish(graph, k->nodes);
@@ -122,10 +118,7 @@ static void worker(size_t w, void *context, int results)
 static void collect(size_t w, void *context, int results)
 {
     struct walk *k = context;
-    for (size_t task = w; task < k->tasks; task += k->workers) {
-        if (read_exactly(results, &k->sums[task], sizeof k->sums[task], "read (sum)") != 0)
-            fail("worker process %zu sent no sum for task %zu", w, task);
-    }
+    collect_words(w, k->tasks, k->workers, k->sums, results);
 }
 
 int main(int argc, char **argv)
@@ -175,14 +168,7 @@ int main(int argc, char **argv)
         if (kind == worker_threads)
             for (size_t w = 0; w < (k.shared ? 1 : k.workers); w++)
                 demolish(k.graphs[w], k.nodes);
-        uint64_t checksum = 0;
-        for (size_t task = 0; task < k.tasks; task++)
-            checksum = checksum * 31 + k.sums[task];
-        if (repetition == 0)
-            first = checksum;
-        else if (checksum != first)
-            fail("repetition %zu gave checksum %llu, the first %llu", repetition, (unsigned long long)checksum,
-                 (unsigned long long)first);
+        check_results(k.sums, k.tasks, repetition, &first);
         per_update_ns[repetition] = (double)(end - start) / (double)(k.tasks * k.updates);
     }
 

@@ -131,6 +131,38 @@ static inline uint64_t reduce_key(uint64_t key, uint64_t count)
     return (uint64_t)(((unsigned __int128)key * count) >> 64);
 }
 
+/* Hands task `task`'s 64-bit result over: into `slots` from a thread, down the pipe from a child. */
+static inline void report_word(uint64_t *slots, size_t task, uint64_t value, int results)
+{
+    if (results < 0)
+        slots[task] = value;
+    else
+        write_all(results, &value, sizeof value, "write (result)");
+}
+
+/* The parent's side of report_word: reads child w's results, one per task it ran, into `slots`. */
+static inline void collect_words(size_t w, size_t tasks, size_t workers, uint64_t *slots, int results)
+{
+    for (size_t task = w; task < tasks; task += workers) {
+        if (read_exactly(results, &slots[task], sizeof slots[task], "read (result)") != 0)
+            fail("worker process %zu sent no result for task %zu", w, task);
+    }
+}
+
+/* The tasks' results folded into one checksum, which must be `*first` in every repetition but the
+ * first (which sets it). */
+static inline void check_results(const uint64_t *slots, size_t tasks, size_t repetition, uint64_t *first)
+{
+    uint64_t checksum = 0;
+    for (size_t task = 0; task < tasks; task++)
+        checksum = checksum * 31 + slots[task];
+    if (repetition == 0)
+        *first = checksum;
+    else if (checksum != *first)
+        fail("repetition %zu gave checksum %llu, the first %llu: the work differed", repetition,
+             (unsigned long long)checksum, (unsigned long long)*first);
+}
+
 /* Prints the median, minimum and maximum of `values` (sorted in place) as NAME_median_UNIT= ... */
 static inline void print_spread(const char *name, const char *unit, double *values, size_t count)
 {
