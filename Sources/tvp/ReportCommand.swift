@@ -21,8 +21,9 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         do {
-            try ResultsWriter.writeReport(try ReportPage.make(runDirectory), runDirectory: runDirectory)
-            print("Report: \(runDirectory)/report.md")
+            let folder = RunFolder.normalized(runDirectory)
+            try ResultsWriter.writeReport(try ReportPage.make(folder), runDirectory: folder)
+            print("Report: \(folder)/report.md")
         } catch {
             fail("\(error)")
         }

@@ -5,12 +5,14 @@ import TVPCore
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run a scenario and write trials.csv, summary.csv and meta.json.",
+        abstract: "Run a scenario and write trials.csv, summary.csv, meta.json, the charts and report.md.",
         discussion: """
             With no SCENARIO, runs scenarios/default.yaml (or the same matrix built into tvp when that \
-            file is absent). Results go to OUT/<UTC timestamp>-<scenario>/.
+            file is absent). Results go to OUT/<UTC timestamp>-<scenario>/; at the end the charts are \
+            drawn (as `tvp plot` does; not with --no-plot) and report.md is written (as `tvp report` does).
 
-            Exit status: 0 every trial succeeded; 1 an error or a failed trial; 2 a failed expectation.
+            Exit status: 0 every trial succeeded; 1 an error or a failed trial; 2 a failed expectation; \
+            130 or 143 interrupted by SIGINT or SIGTERM (every finished trial saved).
             """
     )
 

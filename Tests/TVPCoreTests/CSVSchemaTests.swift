@@ -32,6 +32,19 @@ struct CSVSchemaTests {
         #expect(Set(CSVFormat.renamedColumns.values).isSubset(of: Set(TrialsCSV.header + SummaryCSV.header)))
     }
 
+    @Test("the committed schema 2 and 3 reference runs load with their spawns and pool starts under the new names")
+    func oldRunsLoad() throws {
+        let overhead = try RunData.load(packageRoot + "/results/reference/overhead")
+        #expect(overhead.schemaVersion == 3)
+        #expect(overhead.samples.contains { $0.cell.mode == .processPool && $0.poolStartSeconds != nil && $0.spawnP50Microseconds != nil })
+        let summary = try SummaryRow.read(packageRoot + "/results/reference/overhead/summary.csv")
+        #expect(summary.contains { $0.mode == "process-pool" && $0.poolStartMedian != nil && $0.spawnP50Microseconds != nil })
+        let schema2 = try RunData.load(packageRoot + "/results/reference/default")
+        #expect(schema2.schemaVersion == 2)
+        #expect(schema2.samples.contains { $0.cell.mode == .processes && $0.spawnP50Microseconds != nil })
+        #expect(schema2.samples.allSatisfy { $0.poolStartSeconds == nil })
+    }
+
     @Test("fields are quoted as RFC 4180 requires")
     func quoting() {
         #expect(CSVFormat.line(["a", "b,c", "say \"hi\"", ""]) == "a,\"b,c\",\"say \"\"hi\"\"\",\n")

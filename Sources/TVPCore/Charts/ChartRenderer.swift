@@ -43,6 +43,7 @@ public enum ChartRenderer {
     /// chart can be drawn again by hand (charts/README.md).
     public static func render(runDirectory: String, environment: [String: String],
                               charts: [Chart] = ChartCatalog.all, keepingData: String? = nil) throws -> Rendering {
+        let runDirectory = RunFolder.normalized(runDirectory)
         guard let gnuplot = gnuplotPath(environment: environment) else { throw ChartError.gnuplotMissing }
         guard let scripts = scriptsDirectory(environment: environment) else { throw ChartError.scriptsMissing }
         guard Files.exists("\(runDirectory)/summary.csv") else { throw ChartError.noSummary("\(runDirectory)/summary.csv") }
@@ -97,58 +98,6 @@ public enum ChartRenderer {
         let stderr = result.errorText.trimmingCharacters(in: .whitespacesAndNewlines)
         if !result.status.isSuccess || !stderr.isEmpty {
             throw ChartError.gnuplotFailed(chart: chart.name, status: result.status.description, stderr: stderr)
-        }
-    }
-}
-
-/// Writes a chart's data into its folder for gnuplot: settings.gp and the tables.
-enum ChartStage {
-    /// Writes `data` into the new folder `folder`.
-    static func write(_ data: ChartData, into folder: String) throws {
-        try Files.makeDirectories(folder)
-        try write(data.settings.text, to: "\(folder)/settings.gp")
-        for table in data.tables { try write(table.text, to: "\(folder)/\(table.name)") }
-    }
-
-    private static func write(_ text: String, to path: String) throws {
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-        } catch {
-            throw ResultsError(path: path, problem: "cannot write the chart's data: \(error.localizedDescription)")
-        }
-    }
-}
-
-/// Why charts could not be drawn.
-public enum ChartError: Error, CustomStringConvertible, Equatable {
-    /// gnuplot is not on PATH.
-    case gnuplotMissing
-    /// The chart scripts could not be found.
-    case scriptsMissing
-    /// A chart's script is missing from the scripts folder.
-    case scriptMissing(String)
-    /// The run folder has no summary.csv.
-    case noSummary(String)
-    /// gnuplot failed or warned while drawing a chart.
-    case gnuplotFailed(chart: String, status: String, stderr: String)
-    /// tvp received SIGINT or SIGTERM while drawing; gnuplot was stopped.
-    case interrupted(signal: Int32)
-
-    /// What went wrong and how to fix it.
-    public var description: String {
-        switch self {
-        case .gnuplotMissing:
-            "gnuplot is not installed (not found on PATH); install it with `apt-get install -y gnuplot-nox`, then run `tvp plot RUN_DIR`"
-        case .scriptsMissing:
-            "the chart scripts (charts/lib.gp) were not found: run tvp from the repository root, or set TVP_CHARTS_DIR to the charts/ folder"
-        case .scriptMissing(let path):
-            "\(path) is missing: every chart of ChartCatalog needs its script in the charts/ folder"
-        case .noSummary(let path):
-            "\(path) does not exist: is this a tvp run folder, and did the run finish?"
-        case .gnuplotFailed(let chart, let status, let stderr):
-            "gnuplot failed on the \(chart) chart (\(status)):\n\(stderr)"
-        case .interrupted(let signal):
-            "charts not drawn: interrupted by \(signalName(signal))"
         }
     }
 }

@@ -52,9 +52,10 @@ enum ChartText {
         return (value >= 9.95 ? String(format: "%.0f", value) : value >= 0.995 ? String(format: "%.2g", value) : String(format: "%.2f", value)) + "×"
     }
 
-    /// A share as a percentage: "0.3 %", "12 %".
+    /// A share as a percentage: "0.3 %", "5 %", "12 %".
     static func percent(_ fraction: Double) -> String {
-        fraction < 0.1 ? String(format: "%.1f %%", 100 * fraction) : String(format: "%.0f %%", 100 * fraction)
+        let value = 100 * fraction
+        return fraction < 0.1 && value != value.rounded() ? String(format: "%.1f %%", value) : String(format: "%.0f %%", value)
     }
 
     /// A byte count as "64 MiB".

@@ -3,7 +3,7 @@ import Foundation
 /// crossover_lines: the crossover as lines, the second view of `crossover`: a panel per pair of
 /// modes, x the CPU share of each task, y the thread mode's median wall time ÷ the process mode's
 /// (log axis, 95 % bars), a line per task size from light (small) to dark (large), the bold
-/// break-even line at 1, the regions named, each panel's verdict at its top.
+/// break-even line at 1, the regions named, each panel's verdict under its title.
 enum CrossoverLinesChart {
     /// The chart.
     static let chart = Chart(name: "crossover_lines", title: "The crossover, as lines", prepare: prepare)
@@ -36,6 +36,8 @@ enum CrossoverLinesChart {
         panels.legend.line("break-even (ratio 1)", LineStyle(color: "#222222", width: 3.5))
 
         var data = ChartData(finding: CrossoverMapChart.finding(pairs))
+        data.settings.set("box_top", 0.84)
+        data.settings.set("gap_y", 0.16)
         ChartText.setHeading("Crossover: thread mode's wall time ÷ process mode's (medians; above 1 the process mode is faster; bars: 95 % CI)", run, in: &data.settings)
         data.settings.set("panel_upper", texts: upper)
         data.settings.set("panel_lower", texts: lower)

@@ -27,7 +27,8 @@ public struct RunFolder: Sendable {
     }
 
     /// Reads the run folder `directory`, which must hold summary.csv.
-    public static func load(_ directory: String) throws -> RunFolder {
+    public static func load(_ path: String) throws -> RunFolder {
+        let directory = normalized(path)
         let summaryPath = "\(directory)/summary.csv"
         guard Files.exists(summaryPath) else {
             throw ResultsError(path: summaryPath, problem: "does not exist: is this a tvp run folder, and did the run finish?")
@@ -51,6 +52,14 @@ public struct RunFolder: Sendable {
             folder.crossover = Crossover.points(run.samples, seed: folder.meta?.seed ?? 42)
         }
         return folder
+    }
+
+    /// `path` without trailing slashes (`results/run/` → `results/run`), so that the paths built
+    /// from it and printed read cleanly.
+    public static func normalized(_ path: String) -> String {
+        var result = Substring(path)
+        while result.count > 1 && result.hasSuffix("/") { result = result.dropLast() }
+        return String(result)
     }
 
     /// The path of a file of the run, e.g. `charts/speedup.png`.
