@@ -16,6 +16,7 @@ public struct LockedCounters: TallyCounting {
     @usableFromInline let counts: UnsafeMutablePointer<UInt64>
     @usableFromInline let mutex: UnsafeMutablePointer<pthread_mutex_t>
 
+    /// The counts at `counts`, guarded by the mutex at `mutex`.
     init(counts: UnsafeMutablePointer<UInt64>, mutex: UnsafeMutablePointer<pthread_mutex_t>) {
         self.counts = counts
         self.mutex = mutex
@@ -34,6 +35,7 @@ public struct LockedCounters: TallyCounting {
 /// `FUTEX_LOCK_PI_PRIVATE`): in tvp's memory, so in-process modes only.
 public final class SwiftLock: Sendable {
     @usableFromInline let mutex = Mutex<Void>(())
+    /// An unlocked lock.
     init() {}
 }
 
@@ -42,6 +44,7 @@ public struct SwiftLockedCounters: TallyCounting {
     @usableFromInline let counts: UnsafeMutablePointer<UInt64>
     @usableFromInline let lock: SwiftLock
 
+    /// The counts at `counts`, guarded by `lock`.
     init(counts: UnsafeMutablePointer<UInt64>, lock: SwiftLock) {
         self.counts = counts
         self.lock = lock
@@ -57,6 +60,7 @@ public struct SwiftLockedCounters: TallyCounting {
 public struct AtomicCounters: TallyCounting {
     @usableFromInline let counts: UnsafeMutablePointer<Atomic<UInt64>>
 
+    /// The counts at `counts`.
     init(counts: UnsafeMutablePointer<Atomic<UInt64>>) { self.counts = counts }
 
     @inlinable @inline(__always)
@@ -70,6 +74,7 @@ public struct AtomicCounters: TallyCounting {
 public struct RacyCounters: TallyCounting {
     @usableFromInline let counts: UnsafeMutablePointer<Atomic<UInt64>>
 
+    /// The counts at `counts`.
     init(counts: UnsafeMutablePointer<Atomic<UInt64>>) { self.counts = counts }
 
     @inlinable @inline(__always)
@@ -85,6 +90,7 @@ public struct LocalCounters: TallyCounting {
     @usableFromInline let counts: UnsafeMutablePointer<UInt64>
     @usableFromInline let stride: Int
 
+    /// The table whose first count is at `counts`, its bins `stride` words apart.
     init(counts: UnsafeMutablePointer<UInt64>, stride: Int) {
         self.counts = counts
         self.stride = stride

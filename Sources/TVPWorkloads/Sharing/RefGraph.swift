@@ -9,6 +9,7 @@ final class RefNode {
     /// What a walk sums.
     let value: UInt64
 
+    /// A node without edges yet.
     init(value: UInt64) { self.value = value }
 }
 
