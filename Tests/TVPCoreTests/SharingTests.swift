@@ -57,15 +57,17 @@ struct SharingTests {
             print("skipped: racy needs 2 usable CPUs to race (this machine lets tvp use \(ProcFS.usableCPUs()))")
             return
         }
-        let racy = TallyWorkload(updates: 3_000_000, bins: 64, sync: .racy, layout: .packed)
+        // 4 bins: whenever the two threads do run at once, their updates collide often.
+        let racy = TallyWorkload(updates: 2_000_000, bins: 4, sync: .racy, layout: .packed)
         let expected = racy.expectedTotals(tasks: 2)
         var lost: [Int] = []
-        // Both threads must run at the same moment to race; on a loaded machine one attempt may not overlap.
-        for _ in 0..<5 where lost.allSatisfy({ $0 == 0 }) {
+        // Both threads must run at the same moment to race; on a machine busy with other work they
+        // may take turns on one CPU for a whole trial, so the trial is repeated until one loses.
+        for _ in 0..<30 where lost.allSatisfy({ $0 == 0 }) {
             let result = try await Self.trial(.tally(racy), .threads, tasks: 2)
             let totals = try #require(result.tally)
             #expect(zip(totals.counts, expected).allSatisfy { $0 <= $1 })
-            #expect(totals.lostUpdates == 6_000_000 - Int(totals.counts.reduce(0, +)))
+            #expect(totals.lostUpdates == 4_000_000 - Int(totals.counts.reduce(0, +)))
             lost.append(totals.lostUpdates)
         }
         #expect(lost.contains { $0 > 0 }, "lost updates per attempt: \(lost)")
