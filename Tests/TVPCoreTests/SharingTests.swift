@@ -172,6 +172,7 @@ struct SharingScenarioTests {
         let scenario = try ScenarioLoader.parse(Self.text, source: "sharing.yaml")
         let tallies = Set(scenario.cells.map(\.workload.label).filter { $0.hasPrefix("tally") })
         #expect(tallies == ["tally[mutex]", "tally[swift-mutex]", "tally[atomic]", "tally[local packed]", "tally[local padded]", "tally[racy]"])
+        #expect(scenario.workloads.filter { $0.name == "tally" }.count == 6, "each variant once: \(scenario.workloads.map(\.label))")
         #expect(!scenario.cells.contains { $0.workload.label == "tally[swift-mutex]" && $0.mode.usesProcesses })
         #expect(scenario.cells.filter { $0.workload.label == "tally[swift-mutex]" }.count == 3)
         let refs = scenario.cells.filter { $0.workload.name == "refs" }
