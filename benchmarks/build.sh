@@ -33,4 +33,7 @@ build spawn_time
 build pool -pthread
 build pipe_roundtrip
 build pipe_bandwidth
+build tally -pthread
+build alloc -pthread
+build refs -pthread
 echo "build.sh: built into $out_dir" >&2

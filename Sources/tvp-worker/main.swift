@@ -29,7 +29,7 @@ func runOneTask(workload: Workload, input: TaskInput, index: Int) throws {
     let report = WorkerReport(
         digest: digest, pid: currentProcessID(), processStartNanoseconds: processStart.nanoseconds,
         taskStartNanoseconds: taskStart.nanoseconds, taskEndNanoseconds: taskEnd.nanoseconds,
-        transferNanoseconds: runner.lastTransferNanoseconds)
+        transferNanoseconds: runner.lastTransferNanoseconds, output: runner.lastOutput)
     try standardOutput.writeAll(Array(report.line.utf8))
 }
 
@@ -59,7 +59,7 @@ func serve(workload: Workload, input: TaskInput) throws -> Never {
         do {
             let digest = try runner.run(task: index)
             reply = .result(digest, startNanoseconds: start.nanoseconds, endNanoseconds: MonotonicInstant.now().nanoseconds,
-                            transferNanoseconds: runner.lastTransferNanoseconds)
+                            transferNanoseconds: runner.lastTransferNanoseconds, output: runner.lastOutput)
         } catch {
             try standardOutput.writeAll(Frame.failure("task \(index): \(error)").encoded)
             // A task that failed while reading its slice left the stream mid-frame.

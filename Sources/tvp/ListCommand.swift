@@ -14,6 +14,9 @@ struct ListCommand: ParsableCommand {
             ["  null", "nothing: the mode's own cost per task"],
             ["  shared", "one input of input_size bytes, a slice hashed per task; processes get theirs by transfer: pipe|file|shm"],
             ["  mixed", "a budget of task_ms: hash for cpu_share of it (bytes calibrated per run), sleep the rest"],
+            ["  tally", "updates increments of one table of bins counters shared by the trial; sync: mutex|swift-mutex|atomic|local|racy, layout: packed|padded"],
+            ["  alloc", "updates frees and mallocs in a working set of objects blocks of object_size bytes: the allocator threads share"],
+            ["  refs", "updates steps through a graph of nodes Swift objects, a retain and a release each; graph: shared|private"],
         ]), terminator: "")
         print("Every workload also takes `tasks` (a number, or one per mode) in place of the scenario's.")
         print("Modes:")

@@ -15,6 +15,7 @@ public enum ChartCatalog {
         CrossoverMapChart.chart,
         CrossoverLinesChart.chart,
         PoolStartChart.chart,
+        SharingChart.chart,
     ]
 
     /// The chart named `name`.

@@ -45,12 +45,15 @@ public struct TaskOutcome: Sendable {
     public var processID: Int32
     /// The thread that ran it (distinct among the threads alive during the trial).
     public var threadID: UInt
+    /// What a worker process sent back besides the digest: its `local` tally counts; nil otherwise.
+    public var output: [UInt8]? = nil
 
     /// A task that produced `digest`.
     public static func success(_ digest: TaskDigest, duration: UInt64, spawn: UInt64? = nil, transfer: UInt64 = 0,
-                               processID: Int32 = TaskOutcome.ownProcessID, threadID: UInt = currentThreadID()) -> TaskOutcome {
+                               processID: Int32 = TaskOutcome.ownProcessID, threadID: UInt = currentThreadID(),
+                               output: [UInt8]? = nil) -> TaskOutcome {
         TaskOutcome(digest: digest, error: nil, durationNanoseconds: duration, spawnNanoseconds: spawn,
-                    transferNanoseconds: transfer, processID: processID, threadID: threadID)
+                    transferNanoseconds: transfer, processID: processID, threadID: threadID, output: output)
     }
 
     /// tvp's own pid, read once (`getpid` is a system call; in-process tasks would pay it each).
@@ -89,15 +92,18 @@ public struct ExecutionResult: Sendable {
     public var gil: GILStatistics?
     /// Why the executor gave up and left work running that it cannot stop, when it did: the run must end.
     public var abandoned: String?
+    /// `tally`: the trial's final table, merged once the tasks ended (`Executor.runTrial`).
+    public var tally: TallyTotals?
 
     /// Creates a result from per-task outcomes.
     public init(outcomes: [TaskOutcome]) { self.outcomes = outcomes }
 
-    /// The combined digest, or nil when a task failed.
+    /// The combined digest, or nil when a task failed: the digest of the final table for `tally`,
+    /// of the task digests in task order for every other workload.
     public var combinedDigest: TaskDigest? {
         let digests = outcomes.compactMap(\.digest)
         guard digests.count == outcomes.count else { return nil }
-        return TaskDigest.combining(digests)
+        return tally?.digest ?? TaskDigest.combining(digests)
     }
 
     /// The errors, joined, for the `error` column: each distinct message once, with the tasks it
@@ -126,6 +132,16 @@ public struct ExecutionResult: Sendable {
 public protocol Executor: Sendable {
     /// Runs every task of `request` and returns their outcomes.
     func run(_ request: ExecutionRequest) -> ExecutionResult
+}
+
+extension Executor {
+    /// Runs the trial: every task, then the merge of a `tally` trial's tables into its final table
+    /// (part of the trial, so inside the caller's clock).
+    public func runTrial(_ request: ExecutionRequest) -> ExecutionResult {
+        var result = run(request)
+        result.tally = TallyTotals(request: request, outcomes: result.outcomes)
+        return result
+    }
 }
 
 extension Mode {

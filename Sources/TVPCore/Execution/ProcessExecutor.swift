@@ -168,7 +168,7 @@ public struct ProcessExecutor: Executor {
             return .success(
                 report.digest, duration: report.taskEndNanoseconds &- report.taskStartNanoseconds,
                 spawn: report.processStartNanoseconds &- worker.process.spawnedAt.nanoseconds,
-                transfer: report.transferNanoseconds, processID: report.pid, threadID: 0)
+                transfer: report.transferNanoseconds, processID: report.pid, threadID: 0, output: report.output)
         case .report:
             return .failure("worker \(pid) reported a result but ended with \(status)", duration: elapsed, processID: pid)
         case .failure(let message):

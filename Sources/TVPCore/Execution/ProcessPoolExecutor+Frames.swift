@@ -59,7 +59,7 @@ extension ProcessPoolExecutor {
             guard let task = worker.currentTask, let fields = frame.resultFields else { return }
             outcomes[task] = .success(fields.digest, duration: fields.endNanoseconds &- fields.startNanoseconds,
                                       spawn: worker.spawnToReport, transfer: fields.transferNanoseconds,
-                                      processID: worker.process.pid, threadID: 0)
+                                      processID: worker.process.pid, threadID: 0, output: fields.output)
             worker.spawnToReport = nil
             worker.currentTask = nil
             supervisor.setDeadline(nil, for: worker.process.pid)

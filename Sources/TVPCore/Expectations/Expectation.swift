@@ -63,6 +63,10 @@ public struct Expectation: Sendable, Equatable {
         case overhead
         /// Tasks per second at the median wall time.
         case throughput
+        /// `tally`, `alloc`, `refs`: median wall time per update, nanoseconds.
+        case perUpdate = "per_update"
+        /// `tally`: median updates missing from the final table (a race's lost updates).
+        case lost
 
         /// Whether a larger value is better, for describing margins.
         public var higherIsBetter: Bool { self == .speedup || self == .efficiency || self == .throughput }
@@ -75,6 +79,8 @@ public struct Expectation: Sendable, Equatable {
             case .wall, .cpu, .sys: " s"
             case .overhead: " µs"
             case .throughput: " tasks/s"
+            case .perUpdate: " ns"
+            case .lost: " updates lost"
             }
         }
     }

@@ -90,6 +90,13 @@ public enum ExpectationEvaluator {
                 if metric == .throughput { scale *= Double(cell.tasks) }
             case .cpu: multiply(TrialSet(cell: cell, metric: .cpu), trials.cpus, power: 1)
             case .sys: multiply(TrialSet(cell: cell, metric: .sys), trials.systems, power: 1)
+            case .perUpdate:
+                guard let updates = cell.workload.updatesPerTask, updates > 0 else { return nil }
+                multiply(TrialSet(cell: cell, metric: .wall), trials.walls, power: 1)
+                scale *= 1e9 / Double(max(1, cell.tasks) * updates)
+            case .lost:
+                guard !trials.lost.isEmpty else { return nil }
+                multiply(TrialSet(cell: cell, metric: .lost), trials.lost, power: 1)
             }
         }
 

@@ -74,6 +74,12 @@ enum ExpectationParser {
             let available = scenario.cells.filter { $0.workload == workload && $0.mode == mode }.map { String($0.workers) }
             throw ExpectationSyntaxError("the matrix has no cell \(cell.label); \(mode.rawValue) runs \(arguments[0]) with workers \(available.joined(separator: ", "))")
         }
+        if metric == .perUpdate, workload.updatesPerTask == nil {
+            throw ExpectationSyntaxError("per_update is measured on workloads that count updates (tally, alloc, refs), not \(workload.name)")
+        }
+        if metric == .lost, !(workload.name == "tally") {
+            throw ExpectationSyntaxError("lost counts the updates missing from a tally table; \(workload.name) has none")
+        }
         if metric == .speedup || metric == .efficiency, !scenario.modes.contains(.serial) {
             throw ExpectationSyntaxError("\(metric.rawValue) is measured against `serial`, which this scenario's `modes` lacks")
         }

@@ -68,5 +68,12 @@ public struct CellSummary: Sendable {
         public var cpus: [Double] = []
         /// System CPU time, seconds.
         public var systems: [Double] = []
+        /// `tally`: the updates each trial's race lost; empty for other workloads.
+        public var lost: [Double] = []
     }
+    /// `tally`, `alloc`, `refs`: median wall time ÷ (tasks × updates per task), nanoseconds: the cost of
+    /// one update (one replacement, one node visited); nil for other workloads.
+    public var perUpdateNanoseconds: Double? = nil
+    /// `tally`: median over trials of the updates missing from the final table; nil for other workloads.
+    public var lostUpdatesMedian: Double? = nil
 }

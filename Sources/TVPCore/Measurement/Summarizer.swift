@@ -74,6 +74,12 @@ public struct Summarizer: Sendable {
             let netWalls = good.map { $0.wallSeconds - ($0.poolStartSeconds ?? 0) }
             summary.perTaskNetMicroseconds = Statistics.median(netWalls) / Double(cell.tasks) * 1e6
             summary.transferMegabytesPerSecond = transferRates.isEmpty ? nil : Statistics.median(transferRates)
+            if let updates = cell.workload.updatesPerTask, updates > 0 {
+                summary.perUpdateNanoseconds = median / Double(cell.tasks * updates) * 1e9
+            }
+            let lost = good.compactMap(\.lostUpdates)
+            summary.lostUpdatesMedian = lost.isEmpty ? nil : Statistics.median(lost)
+            summary.trials.lost = lost
             return summary
         }
     }

@@ -40,6 +40,9 @@ public struct TrialRecord: Sendable {
     public var transferSeconds: Double
     /// Bytes shipped to worker processes during the trial.
     public var transferBytes: Int
+    /// `tally`: updates made minus updates in the final table (a `racy` trial's lost updates); nil
+    /// for other workloads and for trials in which a task failed.
+    public var lostUpdates: Int? = nil
     /// The combined digest of all tasks, nil when a task failed.
     public var digest: TaskDigest?
     /// Whether every task ran and the digest matched the reference.

@@ -39,6 +39,8 @@ extension TrialSample {
         poolStartSeconds = try fields.measure("pool_start_s")
         transferSeconds = try fields.measure("transfer_s") ?? 0
         transferBytes = try fields.measure("transfer_bytes") ?? 0
+        // Schema 4: `tally` trials count the updates their race lost.
+        lostUpdates = try fields.measure("lost_updates")
     }
 }
 
@@ -73,6 +75,8 @@ extension Workload {
             let hashBytes = try fields.wholeNumber("hash_bytes", in: 0...Int.max)
             self = .mixed(MixedWorkload(taskNanoseconds: UInt64((taskMilliseconds * 1e6).rounded()), cpuShare: share,
                                         hashBytes: hashBytes))
+        case "tally", "alloc", "refs":
+            self = try Workload(sharingCSVRow: fields, name: name)
         default:
             throw TrialRowProblem(column: "workload", text: name,
                                   expected: "a workload (one of \(Workload.names.joined(separator: ", ")))")
@@ -105,6 +109,15 @@ struct TrialRowFields {
         guard let value = Double(text(column)), value.isFinite, range.contains(value) else {
             throw TrialRowProblem(column: column, text: text(column),
                                   expected: expected ?? "a number from \(CSVFormat.number(range.lowerBound)) to \(CSVFormat.number(range.upperBound))")
+        }
+        return value
+    }
+
+    /// One of a parameter's named values.
+    func choice<Value: RawRepresentable & CaseIterable>(_ column: String) throws(TrialRowProblem) -> Value where Value.RawValue == String {
+        guard let value = Value(rawValue: text(column)) else {
+            throw TrialRowProblem(column: column, text: text(column),
+                                  expected: "one of \(Value.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         return value
     }

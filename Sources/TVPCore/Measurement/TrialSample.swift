@@ -32,6 +32,8 @@ public struct TrialSample: Sendable {
     public var transferSeconds: Double
     /// Bytes shipped to workers.
     public var transferBytes: Double
+    /// `tally`: updates missing from the final table; nil for other workloads.
+    public var lostUpdates: Double?
 
     /// The sample of a freshly measured trial.
     public init(_ record: TrialRecord) {
@@ -49,5 +51,6 @@ public struct TrialSample: Sendable {
         poolStartSeconds = record.poolStartSeconds
         transferSeconds = record.transferSeconds
         transferBytes = Double(record.transferBytes)
+        lostUpdates = record.lostUpdates.map(Double.init)
     }
 }

@@ -33,6 +33,16 @@ public enum ConsoleReport {
                  s.poolStartMedian.map(seconds) ?? "–"]
             })
         }
+        let sharing = summaries.filter { $0.perUpdateNanoseconds != nil }
+        if !sharing.isEmpty {
+            out += "\nWhere sharing hurts: wall time per update (tally: an increment; alloc: a free and a malloc; refs: a step)\n"
+            let header = ["variant", "mode", "workers", "per update", "lost updates (median)"]
+            out += format([header] + sharing.map { s in
+                [s.cell.workload.label, s.cell.mode.rawValue, String(s.cell.workers),
+                 String(format: "%.2f ns", s.perUpdateNanoseconds ?? 0),
+                 s.lostUpdatesMedian.map { String(format: "%.0f", $0) } ?? "–"]
+            })
+        }
         if !breakEvens.isEmpty {
             out += "\nCrossover (mixed): where a process mode starts to beat a thread mode\n"
             out += breakEvens.map { "  \(CrossoverText.verdict($0))\n" }.joined()

@@ -45,6 +45,8 @@ public enum SummaryCSV {
         "cpu_ci_high_s",
         "sys_ci_low_s",
         "sys_ci_high_s",
+        "per_update_ns",
+        "lost_updates_median",
     ]
 
     /// The fields of `summary`, in header order.
@@ -66,6 +68,7 @@ public enum SummaryCSV {
                o(s.cpuCI?.lowerBound),
                o(s.cpuCI?.upperBound),
                o(s.systemCI?.lowerBound),
-               o(s.systemCI?.upperBound)]
+               o(s.systemCI?.upperBound),
+               o(s.perUpdateNanoseconds), o(s.lostUpdatesMedian)]
     }
 }

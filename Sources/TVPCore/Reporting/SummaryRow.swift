@@ -51,6 +51,10 @@ public struct SummaryRow: Sendable, Equatable {
     public var transfer: String?
     /// CPUs the run could use.
     public var usableCPUs: Int?
+    /// `tally`, `alloc`, `refs`: median wall time per update, nanoseconds.
+    public var perUpdateNanoseconds: Double?
+    /// `tally`: median updates missing from the final table.
+    public var lostUpdatesMedian: Double?
 
     /// Columns without which a row is not a summary row.
     static let requiredColumns = ["workload", "variant", "mode", "workers", "tasks", "n", "wall_median_s"]
@@ -88,6 +92,8 @@ public struct SummaryRow: Sendable, Equatable {
         inputSize = number("input_size")
         transfer = fields["transfer"].flatMap { $0.isEmpty ? nil : $0 }
         usableCPUs = fields["usable_cpus"].flatMap { Int($0) }
+        perUpdateNanoseconds = number("per_update_ns")
+        lostUpdatesMedian = number("lost_updates_median")
     }
 
     /// Whether the wall time varied more than the Summarizer's noise threshold.

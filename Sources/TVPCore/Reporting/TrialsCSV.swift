@@ -40,6 +40,7 @@ public enum TrialsCSV {
         "pool_start_s",
         "transfer_s",
         "transfer_bytes",
+        "lost_updates",
         "digest",
         "ok",
         "error",
@@ -57,6 +58,14 @@ public enum TrialsCSV {
         "task_ms",
         "cpu_share",
         "hash_bytes",
+        "updates",
+        "bins",
+        "sync",
+        "layout",
+        "objects",
+        "object_size",
+        "nodes",
+        "graph",
     ]
 
     /// The fields of `record`, in header order.
@@ -80,6 +89,6 @@ public enum TrialsCSV {
                CSVFormat.number(record.gilWaitMaxMicroseconds),
                n(record.stealSeconds), String(record.ioReadBytes), String(record.ioDiskReadBytes),
                CSVFormat.number(record.poolStartSeconds), n(record.transferSeconds), String(record.transferBytes),
-               record.digest?.hex ?? "", String(record.ok), record.error ?? ""]
+               record.lostUpdates.map(String.init) ?? "", record.digest?.hex ?? "", String(record.ok), record.error ?? ""]
     }
 }

@@ -20,7 +20,7 @@ final class InputSet {
     /// `shared` inputs by input size (the transfer does not change the bytes).
     private var sharedInputs: [Int: MemoryRegion] = [:]
     /// Copies staged by every input set of this process, for unique names.
-    private static let stagedCount = Atomic<Int>(0)
+    static let stagedCount = Atomic<Int>(0)
 
     /// Creates the directory (in `scratchDirectory`), the files every `io` workload needs and the
     /// input every `shared` workload hashes; `tasks` gives each workload's task count. A signal
@@ -71,8 +71,12 @@ final class InputSet {
     }
 
     /// A trial's input, staged: for a `shared` cell under a file or shm transfer, a fresh copy of the
-    /// input made now (outside the clock) that `StagedInput.remove()` deletes after the trial.
+    /// input made now (outside the clock) that `StagedInput.remove()` deletes after the trial; for
+    /// `tally` and `refs`, the state the trial's tasks share (`stageSharedState`).
     func stage(_ cell: Cell) throws -> StagedInput {
+        if let staged = try Self.stageSharedState(cell, number: { Self.stagedCount.add(1, ordering: .relaxed).newValue }) {
+            return staged
+        }
         let input = input(for: cell)
         guard case .shared(let shared) = cell.workload, case .shared(let source) = input,
               case .memory(let region) = source.location else { return StagedInput(input: input, remove: {}) }

@@ -10,6 +10,15 @@ enum ReferenceDigests {
     /// tasks (`RunInterrupted`), a task that fails is an error naming it.
     static func compute(_ cell: Cell, input: TaskInput) throws -> TaskDigest {
         let baseline = cell.serialBaseline
+        if case .tally = baseline.workload {
+            // A tally's digest is its final table's, which the trial's totals compute from the tasks.
+            let result = SerialExecutor().runTrial(ExecutionRequest(workload: baseline.workload, input: input,
+                                                                    tasks: baseline.tasks, workers: 1))
+            guard let digest = result.combinedDigest else {
+                throw InputError(description: "the reference run of \(baseline.workload.label) failed: \(result.errorSummary ?? "")")
+            }
+            return digest
+        }
         var runner = TaskRunner(workload: baseline.workload, input: input)
         var digests: [TaskDigest] = []
         digests.reserveCapacity(baseline.tasks)

@@ -144,7 +144,10 @@ public struct Runner {
         // One reference per serial cell (workload and task count): every mode and transfer must match it.
         var references: [Cell: TaskDigest] = [:]
         for cell in run.cells where references[cell.serialBaseline] == nil {
-            references[cell.serialBaseline] = try ReferenceDigests.compute(cell, input: inputs.input(for: cell.serialBaseline))
+            // `tally` and `refs` tasks need the table or graph they share, staged as for a trial.
+            let staged = try inputs.stage(cell.serialBaseline)
+            defer { staged.remove() }
+            references[cell.serialBaseline] = try ReferenceDigests.compute(cell, input: staged.input)
         }
 
         events(.started(totalTrials: plan.count, directory: writer.directory))

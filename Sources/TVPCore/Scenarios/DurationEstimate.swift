@@ -28,6 +28,9 @@ public enum DurationEstimate {
         case .mixed(let mixed):
             compute = Double(mixed.taskNanoseconds) / 1e9 * mixed.cpuShare
             wait = Double(mixed.sleepNanoseconds) / 1e9
+        case .tally, .alloc, .refs:
+            // A contended lock costs up to ~100 ns per update on 2 cores.
+            compute = Double(cell.workload.updatesPerTask ?? 0) * 100e-9
         }
         if cell.mode.usesProcesses { compute += 0.003 }
         let tasks = Double(cell.tasks)

@@ -31,8 +31,9 @@ extension NodeReader {
             if let node = parameters.removeValue(forKey: "tasks") {
                 taskCounts[name] = taskCount(node, path: "\(path).tasks")
             }
+            // A sweep can name one variant twice (a tally's layout means nothing to a shared table).
             for variant in sweep(parameters) {
-                if let workload = workload(name, variant, path: path) { result.append(workload) }
+                if let workload = workload(name, variant, path: path), !result.contains(workload) { result.append(workload) }
             }
         }
         if result.isEmpty && problems.isEmpty { problem(node, "workloads", "declare at least one workload") }
@@ -102,6 +103,8 @@ extension NodeReader {
             let share = p["cpu_share"].map { number($0, "\(path).cpu_share", Limits.cpuShare) } ?? 0.5
             guard let taskMilliseconds, let share else { return nil }
             return .mixed(MixedWorkload(taskNanoseconds: UInt64((taskMilliseconds * 1e6).rounded()), cpuShare: share))
+        case "tally", "alloc", "refs":
+            return sharingWorkload(name, p, path: path)
         default:
             return .null
         }

@@ -44,11 +44,12 @@ public struct Scenario: Sendable, Equatable {
     }
 
     /// Every cell of the matrix, in a stable order: workload, then mode, then workers. A `shared`
-    /// workload swept over `transfer` gives one in-process cell per mode, not one per transfer.
+    /// workload swept over `transfer` gives one in-process cell per mode, not one per transfer (a
+    /// `refs` one over `graph`, one process cell); a mode that cannot run a workload has no cell of it.
     public var cells: [Cell] {
         var seen = Set<Cell>()
         return workloads.flatMap { workload in
-            modes.flatMap { mode in
+            modes.filter { workload.runs(under: $0) }.flatMap { mode in
                 (mode == .serial ? [1] : workers).map {
                     Cell(workload: workload, mode: mode, workers: $0, tasks: self.tasks(for: workload, mode: mode))
                 }
@@ -83,7 +84,7 @@ public struct Cell: Hashable, Sendable, Comparable {
             shared.transfer = .inPlace
             self.workload = .shared(shared)
         } else {
-            self.workload = workload
+            self.workload = workload.normalized(for: mode)
         }
         self.mode = mode
         self.workers = workers

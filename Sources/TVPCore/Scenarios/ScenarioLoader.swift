@@ -15,6 +15,9 @@ public enum ScenarioLoader {
         "null": ["tasks"],
         "shared": ["input_size", "transfer", "tasks"],
         "mixed": ["task_ms", "cpu_share", "tasks"],
+        "tally": ["updates", "bins", "sync", "layout", "tasks"],
+        "alloc": ["updates", "objects", "object_size", "tasks"],
+        "refs": ["updates", "nodes", "graph", "tasks"],
     ]
 
     /// Limits on values, shared by validation and error messages.
@@ -32,6 +35,11 @@ public enum ScenarioLoader {
         static let inputSize = 1...(16 << 30)
         static let taskMilliseconds = 0.001...3_600_000.0
         static let cpuShare = 0.0...1.0
+        static let updates = 1...(1 << 40)
+        static let bins = 1...(1 << 20)
+        static let objects = 1...(1 << 24)
+        static let objectSize = 8...(1 << 20)
+        static let nodes = 1...(1 << 24)
     }
 
     /// Loads and validates the scenario file at `path`.

@@ -15,6 +15,12 @@ extension Workload {
         case .mixed(let mixed):
             [("task_ms", formatMilliseconds(mixed.taskNanoseconds)), ("cpu_share", formatShare(mixed.cpuShare)),
              ("hash_bytes", String(mixed.hashBytes))]
+        case .tally(let tally):
+            [("updates", String(tally.updates)), ("bins", String(tally.bins)), ("sync", tally.sync.rawValue)]
+                + (tally.sync == .local ? [("layout", tally.layout.rawValue)] : [])
+        case .alloc(let alloc):
+            [("updates", String(alloc.updates)), ("objects", String(alloc.objects)), ("object_size", String(alloc.objectSize))]
+        case .refs(let refs): [("updates", String(refs.updates)), ("nodes", String(refs.nodes)), ("graph", refs.graph.rawValue)]
         }
     }
 
@@ -28,6 +34,7 @@ extension Workload {
         case .shared(let shared) where shared.transfer == .inPlace: "shared[\(ByteSize.format(shared.inputSize))]"
         case .shared(let shared): "shared[\(ByteSize.format(shared.inputSize)) \(shared.transfer.rawValue)]"
         case .mixed(let mixed): "mixed[\(formatMilliseconds(mixed.taskNanoseconds))ms \(formatShare(mixed.cpuShare))cpu]"
+        case .tally, .alloc, .refs: sharingLabel
         }
     }
 }

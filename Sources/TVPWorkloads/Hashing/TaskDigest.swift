@@ -42,13 +42,7 @@ public struct TaskDigest: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses 64 hexadecimal digits; nil when `hex` is anything else.
     public init?(hex: some StringProtocol) {
-        let utf8 = Array(hex.utf8)
-        guard utf8.count == 64 else { return nil }
-        var bytes = [UInt8](repeating: 0, count: 32)
-        for i in 0..<32 {
-            guard let high = hexValue(utf8[2 * i]), let low = hexValue(utf8[2 * i + 1]) else { return nil }
-            bytes[i] = high << 4 | low
-        }
+        guard hex.utf8.count == 64, let bytes = Hexadecimal.decode(hex) else { return nil }
         self.init(bytes: bytes)
     }
 
@@ -56,16 +50,7 @@ public struct TaskDigest: Hashable, Sendable, CustomStringConvertible {
     public static let zero = TaskDigest(bytes: [UInt8](repeating: 0, count: 32))
 
     /// Lower-case hexadecimal, 64 characters.
-    public var hex: String {
-        let digits: [UInt8] = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(64)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0xf)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    public var hex: String { Hexadecimal.encode(bytes) }
 
     public var description: String { hex }
 
@@ -80,14 +65,5 @@ public struct TaskDigest: Hashable, Sendable, CustomStringConvertible {
             hasher.update(UInt64(littleEndian: digest.words.3))
         }
         return hasher.finish()
-    }
-}
-
-private func hexValue(_ c: UInt8) -> UInt8? {
-    switch c {
-    case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
-    case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
-    case UInt8(ascii: "A")...UInt8(ascii: "F"): c - UInt8(ascii: "A") + 10
-    default: nil
     }
 }

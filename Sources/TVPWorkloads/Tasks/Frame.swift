@@ -72,13 +72,15 @@ public struct Frame: Equatable, Sendable {
         return bytes
     }
 
-    /// A result frame.
+    /// A result frame; `output` (a worker's `local` tally counts) follows the fixed fields.
     public static func result(_ digest: TaskDigest, startNanoseconds: UInt64, endNanoseconds: UInt64,
-                              transferNanoseconds: UInt64 = 0) -> Frame {
+                              transferNanoseconds: UInt64 = 0, output: [UInt8]? = nil) -> Frame {
         var payload = digest.bytes
+        payload.reserveCapacity(56 + (output?.count ?? 0))
         appendLittleEndian(startNanoseconds, to: &payload)
         appendLittleEndian(endNanoseconds, to: &payload)
         appendLittleEndian(transferNanoseconds, to: &payload)
+        if let output { payload += output }
         return Frame(kind: .result, payload: payload)
     }
 
@@ -97,11 +99,13 @@ public struct Frame: Equatable, Sendable {
         return Int(exactly: readLittleEndian(payload, at: 0, bytes: 8))
     }
 
-    /// The digest, instants and transfer time of a result frame.
-    public var resultFields: (digest: TaskDigest, startNanoseconds: UInt64, endNanoseconds: UInt64, transferNanoseconds: UInt64)? {
-        guard kind == .result, payload.count == 56 else { return nil }
+    /// The digest, instants, transfer time and output (nil when the task sent none) of a result frame.
+    public var resultFields: (digest: TaskDigest, startNanoseconds: UInt64, endNanoseconds: UInt64, transferNanoseconds: UInt64,
+                              output: [UInt8]?)? {
+        guard kind == .result, payload.count >= 56 else { return nil }
         return (TaskDigest(bytes: Array(payload[0..<32])), readLittleEndian(payload, at: 32, bytes: 8),
-                readLittleEndian(payload, at: 40, bytes: 8), readLittleEndian(payload, at: 48, bytes: 8))
+                readLittleEndian(payload, at: 40, bytes: 8), readLittleEndian(payload, at: 48, bytes: 8),
+                payload.count > 56 ? Array(payload[56...]) : nil)
     }
 
     /// The kind and payload length in the header that starts at `offset` of `bytes` (which must hold

@@ -4,12 +4,16 @@ import TVPSystem
 /// The data a task reads besides its workload's parameters: the `io` fixture files, or where the
 /// `shared` input's slices are.
 public enum TaskInput: Sendable {
-    /// The workload needs no data (`cpu`, `null`, `mixed`).
+    /// The workload needs no data (`cpu`, `null`, `mixed`, `alloc`; `refs` and a `local` tally in a worker process).
     case none
     /// The files `io` tasks read.
     case files(IOFixture)
     /// Where the `shared` input lies.
     case shared(SharedSource)
+    /// The counters a `tally` trial updates (in tvp's memory, or a worker's mapping of them).
+    case tally(TallyTable)
+    /// The graphs a `refs` trial walks in tvp's memory.
+    case graphs(RefGraphSet)
 
     /// The fixture of an `io` workload, if this is one.
     public var fixture: IOFixture? {

@@ -14,6 +14,11 @@ public struct TaskRunner: ~Copyable {
     private let mixedBlock: [UInt8]
     /// How long the last task spent obtaining its bytes (`shared` under a transfer), nanoseconds.
     public private(set) var lastTransferNanoseconds: UInt64 = 0
+    /// What the last task sends back besides its digest: a worker process's `local` tally counts
+    /// (little-endian 64-bit words, one per bin); nil for every other task.
+    public private(set) var lastOutput: [UInt8]?
+    /// `tally` and `refs`: the table or graph this runner's tasks use.
+    private var sharing: SharingContext
 
     /// Size of each `read()` of a fixture file.
     public static let readChunkBytes = 64 * 1024
@@ -28,6 +33,7 @@ public struct TaskRunner: ~Copyable {
         self.workload = workload
         self.input = input
         if case .mixed = workload { mixedBlock = Self.mixedBlock() } else { mixedBlock = [] }
+        sharing = SharingContext(workload: workload, input: input)
         if case .shared(let shared) = workload, case .shared(let source) = input {
             switch source.location {
             case .stream, .file:
@@ -67,6 +73,15 @@ public struct TaskRunner: ~Copyable {
                 hooks.endBlocking()
             }
             return digest
+        case .tally(let tally):
+            lastOutput = nil
+            lastOutput = try sharing.runTally(tally, task: index, hooks: hooks)
+            return .zero
+        case .alloc(let alloc):
+            return alloc.run(task: index, hooks: hooks)
+        case .refs(let refs):
+            guard let graph = sharing.graph else { throw TaskInputError(description: "refs tasks need their graph") }
+            return refs.run(task: index, on: graph, hooks: hooks)
         }
     }
 

@@ -1,11 +1,15 @@
 import SystemPackage
+import TVPSystem
 
 /// A task as it travels to a worker process: text that fits in argv, no shell, no Foundation.
 ///
 /// Encoding: `cpu;bytes=N`, `io;sleep_ns=N;files=N;size=N;cache=warm|cold`, `null`,
-/// `shared;size=N;transfer=pipe|file|shm`, `mixed;task_ns=N;cpu_share=X;hash_bytes=N`. The input as
-/// `-` when there is none, `dir=PATH;count=N;size=N` for fixture files, and for the `shared` input
-/// `slices=N;from=stdin`, `slices=N;file=PATH` or `slices=N;shm=NAME`.
+/// `shared;size=N;transfer=pipe|file|shm`, `mixed;task_ns=N;cpu_share=X;hash_bytes=N`,
+/// `tally;updates=N;bins=N;sync=S;layout=L`, `alloc;updates=N;objects=N;size=N`,
+/// `refs;updates=N;nodes=N;graph=shared|private`. The input as `-` when there is none,
+/// `dir=PATH;count=N;size=N` for fixture files, for the `shared` input `slices=N;from=stdin`,
+/// `slices=N;file=PATH` or `slices=N;shm=NAME`, and for a tally table shared between processes
+/// `table=NAME;bins=N`.
 public enum TaskSpec {
     /// The encoding of `workload`.
     public static func encode(_ workload: Workload) -> String {
@@ -16,11 +20,17 @@ public enum TaskSpec {
             "io;sleep_ns=\(io.sleepNanoseconds);files=\(io.filesPerTask);size=\(io.fileSize);cache=\(io.cache.rawValue)"
         case .shared(let shared): "shared;size=\(shared.inputSize);transfer=\(shared.transfer.rawValue)"
         case .mixed(let mixed): "mixed;task_ns=\(mixed.taskNanoseconds);cpu_share=\(mixed.cpuShare);hash_bytes=\(mixed.hashBytes)"
+        case .tally(let tally):
+            "tally;updates=\(tally.updates);bins=\(tally.bins);sync=\(tally.sync.rawValue);layout=\(tally.layout.rawValue)"
+        case .alloc(let alloc): "alloc;updates=\(alloc.updates);objects=\(alloc.objects);size=\(alloc.objectSize)"
+        case .refs(let refs): "refs;updates=\(refs.updates);nodes=\(refs.nodes);graph=\(refs.graph.rawValue)"
         }
     }
 
     /// The encoding of `input` as a worker process sees it. A `shared` input in memory cannot cross
     /// to another process: it is encoded as arriving on the worker's standard input (`pipe` transfer).
+    /// Tally tables and graphs in tvp's memory stay there (`-`): the worker counts into a table of its
+    /// own, or builds its own graph; a tally table in a shared-memory object is passed by name.
     public static func encode(_ input: TaskInput) -> String {
         switch input {
         case .none: "-"
@@ -31,6 +41,8 @@ public enum TaskSpec {
             case .file(let path): "slices=\(source.slices);file=\(path)"
             case .sharedMemory(let name): "slices=\(source.slices);shm=\(name)"
             }
+        case .tally(let table): table.sharedName.map { "table=\($0);bins=\(table.bins)" } ?? "-"
+        case .graphs: "-"
         }
     }
 
@@ -61,6 +73,24 @@ public enum TaskSpec {
                 throw DecodingError(description: "shared task without a valid transfer= field in '\(text)'")
             }
             return .shared(SharedWorkload(inputSize: try integer(fields, "size"), transfer: transfer))
+        case "tally":
+            guard let sync = TallySync(rawValue: fields["sync"] ?? ""), let layout = TallyLayout(rawValue: fields["layout"] ?? "") else {
+                throw DecodingError(description: "tally task without a valid sync= and layout= in '\(text)'")
+            }
+            let bins = try integer(fields, "bins")
+            guard bins > 0 else { throw DecodingError(description: "tally task needs bins= of at least 1 in '\(text)'") }
+            return .tally(TallyWorkload(updates: try integer(fields, "updates"), bins: bins, sync: sync, layout: layout))
+        case "alloc":
+            let objects = try integer(fields, "objects"), size = try integer(fields, "size")
+            guard objects > 0, size >= 8 else {
+                throw DecodingError(description: "alloc task needs objects= of at least 1 and size= of at least 8 in '\(text)'")
+            }
+            return .alloc(AllocWorkload(updates: try integer(fields, "updates"), objects: objects, objectSize: size))
+        case "refs":
+            guard let graph = GraphSharing(rawValue: fields["graph"] ?? "") else {
+                throw DecodingError(description: "refs task without a valid graph= in '\(text)'")
+            }
+            return .refs(RefsWorkload(updates: try integer(fields, "updates"), nodes: max(1, try integer(fields, "nodes")), graph: graph))
         case "mixed":
             guard let share = Double(fields["cpu_share"] ?? ""), (0...1).contains(share) else {
                 throw DecodingError(description: "mixed task without a cpu_share= between 0 and 1 in '\(text)'")
@@ -81,12 +111,17 @@ public enum TaskSpec {
             guard !directory.isEmpty else { throw DecodingError(description: "input spec with an empty dir= in '\(text)'") }
             return .files(IOFixture(directory: directory, fileCount: try integer(fields, "count"), fileSize: try integer(fields, "size")))
         }
+        if let name = fields["table"] {
+            let bins = try integer(fields, "bins")
+            guard !name.isEmpty, bins > 0 else { throw DecodingError(description: "input spec needs a table name and bins= of at least 1 in '\(text)'") }
+            return .tally(try TallyTable.open(name, bins: bins))
+        }
         let slices = try integer(fields, "slices")
         guard slices > 0 else { throw DecodingError(description: "input spec needs slices= of at least 1 in '\(text)'") }
         if fields["from"] == "stdin" { return .shared(SharedSource(slices: slices, location: .stream(standardInput))) }
         if let path = fields["file"], !path.isEmpty { return .shared(SharedSource(slices: slices, location: .file(path))) }
         if let name = fields["shm"], !name.isEmpty { return .shared(SharedSource(slices: slices, location: .sharedMemory(name))) }
-        throw DecodingError(description: "input spec without dir=, from=stdin, file= or shm= in '\(text)'")
+        throw DecodingError(description: "input spec without dir=, table=, from=stdin, file= or shm= in '\(text)'")
     }
 
     private static func keyValues(_ parts: ArraySlice<Substring>) throws -> [String: String] {

@@ -1,5 +1,6 @@
 /// The line a worker process writes to its parent after running one task:
-/// `ok DIGEST PID PROCESS_START_NS TASK_START_NS TASK_END_NS TRANSFER_NS` or `error MESSAGE`.
+/// `ok DIGEST PID PROCESS_START_NS TASK_START_NS TASK_END_NS TRANSFER_NS OUTPUT` or `error MESSAGE`,
+/// OUTPUT being the task's output in hexadecimal (a `local` tally's counts), or `-` when it has none.
 ///
 /// The instants are on the shared monotonic clock, so the parent can separate the cost of starting
 /// the process (spawn call to process start) from the task itself.
@@ -16,21 +17,26 @@ public struct WorkerReport: Sendable, Equatable {
     public var taskEndNanoseconds: UInt64
     /// How long the task spent obtaining its input (`shared` under a transfer), within the task.
     public var transferNanoseconds: UInt64
+    /// What the task sends back besides its digest (a `local` tally's counts); nil when nothing.
+    public var output: [UInt8]?
 
     /// Creates a report.
     public init(digest: TaskDigest, pid: Int32, processStartNanoseconds: UInt64,
-                taskStartNanoseconds: UInt64, taskEndNanoseconds: UInt64, transferNanoseconds: UInt64 = 0) {
+                taskStartNanoseconds: UInt64, taskEndNanoseconds: UInt64, transferNanoseconds: UInt64 = 0,
+                output: [UInt8]? = nil) {
         self.digest = digest
         self.pid = pid
         self.processStartNanoseconds = processStartNanoseconds
         self.taskStartNanoseconds = taskStartNanoseconds
         self.taskEndNanoseconds = taskEndNanoseconds
         self.transferNanoseconds = transferNanoseconds
+        self.output = output
     }
 
     /// The report as one line of text, newline included.
     public var line: String {
-        "ok \(digest.hex) \(pid) \(processStartNanoseconds) \(taskStartNanoseconds) \(taskEndNanoseconds) \(transferNanoseconds)\n"
+        "ok \(digest.hex) \(pid) \(processStartNanoseconds) \(taskStartNanoseconds) \(taskEndNanoseconds) \(transferNanoseconds) "
+            + (output.map(Hexadecimal.encode) ?? "-") + "\n"
     }
 
     /// The line a worker writes when its task failed.
@@ -57,12 +63,12 @@ public struct WorkerReport: Sendable, Equatable {
         let line = text.dropLast()
         if line.hasPrefix("error ") { return .failure(String(line.dropFirst(6))) }
         let f = line.split(separator: " ")
-        guard f.count == 7, f[0] == "ok", let digest = TaskDigest(hex: f[1]), let pid = Int32(f[2]),
+        guard f.count == 8, f[0] == "ok", let digest = TaskDigest(hex: f[1]), let pid = Int32(f[2]),
               let start = UInt64(f[3]), let taskStart = UInt64(f[4]), let taskEnd = UInt64(f[5]),
-              let transfer = UInt64(f[6])
+              let transfer = UInt64(f[6]), let output = f[7] == "-" ? .some(nil) : Hexadecimal.decode(f[7]).map(Optional.some)
         else { return .malformed("unreadable output '\(line.prefix(80))'") }
         return .report(WorkerReport(digest: digest, pid: pid, processStartNanoseconds: start,
                                     taskStartNanoseconds: taskStart, taskEndNanoseconds: taskEnd,
-                                    transferNanoseconds: transfer))
+                                    transferNanoseconds: transfer, output: output))
     }
 }

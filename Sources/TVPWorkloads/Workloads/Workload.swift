@@ -14,6 +14,13 @@ public enum Workload: Hashable, Sendable {
     case shared(SharedWorkload)
     /// A time budget split between hashing and sleeping: the CPU/I-O crossover.
     case mixed(MixedWorkload)
+    /// Updates to one table of counters shared by the trial's workers: a lock, atomics, a race, or
+    /// a table per worker merged at the end.
+    case tally(TallyWorkload)
+    /// Small blocks from the C allocator, freed and allocated again: the allocator threads share.
+    case alloc(AllocWorkload)
+    /// Walks through a graph of Swift class instances: the reference counts threads share.
+    case refs(RefsWorkload)
 
     /// The workload's name as scenarios and CSV files spell it.
     public var name: String {
@@ -23,11 +30,14 @@ public enum Workload: Hashable, Sendable {
         case .null: "null"
         case .shared: "shared"
         case .mixed: "mixed"
+        case .tally: "tally"
+        case .alloc: "alloc"
+        case .refs: "refs"
         }
     }
 
     /// The names of all workloads, for help texts and "did you mean".
-    public static let names = ["cpu", "io", "null", "shared", "mixed"]
+    public static let names = ["cpu", "io", "null", "shared", "mixed", "tally", "alloc", "refs"]
 
     /// Bytes a trial of `tasks` tasks hashes or reads, for throughput figures; 0 for `null`.
     public func bytesPerTrial(tasks: Int) -> Int {
@@ -37,6 +47,18 @@ public enum Workload: Hashable, Sendable {
         case .null: 0
         case .shared(let shared): shared.inputSize
         case .mixed(let mixed): mixed.hashBytes * tasks
+        case .tally, .alloc, .refs: 0
+        }
+    }
+
+    /// Operations each task makes, for per-update costs: `tally` updates, `alloc` replacements (a
+    /// `free` and a `malloc`), `refs` node visits (a retain and a release); nil for other workloads.
+    public var updatesPerTask: Int? {
+        switch self {
+        case .tally(let tally): tally.updates
+        case .alloc(let alloc): alloc.updates
+        case .refs(let refs): refs.updates
+        default: nil
         }
     }
 

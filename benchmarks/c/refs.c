@@ -1,0 +1,183 @@
+/*
+ * refs.c — the C reference of tvp's `refs` workload: walks through a graph of reference-counted
+ * objects, each step retaining the next node and releasing the previous one, on one graph shared
+ * by every thread or on a copy per worker.
+ *
+ *   refs [-g shared|private] [-m threads|processes] [-w WORKERS] [-t TASKS] [-n UPDATES] [-c NODES] [-r REPETITIONS]
+ *        defaults: shared, threads, 2 workers, 4 tasks, 2500000 steps per task, 256 nodes, 7
+ *
+ * A node is laid out as a Swift class instance with two strong references and a value: a type
+ * pointer, a 64-bit reference count, `next`, `jump`, `value` (40 bytes, one malloc each, in node
+ * order, as tvp's RefGraph allocates them). Retain and release do what the Swift runtime's
+ * swift_retain and swift_release do to an object's inline count: a compare-and-swap loop, relaxed
+ * for the retain, release ordering for the release (on x86 both are `lock cmpxchg`).
+ *
+ * The graph is tvp's: node i's `next` is node i + 1 (the last one's node 0), its `jump` the node
+ * picked by the key stream task_seed(graph salt, NODES), its value i × golden ^ 0x5EF5. Task k
+ * walks UPDATES steps from node 0 with the key stream task_seed(walk salt, k), taking `jump` when
+ * a key's low bit is set, and sums the values of the nodes reached; the sums must be the same in
+ * every repetition. `shared`: every thread walks one graph built before the clock; `private`: each
+ * thread walks its own copy, built before the clock. A child process builds its own graph after
+ * the fork, inside the clock, as tvp's worker builds its own before its first task; it writes its
+ * sums to the parent's pipe.
+ *
+ * Output on stdout, one key=value per line:
+ *   graph=  mode=  workers=  tasks=  updates=  nodes=  repetitions=  checksum=
+ *   per_update_median_ns=  per_update_min_ns=  per_update_max_ns=   (elapsed ÷ (TASKS × UPDATES))
+ */
+#include "workers.h"
+
+#include <stdatomic.h>
+
+static const uint64_t walk_salt = 0x5EF5000000000000u;  /* tvp's RefsWorkload.keySalt */
+static const uint64_t graph_salt = 0x6EA9000000000000u; /* tvp's RefGraph.buildSalt */
+
+struct node {
+    const void *type;
+    _Atomic uint64_t references;
+    struct node *next, *jump;
+    uint64_t value;
+};
+
+struct walk {
+    int shared;
+    size_t workers, tasks, updates, nodes;
+    struct node ***graphs; /* one node array per worker (threads); graph 0 when shared */
+    uint64_t *sums;       /* one per task */
+};
+
+static inline void retain(struct node *node)
+{
+    uint64_t old = atomic_load_explicit(&node->references, memory_order_relaxed);
+    while (!atomic_compare_exchange_weak_explicit(&node->references, &old, old + 1, memory_order_relaxed,
+                                                  memory_order_relaxed)) {
+    }
+}
+
+static inline void release(struct node *node)
+{
+    uint64_t old = atomic_load_explicit(&node->references, memory_order_relaxed);
+    while (!atomic_compare_exchange_weak_explicit(&node->references, &old, old - 1, memory_order_release,
+                                                  memory_order_relaxed)) {
+    }
+}
+
+/* The graph as an array of nodes (each its own malloc, in order). */
+static struct node **build(size_t count)
+{
+    struct node **nodes = malloc(count * sizeof *nodes);
+    if (nodes == NULL)
+        die("malloc");
+    for (size_t i = 0; i < count; i++) {
+        if ((nodes[i] = malloc(sizeof **nodes)) == NULL)
+            die("malloc");
+        *nodes[i] = (struct node){.type = nodes, .references = 1, .value = (uint64_t)i * 0x9E3779B97F4A7C15u ^ 0x5EF5};
+    }
+    uint64_t state = task_seed(graph_salt, count);
+    for (size_t i = 0; i < count; i++) {
+        nodes[i]->next = nodes[(i + 1) % count];
+        nodes[i]->jump = nodes[reduce_key(next_key(&state), count)];
+    }
+    return nodes;
+}
+
+static void demolish(struct node **nodes, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        free(nodes[i]);
+    free(nodes);
+}
+
+static uint64_t walk_task(struct node **graph, size_t task, size_t steps)
+{
+    uint64_t state = task_seed(walk_salt, task), sum = 0;
+    struct node *current = graph[0];
+    retain(current);
+    for (size_t i = 0; i < steps; i++) {
+        struct node *edge = (next_key(&state) & 1) == 0 ? current->next : current->jump;
+        retain(edge);
+        release(current);
+        current = edge;
+        sum += current->value;
+    }
+    release(current);
+    return sum;
+}
+
+static void worker(size_t w, void *context, int results)
+{
+    struct walk *k = context;
+    struct node **graph = results >= 0 ? build(k->nodes) : k->graphs[k->shared ? 0 : w];
+    for (size_t task = w; task < k->tasks; task += k->workers) {
+        report_word(k->sums, task, walk_task(graph, task, k->updates), results);
+    }
+    if (results >= 0)
+        demolish(graph, k->nodes);
+}
+
+static void collect(size_t w, void *context, int results)
+{
+    struct walk *k = context;
+    collect_words(w, k->tasks, k->workers, k->sums, results);
+}
+
+int main(int argc, char **argv)
+{
+    const char *usage = "usage: refs [-g shared|private] [-m threads|processes] [-w WORKERS] [-t TASKS] [-n UPDATES] [-c NODES] [-r REPETITIONS]";
+    struct walk k = {.shared = 1, .workers = 2, .tasks = 4, .updates = 2500000, .nodes = 256};
+    enum worker_kind kind = worker_threads;
+    size_t repetitions = 7;
+    for (int i = 1; i < argc; i++) {
+        if (i + 1 >= argc)
+            usage_error("%s", usage);
+        const char *option = argv[i], *value = argv[++i];
+        if (strcmp(option, "-g") == 0) {
+            if (strcmp(value, "shared") != 0 && strcmp(value, "private") != 0)
+                usage_error("GRAPH must be shared or private, got '%s'", value);
+            k.shared = strcmp(value, "shared") == 0;
+        } else if (strcmp(option, "-m") == 0) {
+            kind = parse_worker_kind(value);
+        } else if (strcmp(option, "-w") == 0) {
+            k.workers = (size_t)parse_count(value, "WORKERS", 1, 256);
+        } else if (strcmp(option, "-t") == 0) {
+            k.tasks = (size_t)parse_count(value, "TASKS", 1, 1 << 20);
+        } else if (strcmp(option, "-n") == 0) {
+            k.updates = (size_t)parse_count(value, "UPDATES", 1, 1LL << 40);
+        } else if (strcmp(option, "-c") == 0) {
+            k.nodes = (size_t)parse_count(value, "NODES", 1, 1 << 24);
+        } else if (strcmp(option, "-r") == 0) {
+            repetitions = (size_t)parse_count(value, "REPETITIONS", 1, 100000);
+        } else {
+            usage_error("unknown option '%s'; %s", option, usage);
+        }
+    }
+    k.sums = calloc(k.tasks, sizeof *k.sums);
+    double *per_update_ns = malloc(repetitions * sizeof(double));
+    k.graphs = calloc(k.workers, sizeof *k.graphs);
+    if (!k.sums || !per_update_ns || !k.graphs)
+        die("malloc");
+
+    uint64_t first = 0;
+    for (size_t repetition = 0; repetition < repetitions; repetition++) {
+        if (kind == worker_threads)
+            for (size_t w = 0; w < (k.shared ? 1 : k.workers); w++)
+                k.graphs[w] = build(k.nodes);
+        uint64_t start = now_ns();
+        run_workers(kind, k.workers, worker, collect, &k);
+        uint64_t end = now_ns();
+        if (kind == worker_threads)
+            for (size_t w = 0; w < (k.shared ? 1 : k.workers); w++)
+                demolish(k.graphs[w], k.nodes);
+        check_results(k.sums, k.tasks, repetition, &first);
+        per_update_ns[repetition] = (double)(end - start) / (double)(k.tasks * k.updates);
+    }
+
+    printf("graph=%s\nmode=%s\nworkers=%zu\ntasks=%zu\nupdates=%zu\nnodes=%zu\nrepetitions=%zu\nchecksum=%llu\n",
+           k.shared ? "shared" : "private", kind == worker_threads ? "threads" : "processes", k.workers, k.tasks,
+           k.updates, k.nodes, repetitions, (unsigned long long)first);
+    print_spread("per_update", "ns", per_update_ns, repetitions);
+    fprintf(stderr, "refs: %s graph of %zu nodes, %zu %s: %.2f ns per step (median of %zu)\n",
+            k.shared ? "shared" : "private", k.nodes, k.workers, kind == worker_threads ? "threads" : "processes",
+            median_sorted(per_update_ns, repetitions), repetitions);
+    return 0;
+}
