@@ -18,12 +18,18 @@ let leanWorkerLinking: [LinkerSetting] = [
     .unsafeFlags(["-static-executable", "-Xlinker", "--gc-sections", "-Xlinker", "-l:libcrypto.a"]),
 ]
 
+/// The plugin worker runs the same tasks as the worker, plugins included, so it must `dlopen`,
+/// which a static executable cannot: it is dynamically linked (see the README's "Benchmark your own
+/// task" for its start-up cost beside the static worker's).
+let pluginWorkerLinking: [LinkerSetting] = dynamicCrypto
+
 let package = Package(
     name: "tvp",
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "tvp", targets: ["tvp"]),
         .executable(name: "tvp-worker", targets: ["tvp-worker"]),
+        .executable(name: "tvp-plugin-worker", targets: ["tvp-plugin-worker"]),
         // Only for the micro-benchmarks in Benchmarks/, a package of their own that can reach this
         // one's modules through a product alone; not an API promise.
         .library(name: "TVPCore", targets: ["TVPCore", "TVPWorkloads", "TVPSystem"]),
@@ -36,9 +42,12 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "COpenSSL", providers: [.apt(["libssl-dev"])]),
+        // How tvp calls a task plugin (include/tvp_task.h) and the crash guard's signal handler,
+        // which must be async-signal-safe C.
+        .target(name: "CTVPTask"),
         .target(
             name: "TVPSystem",
-            dependencies: ["COpenSSL", .product(name: "SystemPackage", package: "swift-system")]
+            dependencies: ["COpenSSL", "CTVPTask", .product(name: "SystemPackage", package: "swift-system")]
         ),
         .target(name: "TVPWorkloads", dependencies: ["TVPSystem"]),
         .target(
@@ -58,6 +67,11 @@ let package = Package(
             name: "tvp-worker",
             dependencies: ["TVPWorkloads", "TVPSystem"],
             linkerSettings: leanWorkerLinking
+        ),
+        .executableTarget(
+            name: "tvp-plugin-worker",
+            dependencies: ["TVPWorkloads", "TVPSystem"],
+            linkerSettings: pluginWorkerLinking
         ),
         .testTarget(name: "TVPSystemTests", dependencies: ["TVPSystem"], linkerSettings: dynamicCrypto),
         .testTarget(name: "TVPWorkloadsTests", dependencies: ["TVPWorkloads"], linkerSettings: dynamicCrypto),

@@ -97,6 +97,9 @@ extension Workload {
                   let hashBytes = Int(p["hash_bytes"] ?? "") else { return nil }
             self = .mixed(MixedWorkload(taskNanoseconds: UInt64((taskMilliseconds * 1e6).rounded()), cpuShare: share,
                                         hashBytes: hashBytes))
+        case "plugin":
+            guard let plugin = PluginWorkload(csvParameters: p) else { return nil }
+            self = .plugin(plugin)
         default: return nil
         }
     }

@@ -3,7 +3,11 @@ public enum SummaryCSV {
     /// The header, in its fixed order. Units are in the names.
     public static let header = [
         "schema_version", "scenario", "workload", "variant", "bytes_per_task", "sleep_ms", "files_per_task",
-        "file_size", "cache", "input_size", "transfer", "task_ms", "cpu_share", "hash_bytes", "mode", "workers", "tasks", "n", "failed",
+        "file_size", "cache", "input_size", "transfer", "task_ms", "cpu_share", "hash_bytes",
+        "plugin_library",
+        "plugin_symbol",
+        "plugin_parameter",
+        "mode", "workers", "tasks", "n", "failed",
         "wall_median_s", "wall_mean_s", "wall_min_s", "wall_max_s", "wall_stddev_s", "wall_ci_low_s",
         "wall_ci_high_s", "wall_cv", "cpu_median_s", "user_median_s", "sys_median_s", "max_rss_median_kib",
         "tasks_per_s", "mb_per_s", "speedup", "speedup_ci_low", "speedup_ci_high", "efficiency",

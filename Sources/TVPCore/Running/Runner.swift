@@ -18,6 +18,8 @@ public struct RunOptions: Sendable {
     public var outDirectory: String
     /// The `tvp-worker` executable.
     public var workerPath: String
+    /// The `tvp-plugin-worker` executable (plugin tasks under process modes).
+    public var pluginWorkerPath: String
     /// The command line, for meta.json.
     public var commandLine: [String]
     /// Run even when the forecast says it takes more than an hour.
@@ -26,10 +28,11 @@ public struct RunOptions: Sendable {
     public var scratchDirectory = Files.temporaryDirectory
 
     /// Creates options.
-    public init(outDirectory: String, workerPath: String, commandLine: [String] = CommandLine.arguments,
-                confirmedLongRun: Bool = false) {
+    public init(outDirectory: String, workerPath: String, pluginWorkerPath: String? = nil,
+                commandLine: [String] = CommandLine.arguments, confirmedLongRun: Bool = false) {
         self.outDirectory = outDirectory
         self.workerPath = workerPath
+        self.pluginWorkerPath = pluginWorkerPath ?? WorkerLocator.pluginWorkerPath(besideWorker: workerPath)
         self.commandLine = commandLine
         self.confirmedLongRun = confirmedLongRun
     }
@@ -79,7 +82,8 @@ public struct Runner {
 
     /// Runs every trial and writes the results; `events` hears about progress.
     public func run(events: (RunEvent) -> Void = { _ in }) throws -> RunReport {
-        guard Files.isExecutable(options.workerPath) || !scenario.modes.contains(where: \.usesProcesses) else {
+        let builtInProcessCells = scenario.cells.contains { $0.mode.usesProcesses && !$0.workload.isPlugin }
+        guard Files.isExecutable(options.workerPath) || !builtInProcessCells else {
             throw ResultsError(path: options.workerPath, problem: "the worker executable is missing or not executable; build it with `swift build -c release` (it must sit next to tvp)")
         }
         let estimate = DurationEstimate.seconds(scenario, usableCPUs: ProcFS.usableCPUs())
@@ -118,7 +122,7 @@ public struct Runner {
         events(.preparing("computing reference digests"))
         // One reference per serial cell (workload and task count): every mode and transfer must match it.
         var references: [Cell: TaskDigest] = [:]
-        for cell in cells {
+        for cell in cells where !cell.workload.isPlugin {
             let baseline = cell.serialBaseline
             guard references[baseline] == nil else { continue }
             let request = ExecutionRequest(workload: baseline.workload, input: inputs.input(for: baseline), tasks: baseline.tasks, workers: 1)
@@ -128,9 +132,14 @@ public struct Runner {
             }
             references[baseline] = digest
         }
+        let plugins = PluginPreparation(pluginWorkerPath: options.pluginWorkerPath, taskTimeoutSeconds: scenario.taskTimeoutSeconds,
+                                        runDirectory: writer.directory)
+        defer { PluginPreparation.finish() }
+        references.merge(try plugins.prepare(cells, inputs: inputs, events: events)) { $1 }
 
         events(.started(totalTrials: plan.count, directory: writer.directory))
-        let measurer = TrialMeasurer(workerPath: options.workerPath, taskTimeoutSeconds: scenario.taskTimeoutSeconds,
+        let measurer = TrialMeasurer(workerPath: options.workerPath, pluginWorkerPath: options.pluginWorkerPath,
+                                     taskTimeoutSeconds: scenario.taskTimeoutSeconds,
                                      switchIntervalNanoseconds: UInt64((scenario.switchIntervalMilliseconds * 1e6).rounded()))
         var samples: [TrialSample] = []
         samples.reserveCapacity(plan.count)
@@ -142,6 +151,7 @@ public struct Runner {
             if InterruptSignal.received != nil { break }
             try inputs.prepareCache(for: trial.cell.workload)
             let staged = try inputs.stage(trial.cell)
+            plugins.guardTrial(of: trial.cell)
             let record = measurer.measure(trial, scenario: scenario.name, input: staged.input,
                                           expectedDigest: references[trial.cell.serialBaseline])
             staged.remove()

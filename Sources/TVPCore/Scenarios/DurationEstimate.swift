@@ -28,6 +28,9 @@ public enum DurationEstimate {
         case .mixed(let mixed):
             compute = Double(mixed.taskNanoseconds) / 1e9 * mixed.cpuShare
             wait = Double(mixed.sleepNanoseconds) / 1e9
+        case .plugin:
+            // Unknown until it runs: counted as 10 ms of computing per task.
+            compute = 0.01
         }
         if cell.mode.usesProcesses { compute += 0.003 }
         let tasks = Double(cell.tasks)

@@ -15,6 +15,7 @@ public enum ScenarioLoader {
         "null": ["tasks"],
         "shared": ["input_size", "transfer", "tasks"],
         "mixed": ["task_ms", "cpu_share", "tasks"],
+        "plugin": ["library", "symbol", "parameter", "input_size", "transfer", "deterministic", "tasks"],
     ]
 
     /// Limits on values, shared by validation and error messages.
@@ -43,18 +44,21 @@ public enum ScenarioLoader {
             throw ScenarioError(source: path, problems: [.init(message: "cannot read the scenario file: \(error.localizedDescription)")])
         }
         let fallbackName = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-        return try parse(text, source: path, defaultName: fallbackName)
+        return try parse(text, source: path, defaultName: fallbackName,
+                         directory: URL(fileURLWithPath: path).deletingLastPathComponent().path)
     }
 
-    /// Parses and validates scenario `text`; `source` names it in error messages.
-    public static func parse(_ text: String, source: String, defaultName: String = "scenario") throws -> Scenario {
+    /// Parses and validates scenario `text`; `source` names it in error messages. Paths in it (a
+    /// plugin's `library`) are relative to `directory`, the current directory when nil.
+    public static func parse(_ text: String, source: String, defaultName: String = "scenario",
+                             directory: String? = nil) throws -> Scenario {
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
         } catch let error as YamlError {
             throw ScenarioError(source: source, problems: [yamlProblem(error)])
         }
-        var reader = NodeReader()
+        var reader = NodeReader(directory: directory ?? FileManager.default.currentDirectoryPath)
         guard let root, case .mapping(let mapping) = root else {
             throw ScenarioError(source: source, problems: [.init(line: root?.mark?.line, message: "a scenario is a YAML mapping of keys such as `workloads`, `modes` and `workers`")])
         }

@@ -15,6 +15,7 @@ extension Workload {
         case .mixed(let mixed):
             [("task_ms", formatMilliseconds(mixed.taskNanoseconds)), ("cpu_share", formatShare(mixed.cpuShare)),
              ("hash_bytes", String(mixed.hashBytes))]
+        case .plugin(let plugin): plugin.parameters
         }
     }
 
@@ -28,6 +29,7 @@ extension Workload {
         case .shared(let shared) where shared.transfer == .inPlace: "shared[\(ByteSize.format(shared.inputSize))]"
         case .shared(let shared): "shared[\(ByteSize.format(shared.inputSize)) \(shared.transfer.rawValue)]"
         case .mixed(let mixed): "mixed[\(formatMilliseconds(mixed.taskNanoseconds))ms \(formatShare(mixed.cpuShare))cpu]"
+        case .plugin(let plugin): plugin.label
         }
     }
 }

@@ -8,12 +8,23 @@ public enum TaskInput: Sendable {
     case none
     /// The files `io` tasks read.
     case files(IOFixture)
-    /// Where the `shared` input lies.
+    /// Where the `shared` input lies (or a `plugin`'s input).
     case shared(SharedSource)
+    /// No data, but the tasks are told how many of them the trial has (a `plugin` without input).
+    case taskCount(Int)
 
     /// The fixture of an `io` workload, if this is one.
     public var fixture: IOFixture? {
         if case .files(let fixture) = self { fixture } else { nil }
+    }
+
+    /// The trial's task count when the input carries it (a shared input's slices, or `taskCount`).
+    public var taskCount: Int? {
+        switch self {
+        case .shared(let source): source.slices
+        case .taskCount(let count): count
+        case .none, .files: nil
+        }
     }
 }
 

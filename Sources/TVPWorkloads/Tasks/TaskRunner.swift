@@ -12,6 +12,8 @@ public struct TaskRunner: ~Copyable {
     private var sliceBuffer: [UInt8] = []
     /// `mixed`: the block hashed over and over, made when the runner is.
     private let mixedBlock: [UInt8]
+    /// `plugin`: the plugin as this process set it up (`PluginHost`); nil until then.
+    let plugin: PluginInstance?
     /// How long the last task spent obtaining its bytes (`shared` under a transfer), nanoseconds.
     public private(set) var lastTransferNanoseconds: UInt64 = 0
 
@@ -28,7 +30,8 @@ public struct TaskRunner: ~Copyable {
         self.workload = workload
         self.input = input
         if case .mixed = workload { mixedBlock = Self.mixedBlock() } else { mixedBlock = [] }
-        if case .shared(let shared) = workload, case .shared(let source) = input {
+        if case .plugin(let plugin) = workload { self.plugin = PluginHost.instance(for: plugin) } else { plugin = nil }
+        if let shared = workload.sharedInput, case .shared(let source) = input {
             switch source.location {
             case .stream, .file:
                 sliceBuffer = [UInt8](repeating: 0, count: (shared.inputSize + source.slices - 1) / source.slices)
@@ -58,7 +61,7 @@ public struct TaskRunner: ~Copyable {
             }
             return try readAndDigest(task: index, hooks: hooks)
         case .shared(let shared):
-            return try hashSlice(task: index, of: shared, hooks: hooks)
+            return try withSlice(task: index, of: shared) { Self.hashSlice(task: index, $0, hooks: hooks) }
         case .mixed(let mixed):
             let digest = hashPart(task: index, hooks: hooks)
             if mixed.sleepNanoseconds > 0 {
@@ -67,37 +70,43 @@ public struct TaskRunner: ~Copyable {
                 hooks.endBlocking()
             }
             return digest
+        case .plugin(let plugin):
+            return try runPlugin(task: index, plugin, hooks: hooks)
         }
     }
 
     /// Bytes task `index` reads from its input stream: its slice when the `shared` input arrives on a
     /// descriptor, 0 otherwise. A worker checks a task frame's length against it.
     public func streamedBytes(task index: Int) -> Int {
-        guard case .shared(let shared) = workload, case .shared(let source) = input,
+        guard let shared = workload.sharedInput, case .shared(let source) = input,
               case .stream = source.location else { return 0 }
         return shared.slice(task: index, of: source.slices).count
     }
 
-    /// Whether the tasks call libcrypto (all but `null`): a worker initialises it before its clock.
+    /// Whether the tasks call libcrypto (all but `null` and `plugin`, whose digests are the
+    /// plugin's): a worker initialises it before its clock.
     public var hashes: Bool {
-        if case .null = workload { false } else { true }
+        switch workload {
+        case .null, .plugin: false
+        default: true
+        }
     }
 
-    /// `shared` task `index`: obtains its slice from the input's location (timed as the transfer),
-    /// then hashes the task index and the slice.
-    private mutating func hashSlice<Hooks: TaskHooks>(task index: Int, of shared: SharedWorkload, hooks: Hooks) throws -> TaskDigest {
+    /// Task `index`'s slice of the shared input: obtained from the input's location (timed as the
+    /// transfer), then handed to `body`, whose digest is the task's.
+    mutating func withSlice(task index: Int, of shared: SharedWorkload, _ body: (RawSpan) throws -> TaskDigest) throws -> TaskDigest {
         guard case .shared(let source) = input else { preconditionFailure("shared tasks need their source") }
         let range = shared.slice(task: index, of: source.slices)
         let start = MonotonicInstant.now()
         switch source.location {
         case .memory(let region):
             lastTransferNanoseconds = 0
-            return region.withBytes(range) { Self.hashSlice(task: index, $0, hooks: hooks) }
+            return try region.withBytes(range) { try body($0) }
         case .sharedMemory(let name):
             let region = try MemoryRegion.mapSharedObject(name, offset: range.lowerBound, count: range.count)
             defer { region.release() }
             lastTransferNanoseconds = MonotonicInstant.now().nanoseconds &- start.nanoseconds
-            return region.withBytes(0..<range.count) { Self.hashSlice(task: index, $0, hooks: hooks) }
+            return try region.withBytes(0..<range.count) { try body($0) }
         case .stream(let descriptor):
             let received = try descriptor.readExactly(into: &sliceBuffer, count: range.count)
             guard received == range.count else {
@@ -107,7 +116,7 @@ public struct TaskRunner: ~Copyable {
             try Files.read(path, offset: range.lowerBound, into: &sliceBuffer, count: range.count)
         }
         lastTransferNanoseconds = MonotonicInstant.now().nanoseconds &- start.nanoseconds
-        return Self.hashSlice(task: index, sliceBuffer.span.bytes.extracting(0..<range.count), hooks: hooks)
+        return try body(sliceBuffer.span.bytes.extracting(0..<range.count))
     }
 
     /// The digest of a `shared` task: SHA-256 of its index, then its slice, in 1 MiB updates.

@@ -3,9 +3,10 @@ import SystemPackage
 /// A task as it travels to a worker process: text that fits in argv, no shell, no Foundation.
 ///
 /// Encoding: `cpu;bytes=N`, `io;sleep_ns=N;files=N;size=N;cache=warm|cold`, `null`,
-/// `shared;size=N;transfer=pipe|file|shm`, `mixed;task_ns=N;cpu_share=X;hash_bytes=N`. The input as
-/// `-` when there is none, `dir=PATH;count=N;size=N` for fixture files, and for the `shared` input
-/// `slices=N;from=stdin`, `slices=N;file=PATH` or `slices=N;shm=NAME`.
+/// `shared;size=N;transfer=pipe|file|shm`, `mixed;task_ns=N;cpu_share=X;hash_bytes=N`, `plugin;…`
+/// (`TaskSpec+Plugin`). The input as `-` when there is none, `tasks=N` for a task count alone,
+/// `dir=PATH;count=N;size=N` for fixture files, and for the `shared` input `slices=N;from=stdin`,
+/// `slices=N;file=PATH` or `slices=N;shm=NAME`.
 public enum TaskSpec {
     /// The encoding of `workload`.
     public static func encode(_ workload: Workload) -> String {
@@ -16,6 +17,7 @@ public enum TaskSpec {
             "io;sleep_ns=\(io.sleepNanoseconds);files=\(io.filesPerTask);size=\(io.fileSize);cache=\(io.cache.rawValue)"
         case .shared(let shared): "shared;size=\(shared.inputSize);transfer=\(shared.transfer.rawValue)"
         case .mixed(let mixed): "mixed;task_ns=\(mixed.taskNanoseconds);cpu_share=\(mixed.cpuShare);hash_bytes=\(mixed.hashBytes)"
+        case .plugin(let plugin): encode(plugin)
         }
     }
 
@@ -24,6 +26,7 @@ public enum TaskSpec {
     public static func encode(_ input: TaskInput) -> String {
         switch input {
         case .none: "-"
+        case .taskCount(let count): "tasks=\(count)"
         case .files(let fixture): "dir=\(fixture.directory);count=\(fixture.fileCount);size=\(fixture.fileSize)"
         case .shared(let source):
             switch source.location {
@@ -67,6 +70,8 @@ public enum TaskSpec {
             }
             return .mixed(MixedWorkload(taskNanoseconds: UInt64(try integer(fields, "task_ns")), cpuShare: share,
                                         hashBytes: try integer(fields, "hash_bytes")))
+        case "plugin":
+            return .plugin(try decodePlugin(fields))
         default:
             throw DecodingError(description: "unknown workload in task spec '\(text)'")
         }
@@ -81,6 +86,7 @@ public enum TaskSpec {
             guard !directory.isEmpty else { throw DecodingError(description: "input spec with an empty dir= in '\(text)'") }
             return .files(IOFixture(directory: directory, fileCount: try integer(fields, "count"), fileSize: try integer(fields, "size")))
         }
+        if fields["tasks"] != nil { return .taskCount(try integer(fields, "tasks")) }
         let slices = try integer(fields, "slices")
         guard slices > 0 else { throw DecodingError(description: "input spec needs slices= of at least 1 in '\(text)'") }
         if fields["from"] == "stdin" { return .shared(SharedSource(slices: slices, location: .stream(standardInput))) }
@@ -89,7 +95,7 @@ public enum TaskSpec {
         throw DecodingError(description: "input spec without dir=, from=stdin, file= or shm= in '\(text)'")
     }
 
-    private static func keyValues(_ parts: ArraySlice<Substring>) throws -> [String: String] {
+    static func keyValues(_ parts: ArraySlice<Substring>) throws -> [String: String] {
         var fields: [String: String] = [:]
         for part in parts {
             guard let eq = part.firstIndex(of: "=") else {
@@ -100,7 +106,7 @@ public enum TaskSpec {
         return fields
     }
 
-    private static func integer(_ fields: [String: String], _ key: String) throws -> Int {
+    static func integer(_ fields: [String: String], _ key: String) throws -> Int {
         guard let text = fields[key], let value = Int(text), value >= 0 else {
             throw DecodingError(description: "task spec needs a non-negative integer \(key)=")
         }

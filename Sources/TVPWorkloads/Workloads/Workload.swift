@@ -14,6 +14,8 @@ public enum Workload: Hashable, Sendable {
     case shared(SharedWorkload)
     /// A time budget split between hashing and sleeping: the CPU/I-O crossover.
     case mixed(MixedWorkload)
+    /// A function of the user's, from a shared library that follows include/tvp_task.h.
+    case plugin(PluginWorkload)
 
     /// The workload's name as scenarios and CSV files spell it.
     public var name: String {
@@ -23,11 +25,12 @@ public enum Workload: Hashable, Sendable {
         case .null: "null"
         case .shared: "shared"
         case .mixed: "mixed"
+        case .plugin: "plugin"
         }
     }
 
     /// The names of all workloads, for help texts and "did you mean".
-    public static let names = ["cpu", "io", "null", "shared", "mixed"]
+    public static let names = ["cpu", "io", "null", "shared", "mixed", "plugin"]
 
     /// Bytes a trial of `tasks` tasks hashes or reads, for throughput figures; 0 for `null`.
     public func bytesPerTrial(tasks: Int) -> Int {
@@ -37,13 +40,36 @@ public enum Workload: Hashable, Sendable {
         case .null: 0
         case .shared(let shared): shared.inputSize
         case .mixed(let mixed): mixed.hashBytes * tasks
+        case .plugin(let plugin): plugin.input?.inputSize ?? 0
         }
     }
 
-    /// Whether a process must be handed this workload's data (`shared`): the cell's `transfer`
-    /// matters only then.
-    public var shipsData: Bool {
-        if case .shared = self { true } else { false }
+    /// Whether a process must be handed this workload's data (`shared`, a `plugin` with an input):
+    /// the cell's `transfer` matters only then.
+    public var shipsData: Bool { sharedInput != nil }
+
+    /// The one large input the tasks read a slice each of, and its transfer: `shared`'s, or a
+    /// `plugin`'s when it has one; nil for the other workloads.
+    public var sharedInput: SharedWorkload? {
+        switch self {
+        case .shared(let shared): shared
+        case .plugin(let plugin): plugin.input
+        default: nil
+        }
+    }
+
+    /// This workload with its shared input shipped by `transfer` (unchanged when it has none).
+    public func withTransfer(_ transfer: Transfer) -> Workload {
+        switch self {
+        case .shared(var shared):
+            shared.transfer = transfer
+            return .shared(shared)
+        case .plugin(var plugin):
+            plugin.input?.transfer = transfer
+            return .plugin(plugin)
+        default:
+            return self
+        }
     }
 }
 

@@ -1,0 +1,8 @@
+import TVPSystem
+import TVPWorkloads
+
+// tvp-plugin-worker runs plugin tasks (include/tvp_task.h) for tvp's process modes, with the same
+// commands and protocol as tvp-worker (see WorkerProgram). It is dynamically linked, since a static
+// executable cannot `dlopen`; its start-up cost is measured beside tvp-worker's in the README.
+let processStart = MonotonicInstant.now()
+WorkerProgram(processStart: processStart, allowsPlugins: true).main(CommandLine.arguments)
