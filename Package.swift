@@ -19,9 +19,16 @@ let leanWorkerLinking: [LinkerSetting] = [
 ]
 
 /// The plugin worker runs the same tasks as the worker, plugins included, so it must `dlopen`,
-/// which a static executable cannot: it is dynamically linked (see the README's "Benchmark your own
-/// task" for its start-up cost beside the static worker's).
-let pluginWorkerLinking: [LinkerSetting] = dynamicCrypto
+/// which a static executable cannot: it keeps the dynamic loader and libc, but links the Swift
+/// runtime (`-static-stdlib`) and libcrypto statically and is not position-independent, which
+/// leaves ld.so ~370 relocations instead of 34k. Spawn + null task + exit + waitpid, medians of 150
+/// shuffled rounds under a load average of 12 (README, "Benchmark your own task"): the static worker
+/// 1.0, this 2.4×, `-static-stdlib` alone 3.4×, the default (Swift runtime as shared libraries)
+/// 5.2×. A Swift plugin brings its own shared Swift runtime, which lives beside the worker's hidden
+/// static one (the ABI passes only C values between them).
+let pluginWorkerLinking: [LinkerSetting] = [
+    .unsafeFlags(["-static-stdlib", "-Xclang-linker", "-no-pie", "-Xlinker", "--gc-sections", "-Xlinker", "-l:libcrypto.a"]),
+]
 
 let package = Package(
     name: "tvp",

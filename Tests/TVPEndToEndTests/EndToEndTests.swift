@@ -2,9 +2,18 @@ import Foundation
 import Testing
 import TVPSystem
 
-/// Runs the built `tvp` (next to the test binary) and returns its exit status, stdout and stderr.
-func runTVP(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
-    let executable = (Files.currentExecutablePath()! as NSString).deletingLastPathComponent + "/tvp"
+/// Runs the built `tvp` (next to the test binary) and returns its exit status (the signal's number
+/// when `signaled`), stdout and stderr.
+func runTVP(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws
+    -> (status: Int32, stdout: String, stderr: String, signaled: Bool) {
+    try runProgram((Files.currentExecutablePath()! as NSString).deletingLastPathComponent + "/tvp", arguments,
+                   in: directory, environment: environment)
+}
+
+/// Runs `executable` with `arguments` in `directory` and returns its exit status (the signal's
+/// number when `signaled`), stdout and stderr.
+func runProgram(_ executable: String, _ arguments: [String], in directory: String, environment: [String: String] = [:]) throws
+    -> (status: Int32, stdout: String, stderr: String, signaled: Bool) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -21,7 +30,8 @@ func runTVP(_ arguments: [String], in directory: String, environment: [String: S
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     group.wait()
     process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self),
+            process.terminationReason == .uncaughtSignal)
 }
 
 /// A Foundation `Pipe` whose descriptors close on exec. Foundation's are inheritable: while a

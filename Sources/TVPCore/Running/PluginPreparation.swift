@@ -3,8 +3,8 @@ import TVPWorkloads
 
 /// What a run does with its `plugin` workloads before the first trial, outside every clock:
 ///
-/// 1. opens each library in tvp and checks it (file, ABI version, symbol): a bad one stops the run
-///    with a message naming it and the fix;
+/// 1. opens each library in tvp and checks it (file, ABI version, symbol) before the run folder is
+///    made: a bad one stops the run with a message naming it and the fix;
 /// 2. computes each serial cell's reference digests in `tvp-plugin-worker` processes, one per task,
 ///    so that a task that crashes or fails is caught and named before tvp runs it in its own
 ///    process;
@@ -26,13 +26,12 @@ struct PluginPreparation {
     /// Worker processes of the reference passes at once: the passes are not timed.
     static let referenceWorkers = 2
 
-    /// Checks and sets up the plugins of `cells` and returns the reference digest of each plugin
-    /// cell's serial baseline (none for a nondeterministic plugin).
-    func prepare(_ cells: [Cell], inputs: InputSet, events: (RunEvent) -> Void) throws -> [Cell: TaskDigest] {
-        let baselines = Self.distinct(cells.filter(\.workload.isPlugin).map(\.serialBaseline))
-        guard !baselines.isEmpty else { return [:] }
-        let inProcess = cells.contains { $0.workload.isPlugin && !$0.mode.usesProcesses }
-        for plugin in Self.distinct(baselines.compactMap(\.plugin)) {
+    /// Step 1, before the run folder is made: opens and checks every plugin of `cells`, and that
+    /// the plugin worker is there.
+    static func check(_ cells: [Cell], pluginWorkerPath: String) throws {
+        let plugins = distinct(cells.compactMap(\.plugin))
+        guard !plugins.isEmpty else { return }
+        for plugin in plugins {
             do {
                 try PluginHost.check(plugin)
             } catch {
@@ -42,6 +41,14 @@ struct PluginPreparation {
         guard Files.isExecutable(pluginWorkerPath) else {
             throw PluginRunError(message: "\(pluginWorkerPath): the plugin worker is missing or not executable; build it with `swift build -c release` (it must sit next to tvp, or be named by $TVP_PLUGIN_WORKER)")
         }
+    }
+
+    /// Steps 2 and 3: returns the reference digest of each plugin cell's serial baseline (none for a
+    /// nondeterministic plugin), with every plugin of an in-process cell set up in tvp.
+    func prepare(_ cells: [Cell], inputs: InputSet, events: (RunEvent) -> Void) throws -> [Cell: TaskDigest] {
+        let baselines = Self.distinct(cells.filter(\.workload.isPlugin).map(\.serialBaseline))
+        guard !baselines.isEmpty else { return [:] }
+        let inProcess = cells.contains { $0.workload.isPlugin && !$0.mode.usesProcesses }
         if inProcess { try PluginCrashGuard.install() }
 
         var references: [Cell: TaskDigest] = [:]

@@ -7,11 +7,13 @@ extension NodeReader {
     /// exist), `symbol` (a C identifier), `parameter` (any text), `input_size` with its `transfer`,
     /// and `deterministic`.
     mutating func plugin(_ p: [String: Node], path: String) -> PluginWorkload? {
+        // A missing key is reported on the line of the workload's first parameter.
+        let first = p.values.min { ($0.mark?.line ?? 0) < ($1.mark?.line ?? 0) }
         var library: (written: String, resolved: String)?
         if let node = p["library"] {
             library = string(node, "\(path).library").flatMap { libraryPath($0, node: node, key: "\(path).library") }
         } else {
-            problem(nil, "\(path).library", "missing: name the plugin's shared library, e.g. `library: build/libmytask.so` (relative to the scenario file's folder)")
+            problem(first, "\(path).library", "missing: name the plugin's shared library, e.g. `library: build/libmytask.so` (relative to the scenario file's folder)")
         }
         var symbol: String?
         if let node = p["symbol"] {
@@ -21,7 +23,7 @@ extension NodeReader {
                 symbol = nil
             }
         } else {
-            problem(nil, "\(path).symbol", "missing: name the task function the library exports, e.g. `symbol: my_task`")
+            problem(first, "\(path).symbol", "missing: name the task function the library exports, e.g. `symbol: my_task`")
         }
         let parameter = p["parameter"].map { string($0, "\(path).parameter") } ?? ""
         // .some(nil): no input; nil: an input with a problem.
@@ -47,7 +49,7 @@ extension NodeReader {
             problem(node, key, "must name the plugin's shared library, e.g. `build/libmytask.so`")
             return nil
         }
-        let resolved = URL(fileURLWithPath: text, relativeTo: URL(fileURLWithPath: directory, isDirectory: true)).standardized.path
+        let resolved = URL(fileURLWithPath: text.hasPrefix("/") ? text : "\(directory)/\(text)").standardized.path
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: resolved, isDirectory: &isDirectory), !isDirectory.boolValue else {
             problem(node, key, "no file \(resolved) (`library` is relative to the scenario file's folder, \(directory)); build the plugin first (see its Makefile or Package.swift), or correct the path")
