@@ -121,3 +121,27 @@ TVP_TASK_EXPORT int counted(uint64_t i, uint64_t n, const unsigned char *in, siz
     if (s == NULL) return tvp_task_fail(error, error_size, "called without the state its set-up made");
     return good(i, n, in, size, p, s, digest, error, error_size);
 }
+
+/// Sleeps 20 ms inside the call, counting the calls in flight at once; its tear-down appends
+/// "inflight MAX PID" to the file the parameter names.
+static atomic_int in_flight, most_in_flight;
+
+TVP_TASK_EXPORT int inflight_setup(const char *p, void **state, char *error, size_t error_size) {
+    return counted_setup(p, state, error, error_size);
+}
+
+TVP_TASK_EXPORT void inflight_teardown(void *state) {
+    FILE *f = fopen((const char *)state, "a");
+    if (f) { fprintf(f, "inflight %d %d\n", atomic_load(&most_in_flight), (int)getpid()); fclose(f); }
+    free(state);
+}
+
+TVP_TASK_EXPORT int inflight(uint64_t i, uint64_t n, const unsigned char *in, size_t size, const char *p, void *s,
+                             unsigned char *digest, char *error, size_t error_size) {
+    int now = atomic_fetch_add(&in_flight, 1) + 1;
+    int most = atomic_load(&most_in_flight);
+    while (now > most && !atomic_compare_exchange_weak(&most_in_flight, &most, now)) {}
+    usleep(20000);
+    atomic_fetch_sub(&in_flight, 1);
+    return good(i, n, in, size, p, s, digest, error, error_size);
+}

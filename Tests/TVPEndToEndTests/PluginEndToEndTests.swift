@@ -175,6 +175,21 @@ struct BadPluginTests {
         #expect(Set(setUps) == Set(tearDowns) && tearDowns.count == setUps.count)
     }
 
+    @Test("under gil the lock is held for the whole plugin call: never two calls at once")
+    func gilHoldsTheLock() throws {
+        let directory = try folderWithPlugins()
+        defer { Files.removeTree(directory) }
+        let marks = "\(directory)/marks.txt"
+        try Files.writeDurably(Array(scenario("library: libtest.so, symbol: inflight, parameter: \"\(marks)\"", modes: "[gil]", tasks: 6).utf8),
+                               to: "\(directory)/s.yaml")
+        let result = try runTVP(["run", "s.yaml", "--out", "out", "--no-plot"], in: directory)
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        // Two threads, each call 20 ms long: only the lock keeps them apart. Worker processes run one call each.
+        let most = try String(contentsOfFile: marks, encoding: .utf8).split(separator: "\n")
+            .filter { $0.hasPrefix("inflight ") }.compactMap { Int($0.split(separator: " ")[1]) }
+        #expect(most.count == 1 + 6 && most.allSatisfy { $0 == 1 }, "\(most)")
+    }
+
     @Test("the static tvp-worker refuses a plugin task and names the worker that runs them")
     func staticWorkerRefuses() throws {
         let directory = try folderWithPlugins()
