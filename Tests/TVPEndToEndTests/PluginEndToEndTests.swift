@@ -69,6 +69,13 @@ struct BadPluginTests {
         "repetitions: \(repetitions)\nwarmup: 0\ntasks: \(tasks)\nworkloads:\n  plugin: { \(plugin) }\nmodes: \(modes)\nworkers: [2]\n"
     }
 
+    /// Writes `text` as `directory`/s.yaml and runs it into `directory`/out.
+    func run(_ text: String, in directory: String, environment: [String: String] = [:]) throws
+        -> (status: Int32, stdout: String, stderr: String, signaled: Bool) {
+        try Files.writeDurably(Array(text.utf8), to: "\(directory)/s.yaml")
+        return try runTVP(["run", "s.yaml", "--out", "out", "--no-plot"], in: directory, environment: environment)
+    }
+
     /// A scratch folder with the test plugins built in it (libtest.so, libabi99.so, libnoabi.so).
     func folderWithPlugins() throws -> String {
         let directory = try scratchDirectory()
@@ -92,8 +99,7 @@ struct BadPluginTests {
     func badPlugin(plugin: String, expected: [String]) throws {
         let directory = try folderWithPlugins()
         defer { Files.removeTree(directory) }
-        try Files.writeDurably(Array(scenario(plugin).utf8), to: "\(directory)/s.yaml")
-        let result = try runTVP(["run", "s.yaml", "--out", "out", "--no-plot"], in: directory)
+        let result = try run(scenario(plugin), in: directory)
         #expect(result.status == 1 && !result.signaled, "stderr: \(result.stderr)")
         for text in expected { #expect(result.stderr.contains(text), "missing '\(text)' in: \(result.stderr)") }
         // No trial ran: a run folder, if made, holds a header and no row.
@@ -106,8 +112,7 @@ struct BadPluginTests {
     func declaredNondeterministic() throws {
         let directory = try folderWithPlugins()
         defer { Files.removeTree(directory) }
-        try Files.writeDurably(Array(scenario("library: libtest.so, symbol: flaky, deterministic: false").utf8), to: "\(directory)/s.yaml")
-        let result = try runTVP(["run", "s.yaml", "--out", "out", "--no-plot"], in: directory)
+        let result = try run(scenario("library: libtest.so, symbol: flaky, deterministic: false"), in: directory)
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let rows = try readCSV("\(try onlyRun(in: directory))/trials.csv").rows
         #expect(rows.count == 3)
@@ -119,8 +124,7 @@ struct BadPluginTests {
         let directory = try folderWithPlugins()
         defer { Files.removeTree(directory) }
         let text = scenario("library: libtest.so, symbol: crashes_when_reused", modes: "[processes, process-pool]", tasks: 3, repetitions: 2)
-        try Files.writeDurably(Array(text.utf8), to: "\(directory)/s.yaml")
-        let result = try runTVP(["run", "s.yaml", "--out", "out", "--no-plot"], in: directory)
+        let result = try run(text, in: directory)
         #expect(result.status == 1 && !result.signaled, "stderr: \(result.stderr)")
         let run = try onlyRun(in: directory)
         let lines = try String(contentsOfFile: "\(run)/trials.csv", encoding: .utf8).split(separator: "\n")
@@ -140,8 +144,7 @@ struct BadPluginTests {
         defer { Files.removeTree(directory) }
         // Calls in tvp: 4 to check determinism, then 4 per trial: call 10 is in the second trial.
         let text = scenario("library: libtest.so, symbol: crashes_at_call, parameter: \"10\"", modes: "[threads]", tasks: 4, repetitions: 3)
-        try Files.writeDurably(Array(text.utf8), to: "\(directory)/s.yaml")
-        let result = try runTVP(["run", "s.yaml", "--out", "out", "--no-plot"], in: directory, environment: ["SWIFT_BACKTRACE": "enable=no"])
+        let result = try run(text, in: directory, environment: ["SWIFT_BACKTRACE": "enable=no"])
         #expect(result.signaled && result.status == SIGSEGV, "status \(result.status), stderr: \(result.stderr)")
         // Which of the trial's first two tasks makes call 10 depends on the threads' timing.
         for text in ["tvp: task ", " of plugin libtest.so (symbol crashes_at_call) crashed tvp's own process under `threads` with 2 workers (SIGSEGV",
@@ -163,8 +166,7 @@ struct BadPluginTests {
         let marks = "\(directory)/marks.txt"
         let text = scenario("library: libtest.so, symbol: counted, parameter: \"\(marks)\"",
                             modes: "[serial, threads, processes, process-pool]", tasks: 3)
-        try Files.writeDurably(Array(text.utf8), to: "\(directory)/s.yaml")
-        let result = try runTVP(["run", "s.yaml", "--out", "out", "--no-plot"], in: directory)
+        let result = try run(text, in: directory)
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let lines = try String(contentsOfFile: marks, encoding: .utf8).split(separator: "\n").map { $0.split(separator: " ") }
         let setUps = lines.filter { $0.first == "setup" }.map { String($0[1]) }
@@ -180,9 +182,7 @@ struct BadPluginTests {
         let directory = try folderWithPlugins()
         defer { Files.removeTree(directory) }
         let marks = "\(directory)/marks.txt"
-        try Files.writeDurably(Array(scenario("library: libtest.so, symbol: inflight, parameter: \"\(marks)\"", modes: "[gil]", tasks: 6).utf8),
-                               to: "\(directory)/s.yaml")
-        let result = try runTVP(["run", "s.yaml", "--out", "out", "--no-plot"], in: directory)
+        let result = try run(scenario("library: libtest.so, symbol: inflight, parameter: \"\(marks)\"", modes: "[gil]", tasks: 6), in: directory)
         #expect(result.status == 0, "stderr: \(result.stderr)")
         // Two threads, each call 20 ms long: only the lock keeps them apart. Worker processes run one call each.
         let most = try String(contentsOfFile: marks, encoding: .utf8).split(separator: "\n")
