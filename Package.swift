@@ -49,12 +49,15 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "COpenSSL", providers: [.apt(["libssl-dev"])]),
+        // Linux calls Swift's Glibc module does not export (posix_spawn's addclosefrom, prctl,
+        // pidfd_open, fallocate, statfs) and the async-signal-safe SIGINT/SIGTERM handler.
+        .target(name: "CTVPSystem"),
         // How tvp calls a task plugin (include/tvp_task.h) and the crash guard's signal handler,
         // which must be async-signal-safe C.
         .target(name: "CTVPTask"),
         .target(
             name: "TVPSystem",
-            dependencies: ["COpenSSL", "CTVPTask", .product(name: "SystemPackage", package: "swift-system")]
+            dependencies: ["COpenSSL", "CTVPSystem", "CTVPTask", .product(name: "SystemPackage", package: "swift-system")]
         ),
         .target(name: "TVPWorkloads", dependencies: ["TVPSystem"]),
         .target(

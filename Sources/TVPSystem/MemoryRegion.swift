@@ -74,14 +74,15 @@ public final class MemoryRegion: @unchecked Sendable {
     }
 
     /// Fills the whole region by calling `produce` with consecutive writable chunks of at most
-    /// `chunk` bytes; only the creator calls it, before sharing the region.
-    public func fill(chunk: Int, _ produce: (inout MutableRawSpan) -> Void) {
+    /// `chunk` bytes; only the creator calls it, before sharing the region. An error `produce`
+    /// throws stops the filling.
+    public func fill(chunk: Int, _ produce: (inout MutableRawSpan) throws -> Void) rethrows {
         guard let base else { preconditionFailure("the region was released") }
         var offset = 0
         while offset < count {
             let n = min(chunk, count - offset)
             var span = MutableRawSpan(_unsafeBytes: UnsafeMutableRawBufferPointer(start: base + leading + offset, count: n))
-            produce(&span)
+            try produce(&span)
             offset += n
         }
     }
@@ -100,7 +101,10 @@ public struct SharedMemoryObject: Sendable {
     /// The object's name, beginning with a slash.
     public let name: String
 
-    /// Creates a new object (mode 0600; fails if `name` exists) holding the bytes of `source`.
+    /// Creates a new object (mode 0600; fails if `name` exists) holding the bytes of `source`. Its
+    /// memory is allocated before it is mapped (`posix_fallocate`): on a /dev/shm too small for it
+    /// that is a clear `ENOSPC` here, where a copy into a mapping of unallocated pages would die of
+    /// SIGBUS. Nothing is left behind on failure.
     public static func create(_ name: String, copying source: MemoryRegion) throws -> SharedMemoryObject {
         let fd = try attempt("shm_open \(name)") { () throws in
             try valueOrErrno { shm_open(name, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0o600) }
@@ -108,10 +112,10 @@ public struct SharedMemoryObject: Sendable {
         defer { _ = close(fd) }
         let object = SharedMemoryObject(name: name)
         do {
-            _ = try attempt("ftruncate \(name) to \(source.count) bytes") { () throws in
-                try valueOrErrno { ftruncate(fd, off_t(source.count)) }
-            }
             guard source.count > 0 else { return object }
+            try attempt("posix_fallocate \(source.count) bytes for /dev/shm\(name)") { () throws in
+                try checkReturnCode(posix_fallocate(fd, 0, off_t(source.count)))
+            }
             let pointer = mmap(nil, source.count, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)
             guard let pointer, pointer != MAP_FAILED else {
                 throw SystemCallError("mmap \(name)", Errno(rawValue: errno))

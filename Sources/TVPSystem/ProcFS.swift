@@ -1,3 +1,4 @@
+import CTVPSystem
 import Glibc
 
 /// Facts and counters read from `/proc`, `/sys` and a few system calls.
@@ -97,8 +98,10 @@ public enum ProcFS {
         max(0, Files.directoryEntries("/proc/self/fd").count - 1)
     }
 
-    /// Children of this process that have ended but were not reaped (state `Z` in `/proc/*/stat`).
+    /// Children of this process that have ended but were not reaped (state `Z` in `/proc/*/stat`;
+    /// the scan of every process is skipped when `waitid(WNOWAIT)` finds none, the usual case).
     public static func zombieChildren() -> Int {
+        if tvp_has_unreaped_child() == 0 { return 0 }
         let me = getpid()
         return Files.directoryEntries("/proc").filter { name in
             guard Int32(name) != nil, let stat = readText("/proc/\(name)/stat"),

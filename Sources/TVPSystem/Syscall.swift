@@ -32,7 +32,28 @@ public struct SystemCallError: Error, CustomStringConvertible, Sendable {
         self.errno = errno
     }
 
-    public var description: String { "\(operation): \(errno) (errno \(errno.rawValue))" }
+    public var description: String { summary + (hint.map { "; \($0)" } ?? "") }
+
+    /// The operation and the error, without advice: for a caller that gives its own.
+    public var summary: String { "\(operation): \(errno) (errno \(errno.rawValue))" }
+
+    /// What to do about the errors a user can fix.
+    private var hint: String? {
+        switch errno {
+        case .tooManyOpenFiles:
+            var limit = rlimit()
+            getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+            return "tvp reached its limit of \(limit.rlim_cur) open descriptors (ulimit -n): raise it (`ulimit -n 4096`) or run fewer workers"
+        case .tooManyOpenFilesInSystem:
+            return "the system's table of open files is full (/proc/sys/fs/file-max): close programs or raise it"
+        case .noSpace:
+            return "the file system is full: free space on it, or point tvp elsewhere (--out, TMPDIR)"
+        case .resourceTemporarilyUnavailable where operation.hasPrefix("posix_spawn"):
+            return "no process could be created: the process limit (`ulimit -u`) or memory is exhausted"
+        default:
+            return nil
+        }
+    }
 }
 
 /// Runs `body`, turning an `Errno` into a `SystemCallError` that names `operation`.

@@ -5,4 +5,6 @@ import TVPWorkloads
 // start-up is part of what they measure, so it links no Foundation, is one static executable, and
 // does nothing else; it cannot load plugins (tvp-plugin-worker does).
 let processStart = MonotonicInstant.now()
+// Die with tvp, even a SIGKILLed one: no worker may run on for nobody.
+ParentDeath.arm()
 WorkerProgram(processStart: processStart, allowsPlugins: false).main(CommandLine.arguments)

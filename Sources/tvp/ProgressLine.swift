@@ -17,6 +17,8 @@ final class ProgressLine {
         switch event {
         case .preparing(let what):
             draw("preparing: \(what)…")
+        case .notice:
+            break
         case .started(let total, _):
             started = Date()
             draw("0/\(total) trials")

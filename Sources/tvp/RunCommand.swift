@@ -10,6 +10,10 @@ struct RunCommand: ParsableCommand {
             With no SCENARIO, runs scenarios/default.yaml (or the same matrix built into tvp when that \
             file is absent). Results go to OUT/<UTC timestamp>-<scenario>/.
 
+            Ctrl-C (or SIGTERM) stops the run within a second and saves what finished (exit 130, 143); \
+            a second Ctrl-C ends tvp at once, removing its temporary files. Whatever stops a run early \
+            still writes summary.csv and meta.json for the finished trials, with the reason.
+
             Exit status: 0 every trial succeeded; 1 an error or a failed trial; 2 a failed expectation.
             """
     )
@@ -60,7 +64,7 @@ struct RunCommand: ParsableCommand {
         if let repetitions { scenario.repetitions = repetitions }
         if let warmup { scenario.warmup = warmup }
 
-        Interruption.install()
+        do { try Interruption.install() } catch { fail("\(error)") }
         let progress = ProgressLine(enabled: !quiet)
         let runner = Runner(
             scenario: scenario, scenarioPath: loaded.path, scenarioText: loaded.text,
@@ -69,7 +73,13 @@ struct RunCommand: ParsableCommand {
                                 confirmedLongRun: yes))
         let report: RunReport
         do {
-            report = try runner.run { progress.handle($0) }
+            report = try runner.run { event in
+                if case .notice(let text) = event {
+                    progress.clear()
+                    printError("tvp: \(text)")
+                }
+                progress.handle(event)
+            }
         } catch {
             progress.clear()
             fail("\(error)")
@@ -85,8 +95,9 @@ struct RunCommand: ParsableCommand {
             printError("tvp: interrupted by \(Interruption.name(of: signal)) after \(report.trialsCompleted) of \(report.meta.trialsPlanned) trials; the finished trials are saved in \(report.directory)")
             throw ExitCode(Interruption.exitStatus(for: signal))
         }
-        if let abandoned = report.abandoned {
-            printError("tvp: run stopped after \(report.trialsCompleted) of \(report.meta.trialsPlanned) trials: \(abandoned)")
+        if let failure = report.failure {
+            printError("tvp: run failed after \(report.trialsCompleted) of \(report.meta.trialsPlanned) trials: \(failure)")
+            printError("tvp: summary.csv and meta.json (status \"failed\", with this reason) for the finished trials are in \(report.directory)")
             throw ExitCode(1)
         }
         if !report.expectations.isEmpty {

@@ -135,23 +135,6 @@ struct SharedInputTests {
         }
     }
 
-    @Test("a copy left by a tvp that was killed (its pid gone) is removed when the next run starts; a live one is kept")
-    func orphanedCopies() throws {
-        let pipe = try PipePair()
-        let deadPID = try ProcessSpawner.spawn(path: "/bin/true", arguments: ["true"], stdout: pipe.writeEnd)
-        pipe.writeEnd.closeQuietly()
-        pipe.readEnd.closeQuietly()
-        _ = try waitForChild(deadPID)
-        let source = try MemoryRegion.anonymous(count: 10)
-        defer { source.release() }
-        let orphan = try SharedMemoryObject.create("/tvp-\(deadPID)-1", copying: source)
-        let live = try SharedMemoryObject.create("/tvp-\(currentProcessID())-999999", copying: source)
-        defer { orphan.remove(); live.remove() }
-        InputSet.removeOrphanedCopies()
-        #expect(!SharedMemoryObject.exists(orphan.name))
-        #expect(SharedMemoryObject.exists(live.name))
-    }
-
     @Test("pools report their start-up apart; modes without a pool do not")
     func poolStartup() {
         let request = ExecutionRequest(workload: .null, tasks: 20, workers: 2)

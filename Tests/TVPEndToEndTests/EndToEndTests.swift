@@ -3,10 +3,11 @@ import Testing
 import TVPSystem
 
 /// Runs the built `tvp` (next to the test binary) and returns its exit status (the signal's number
-/// when `signaled`), stdout and stderr.
-func runTVP(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws
-    -> (status: Int32, stdout: String, stderr: String, signaled: Bool) {
-    try runProgram((Files.currentExecutablePath()! as NSString).deletingLastPathComponent + "/tvp", arguments,
+/// when `signaled`), stdout and stderr. With `executable`, runs that program (a shell that sets a
+/// limit, then runs tvp) instead.
+func runTVP(_ arguments: [String], in directory: String, environment: [String: String] = [:],
+            executable: String? = nil) throws -> (status: Int32, stdout: String, stderr: String, signaled: Bool) {
+    try runProgram(executable ?? (Files.currentExecutablePath()! as NSString).deletingLastPathComponent + "/tvp", arguments,
                    in: directory, environment: environment)
 }
 

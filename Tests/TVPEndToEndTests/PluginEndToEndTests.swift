@@ -133,8 +133,9 @@ struct BadPluginTests {
         #expect(rows.filter { $0["mode"] == "processes" }.allSatisfy { $0["ok"] == "true" && $0["digest_check"] == "matched" })
         let pool = lines.filter { $0.contains(",process-pool,") }
         #expect(pool.count == 2 && pool.allSatisfy { $0.contains(",false,") && $0.contains("SIGSEGV") }, "\(pool)")
-        let meta = try String(contentsOfFile: "\(run)/meta.json", encoding: .utf8)
-        #expect(meta.contains("\"status\" : \"complete\""))
+        // The run went on to its last trial.
+        let meta = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(run)/meta.json"))) as? [String: Any]
+        #expect(meta?["trials_planned"] as? Int == 4 && meta?["trials_completed"] as? Int == 4 && meta?["trials_failed"] as? Int == 2)
         #expect(result.stderr.contains("2 of 4 trials failed"), "stderr: \(result.stderr)")
     }
 

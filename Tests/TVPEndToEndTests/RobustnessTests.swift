@@ -73,11 +73,7 @@ struct RobustnessTests {
         #expect(meta["trials_completed"] as? Int == trials.rows.count)
         #expect(Files.directoryEntries(temporary).isEmpty, "fixture directory left behind: \(Files.directoryEntries(temporary))")
         // No process that inherited tvp's environment survives it.
-        let survivors = Files.directoryEntries("/proc").filter { pid in
-            guard Int32(pid) != nil, let environ = try? Files.readAll("/proc/\(pid)/environ") else { return false }
-            return String(decoding: environ, as: UTF8.self).contains(marker)
-        }
-        #expect(survivors.isEmpty, "processes left running: \(survivors)")
+        #expect(processes(withMarker: marker).isEmpty, "processes left running: \(processes(withMarker: marker))")
     }
 
     @Test("5,000 process tasks leak no descriptor and leave no zombie")

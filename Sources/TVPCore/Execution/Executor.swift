@@ -100,13 +100,24 @@ public struct ExecutionResult: Sendable {
         return TaskDigest.combining(digests)
     }
 
-    /// The first errors, joined, for the `error` column; nil when every task succeeded.
+    /// The errors, joined, for the `error` column: each distinct message once, with the tasks it
+    /// befell (the first three messages); nil when every task succeeded.
     public var errorSummary: String? {
         if let abandoned { return abandoned }
-        let failed = outcomes.enumerated().filter { $0.element.error != nil }
-        guard !failed.isEmpty else { return nil }
-        let shown = failed.prefix(3).map { "task \($0.offset): \($0.element.error!)" }
-        let more = failed.count > 3 ? " (and \(failed.count - 3) more failed tasks)" : ""
+        var order: [String] = [], tasks: [String: [Int]] = [:]
+        for (index, outcome) in outcomes.enumerated() {
+            guard let error = outcome.error else { continue }
+            if tasks[error] == nil { order.append(error) }
+            tasks[error, default: []].append(index)
+        }
+        guard !order.isEmpty else { return nil }
+        let shown = order.prefix(3).map { message in
+            let list = tasks[message] ?? []
+            let which = list.count == 1 ? "task \(list[0])" : list.count <= 4 ? "tasks " + list.map(String.init).joined(separator: ", ")
+                : "\(list.count) tasks (\(list[0]), \(list[1]), …)"
+            return "\(which): \(message)"
+        }
+        let more = order.count > 3 ? " (and \(order.count - 3) more errors)" : ""
         return shown.joined(separator: "; ") + more
     }
 }

@@ -8,8 +8,9 @@ import TVPWorkloads
 /// by pipe travels inside its task frame, written from tvp's memory as the pipe takes it.
 ///
 /// Each worker's start-up (spawn to its ready frame) is measured apart from the tasks and reported
-/// with the first task it runs (the `startup_*` columns). A worker that dies fails its task and
-/// leaves the pool; the trial goes on with the others.
+/// with the first task it runs (the `startup_*` columns). A worker that dies or is stopped for the
+/// task timeout fails its task and is replaced while tasks remain; one that never became ready is
+/// not (its replacement would fail the same way), and the trial goes on with the others.
 public struct ProcessPoolExecutor: Executor {
     /// The `tvp-worker` executable.
     public let workerPath: String
@@ -20,201 +21,202 @@ public struct ProcessPoolExecutor: Executor {
     /// Pipe capacity asked for with `F_SETPIPE_SZ`.
     static let pipeCapacity = 1 << 20
 
-    private struct PoolWorker {
-        let pid: Int32
-        let tasks: FileDescriptor
-        let results: FileDescriptor
+    /// One worker of the pool and what tvp knows of it.
+    struct PoolWorker {
+        /// The process and tvp's ends of its pipes.
+        var process: WorkerProcess
+        /// Its result frames, as they arrive.
         var decoder = FrameDecoder()
-        let spawnedAt: MonotonicInstant
+        /// Whether its ready frame came.
         var ready = false
         /// Spawn to ready frame, reported with the first task this worker runs.
         var startupToReport: UInt64?
+        /// The task it runs, if any.
         var currentTask: Int?
-        var sentAt: MonotonicInstant?
         /// The current task's frame while it is still being written.
         var shipment: Shipment?
-        var alive = true
+        /// Why tvp stopped the worker itself (a malformed frame, an unreadable pipe).
+        var problem: String?
+    }
+
+    /// One trial's pool: its workers under one supervisor, each in a slot of its own (changed in
+    /// place: a worker's decoder and frame are never copied in the per-task loop).
+    struct Pool {
+        /// The owner of the workers' processes.
+        let supervisor = ChildSupervisor(terminationGraceSeconds: ProcessExecutor.terminationGraceSeconds)
+        /// Workers by slot, in the order idle ones are given tasks; nil where one has ended.
+        var slots: [PoolWorker?] = []
+        /// Each live worker's slot, by pid.
+        var slotOf: [Int32: Int] = [:]
+
+        /// Whether no worker is left.
+        var isEmpty: Bool { slotOf.isEmpty }
+
+        /// The live workers' slots.
+        var live: [Int] { slots.indices.filter { slots[$0] != nil } }
+
+        /// Puts `worker` in the first free slot.
+        mutating func add(_ worker: PoolWorker) {
+            let slot = slots.firstIndex { $0 == nil } ?? slots.endIndex
+            if slot == slots.endIndex { slots.append(worker) } else { slots[slot] = worker }
+            slotOf[worker.process.pid] = slot
+        }
+
+        /// Takes the worker `pid` out of its slot.
+        mutating func remove(_ pid: Int32) -> PoolWorker? {
+            guard let slot = slotOf.removeValue(forKey: pid) else { return nil }
+            defer { slots[slot] = nil }
+            return slots[slot]
+        }
     }
 
     public func run(_ request: ExecutionRequest) -> ExecutionResult {
         var outcomes = [TaskOutcome](repeating: .notRun, count: request.tasks)
         var result = ExecutionResult(outcomes: [])
         let threadCount = ThreadCountSampler()
-        var pool: [PoolWorker] = []
+        var pool = Pool()
         let arguments = ["tvp-worker", "serve", TaskSpec.encode(request.workload), TaskSpec.encode(request.input)]
         InterruptSignal.ignoreBrokenPipes()
         // One buffer for every read of results: a fresh one per read would cost more than the read.
-        var readBuffer = [UInt8](repeating: 0, count: 64 * 1024)
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        var interests: [PollInterest] = [], owners: [(owner: Int, isInput: Bool)] = []
         let poolStart = MonotonicInstant.now()
-        for _ in 0..<request.workers {
-            do {
-                pool.append(try spawn(arguments))
-                result.processesSpawned += 1
-            } catch {
-                for index in outcomes.indices { outcomes[index] = .failure("could not start \(workerPath): \(error)") }
-                shutDown(&pool, into: &result)
-                result.outcomes = outcomes
-                return result
-            }
-        }
-
-        var nextTask = 0
         let timeout = UInt64(request.taskTimeoutSeconds * 1e9)
-        let startupDeadline = MonotonicInstant.now().nanoseconds + timeout
-        while pool.contains(where: { $0.alive && ($0.currentTask != nil || !$0.ready) }) || (nextTask < request.tasks && pool.contains(where: \.alive)) {
-            if let signal = InterruptSignal.received {
-                for index in pool.indices where pool[index].alive { sendSignal(15, to: pool[index].pid) }
-                while nextTask < request.tasks {
-                    outcomes[nextTask] = .failure("not run: tvp received \(signalName(signal))")
-                    nextTask += 1
-                }
-            }
-            // Tasks start once every live worker is ready: the pool's start-up is a phase of its own,
-            // and every worker gets work (a fast first worker would otherwise drain a queue of tiny tasks).
-            let poolReady = pool.allSatisfy { !$0.alive || $0.ready }
-            if poolReady && result.poolStartupNanoseconds == nil {
-                result.poolStartupNanoseconds = MonotonicInstant.now().nanoseconds &- poolStart.nanoseconds
-            }
-            for index in pool.indices where poolReady && pool[index].alive && pool[index].currentTask == nil && nextTask < request.tasks {
-                let slice = request.pipedSlice(task: nextTask)
-                pool[index].sentAt = MonotonicInstant.now()
-                pool[index].shipment = Shipment(prefix: Frame.taskPrefix(nextTask, trailing: slice?.range.count ?? 0), slice: slice)
-                pool[index].currentTask = nextTask
-                nextTask += 1
-                send(&pool[index])
-            }
-            threadCount.sampleIfDue()
-            let live = pool.indices.filter { pool[$0].alive }
-            guard !live.isEmpty else { break }
-            // Every live worker's results, and the task pipes of those whose frame is still going out.
-            let sending = live.filter { pool[$0].shipment != nil }
-            let interests = live.map { PollInterest(pool[$0].results, read: true, write: false) }
-                + sending.map { PollInterest(pool[$0].tasks, read: false, write: true) }
-            let ready = (try? waitForEvents(interests, timeoutMilliseconds: 100)) ?? []
-            for slot in ready where slot >= live.count {
-                send(&pool[sending[slot - live.count]])
-            }
-            for slot in ready where slot < live.count {
-                let index = live[slot]
-                let count = (try? pool[index].results.readAvailable(into: &readBuffer)) ?? 0
-                if count == 0 {
-                    pool[index].alive = false
-                    continue
-                }
-                pool[index].decoder.append(readBuffer[0..<count])
+        var nextTask = 0, busy = 0
+        do {
+            for number in 1..<(request.workers + 1) {
                 do {
-                    while let frame = try pool[index].decoder.next() {
-                        handle(frame, from: &pool[index], outcomes: &outcomes)
-                    }
+                    try startWorker(&pool, arguments: arguments, timeout: request.taskTimeoutSeconds)
+                    result.processesSpawned += 1
                 } catch {
-                    sendSignal(9, to: pool[index].pid)
-                    pool[index].alive = false
-                    if let task = pool[index].currentTask { outcomes[task] = .failure("worker \(pool[index].pid) sent a malformed frame: \(error)") }
-                    pool[index].currentTask = nil
+                    for index in outcomes.indices {
+                        outcomes[index] = .failure("could not start worker \(number) of the pool of \(request.workers): \(error)")
+                    }
+                    nextTask = request.tasks
+                    break
                 }
             }
-            // Overrunning workers are killed; their pipes then close and the death is handled below.
-            let now = MonotonicInstant.now().nanoseconds
-            for index in pool.indices where pool[index].alive {
-                let overdue = pool[index].sentAt.map { now > $0.nanoseconds + timeout } ?? false
-                if (pool[index].ready && pool[index].currentTask != nil && overdue) || (!pool[index].ready && now > startupDeadline) {
-                    sendSignal(9, to: pool[index].pid)
-                    if let task = pool[index].currentTask {
-                        outcomes[task] = .failure("worker \(pool[index].pid) exceeded the task timeout of \(request.taskTimeoutSeconds) s and was killed")
-                        pool[index].currentTask = nil
+            var stopping = nextTask == request.tasks
+            var lastReplacementFailure: String?
+            if stopping { try pool.supervisor.stopAll() }
+            while !pool.isEmpty {
+                if !stopping, let signal = InterruptSignal.received {
+                    stopping = true
+                    while nextTask < request.tasks {
+                        outcomes[nextTask] = .failure("not run: tvp received \(signalName(signal))")
+                        nextTask += 1
+                    }
+                    try pool.supervisor.stopAll()
+                }
+                // Tasks start once every worker of the first pool is ready: the pool's start-up is a
+                // phase of its own, and every worker gets work (a fast first worker would otherwise
+                // drain a queue of tiny tasks).
+                if result.poolStartupNanoseconds == nil && pool.slots.allSatisfy({ $0?.ready ?? true }) {
+                    result.poolStartupNanoseconds = MonotonicInstant.now().nanoseconds &- poolStart.nanoseconds
+                }
+                if !stopping && result.poolStartupNanoseconds != nil && nextTask < request.tasks {
+                    for slot in pool.slots.indices where nextTask < request.tasks {
+                        guard let worker = pool.slots[slot], worker.ready, worker.currentTask == nil, worker.problem == nil else { continue }
+                        let slice = request.pipedSlice(task: nextTask)
+                        pool.supervisor.setDeadline(MonotonicInstant(nanoseconds: MonotonicInstant.now().nanoseconds + timeout), for: worker.process.pid)
+                        pool.slots[slot]!.shipment = Shipment(prefix: Frame.taskPrefix(nextTask, trailing: slice?.range.count ?? 0), slice: slice)
+                        pool.slots[slot]!.currentTask = nextTask
+                        nextTask += 1
+                        busy += 1
+                        try send(&pool.slots[slot]!, supervisor: pool.supervisor)
+                    }
+                }
+                threadCount.sampleIfDue()
+                // Every task handed out and answered: the pool is done.
+                if nextTask == request.tasks && !stopping && busy == 0 { break }
+
+                // Every live worker's results, and the task pipes of those whose frame is still going out.
+                interests.removeAll(keepingCapacity: true)
+                owners.removeAll(keepingCapacity: true)
+                for slot in pool.slots.indices {
+                    guard let worker = pool.slots[slot] else { continue }
+                    worker.process.watch(sending: worker.shipment != nil, as: slot, into: &interests, owners: &owners)
+                }
+                let events = try pool.supervisor.wait(for: interests, timeoutSeconds: 1)
+                for index in events.ready {
+                    let (slot, sending) = owners[index]
+                    guard pool.slots[slot] != nil else { continue }
+                    if sending {
+                        try send(&pool.slots[slot]!, supervisor: pool.supervisor)
+                        continue
+                    }
+                    do {
+                        let count = try pool.slots[slot]!.process.read(into: &buffer)
+                        busy -= try take(buffer[0..<count], into: &pool.slots[slot]!, outcomes: &outcomes, supervisor: pool.supervisor)
+                    } catch let error as SystemCallError {
+                        try stop(&pool.slots[slot]!, problem: "its results could not be read: \(error)", supervisor: pool.supervisor)
+                    }
+                }
+                for ended in events.ended {
+                    guard var worker = pool.remove(ended.child.pid) else { continue }
+                    result.childUsage = result.childUsage.adding(ended.child.usage)
+                    // Frames written before the worker ended still count (a result, then a crash).
+                    do {
+                        let rest = try worker.process.drain(using: &buffer)
+                        busy -= try take(rest[...], into: &worker, outcomes: &outcomes, supervisor: pool.supervisor)
+                    } catch {
+                        worker.problem = worker.problem ?? "its results could not be read: \(error)"
+                    }
+                    let wasRunning = worker.currentTask != nil
+                    if let task = worker.currentTask {
+                        busy -= 1
+                        outcomes[task] = outcome(of: worker, ended: ended, timeout: request.taskTimeoutSeconds)
+                    }
+                    // A worker lost to its task is replaced while tasks remain; one that never became
+                    // ready is not (its replacement would fail the same way).
+                    if !stopping && worker.ready && wasRunning && nextTask < request.tasks {
+                        do {
+                            try startWorker(&pool, arguments: arguments, timeout: request.taskTimeoutSeconds)
+                            result.processesSpawned += 1
+                        } catch {
+                            lastReplacementFailure = "\(error)"
+                        }
                     }
                 }
             }
-            // A worker whose pipe closed has died: its task fails with how it ended.
-            for index in pool.indices where !pool[index].alive && pool[index].pid > 0 {
-                let child = try? waitForChild(pool[index].pid)
-                if let child { result.childUsage = result.childUsage.adding(child.usage) }
-                if let task = pool[index].currentTask {
-                    outcomes[task] = .failure("worker \(pool[index].pid) died (\(child?.status.description ?? "status unknown")) while running the task")
-                }
-                pool[index].tasks.closeQuietly()
-                pool[index].results.closeQuietly()
-                pool[index] = PoolWorker(pid: 0, tasks: pool[index].tasks, results: pool[index].results,
-                                         spawnedAt: pool[index].spawnedAt, alive: false)
+            // Tasks never handed out: the loop ended because no worker was left.
+            let reason = lastReplacementFailure.map { "; a replacement could not start: \($0)" } ?? ""
+            for index in nextTask..<request.tasks {
+                outcomes[index] = .failure("not run: every worker of the pool died\(reason)")
             }
+            // Each worker exits when its task pipe closes.
+            for slot in pool.live { pool.slots[slot]!.process.closeInput() }
+            for ended in try pool.supervisor.finish(withinSeconds: ProcessExecutor.terminationGraceSeconds) {
+                result.childUsage = result.childUsage.adding(ended.child.usage)
+                if var worker = pool.remove(ended.child.pid) { worker.process.closeOutput() }
+            }
+        } catch {
+            // The supervisor itself failed (poll, wait4, kill): stop what it still can, fail the
+            // tasks in flight and those not run, and end the run.
+            let message = "process supervision failed: \(error)"
+            for slot in pool.live {
+                if let task = pool.slots[slot]!.currentTask { outcomes[task] = .failure(message, processID: pool.slots[slot]!.process.pid) }
+                pool.slots[slot]!.process.closeInput()
+                pool.slots[slot]!.process.closeOutput()
+            }
+            for index in nextTask..<request.tasks { outcomes[index] = .failure("not run: \(message)") }
+            try? pool.supervisor.stopAll()
+            for ended in (try? pool.supervisor.finish(withinSeconds: 0)) ?? [] {
+                result.childUsage = result.childUsage.adding(ended.child.usage)
+            }
+            result.abandoned = message
         }
-        // Tasks never handed out: the loop ended because no worker was left.
-        for index in nextTask..<request.tasks {
-            outcomes[index] = .failure("not run: every worker of the pool died")
-        }
-        shutDown(&pool, into: &result)
         result.outcomes = outcomes
         result.osThreadsMax = threadCount.observedMaximum
         result.bytesTransferred = request.bytesShipped
         return result
     }
 
-    /// Writes what the worker's task pipe takes of its current frame now. A worker whose pipe
-    /// fails (`EPIPE`) has gone: it is marked dead, and its death is handled with the others.
-    private func send(_ worker: inout PoolWorker) {
-        guard worker.shipment != nil else { return }
-        do {
-            if try worker.shipment!.send(to: worker.tasks) { worker.shipment = nil }
-        } catch {
-            worker.shipment = nil
-            worker.alive = false
-        }
-    }
-
-    private func spawn(_ arguments: [String]) throws -> PoolWorker {
-        let tasks = try PipePair()
-        let results = try PipePair()
-        _ = try? tasks.setCapacity(Self.pipeCapacity)
-        _ = try? results.setCapacity(Self.pipeCapacity)
-        do {
-            try tasks.writeEnd.setNonBlocking()
-        } catch {
-            for end in [tasks.readEnd, tasks.writeEnd, results.readEnd, results.writeEnd] { end.closeQuietly() }
-            throw error
-        }
-        defer {
-            tasks.readEnd.closeQuietly()
-            results.writeEnd.closeQuietly()
-        }
-        let spawnedAt = MonotonicInstant.now()
-        do {
-            let pid = try ProcessSpawner.spawn(path: workerPath, arguments: arguments, stdin: tasks.readEnd, stdout: results.writeEnd)
-            return PoolWorker(pid: pid, tasks: tasks.writeEnd, results: results.readEnd, spawnedAt: spawnedAt)
-        } catch {
-            tasks.writeEnd.closeQuietly()
-            results.readEnd.closeQuietly()
-            throw error
-        }
-    }
-
-    private func handle(_ frame: Frame, from worker: inout PoolWorker, outcomes: inout [TaskOutcome]) {
-        switch frame.kind {
-        case .ready:
-            worker.ready = true
-            worker.startupToReport = MonotonicInstant.now().nanoseconds &- worker.spawnedAt.nanoseconds
-        case .result:
-            guard let task = worker.currentTask, let fields = frame.resultFields else { return }
-            outcomes[task] = .success(fields.digest, duration: fields.endNanoseconds &- fields.startNanoseconds,
-                                      startup: worker.startupToReport, transfer: fields.transferNanoseconds,
-                                      processID: worker.pid, threadID: 0)
-            worker.startupToReport = nil
-            worker.currentTask = nil
-        case .failure:
-            guard let task = worker.currentTask else { return }
-            outcomes[task] = .failure("worker \(worker.pid): \(String(decoding: frame.payload, as: UTF8.self))", processID: worker.pid)
-            worker.currentTask = nil
-        case .task:
-            break
-        }
-    }
-
-    /// Closes every task pipe (a worker exits when its stdin closes) and reaps every worker.
-    private func shutDown(_ pool: inout [PoolWorker], into result: inout ExecutionResult) {
-        for worker in pool where worker.pid > 0 { worker.tasks.closeQuietly() }
-        for worker in pool where worker.pid > 0 {
-            if let child = try? waitForChild(worker.pid) { result.childUsage = result.childUsage.adding(child.usage) }
-            worker.results.closeQuietly()
-        }
-        pool.removeAll()
+    /// Starts one worker; until its ready frame it is stopped after the task timeout.
+    func startWorker(_ pool: inout Pool, arguments: [String], timeout: Double) throws {
+        let process = try WorkerProcess.start(workerPath, arguments: arguments, supervisor: pool.supervisor,
+                                              inputCapacity: Self.pipeCapacity, outputCapacity: Self.pipeCapacity,
+                                              stopAfterSeconds: timeout)
+        pool.add(PoolWorker(process: process))
     }
 }

@@ -4,27 +4,42 @@ import TVPSystem
 /// The one place that writes a run's files: it creates the run folder, appends each trial to
 /// trials.csv as it ends, and replaces summary.csv and meta.json atomically (temporary name, then
 /// rename), so a reader never sees half a file.
+///
+/// trials.csv gets a row whole or not at all, and keeps a reserve of disk space past its end
+/// (`reserveBytes`): when the disk fills up, the reserve is what summary.csv and meta.json are
+/// written into (`spaceProblem` says the run must stop; `releaseReserve` hands the space back).
 public final class ResultsWriter {
     /// The run folder, `<out>/<UTC timestamp>-<scenario>`.
     public let directory: String
     private let trials: AppendOnlyFile
 
+    /// Disk space trials.csv keeps past its end for the run's last files.
+    public static let reserveBytes = 1 << 20
+
+    /// trials.csv's path.
+    public var trialsPath: String { trials.path }
+
     /// Creates a new run folder under `outDirectory` (creating that too) and trials.csv with its
-    /// header. An existing run folder is never reused.
+    /// header. An existing run folder is never reused; an empty `outDirectory` is refused.
     public init(outDirectory: String, scenarioName: String, startedAt: Date = Date()) throws {
         let candidate = try Self.makeFolder(outDirectory: outDirectory, name: scenarioName, startedAt: startedAt)
         directory = candidate
         do {
-            trials = try AppendOnlyFile(path: "\(candidate)/trials.csv")
+            trials = try AppendOnlyFile(path: "\(candidate)/trials.csv", reserveBytes: Self.reserveBytes)
             try trials.append(CSVFormat.line(TrialsCSV.header))
         } catch {
+            Files.removeTree(candidate)
             throw ResultsError(path: "\(candidate)/trials.csv", problem: "cannot write: \(error)")
         }
     }
 
     /// Creates a new folder `<out>/<UTC timestamp>-<name>` (creating `outDirectory` too), with a
-    /// numbered suffix when that name is taken: a folder is never reused. Returns its path.
+    /// numbered suffix when that name is taken: a folder is never reused; an empty `outDirectory`
+    /// is refused (it would put the folder at `/`). Returns its path.
     public static func makeFolder(outDirectory: String, name: String, startedAt: Date = Date()) throws -> String {
+        guard !outDirectory.isEmpty else {
+            throw ResultsError(path: "--out", problem: "the output folder is an empty string; name a folder for the run folders, e.g. `--out results`")
+        }
         let formatter = DateFormatter()
         formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
         formatter.timeZone = TimeZone(identifier: "UTC")
@@ -52,10 +67,25 @@ public final class ResultsWriter {
         try writeAtomically(Data(text.utf8), name: name, in: directory)
     }
 
-    /// Appends one trial's row to trials.csv, written whole.
+    /// Appends one trial's row to trials.csv, written whole; when it throws, the row is not in the file.
     public func append(_ record: TrialRecord) throws {
-        try trials.append(CSVFormat.line(TrialsCSV.fields(record)))
+        do {
+            try trials.append(CSVFormat.line(TrialsCSV.fields(record)))
+        } catch {
+            throw ResultsError(path: trials.path, problem: "cannot write the trial's row: \(error)")
+        }
     }
+
+    /// Why no further row should be written, once the disk has (nearly) filled up: trials.csv
+    /// could not top up its reserve, and handed it back for summary.csv and meta.json.
+    public var spaceProblem: String? {
+        guard trials.isLowOnSpace else { return nil }
+        let free = FileSystem.freeBytes(directory).map { "\($0 >> 10) KiB" } ?? "almost nothing"
+        return "the disk is full (\(free) free after the reserve of \(Self.reserveBytes >> 10) KiB for the last files was handed back); the run stops with every finished row whole: free space there, or choose another --out"
+    }
+
+    /// Hands trials.csv's reserve back to the file system, before the run's last files are written.
+    public func releaseReserve() { trials.releaseReserve() }
 
     /// Writes summary.csv.
     public func writeSummary(_ summaries: [CellSummary], scenario: String) throws {

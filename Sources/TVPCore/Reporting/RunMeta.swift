@@ -20,8 +20,14 @@ public struct RunMeta: Codable, Sendable {
     public var startedAt: String
     /// UTC end, ISO 8601; nil while running.
     public var endedAt: String?
-    /// "running", "complete", "interrupted" or "failed".
+    /// "running", "complete" (every trial ran and succeeded), "failed" (an error stopped the run,
+    /// or a trial failed) or "interrupted" (SIGINT or SIGTERM).
     public var status: String
+    /// Why the run is "failed" or "interrupted"; nil otherwise.
+    public var reason: String?
+    /// Problems the run warned about on stderr (a `cold` cache on a file system in memory); nil in
+    /// runs made before tvp recorded them.
+    public var warnings: [String]?
     /// Trials planned and trials finished.
     public var trialsPlanned: Int
     /// Trials that finished (and are in trials.csv).
@@ -47,7 +53,7 @@ public struct RunMeta: Codable, Sendable {
     enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version", scenario, scenarioPath = "scenario_path",
              scenarioText = "scenario_text", scenarioSHA256 = "scenario_sha256", seed,
-             commandLine = "command_line", startedAt = "started_at", endedAt = "ended_at", status,
+             commandLine = "command_line", startedAt = "started_at", endedAt = "ended_at", status, reason, warnings,
              trialsPlanned = "trials_planned", trialsCompleted = "trials_completed",
              trialsFailed = "trials_failed", machine, stealFractionDuringRun = "steal_fraction_during_run",
              openDescriptorsAtStart = "open_descriptors_at_start", openDescriptorsAtEnd = "open_descriptors_at_end",

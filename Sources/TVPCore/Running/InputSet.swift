@@ -4,12 +4,18 @@ import TVPSystem
 import TVPWorkloads
 
 /// The data a run's tasks read, made before any clock starts: the `io` fixture files in one private
-/// temporary directory (mode 0700), and each `shared` workload's input in tvp's memory. A `shared`
+/// temporary directory (mode 0700, locked for as long as the run lives, so a later run can tell a
+/// leftover from a live run's), and each `shared` workload's input in tvp's memory. A `shared`
 /// trial under a file or shared-memory transfer gets its own copy, made before its clock starts and
-/// removed when it ends (`stage`). Everything is removed when the run ends (`remove`).
+/// removed when it ends (`stage`). Everything is removed when the run ends (`remove`), and by a
+/// second Ctrl-C that ends tvp at once.
 final class InputSet {
     /// The private directory.
     let directory: String
+    /// Problems with the inputs a user should hear of (a `cold` cache that cannot be cold).
+    private(set) var warnings: [String] = []
+    private let lock: DirectoryLock
+    private let forcedExitRegistration: Int32?
     private var fixtures: [Workload: IOFixture] = [:]
     /// `shared` inputs by input size (the transfer does not change the bytes).
     private var sharedInputs: [Int: MemoryRegion] = [:]
@@ -17,18 +23,28 @@ final class InputSet {
     private static let stagedCount = Atomic<Int>(0)
 
     /// Creates the directory (in `scratchDirectory`), the files every `io` workload needs and the
-    /// input every `shared` workload hashes; `tasks` gives each workload's task count.
+    /// input every `shared` workload hashes; `tasks` gives each workload's task count. A signal
+    /// stops it within one file or one MiB of input (`RunInterrupted`), leaving nothing behind.
     init(workloads: [Workload], tasks: (Workload) -> Int, scratchDirectory: String = Files.temporaryDirectory) throws {
-        directory = try Files.makePrivateDirectory(in: scratchDirectory, prefix: "tvp-fixtures-")
-        Self.removeOrphanedCopies()
+        do {
+            lock = try DirectoryLock.makeLockedDirectory(in: scratchDirectory, prefix: Leftovers.fixturePrefix)
+        } catch {
+            throw InputError(description: "cannot create the fixture folder in \(scratchDirectory) (TMPDIR): \(error); set TMPDIR to a writable folder")
+        }
+        directory = lock.path
+        forcedExitRegistration = InterruptSignal.registerForForcedExit(.flatDirectory, directory)
         do {
             for workload in workloads {
                 switch workload {
                 case .io(let io):
-                    fixtures[workload] = try IOFixture.create(for: io, tasks: tasks(workload), in: directory)
+                    fixtures[workload] = try IOFixture.create(for: io, tasks: tasks(workload), in: directory,
+                                                              checkpoint: Interruption.checkpoint)
+                    if io.cache == .cold && FileSystem.isInMemory(directory) {
+                        warnings.append(Self.memoryFileSystemWarning(scratch: scratchDirectory))
+                    }
                 default:
                     if let shared = workload.sharedInput, sharedInputs[shared.inputSize] == nil {
-                        sharedInputs[shared.inputSize] = try shared.makeInput()
+                        sharedInputs[shared.inputSize] = try shared.makeInput(checkpoint: Interruption.checkpoint)
                     }
                 }
             }
@@ -36,6 +52,11 @@ final class InputSet {
             remove()
             throw error
         }
+    }
+
+    private static func memoryFileSystemWarning(scratch: String) -> String {
+        let type = FileSystem.typeName(of: scratch) ?? "a file system in memory"
+        return "`cache: cold` cannot be cold here: TMPDIR (\(scratch)) is on \(type), which keeps files in memory, so every read of the fixture files comes from memory (io_disk_read_bytes stays 0) and the `cold` rows measure warm reads; set TMPDIR to a folder on a disk"
     }
 
     /// The input a trial of `cell` reads in place (and the pipe transfer ships from): the `io`
@@ -64,23 +85,30 @@ final class InputSet {
             return StagedInput(input: input, remove: {})
         case .file:
             let path = "\(directory)/shared-\(number).dat"
-            try region.withBytes(0..<region.count) { try Files.write($0, to: path) }
+            do {
+                try region.withBytes(0..<region.count) { try Files.write($0, to: path) }
+            } catch {
+                Files.removeTree(path)
+                throw InputError(description: "cannot stage the shared input for `transfer: file`: \(error)")
+            }
             return StagedInput(input: .shared(SharedSource(slices: source.slices, location: .file(path))),
                                remove: { Files.removeTree(path) })
         case .shm:
-            let object = try SharedMemoryObject.create("/tvp-\(getpid())-\(number)", copying: region)
+            let name = "/tvp-\(getpid())-\(number)"
+            let registration = InterruptSignal.registerForForcedExit(.sharedMemory, name)
+            let object: SharedMemoryObject
+            do {
+                object = try SharedMemoryObject.create(name, copying: region)
+            } catch let error as SystemCallError where error.errno == .noSpace {
+                InterruptSignal.unregister(registration)
+                let free = FileSystem.freeBytes("/dev/shm").map { "\($0 >> 20) MiB" } ?? "less"
+                throw InputError(description: "cannot stage the shared input for `transfer: shm`: /dev/shm has \(free) free, the copy needs \(region.count >> 20) MiB (\(error.summary)); enlarge /dev/shm (`mount -o remount,size=2G /dev/shm`), lower `input_size`, or use `transfer: file` or `pipe`")
+            } catch {
+                InterruptSignal.unregister(registration)
+                throw InputError(description: "cannot stage the shared input for `transfer: shm`: \(error)")
+            }
             return StagedInput(input: .shared(SharedSource(slices: source.slices, location: .sharedMemory(object.name))),
-                               remove: { object.remove() })
-        }
-    }
-
-    /// Removes shared-memory copies left by tvp processes that were killed mid-trial (SIGKILL gives
-    /// no chance to clean up): `/dev/shm/tvp-PID-N` whose PID no longer exists.
-    static func removeOrphanedCopies() {
-        for name in Files.directoryEntries("/dev/shm") where name.hasPrefix("tvp-") {
-            let fields = name.split(separator: "-")
-            guard fields.count == 3, let pid = Int32(fields[1]), !processExists(pid) else { continue }
-            SharedMemoryObject.remove("/" + name)
+                               remove: { object.remove(); InterruptSignal.unregister(registration) })
         }
     }
 
@@ -97,9 +125,11 @@ final class InputSet {
         }
     }
 
-    /// Removes the directory and every file in it, and frees the `shared` inputs.
+    /// Removes the directory and every file in it, frees the `shared` inputs and drops the lock.
     func remove() {
         Files.removeTree(directory)
+        InterruptSignal.unregister(forcedExitRegistration)
+        lock.release()
         for region in sharedInputs.values { region.release() }
         sharedInputs.removeAll()
     }
@@ -111,4 +141,10 @@ struct StagedInput {
     let input: TaskInput
     /// Deletes the trial's copy (a file, a shared-memory object); nothing for inputs shared by trials.
     let remove: () -> Void
+}
+
+/// An input that could not be made, with what to do.
+struct InputError: Error, CustomStringConvertible {
+    /// What went wrong and the fix.
+    let description: String
 }

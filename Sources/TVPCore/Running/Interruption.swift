@@ -2,8 +2,9 @@ import TVPSystem
 
 /// Ctrl-C and SIGTERM for the command line: install the handlers, and learn how the run was stopped.
 public enum Interruption {
-    /// Starts recording SIGINT and SIGTERM instead of dying at once, so a run can save its results.
-    public static func install() { InterruptSignal.install() }
+    /// Starts recording SIGINT and SIGTERM instead of dying at once, so a run can save its results;
+    /// a second signal ends tvp at once, removing its temporary files.
+    public static func install() throws { try InterruptSignal.install() }
 
     /// The signal received so far (SIGINT or SIGTERM), or nil.
     public static var received: Int32? { InterruptSignal.received }
@@ -13,4 +14,18 @@ public enum Interruption {
 
     /// The name of `signal`, e.g. "SIGINT".
     public static func name(of signal: Int32) -> String { signalName(signal) }
+
+    /// Throws `RunInterrupted` once tvp has received SIGINT or SIGTERM: called between the steps of
+    /// long preparations (a fixture file, a MiB of input, a reference task), so a signal is
+    /// honoured within one step.
+    static func checkpoint() throws {
+        if let signal = InterruptSignal.received { throw RunInterrupted(signal: signal) }
+    }
+}
+
+/// A run's preparation stopped because tvp received a signal.
+struct RunInterrupted: Error, CustomStringConvertible {
+    /// SIGINT or SIGTERM.
+    let signal: Int32
+    var description: String { "interrupted by \(signalName(signal))" }
 }

@@ -6,6 +6,8 @@ import TVPWorkloads
 public enum RunEvent: Sendable {
     /// Fixtures and reference digests are being prepared.
     case preparing(String)
+    /// Something the user should know, whatever the display (a leftover removed, a warning).
+    case notice(String)
     /// The trials start: how many.
     case started(totalTrials: Int, directory: String)
     /// A trial finished.
@@ -38,7 +40,7 @@ public struct RunOptions: Sendable {
     }
 }
 
-/// The result of a finished run.
+/// The result of a run that has a run folder, whether it ran to its end or not.
 public struct RunReport: Sendable {
     /// The run folder.
     public var directory: String
@@ -52,9 +54,10 @@ public struct RunReport: Sendable {
     public var meta: RunMeta
     /// The signal that stopped the run early, nil when it ran to the end.
     public var interruptedBy: Int32?
-    /// Why the run stopped early on its own (a trial it could not stop), when it did.
-    public var abandoned: String?
-    /// The scenario's expectations, evaluated on this run.
+    /// Why the run stopped early on an error (a full disk, a fixture that could not be written, a
+    /// trial it could not stop), when it did: meta.json says "failed" with this reason.
+    public var failure: String?
+    /// The scenario's expectations, evaluated on this run (none when it stopped early).
     public var expectations: [ExpectationResult]
     /// Runs with `mixed` cells: where each process mode starts to pay off against threads.
     public var breakEvens: [Crossover.BreakEven] = []
@@ -62,6 +65,8 @@ public struct RunReport: Sendable {
 
 /// Runs a scenario: prepares fixtures and reference digests outside any clock, runs the trials in
 /// their interleaved order, streams every trial to trials.csv, then writes summary.csv and meta.json.
+/// Once the run folder exists, whatever stops the run — an error, a signal — still writes
+/// summary.csv and meta.json for the trials that finished ("failed" or "interrupted", with why).
 public struct Runner {
     /// The scenario to run.
     public var scenario: Scenario
@@ -80,7 +85,8 @@ public struct Runner {
         self.options = options
     }
 
-    /// Runs every trial and writes the results; `events` hears about progress.
+    /// Runs every trial and writes the results; `events` hears about progress. Throws only before
+    /// the run folder exists (bad options, a refused forecast) or when its last files cannot be written.
     public func run(events: (RunEvent) -> Void = { _ in }) throws -> RunReport {
         let builtInProcessCells = scenario.cells.contains { $0.mode.usesProcesses && !$0.workload.isPlugin }
         guard Files.isExecutable(options.workerPath) || !builtInProcessCells else {
@@ -93,63 +99,73 @@ public struct Runner {
         }
         events(.preparing("estimated duration \(DurationEstimate.format(estimate))"))
         let writer = try ResultsWriter(outDirectory: options.outDirectory, scenarioName: scenario.name)
-        let machine = MachineFacts.current()
+        var run = RunProgress(meta: RunMeta(
+            schemaVersion: CSVFormat.schemaVersion, scenario: scenario.name, scenarioPath: scenarioPath,
+            scenarioText: scenarioText, scenarioSHA256: SHA256Hasher.hash(Array(scenarioText.utf8)).hex,
+            seed: scenario.seed, commandLine: options.commandLine, startedAt: RunMeta.timestamp(), endedAt: nil,
+            status: "running", trialsPlanned: 0, trialsCompleted: 0, trialsFailed: 0, machine: MachineFacts.current()))
+        run.meta.estimatedSeconds = estimate
+        run.meta.warnings = []
+        do {
+            try runTrials(&run, writer: writer, events: events)
+        } catch let interrupted as RunInterrupted {
+            run.interruptedBy = interrupted.signal
+        } catch {
+            run.failure = "\(error)"
+        }
+        if run.interruptedBy == nil, let signal = InterruptSignal.received { run.interruptedBy = signal }
+        return try finish(&run, writer: writer)
+    }
+
+    /// Prepares the inputs and references, then runs the plan, recording each trial in `run`.
+    private func runTrials(_ run: inout RunProgress, writer: ResultsWriter, events: (RunEvent) -> Void) throws {
+        try writer.writeMeta(run.meta)
         // `mixed` tasks hash for a share of their budget: how many bytes that is depends on this machine.
         var scenario = self.scenario
-        var hashingRate: Double?
         if scenario.workloads.contains(where: { if case .mixed = $0 { true } else { false } }) {
             events(.preparing("measuring the hashing rate for mixed tasks"))
             let rate = TaskRunner.measureHashingRate()
-            hashingRate = rate
+            run.meta.hashingRateMBPerSecond = rate / 1e6
             scenario.workloads = scenario.workloads.map {
                 if case .mixed(let mixed) = $0 { .mixed(mixed.calibrated(bytesPerSecond: rate)) } else { $0 }
             }
         }
-        let steal0 = ProcFS.stealSeconds(), cpu0 = ProcFS.totalCPUSeconds()
-        let cells = scenario.cells
-        let plan = TrialPlanner.plan(cells: cells, warmup: scenario.warmup, repetitions: scenario.repetitions, seed: scenario.seed)
-        var meta = RunMeta(
-            schemaVersion: CSVFormat.schemaVersion, scenario: scenario.name, scenarioPath: scenarioPath,
-            scenarioText: scenarioText, scenarioSHA256: SHA256Hasher.hash(Array(scenarioText.utf8)).hex,
-            seed: scenario.seed, commandLine: options.commandLine, startedAt: RunMeta.timestamp(), endedAt: nil,
-            status: "running", trialsPlanned: plan.count, trialsCompleted: 0, trialsFailed: 0, machine: machine)
-        meta.estimatedSeconds = estimate
-        meta.hashingRateMBPerSecond = hashingRate.map { $0 / 1e6 }
-        try writer.writeMeta(meta)
+        run.cells = scenario.cells
+        let plan = TrialPlanner.plan(cells: run.cells, warmup: scenario.warmup, repetitions: scenario.repetitions, seed: scenario.seed)
+        run.meta.trialsPlanned = plan.count
+        run.steal0 = ProcFS.stealSeconds()
+        run.cpu0 = ProcFS.totalCPUSeconds()
 
+        for notice in Leftovers.removeOrphans(in: options.scratchDirectory) { events(.notice(notice)) }
         events(.preparing("writing fixture files and shared inputs"))
         let inputs = try InputSet(workloads: scenario.workloads, tasks: scenario.maximumTasks(for:), scratchDirectory: options.scratchDirectory)
         defer { inputs.remove() }
+        for warning in inputs.warnings {
+            run.meta.warnings?.append(warning)
+            events(.notice("warning: \(warning)"))
+        }
+        try writer.writeMeta(run.meta)
         events(.preparing("computing reference digests"))
         // One reference per serial cell (workload and task count): every mode and transfer must match it.
         var references: [Cell: TaskDigest] = [:]
-        for cell in cells where !cell.workload.isPlugin {
-            let baseline = cell.serialBaseline
-            guard references[baseline] == nil else { continue }
-            let request = ExecutionRequest(workload: baseline.workload, input: inputs.input(for: baseline), tasks: baseline.tasks, workers: 1)
-            let result = SerialExecutor().run(request)
-            guard let digest = result.combinedDigest else {
-                throw ResultsError(path: inputs.directory, problem: "the reference run of \(baseline.workload.label) failed: \(result.errorSummary ?? "")")
-            }
-            references[baseline] = digest
+        for cell in run.cells where !cell.workload.isPlugin && references[cell.serialBaseline] == nil {
+            references[cell.serialBaseline] = try ReferenceDigests.compute(cell, input: inputs.input(for: cell.serialBaseline))
         }
         let plugins = PluginPreparation(pluginWorkerPath: options.pluginWorkerPath, taskTimeoutSeconds: scenario.taskTimeoutSeconds,
                                         runDirectory: writer.directory)
         defer { PluginPreparation.finish() }
-        references.merge(try plugins.prepare(cells, inputs: inputs, events: events)) { $1 }
+        references.merge(try plugins.prepare(run.cells, inputs: inputs, events: events)) { $1 }
 
         events(.started(totalTrials: plan.count, directory: writer.directory))
         let measurer = TrialMeasurer(workerPath: options.workerPath, pluginWorkerPath: options.pluginWorkerPath,
                                      taskTimeoutSeconds: scenario.taskTimeoutSeconds,
                                      switchIntervalNanoseconds: UInt64((scenario.switchIntervalMilliseconds * 1e6).rounded()))
-        var samples: [TrialSample] = []
-        samples.reserveCapacity(plan.count)
-        var failures: [TrialRecord] = []
-        var abandoned: String?
+        run.samples.reserveCapacity(plan.count)
         // Descriptors are counted around the trials only: Foundation opens some of its own once.
-        let descriptorsAtStart = ProcFS.openDescriptorCount()
+        run.meta.openDescriptorsAtStart = ProcFS.openDescriptorCount()
+        defer { run.meta.openDescriptorsAtEnd = ProcFS.openDescriptorCount() }
         for trial in plan {
-            if InterruptSignal.received != nil { break }
+            try Interruption.checkpoint()
             try inputs.prepareCache(for: trial.cell.workload)
             let staged = try inputs.stage(trial.cell)
             plugins.guardTrial(of: trial.cell)
@@ -157,40 +173,32 @@ public struct Runner {
                                           expectedDigest: references[trial.cell.serialBaseline])
             staged.remove()
             // A trial cut short by Ctrl-C measured nothing worth keeping.
-            if InterruptSignal.received != nil { break }
+            try Interruption.checkpoint()
             try writer.append(record)
-            samples.append(TrialSample(record))
-            if !record.ok { failures.append(record) }
-            events(.trialFinished(record, completed: samples.count, total: plan.count))
-            if record.abandonedRun {
-                abandoned = record.error
-                break
-            }
+            run.samples.append(TrialSample(record))
+            if !record.ok { run.failures.append(record) }
+            events(.trialFinished(record, completed: run.samples.count, total: plan.count))
+            if record.abandonedRun { throw TrialAbandoned(message: record.error ?? "a trial could not be stopped") }
+            if let problem = writer.spaceProblem { throw ResultsError(path: writer.trialsPath, problem: problem) }
         }
-
-        let descriptorsAtEnd = ProcFS.openDescriptorCount()
-        let summaries = Summarizer(seed: scenario.seed, usableCPUs: machine.usableCPUs).summarize(samples, cellOrder: cells)
-        let expectations = ExpectationEvaluator.evaluate(
-            try ExpectationEvaluator.expectations(of: scenario, source: scenarioPath), summaries: summaries)
-        try writer.writeSummary(summaries, scenario: scenario.name)
-        let crossover = Crossover.points(samples, seed: scenario.seed)
-        let breakEvens = Crossover.breakEvens(crossover)
-        try writer.writeCrossover(crossover, breakEvens)
-        let cpu = ProcFS.totalCPUSeconds() - cpu0
-        meta.stealFractionDuringRun = cpu > 0 ? (ProcFS.stealSeconds() - steal0) / cpu : nil
-        meta.endedAt = RunMeta.timestamp()
-        let interruptedBy = InterruptSignal.received
-        meta.status = interruptedBy != nil ? "interrupted" : abandoned != nil ? "abandoned" : "complete"
-        meta.trialsCompleted = samples.count
-        meta.trialsFailed = failures.count
-        meta.openDescriptorsAtStart = descriptorsAtStart
-        meta.openDescriptorsAtEnd = descriptorsAtEnd
-        meta.zombieChildrenAtEnd = ProcFS.zombieChildren()
-        try writer.writeMeta(meta)
-        return RunReport(directory: writer.directory, summaries: summaries, trialsCompleted: samples.count,
-                         failures: failures, meta: meta, interruptedBy: interruptedBy, abandoned: abandoned,
-                         expectations: expectations, breakEvens: breakEvens)
     }
+}
+
+/// What a run has done so far: the state `Runner` carries from preparation to its last files.
+struct RunProgress {
+    var meta: RunMeta
+    var cells: [Cell] = []
+    var samples: [TrialSample] = []
+    var failures: [TrialRecord] = []
+    var interruptedBy: Int32?
+    var failure: String?
+    var steal0 = 0.0, cpu0 = 0.0
+}
+
+/// A trial left work running that tvp cannot stop: the run must end.
+struct TrialAbandoned: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
 }
 
 /// A run tvp will not start without confirmation.

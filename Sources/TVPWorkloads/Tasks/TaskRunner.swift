@@ -83,15 +83,6 @@ public struct TaskRunner: ~Copyable {
         return shared.slice(task: index, of: source.slices).count
     }
 
-    /// Whether the tasks call libcrypto (all but `null` and `plugin`, whose digests are the
-    /// plugin's): a worker initialises it before its clock.
-    public var hashes: Bool {
-        switch workload {
-        case .null, .plugin: false
-        default: true
-        }
-    }
-
     /// Task `index`'s slice of the shared input: obtained from the input's location (timed as the
     /// transfer), then handed to `body`, whose digest is the task's.
     mutating func withSlice(task index: Int, of shared: SharedWorkload, _ body: (RawSpan) throws -> TaskDigest) throws -> TaskDigest {
@@ -234,10 +225,11 @@ public struct TaskRunner: ~Copyable {
     }
 
     /// `hashPattern(task:bytes:)` in 64 KiB updates, each between `beginReleasedCompute` and
-    /// `endReleasedCompute` and followed by a `checkpoint`.
+    /// `endReleasedCompute` and followed by a `checkpoint`. A task shorter than the block makes only
+    /// the block's first `bytes` bytes (the stream's prefix: the same bytes, a fraction of the cost).
     public static func hashPattern<Hooks: TaskHooks>(task index: Int, bytes: Int, hooks: Hooks) -> TaskDigest {
         var stream = PatternStream(seed: UInt64(index))
-        let block = stream.bytes(patternBlockBytes)
+        let block = stream.bytes(min(bytes, patternBlockBytes))
         var hasher = SHA256Hasher()
         updateRepeating(&hasher, block: block.span.bytes, bytes: bytes, hooks: hooks)
         return hasher.finish()

@@ -66,7 +66,6 @@ public struct WorkerProgram {
     /// Runs one task and writes its report line.
     private func runOneTask(workload: Workload, input: TaskInput, index: Int) throws {
         var runner = TaskRunner(workload: workload, input: input)
-        if runner.hashes { SHA256Hasher.prepareLibrary() }
         let taskStart = MonotonicInstant.now()
         let digest = try runner.run(task: index)
         let taskEnd = MonotonicInstant.now()
@@ -82,7 +81,6 @@ public struct WorkerProgram {
     /// frame. A frame that breaks the protocol ends the worker: the stream can no longer be trusted.
     private func serve(workload: Workload, input: TaskInput) throws -> Never {
         var runner = TaskRunner(workload: workload, input: input)
-        if runner.hashes { SHA256Hasher.prepareLibrary() }
         try standardOutput.writeAll(Frame.ready(pid: currentProcessID(), processStartNanoseconds: processStart.nanoseconds).encoded)
         let reader = FrameReader(.standardInput)
         while true {

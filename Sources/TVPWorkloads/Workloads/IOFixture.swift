@@ -20,13 +20,15 @@ public struct IOFixture: Hashable, Sendable {
     /// Most files a fixture creates; tasks beyond them reuse files.
     public static let maximumFileCount = 4096
 
-    /// Writes the fixture for `workload` with `tasks` tasks into `directory` and returns it.
+    /// Writes the fixture for `workload` with `tasks` tasks into `directory` and returns it;
+    /// `checkpoint` runs before each file and may throw to stop (a run that was interrupted).
     public static func create(
-        for workload: IOWorkload, tasks: Int, in directory: String
+        for workload: IOWorkload, tasks: Int, in directory: String, checkpoint: () throws -> Void = {}
     ) throws -> IOFixture {
         let count = max(1, min(tasks * workload.filesPerTask, maximumFileCount))
         let fixture = IOFixture(directory: directory, fileCount: count, fileSize: workload.fileSize)
         for file in 0..<count where !Files.exists(fixture.path(ofFile: file)) {
+            try checkpoint()
             var stream = PatternStream(seed: 0xF11E_0000_0000_0000 ^ UInt64(workload.fileSize) << 20 ^ UInt64(file))
             try Files.writeDurably(stream.bytes(workload.fileSize), to: fixture.path(ofFile: file))
         }

@@ -150,11 +150,20 @@ public struct SharedWorkload: Hashable, Sendable {
     /// The seed of the input's content.
     public var seed: UInt64 { 0x5AED_0000_0000_0000 ^ UInt64(inputSize) }
 
-    /// The input, built in tvp's memory: `inputSize` bytes of the pattern stream seeded with `seed`.
-    public func makeInput() throws -> MemoryRegion {
+    /// The input, built in tvp's memory: `inputSize` bytes of the pattern stream seeded with `seed`;
+    /// `checkpoint` runs before each MiB and may throw to stop (a run that was interrupted).
+    public func makeInput(checkpoint: () throws -> Void = {}) throws -> MemoryRegion {
         let region = try MemoryRegion.anonymous(count: inputSize)
         var stream = PatternStream(seed: seed)
-        region.fill(chunk: 1 << 20) { stream.fill(&$0) }
+        do {
+            try region.fill(chunk: 1 << 20) {
+                try checkpoint()
+                stream.fill(&$0)
+            }
+        } catch {
+            region.release()
+            throw error
+        }
         return region
     }
 }

@@ -1,0 +1,82 @@
+import TVPSystem
+import TVPWorkloads
+
+extension ProcessPoolExecutor {
+    /// Writes what the worker's task pipe takes of its current frame now. A worker whose pipe
+    /// fails with `EPIPE` has gone: its end is reported by the supervisor. Any other write error
+    /// stops the worker, with the error as its task's.
+    func send(_ worker: inout PoolWorker, supervisor: ChildSupervisor) throws {
+        guard worker.shipment != nil, let input = worker.process.input else { return }
+        do {
+            if try worker.shipment!.send(to: input) { worker.shipment = nil }
+        } catch let error as SystemCallError where error.errno != .brokenPipe {
+            worker.shipment = nil
+            try stop(&worker, problem: "its task could not be sent: \(error)", supervisor: supervisor)
+        } catch {
+            worker.shipment = nil
+            worker.process.closeInput()
+        }
+    }
+
+    /// Decodes the frames in `bytes` and returns how many tasks they finished; a frame that breaks
+    /// the protocol stops the worker.
+    func take(_ bytes: ArraySlice<UInt8>, into worker: inout PoolWorker, outcomes: inout [TaskOutcome],
+              supervisor: ChildSupervisor) throws -> Int {
+        guard worker.problem == nil, !bytes.isEmpty else { return 0 }
+        worker.decoder.append(bytes)
+        var finished = 0
+        do {
+            while let frame = try worker.decoder.next() {
+                let wasRunning = worker.currentTask != nil
+                handle(frame, from: &worker, outcomes: &outcomes, supervisor: supervisor)
+                if wasRunning && worker.currentTask == nil { finished += 1 }
+            }
+        } catch {
+            try stop(&worker, problem: "it sent a malformed frame: \(error)", supervisor: supervisor)
+        }
+        return finished
+    }
+
+    /// Stops a worker tvp can no longer trust (SIGKILL to its group), recording why.
+    func stop(_ worker: inout PoolWorker, problem: String, supervisor: ChildSupervisor) throws {
+        worker.problem = worker.problem ?? problem
+        worker.process.closeOutput()
+        try supervisor.stop(worker.process.pid, immediately: true)
+    }
+
+    /// Applies one frame: a ready worker takes tasks from now on; a result or failure ends its task.
+    func handle(_ frame: Frame, from worker: inout PoolWorker, outcomes: inout [TaskOutcome], supervisor: ChildSupervisor) {
+        switch frame.kind {
+        case .ready:
+            worker.ready = true
+            worker.startupToReport = MonotonicInstant.now().nanoseconds &- worker.process.spawnedAt.nanoseconds
+            supervisor.setDeadline(nil, for: worker.process.pid)
+        case .result:
+            guard let task = worker.currentTask, let fields = frame.resultFields else { return }
+            outcomes[task] = .success(fields.digest, duration: fields.endNanoseconds &- fields.startNanoseconds,
+                                      startup: worker.startupToReport, transfer: fields.transferNanoseconds,
+                                      processID: worker.process.pid, threadID: 0)
+            worker.startupToReport = nil
+            worker.currentTask = nil
+            supervisor.setDeadline(nil, for: worker.process.pid)
+        case .failure:
+            guard let task = worker.currentTask else { return }
+            outcomes[task] = .failure("worker \(worker.process.pid): \(String(decoding: frame.payload, as: UTF8.self))",
+                                      processID: worker.process.pid)
+            worker.currentTask = nil
+            supervisor.setDeadline(nil, for: worker.process.pid)
+        case .task:
+            break
+        }
+    }
+
+    /// The outcome of the task a worker was running when it ended.
+    func outcome(of worker: PoolWorker, ended: EndedChild, timeout: Double) -> TaskOutcome {
+        let pid = worker.process.pid, status = ended.child.status
+        if let problem = worker.problem {
+            return .failure("worker \(pid) was stopped: \(problem) (\(status))", processID: pid)
+        }
+        return .failure(worker.process.stopMessage(ended, timeout: timeout) ?? "worker \(pid) died (\(status)) while running the task",
+                        processID: pid)
+    }
+}
