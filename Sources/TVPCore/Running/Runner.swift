@@ -131,6 +131,7 @@ public struct Runner {
             }
         }
         run.cells = scenario.cells
+        if run.cells.contains(where: \.workload.isPlugin) { run.meta.plugins = PluginFact.of(run.cells) }
         let plan = TrialPlanner.plan(cells: run.cells, warmup: scenario.warmup, repetitions: scenario.repetitions, seed: scenario.seed)
         run.meta.trialsPlanned = plan.count
         run.steal0 = ProcFS.stealSeconds()
