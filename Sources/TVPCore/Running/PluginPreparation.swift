@@ -72,7 +72,11 @@ struct PluginPreparation {
     }
 
     /// Tears down what `prepare` set up in tvp.
-    static func finish() { PluginHost.tearDownAll() }
+    func finish() {
+        PluginCrashGuard.setMessage(subject: "of a plugin crashed tvp's own process after the last trial",
+                                    advice: "Every trial is in \(runDirectory)/trials.csv; fix the plugin's SYMBOL_teardown.")
+        PluginHost.tearDownAll()
+    }
 
     /// Sets the crash guard's message for a trial of `cell`; plugin cells of in-process modes only.
     func guardTrial(of cell: Cell) {
@@ -94,6 +98,8 @@ struct PluginPreparation {
                                            workers: Self.referenceWorkers, taskTimeoutSeconds: taskTimeoutSeconds)
             result = ProcessExecutor(workerPath: pluginWorkerPath).run(request)
         }
+        // Ctrl-C during a pass stops the run as an interruption, not as a failed plugin.
+        try Interruption.checkpoint()
         if let abandoned = result.abandoned { throw PluginRunError(message: abandoned) }
         let digests = result.outcomes.compactMap(\.digest)
         guard digests.count == baseline.tasks else {

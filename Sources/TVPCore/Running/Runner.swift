@@ -154,7 +154,7 @@ public struct Runner {
         }
         let plugins = PluginPreparation(pluginWorkerPath: options.pluginWorkerPath, taskTimeoutSeconds: scenario.taskTimeoutSeconds,
                                         runDirectory: writer.directory)
-        defer { PluginPreparation.finish() }
+        defer { plugins.finish() }
         references.merge(try plugins.prepare(run.cells, inputs: inputs, events: events)) { $1 }
 
         events(.started(totalTrials: plan.count, directory: writer.directory))
