@@ -17,9 +17,10 @@
  *   void SYMBOL_teardown(void *state);            optional: a tvp_task_teardown_fn
  *
  * When each is called:
- *   - SYMBOL_setup once per process that runs the task (tvp itself, each worker process), before
- *     that process's first task and outside every clock; what it stores in *state is passed to
- *     every call of the task in that process. Under `processes` each task has a process of its own,
+ *   - SYMBOL_setup once per process that runs the task (tvp itself, each worker process) and
+ *     parameter string (a scenario that sweeps `parameter` sets each one up), before that
+ *     process's first task and outside every clock; what it stores in *state is passed to every
+ *     call of the task with that parameter in that process. Under `processes` each task has a process of its own,
  *     so set-up runs once per task there (outside the task's own duration, inside the trial's wall
  *     time: that is what a process per task costs).
  *   - SYMBOL once per task. Task `task_index` (0 ... task_count-1) of a trial of `task_count` tasks.
