@@ -51,7 +51,9 @@ def main(path):
     table("cpu", "plugin 8388608", "wall_s", "Wall time of a trial")
     table("cpu", "plugin 8388608", "task_p50_us", "Median duration of a task")
     table("null", "plugin 0", "wall_s", "Wall time of a trial of tasks that (almost) do nothing")
-    table("null", "plugin 0", "startup_p50_us", "Process start-up: spawn to the worker's main")
+    # Schema 4 calls it spawn_p50_us; schema 3 startup_p50_us.
+    spawn = "spawn_p50_us" if rows and "spawn_p50_us" in rows[0] else "startup_p50_us"
+    table("null", "plugin 0", spawn, "Process start-up: spawn to the worker's main")
 
 
 if __name__ == "__main__":

@@ -34,16 +34,26 @@ public final class DirectoryLock: @unchecked Sendable {
     /// Creates a private directory (mode 0700) under `parent` named `prefix` plus random
     /// characters, locked before it has that name: it is made as `.tvp-new-XXXXXX` (`mkdtemp`),
     /// locked, then renamed, so no directory named `prefix…` is ever unlocked while its owner lives.
+    /// On a file system without `flock` (some network ones) the directory gets no lock and no owner
+    /// record: nothing will take it for a leftover, and nothing will remove it if its owner is killed.
     public static func makeLockedDirectory(in parent: String, prefix: String) throws -> DirectoryLock {
         let temporary = try Files.makePrivateDirectory(in: parent, prefix: unnamedPrefix)
-        guard let lock = try lockIfUnowned(temporary) else {
+        let lock: DirectoryLock?
+        do {
+            lock = try lockIfUnowned(temporary)
+        } catch {
+            lock = DirectoryLock(descriptor: -1, path: temporary)
+        }
+        guard let lock else {
             rmdir(temporary)
             throw SystemCallError("flock \(temporary): locked by another process", .wouldBlock)
         }
         let suffix = temporary.dropFirst(parent.count + 1 + unnamedPrefix.count)
         let final = "\(parent)/\(prefix)\(suffix)"
         do {
-            try Files.write(Array("pid \(getpid())\n".utf8).span.bytes, to: "\(temporary)/\(ownerFile)")
+            if lock.descriptor >= 0 {
+                try Files.write(Array("pid \(getpid())\n".utf8).span.bytes, to: "\(temporary)/\(ownerFile)")
+            }
             try Files.rename(temporary, to: final)
         } catch {
             lock.release()

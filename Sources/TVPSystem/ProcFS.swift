@@ -121,6 +121,15 @@ public enum ProcFS {
         return "unknown"
     }
 
+    /// The feature flags of the first CPU (`flags` of `/proc/cpuinfo`, e.g. `sha_ni`); empty when unknown.
+    public static func cpuFlags() -> Set<String> {
+        guard let text = readText("/proc/cpuinfo") else { return [] }
+        for line in text.split(separator: "\n") where line.hasPrefix("flags") {
+            if let colon = line.firstIndex(of: ":") { return Set(line[line.index(after: colon)...].split(separator: " ").map(String.init)) }
+        }
+        return []
+    }
+
     /// CPUs this process may run on: its affinity mask (`Cpus_allowed_list` of `/proc/self/status`,
     /// e.g. "0-3,6").
     public static func affinityCPUs() -> Int {

@@ -5,17 +5,21 @@ import SystemPackage
 /// Starts child processes with `posix_spawn`: never a shell, never `fork`. Every call's error is
 /// checked; the error is `posix_spawn*`'s own return code, not `errno`.
 ///
-/// `ChildSupervisor` is the one user in tvp: it also reaps, enforces deadlines and makes children
-/// die with tvp. A caller that spawns here must reap the child itself (`waitForChild`).
+/// `ChildSupervisor` is the one user in tvp (process modes, `ExternalProgram`): it also reaps,
+/// enforces deadlines and makes children die with tvp. A caller that spawns here must reap the
+/// child itself (`waitForChild`).
 public enum ProcessSpawner {
-    /// Spawns `path` with `arguments` (argv[0] included) and the parent's environment; the child
-    /// gets `stdin` (or `/dev/null`) as standard input, `stdout` as standard output and keeps the
-    /// parent's standard error. Returns the child's pid.
+    /// Spawns `path` with `arguments` (argv[0] included) and `environment` ("NAME=value" entries;
+    /// nil: the parent's environment); the child gets `stdin` (or `/dev/null`) as standard input,
+    /// `stdout` as standard output and `stderr` as standard error (or the parent's), and no other
+    /// descriptor. Returns the child's pid.
     public static func spawn(
-        path: String, arguments: [String], stdin: FileDescriptor? = nil, stdout: FileDescriptor
+        path: String, arguments: [String], stdin: FileDescriptor? = nil, stdout: FileDescriptor,
+        stderr: FileDescriptor? = nil, environment: [String]? = nil
     ) throws -> pid_t {
         try spawn(ChildLaunch(path: path, arguments: arguments, stdin: stdin.map(ChildDescriptor.descriptor) ?? .nullDevice,
-                              stdout: .descriptor(stdout), diesWithParent: false, ownProcessGroup: false))
+                              stdout: .descriptor(stdout), stderr: stderr.map(ChildDescriptor.descriptor) ?? .inherited,
+                              environment: environment.map(ChildEnvironment.init), diesWithParent: false, ownProcessGroup: false))
     }
 
     /// Spawns `launch` with exactly its descriptors: `0..<launch.descriptors.count` are set up by

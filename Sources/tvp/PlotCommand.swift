@@ -5,25 +5,36 @@ import TVPCore
 struct PlotCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plot",
-        abstract: "Draw a run's charts (PNG and SVG) with gnuplot and plot.gp.",
+        abstract: "Redraw a run's charts (PNG and SVG) with gnuplot.",
         discussion: """
-            Runs `gnuplot -c plot.gp RUN_DIR`, which reads RUN_DIR/summary.csv and writes \
-            RUN_DIR/charts/*.png (1200×800) and *.svg. plot.gp is found in the working directory, \
-            next to the package the binary was built in, or at $TVP_PLOT_SCRIPT.
+            Reads RUN_DIR's summary.csv (and crossover.csv, or trials.csv for a run that predates it), \
+            prepares each chart's data and draws it with gnuplot and charts/<chart>.gp into \
+            RUN_DIR/charts/ (1200×800 PNG and SVG). Writes nothing else: report.md is `tvp report`'s. \
+            The chart scripts are found in ./charts, next to the package the binary was built in, or \
+            at $TVP_CHARTS_DIR.
 
-            Exit status: 0 charts written; 1 gnuplot missing, failed or warned, or no summary.csv.
+            Exit status: 0 charts written; 1 gnuplot missing, failed or warned, or no summary.csv; \
+            130 or 143 interrupted by SIGINT or SIGTERM (gnuplot stopped, nothing half-written left).
             """
     )
 
     @Argument(help: "A run folder.", completion: .directory)
     var runDirectory: String
 
+    @Option(name: .long, help: "Also keep each chart's data (settings.gp and its tables) in DIR/<chart>/, to draw it by hand.")
+    var keepData: String?
+
     func run() throws {
+        do { try Interruption.install() } catch { fail("\(error)") }
         do {
-            try Crossover.rewrite(runDirectory: runDirectory)
-            let files = try ChartRenderer.render(runDirectory: runDirectory, environment: ProcessInfo.processInfo.environment)
+            let rendering = try ChartRenderer.render(runDirectory: runDirectory, environment: ProcessInfo.processInfo.environment,
+                                                     keepingData: keepData)
             print("Charts written:")
-            files.forEach { print("  \($0)") }
+            rendering.files.forEach { print("  \($0)") }
+            rendering.skipped.forEach { print("  (no \($0.chart) chart: \($0.reason))") }
+        } catch ChartError.interrupted(let signal) {
+            printError("tvp: \(ChartError.interrupted(signal: signal))")
+            throw ExitCode(Interruption.exitStatus(for: signal))
         } catch {
             fail("\(error)")
         }

@@ -5,16 +5,18 @@ import TVPCore
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run a scenario and write trials.csv, summary.csv and meta.json.",
+        abstract: "Run a scenario and write trials.csv, summary.csv, meta.json, the charts and report.md.",
         discussion: """
             With no SCENARIO, runs scenarios/default.yaml (or the same matrix built into tvp when that \
-            file is absent). Results go to OUT/<UTC timestamp>-<scenario>/.
+            file is absent). Results go to OUT/<UTC timestamp>-<scenario>/; at the end the charts are \
+            drawn (as `tvp plot` does; not with --no-plot) and report.md is written (as `tvp report` does).
 
-            Ctrl-C (or SIGTERM) stops the run within a second and saves what finished (exit 130, 143); \
-            a second Ctrl-C ends tvp at once, removing its temporary files. Whatever stops a run early \
-            still writes summary.csv and meta.json for the finished trials, with the reason.
+            Ctrl-C (or SIGTERM) stops the run within a second and saves what finished; a second Ctrl-C \
+            ends tvp at once, removing its temporary files. Whatever stops a run early still writes \
+            summary.csv and meta.json for the finished trials, with the reason.
 
-            Exit status: 0 every trial succeeded; 1 an error or a failed trial; 2 a failed expectation.
+            Exit status: 0 every trial succeeded; 1 an error or a failed trial; 2 a failed expectation; \
+            130 or 143 interrupted by SIGINT or SIGTERM (every finished trial saved).
             """
     )
 
@@ -90,11 +92,18 @@ struct RunCommand: ParsableCommand {
             printError("failed trial: \(failure.trial.cell.label) round \(failure.trial.round): \(failure.error ?? "")")
         }
         print("Results: \(report.directory)/ (trials.csv, summary.csv, meta.json)")
-        if !noPlot && !report.summaries.isEmpty { drawCharts(report.directory) }
         if let signal = report.interruptedBy {
+            writeReport(report.directory)
             printError("tvp: interrupted by \(Interruption.name(of: signal)) after \(report.trialsCompleted) of \(report.meta.trialsPlanned) trials; the finished trials are saved in \(report.directory)")
             throw ExitCode(Interruption.exitStatus(for: signal))
         }
+        if !noPlot && !report.summaries.isEmpty {
+            if let signal = drawCharts(report.directory) {
+                printError("tvp: interrupted by \(Interruption.name(of: signal)) while drawing the charts; every result file is saved in \(report.directory) (`tvp plot` draws the charts)")
+                throw ExitCode(Interruption.exitStatus(for: signal))
+            }
+        }
+        writeReport(report.directory)
         if let failure = report.failure {
             printError("tvp: run failed after \(report.trialsCompleted) of \(report.meta.trialsPlanned) trials: \(failure)")
             printError("tvp: summary.csv and meta.json (status \"failed\", with this reason) for the finished trials are in \(report.directory)")
@@ -118,15 +127,29 @@ struct RunCommand: ParsableCommand {
 
 extension RunCommand {
     /// Draws the charts of a finished run; a missing gnuplot or a failure is reported, not fatal:
-    /// the CSV files are the results, the charts a view of them.
-    func drawCharts(_ directory: String) {
+    /// the CSV files are the results, the charts a view of them. Returns the signal that stopped
+    /// the drawing, if one did (gnuplot stopped, nothing half-drawn left).
+    func drawCharts(_ directory: String) -> Int32? {
         do {
-            let files = try ChartRenderer.render(runDirectory: directory, environment: ProcessInfo.processInfo.environment)
-            print("Charts: \(directory)/charts/ (\(files.count) files)")
+            let rendering = try ChartRenderer.render(runDirectory: directory, environment: ProcessInfo.processInfo.environment)
+            print("Charts: \(directory)/charts/ (\(rendering.files.count) files)")
         } catch ChartError.gnuplotMissing {
             printError("note: no charts: gnuplot is not installed (apt-get install -y gnuplot-nox), then run `tvp plot \(directory)`")
+        } catch ChartError.interrupted(let signal) {
+            return signal
         } catch {
             printError("note: no charts: \(error)")
+        }
+        return nil
+    }
+
+    /// Writes report.md of a finished run; a failure is reported, not fatal.
+    func writeReport(_ directory: String) {
+        do {
+            try ResultsWriter.writeReport(try ReportPage.make(directory), runDirectory: directory)
+            print("Report: \(directory)/report.md")
+        } catch {
+            printError("note: no report.md: \(error)")
         }
     }
 }

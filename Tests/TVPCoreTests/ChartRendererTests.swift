@@ -8,103 +8,114 @@ import TVPSystem
 
 @Suite("Charts drawn by the real gnuplot")
 struct ChartRendererTests {
-    /// The environment with plot.gp of this checkout.
-    var environment: [String: String] {
-        ProcessInfo.processInfo.environment.merging(["TVP_PLOT_SCRIPT": packageRoot + "/plot.gp"]) { $1 }
-    }
+    let environment = ChartFixtures.environment
 
-    /// A fresh run folder holding the fixture's summary.csv, and its crossover.csv and breakeven.csv when it has them.
-    func runFolder(fixture: String) throws -> String {
-        let directory = try Files.makePrivateDirectory(in: Files.temporaryDirectory, prefix: "tvp-charts-")
-        let source = try #require(Bundle.module.url(forResource: "Fixtures/charts/\(fixture)/summary.csv", withExtension: nil))
-        try Files.writeDurably(Array(try Data(contentsOf: source)), to: "\(directory)/summary.csv")
-        for name in ["crossover.csv", "breakeven.csv"] {
-            if let extra = Bundle.module.url(forResource: "Fixtures/charts/\(fixture)/\(name)", withExtension: nil) {
-                try Files.writeDurably(Array(try Data(contentsOf: extra)), to: "\(directory)/\(name)")
-            }
-        }
-        return directory
-    }
-
-    /// Width and height from a PNG's IHDR chunk (bytes 16–23, big-endian), after checking the signature.
-    func pngSize(_ path: String) throws -> (width: Int, height: Int) {
-        let bytes = try Files.readAll(path)
-        #expect(bytes.count > 24)
-        #expect(Array(bytes[0..<8]) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], "\(path) is not a PNG")
-        #expect(String(decoding: bytes[12..<16], as: UTF8.self) == "IHDR")
-        let be = { (at: Int) in bytes[at..<at + 4].reduce(0) { $0 << 8 | Int($1) } }
-        return (be(16), be(20))
-    }
+    /// The file names of `files`.
+    func names(_ files: [String]) -> [String] { files.map { ($0 as NSString).lastPathComponent } }
 
     @Test("every chart of a full run is a 1200×800 PNG and a well-formed SVG, with no gnuplot warning")
     func fullRun() throws {
-        let run = try runFolder(fixture: "full")
+        let run = try ChartFixtures.runFolder("full")
         defer { Files.removeTree(run) }
-        let files = try ChartRenderer.render(runDirectory: run, environment: environment)
+        let rendering = try ChartRenderer.render(runDirectory: run, environment: environment)
         let charts = ["speedup", "wall_time", "overhead", "efficiency", "cpu_vs_wall"]
-        #expect(Set(files.map { ($0 as NSString).lastPathComponent }) == Set(charts.flatMap { ["\($0).png", "\($0).svg"] }))
+        #expect(Set(names(rendering.files)) == Set(charts.flatMap { ["\($0).png", "\($0).svg"] }))
         for chart in charts {
             let png = "\(run)/charts/\(chart).png"
-            let size = try pngSize(png)
+            let size = try ChartFixtures.pngSize(png)
             #expect(size.width == 1200 && size.height == 800, "\(chart): \(size)")
             #expect(try Files.readAll(png).count > 10_000, "\(chart).png is suspiciously small")
             let parser = XMLParser(contentsOf: URL(fileURLWithPath: "\(run)/charts/\(chart).svg"))
             #expect(parser?.parse() == true, "\(chart).svg is not well-formed XML")
         }
+        #expect(Files.directoryEntries("\(run)/charts").allSatisfy { !$0.hasPrefix(".") }, "a staging folder was left")
     }
 
     @Test("a run with one workload and two modes still plots, and skips the overhead chart it has no data for")
     func partialRun() throws {
-        let run = try runFolder(fixture: "partial")
+        let run = try ChartFixtures.runFolder("partial")
         defer { Files.removeTree(run) }
-        let files = try ChartRenderer.render(runDirectory: run, environment: environment).map { ($0 as NSString).lastPathComponent }
-        #expect(files.contains("speedup.png") && files.contains("wall_time.svg"))
-        #expect(!files.contains("overhead.png"))
-        #expect(try pngSize("\(run)/charts/speedup.png") == (1200, 800))
+        let rendering = try ChartRenderer.render(runDirectory: run, environment: environment)
+        #expect(names(rendering.files).contains("speedup.png") && names(rendering.files).contains("wall_time.svg"))
+        #expect(!names(rendering.files).contains("overhead.png"))
+        #expect(rendering.skipped.contains { $0.chart == "overhead" })
+        #expect(try ChartFixtures.pngSize("\(run)/charts/speedup.png") == (1200, 800))
     }
 
-    @Test("a summary with a new column in the middle, a mode plot.gp does not know and a quoted variant holding commas still plots")
+    @Test("a summary with a new column in the middle, a mode tvp does not know and a quoted variant holding commas still plots")
     func laterSchema() throws {
-        let run = try runFolder(fixture: "future")
+        let run = try ChartFixtures.runFolder("future")
         defer { Files.removeTree(run) }
-        let files = try ChartRenderer.render(runDirectory: run, environment: environment).map { ($0 as NSString).lastPathComponent }
-        #expect(files == ["cpu_vs_wall", "efficiency", "speedup", "wall_time"].flatMap { ["\($0).png", "\($0).svg"] })
+        let rendering = try ChartRenderer.render(runDirectory: run, environment: environment)
+        #expect(names(rendering.files) == ["cpu_vs_wall", "efficiency", "speedup", "wall_time"].flatMap { ["\($0).png", "\($0).svg"] })
         let svg = String(decoding: try Files.readAll("\(run)/charts/speedup.svg"), as: UTF8.self)
-        // gnuplot's own CSV reading would cut this panel title at its first comma.
         #expect(svg.contains("io[20ms, 4x256KiB, warm]"))
         #expect(svg.contains(">warp<"), "the unknown mode has no legend entry")
     }
 
-    @Test("a run with the shared workload, pool start-ups and crossover.csv also gets the transfer, crossover and startup charts")
+    @Test("a run with the shared workload, pool starts and crossover.csv also gets the transfer, crossover and pool-start charts")
     func poolsRun() throws {
-        // summary.csv of a shared-workload run (with null), crossover.csv and breakeven.csv of a mixed-workload run.
-        let run = try runFolder(fixture: "pools")
+        let run = try ChartFixtures.runFolder("pools")
         defer { Files.removeTree(run) }
-        let files = Set(try ChartRenderer.render(runDirectory: run, environment: environment).map { ($0 as NSString).lastPathComponent })
-        let charts = ["speedup", "wall_time", "overhead", "efficiency", "cpu_vs_wall", "transfer", "crossover", "startup"]
-        #expect(files == Set(charts.flatMap { ["\($0).png", "\($0).svg"] }))
-        for chart in ["transfer", "crossover", "startup"] {
-            #expect(try pngSize("\(run)/charts/\(chart).png") == (1200, 800), "\(chart)")
+        let rendering = try ChartRenderer.render(runDirectory: run, environment: environment)
+        let charts = ["speedup", "wall_time", "overhead", "efficiency", "cpu_vs_wall", "transfer", "crossover", "crossover_lines", "pool_start"]
+        #expect(Set(names(rendering.files)) == Set(charts.flatMap { ["\($0).png", "\($0).svg"] }))
+        for chart in ["transfer", "crossover", "crossover_lines", "pool_start"] {
+            #expect(try ChartFixtures.pngSize("\(run)/charts/\(chart).png") == (1200, 800), "\(chart)")
             let parser = XMLParser(contentsOf: URL(fileURLWithPath: "\(run)/charts/\(chart).svg"))
             #expect(parser?.parse() == true, "\(chart).svg is not well-formed XML")
         }
         let crossover = String(decoding: try Files.readAll("\(run)/charts/crossover.svg"), as: UTF8.self)
-        // The findings of breakeven.csv: gil lost below 10 ms tasks, threads never lost.
-        #expect(crossover.contains("never pays off below 10 ms"))
-        #expect(crossover.contains("never pays off up to 10 ms"))
+        // The verdicts: gil lost below 10 ms tasks, threads never lost.
+        #expect(crossover.contains("pays off from 10 ms tasks"))
+        #expect(crossover.contains("never pays off beyond the noise"))
+        #expect(crossover.contains("thread mode faster"))
         let transfer = String(decoding: try Files.readAll("\(run)/charts/transfer.svg"), as: UTF8.self)
         #expect(transfer.contains("64 MiB") && transfer.contains(">shm<"))
     }
 
-    @Test("rendering again lists the rewritten charts, and not a stale chart plot.gp no longer draws")
+    @Test("plotting writes only under charts/: every other file of the run is unchanged, and nothing derived is added")
+    func readsOnly() throws {
+        let run = try ChartFixtures.runFolder("report-sample")
+        defer { Files.removeTree(run) }
+        Files.removeTree("\(run)/crossover.csv")
+        Files.removeTree("\(run)/breakeven.csv")
+        let before = try ChartFixtures.hashesOutsideCharts(run)
+        let rendering = try ChartRenderer.render(runDirectory: run, environment: environment)
+        #expect(try ChartFixtures.hashesOutsideCharts(run) == before)
+        // Without crossover.csv the crossover comes from trials.csv, in memory.
+        #expect(names(rendering.files).contains("crossover.png"))
+        #expect(!Files.exists("\(run)/crossover.csv"))
+    }
+
+    @Test("rendering again lists the redrawn charts, and removes the old files of a chart that now has no data")
     func renderAgain() throws {
-        let run = try runFolder(fixture: "partial")
+        let run = try ChartFixtures.runFolder("partial")
         defer { Files.removeTree(run) }
         let first = try ChartRenderer.render(runDirectory: run, environment: environment)
         try Files.writeDurably(Array("stale".utf8), to: "\(run)/charts/overhead.png")
         let second = try ChartRenderer.render(runDirectory: run, environment: environment)
-        #expect(second == first)
-        #expect(!second.contains { $0.hasSuffix("/overhead.png") })
+        #expect(second.files == first.files)
+        #expect(!Files.exists("\(run)/charts/overhead.png"))
+    }
+
+    @Test("a gnuplot that fails or warns fails the rendering with its message, and leaves no staging folder and no chart")
+    func failingGnuplot() throws {
+        let run = try ChartFixtures.runFolder("partial")
+        defer { Files.removeTree(run) }
+        let bin = try Files.makePrivateDirectory(in: Files.temporaryDirectory, prefix: "tvp-fakebin-")
+        defer { Files.removeTree(bin) }
+        try Files.writeDurably(Array("#!/bin/sh\necho 'warning: something odd' >&2\nexit 0\n".utf8), to: "\(bin)/gnuplot")
+        try Files.setMode("\(bin)/gnuplot", 0o755)
+        var environment = self.environment
+        environment["PATH"] = bin
+        #expect {
+            try ChartRenderer.render(runDirectory: run, environment: environment)
+        } throws: { error in
+            guard case ChartError.gnuplotFailed(let chart, _, let stderr) = error else { return false }
+            return chart == "speedup" && stderr == "warning: something odd"
+        }
+        #expect(Files.directoryEntries("\(run)/charts").isEmpty, "left: \(Files.directoryEntries("\(run)/charts"))")
     }
 
     @Test("without gnuplot on PATH, rendering fails with the install command")

@@ -13,7 +13,7 @@ struct ProcessPoolTests {
         #expect(Set(result.outcomes.map(\.processID)).count == 2)
         #expect(!result.outcomes.map(\.processID).contains(currentProcessID()))
         // Each worker's start-up is reported once, with its first task.
-        #expect(result.outcomes.compactMap(\.startupNanoseconds).count == 2)
+        #expect(result.outcomes.compactMap(\.spawnNanoseconds).count == 2)
     }
 
     @Test("pool digests agree with serial", arguments: [Workload.null, .cpu(CPUWorkload(bytesPerTask: 100_000))])

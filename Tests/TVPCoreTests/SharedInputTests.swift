@@ -69,7 +69,7 @@ struct SharedInputTests {
         #expect(result.processesSpawned == 2 && Set(result.outcomes.map(\.processID)).count == 2)
         #expect(result.outcomes.allSatisfy { $0.transferNanoseconds > 0 })
         #expect(result.bytesTransferred == 6 << 20)
-        #expect(result.poolStartupNanoseconds != nil)
+        #expect(result.poolStartNanoseconds != nil)
         #expect(result.combinedDigest == SerialExecutor().run(request).combinedDigest)
     }
 
@@ -138,10 +138,10 @@ struct SharedInputTests {
     @Test("pools report their start-up apart; modes without a pool do not")
     func poolStartup() {
         let request = ExecutionRequest(workload: .null, tasks: 20, workers: 2)
-        #expect(ThreadPoolExecutor().run(request).poolStartupNanoseconds != nil)
-        #expect(ProcessPoolExecutor(workerPath: builtWorkerPath).run(request).poolStartupNanoseconds.map { $0 > 0 } == true)
-        #expect(SerialExecutor().run(request).poolStartupNanoseconds == nil)
-        #expect(ProcessExecutor(workerPath: builtWorkerPath).run(request).poolStartupNanoseconds == nil)
+        #expect(ThreadPoolExecutor().run(request).poolStartNanoseconds != nil)
+        #expect(ProcessPoolExecutor(workerPath: builtWorkerPath).run(request).poolStartNanoseconds.map { $0 > 0 } == true)
+        #expect(SerialExecutor().run(request).poolStartNanoseconds == nil)
+        #expect(ProcessExecutor(workerPath: builtWorkerPath).run(request).poolStartNanoseconds == nil)
     }
 }
 
@@ -234,8 +234,8 @@ struct CrossoverTests {
         let breakEvens = Crossover.breakEvens(points)
         let processes = try #require(breakEvens.first { $0.processMode == .processes })
         #expect(processes.paysOffFromMilliseconds == 10 && processes.bestAtMilliseconds == 100)
-        #expect(processes.sentence.contains("never pays off below 10 ms"))
+        #expect(CrossoverText.verdict(processes).contains("pays off from 10 ms tasks"))
         let pool = try #require(breakEvens.first { $0.processMode == .processPool })
-        #expect(pool.paysOffFromMilliseconds == nil && pool.sentence.contains("never pays off at any task size measured (up to 100 ms)"))
+        #expect(pool.paysOffFromMilliseconds == nil && CrossoverText.verdict(pool).contains("never pays off beyond the noise, up to 100 ms tasks"))
     }
 }

@@ -165,19 +165,21 @@ let packageRootForEndToEnd: String = {
 
 @Suite("tvp plot and charts after a run", .serialized)
 struct PlotEndToEndTests {
-    @Test("tvp run draws charts at the end; without gnuplot it says so, still writes its CSV and succeeds; tvp plot then fails with exit 1")
+    @Test("tvp run draws charts and writes report.md at the end; without gnuplot it says so, still writes its CSV and report and succeeds; tvp plot then fails with exit 1")
     func chartsAndMissingGnuplot() throws {
         let directory = try scratchDirectory()
         defer { Files.removeTree(directory) }
         try Files.writeDurably(Array("workloads: { cpu: { bytes_per_task: 64KiB } }\nmodes: [serial, threads]\nworkers: [1, 2]\nrepetitions: 2\nwarmup: 0\ntasks: 4\n".utf8),
                                to: "\(directory)/s.yaml")
-        let script = ["TVP_PLOT_SCRIPT": packageRootForEndToEnd + "/plot.gp"]
+        let script = ["TVP_CHARTS_DIR": packageRootForEndToEnd + "/charts"]
 
         let drawn = try runTVP(["run", "s.yaml", "--out", "with"], in: directory, environment: script)
         #expect(drawn.status == 0, "stderr: \(drawn.stderr)")
         let run = "\(directory)/with/\(try #require(Files.directoryEntries("\(directory)/with").first))"
         #expect(Files.exists("\(run)/charts/speedup.png"))
         #expect(drawn.stdout.contains("Charts: "))
+        let report = String(decoding: try Files.readAll("\(run)/report.md"), as: UTF8.self)
+        #expect(report.contains("![Speedup over serial](charts/speedup.png)"))
 
         let noGnuplot = script.merging(["PATH": directory]) { $1 }
         let undrawn = try runTVP(["run", "s.yaml", "--out", "without"], in: directory, environment: noGnuplot)
@@ -186,6 +188,8 @@ struct PlotEndToEndTests {
         let bare = "\(directory)/without/\(try #require(Files.directoryEntries("\(directory)/without").first))"
         #expect(Files.exists("\(bare)/trials.csv") && Files.exists("\(bare)/summary.csv"))
         #expect(!Files.exists("\(bare)/charts"))
+        let bareReport = String(decoding: try Files.readAll("\(bare)/report.md"), as: UTF8.self)
+        #expect(bareReport.contains("Some charts are not drawn yet") && !bareReport.contains("!["))
 
         let plot = try runTVP(["plot", bare], in: directory, environment: noGnuplot)
         #expect(plot.status == 1)
@@ -194,6 +198,11 @@ struct PlotEndToEndTests {
         let replot = try runTVP(["plot", bare], in: directory, environment: script)
         #expect(replot.status == 0, "stderr: \(replot.stderr)")
         #expect(replot.stdout.contains("speedup.png"))
+        // tvp plot redraws only; tvp report then embeds the charts.
+        #expect(String(decoding: try Files.readAll("\(bare)/report.md"), as: UTF8.self) == bareReport)
+        let rewritten = try runTVP(["report", bare], in: directory, environment: script)
+        #expect(rewritten.status == 0, "stderr: \(rewritten.stderr)")
+        #expect(String(decoding: try Files.readAll("\(bare)/report.md"), as: UTF8.self).contains("(charts/speedup.png)"))
     }
 }
 

@@ -144,8 +144,10 @@ struct FaultTests {
         #expect(meta["trials_completed"] as? Int == rows)
     }
 
-    @Test("shm staging on a /dev/shm smaller than the input: a clear ENOSPC naming /dev/shm and the fix, no SIGBUS, nothing left")
-    func smallSharedMemory() throws {
+    @Test("a staged copy larger than its file system (shm: /dev/shm; file: TMPDIR): a clear ENOSPC naming it and the fix, no SIGBUS, summary.csv and a failed meta.json, nothing left",
+          arguments: [("shm", "/dev/shm", ["/dev/shm has", "No space left on device", "enlarge /dev/shm"]),
+                      ("file", "$D/tmp", ["cannot stage the shared input for `transfer: file`", "shared-", "No space left on device"])])
+    func stagingOnFullFileSystem(transfer: String, mountPoint: String, messages: [String]) throws {
         guard canMount else {
             print("skipped: this machine cannot make a private mount namespace (unshare -m needs root)")
             return
@@ -153,73 +155,36 @@ struct FaultTests {
         let directory = try scratchDirectory()
         defer { Files.removeTree(directory) }
         try write("""
-            name: shm
+            name: staging
             repetitions: 2
             warmup: 0
             tasks: 4
-            workloads: { null: {}, shared: { input_size: 64MiB, transfer: shm } }
+            workloads: { null: {}, shared: { input_size: 64MiB, transfer: \(transfer) } }
             modes: [serial, processes]
             workers: [2]
-            """, to: "\(directory)/shm.yaml")
+            """, to: "\(directory)/staging.yaml")
+        // A 16 MiB file system where the 64 MiB copy goes; what is left on it is listed before it goes.
         let status = try inMountNamespace("""
             set -e
             mkdir -p "$D/tmp"
-            mount -t tmpfs -o size=16m tmpfs /dev/shm
+            mount -t tmpfs -o size=16m tmpfs "\(mountPoint)"
             set +e
-            cd "$D" && TMPDIR="$D/tmp" "$TVP" run shm.yaml --out "$D/out" --quiet --no-plot 2> "$D/stderr"
+            cd "$D" && TMPDIR="$D/tmp" "$TVP" run staging.yaml --out "$D/out" --quiet --no-plot 2> "$D/stderr"
             echo $? > "$D/status"
-            ls -A /dev/shm > "$D/shm-left"
+            { ls -A "\(mountPoint)"; ls -A "$D/tmp"; } > "$D/left"
             """, environment: ["D": directory, "TVP": tvpPath])
         #expect(status == 0)
         let stderr = (try? String(contentsOfFile: "\(directory)/stderr", encoding: .utf8)) ?? ""
         #expect((try? String(contentsOfFile: "\(directory)/status", encoding: .utf8)) == "1\n", "stderr: \(stderr)")
-        #expect(stderr.contains("/dev/shm has") && stderr.contains("No space left on device") && stderr.contains("enlarge /dev/shm"), "stderr: \(stderr)")
-        #expect((try? String(contentsOfFile: "\(directory)/shm-left", encoding: .utf8)) == "")
-        #expect(Files.directoryEntries("\(directory)/tmp").isEmpty)
+        for message in messages { #expect(stderr.contains(message), "stderr: \(stderr)") }
+        let left = (try? String(contentsOfFile: "\(directory)/left", encoding: .utf8)) ?? "?"
+        #expect(!left.contains("tvp-"), "left behind: \(left)")
         let run = try runFolder("\(directory)/out")
         #expect(try rowsAreWhole("\(run)/trials.csv"))
         #expect(Files.exists("\(run)/summary.csv"))
         let meta = try meta(run)
         #expect(meta["status"] as? String == "failed")
-        #expect((meta["reason"] as? String)?.contains("/dev/shm") == true)
-    }
-
-    @Test("a `file` copy staged into a TMPDIR that fills up: ENOSPC naming the file, summary.csv and a failed meta.json, nothing left")
-    func fullTemporaryDirectory() throws {
-        guard canMount else {
-            print("skipped: this machine cannot make a private mount namespace (unshare -m needs root)")
-            return
-        }
-        let directory = try scratchDirectory()
-        defer { Files.removeTree(directory) }
-        try write("""
-            name: file
-            repetitions: 2
-            warmup: 0
-            tasks: 4
-            workloads: { null: {}, shared: { input_size: 64MiB, transfer: file } }
-            modes: [serial, processes]
-            workers: [2]
-            """, to: "\(directory)/file.yaml")
-        let status = try inMountNamespace("""
-            set -e
-            mkdir -p "$D/tmp"
-            mount -t tmpfs -o size=16m tmpfs "$D/tmp"
-            set +e
-            cd "$D" && TMPDIR="$D/tmp" "$TVP" run file.yaml --out "$D/out" --quiet --no-plot 2> "$D/stderr"
-            echo $? > "$D/status"
-            ls -A "$D/tmp" > "$D/tmp-left"
-            """, environment: ["D": directory, "TVP": tvpPath])
-        #expect(status == 0)
-        let stderr = (try? String(contentsOfFile: "\(directory)/stderr", encoding: .utf8)) ?? ""
-        #expect((try? String(contentsOfFile: "\(directory)/status", encoding: .utf8)) == "1\n", "stderr: \(stderr)")
-        #expect(stderr.contains("cannot stage the shared input for `transfer: file`") && stderr.contains("shared-")
-                && stderr.contains("No space left on device"), "stderr: \(stderr)")
-        #expect((try? String(contentsOfFile: "\(directory)/tmp-left", encoding: .utf8)) == "")
-        let run = try runFolder("\(directory)/out")
-        #expect(try rowsAreWhole("\(run)/trials.csv"))
-        #expect(Files.exists("\(run)/summary.csv"))
-        #expect(try meta(run)["status"] as? String == "failed")
+        #expect((meta["reason"] as? String)?.contains("No space left on device") == true)
     }
 
     @Test("a SIGKILLed tvp leaves no running worker; the next run removes its fixture folder and says so",

@@ -35,10 +35,10 @@ public struct TaskOutcome: Sendable {
     public var digest: TaskDigest?
     /// Why it failed, nil when it succeeded.
     public var error: String?
-    /// How long the task itself ran, in nanoseconds (start-up of a process excluded).
+    /// How long the task itself ran, in nanoseconds (a process's spawn excluded).
     public var durationNanoseconds: UInt64
     /// For process modes: from the spawn call to the worker's first instruction, in nanoseconds.
-    public var startupNanoseconds: UInt64?
+    public var spawnNanoseconds: UInt64?
     /// How long the task spent obtaining its input (`shared` under a transfer), within its duration.
     public var transferNanoseconds: UInt64 = 0
     /// The process that ran it.
@@ -47,9 +47,9 @@ public struct TaskOutcome: Sendable {
     public var threadID: UInt
 
     /// A task that produced `digest`.
-    public static func success(_ digest: TaskDigest, duration: UInt64, startup: UInt64? = nil, transfer: UInt64 = 0,
+    public static func success(_ digest: TaskDigest, duration: UInt64, spawn: UInt64? = nil, transfer: UInt64 = 0,
                                processID: Int32 = TaskOutcome.ownProcessID, threadID: UInt = currentThreadID()) -> TaskOutcome {
-        TaskOutcome(digest: digest, error: nil, durationNanoseconds: duration, startupNanoseconds: startup,
+        TaskOutcome(digest: digest, error: nil, durationNanoseconds: duration, spawnNanoseconds: spawn,
                     transferNanoseconds: transfer, processID: processID, threadID: threadID)
     }
 
@@ -58,7 +58,7 @@ public struct TaskOutcome: Sendable {
 
     /// A task that failed with `message`.
     public static func failure(_ message: String, duration: UInt64 = 0, processID: Int32 = 0) -> TaskOutcome {
-        TaskOutcome(digest: nil, error: message, durationNanoseconds: duration, startupNanoseconds: nil,
+        TaskOutcome(digest: nil, error: message, durationNanoseconds: duration, spawnNanoseconds: nil,
                     processID: processID, threadID: 0)
     }
 
@@ -76,9 +76,9 @@ public struct ExecutionResult: Sendable {
     public var processesSpawned = 0
     /// Threads the executor created during the trial.
     public var threadsCreated = 0
-    /// Pool modes: the pool's start-up inside the trial (creating the threads; spawning the workers
+    /// Pool modes: the pool start inside the trial (creating the threads; spawning the workers
     /// until each is ready), in nanoseconds; nil for modes without a pool.
-    public var poolStartupNanoseconds: UInt64?
+    public var poolStartNanoseconds: UInt64?
     /// Bytes shipped to worker processes (`shared` under a transfer); 0 when tasks read in place.
     public var bytesTransferred = 0
     /// The most OS threads this process had in the samples taken while the tasks ran (at most one

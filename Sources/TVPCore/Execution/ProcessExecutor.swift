@@ -167,7 +167,7 @@ public struct ProcessExecutor: Executor {
         case .report(let report) where status.isSuccess:
             return .success(
                 report.digest, duration: report.taskEndNanoseconds &- report.taskStartNanoseconds,
-                startup: report.processStartNanoseconds &- worker.process.spawnedAt.nanoseconds,
+                spawn: report.processStartNanoseconds &- worker.process.spawnedAt.nanoseconds,
                 transfer: report.transferNanoseconds, processID: report.pid, threadID: 0)
         case .report:
             return .failure("worker \(pid) reported a result but ended with \(status)", duration: elapsed, processID: pid)

@@ -49,14 +49,18 @@ extension ProcessPoolExecutor {
         switch frame.kind {
         case .ready:
             worker.ready = true
-            worker.startupToReport = MonotonicInstant.now().nanoseconds &- worker.process.spawnedAt.nanoseconds
+            // The same span as `processes` measures: spawn call to the worker's own start instant
+            // (both read CLOCK_MONOTONIC), not to the frame's arrival.
+            if let started = frame.readyFields?.processStartNanoseconds {
+                worker.spawnToReport = started &- worker.process.spawnedAt.nanoseconds
+            }
             supervisor.setDeadline(nil, for: worker.process.pid)
         case .result:
             guard let task = worker.currentTask, let fields = frame.resultFields else { return }
             outcomes[task] = .success(fields.digest, duration: fields.endNanoseconds &- fields.startNanoseconds,
-                                      startup: worker.startupToReport, transfer: fields.transferNanoseconds,
+                                      spawn: worker.spawnToReport, transfer: fields.transferNanoseconds,
                                       processID: worker.process.pid, threadID: 0)
-            worker.startupToReport = nil
+            worker.spawnToReport = nil
             worker.currentTask = nil
             supervisor.setDeadline(nil, for: worker.process.pid)
         case .failure:

@@ -7,8 +7,9 @@ import TVPWorkloads
 /// pipes enlarged to 1 MiB (`F_SETPIPE_SZ`), one task in flight per worker. A `shared` slice shipped
 /// by pipe travels inside its task frame, written from tvp's memory as the pipe takes it.
 ///
-/// Each worker's start-up (spawn to its ready frame) is measured apart from the tasks and reported
-/// with the first task it runs (the `startup_*` columns). A worker that dies or is stopped for the
+/// Each worker's spawn (posix_spawn call to its first instruction, from the start instant its ready
+/// frame carries) is reported with the first task it runs (the `spawn_*` columns); the pool start
+/// (every worker spawned and ready, `pool_start_s`) is a phase of its own. A worker that dies or is stopped for the
 /// task timeout fails its task and is replaced while tasks remain; one that never became ready is
 /// not (its replacement would fail the same way), and the trial goes on with the others.
 public struct ProcessPoolExecutor: Executor {
@@ -29,8 +30,9 @@ public struct ProcessPoolExecutor: Executor {
         var decoder = FrameDecoder()
         /// Whether its ready frame came.
         var ready = false
-        /// Spawn to ready frame, reported with the first task this worker runs.
-        var startupToReport: UInt64?
+        /// The posix_spawn call to the worker's first instruction (the process-start instant its
+        /// ready frame carries), reported with the first task this worker runs.
+        var spawnToReport: UInt64?
         /// The task it runs, if any.
         var currentTask: Int?
         /// The current task's frame while it is still being written.
@@ -108,13 +110,13 @@ public struct ProcessPoolExecutor: Executor {
                     }
                     try pool.supervisor.stopAll()
                 }
-                // Tasks start once every worker of the first pool is ready: the pool's start-up is a
+                // Tasks start once every worker of the first pool is ready: the pool start is a
                 // phase of its own, and every worker gets work (a fast first worker would otherwise
                 // drain a queue of tiny tasks).
-                if result.poolStartupNanoseconds == nil && pool.slots.allSatisfy({ $0?.ready ?? true }) {
-                    result.poolStartupNanoseconds = MonotonicInstant.now().nanoseconds &- poolStart.nanoseconds
+                if result.poolStartNanoseconds == nil && pool.slots.allSatisfy({ $0?.ready ?? true }) {
+                    result.poolStartNanoseconds = MonotonicInstant.now().nanoseconds &- poolStart.nanoseconds
                 }
-                if !stopping && result.poolStartupNanoseconds != nil && nextTask < request.tasks {
+                if !stopping && result.poolStartNanoseconds != nil && nextTask < request.tasks {
                     for slot in pool.slots.indices where nextTask < request.tasks {
                         guard let worker = pool.slots[slot], worker.ready, worker.currentTask == nil, worker.problem == nil else { continue }
                         let slice = request.pipedSlice(task: nextTask)

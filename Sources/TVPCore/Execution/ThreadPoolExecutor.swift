@@ -26,12 +26,12 @@ func runOnThreadPool(
     let threadCount = ThreadCountSampler()
     let outcome: ThreadPool.Outcome
     let poolStart = MonotonicInstant.now()
-    var poolStartup: UInt64 = 0
+    var poolStartElapsed: UInt64 = 0
     do {
         outcome = try ThreadPool.run(workers: request.workers, taskCount: request.tasks,
                                      timeoutSeconds: request.taskTimeoutSeconds * Double(max(1, rounds)),
                                      started: {
-                                         poolStartup = MonotonicInstant.now().nanoseconds &- poolStart.nanoseconds
+                                         poolStartElapsed = MonotonicInstant.now().nanoseconds &- poolStart.nanoseconds
                                          threadCount.sample()
                                      }) { next in
             var runner = TaskRunner(workload: workload, input: input)
@@ -53,7 +53,7 @@ func runOnThreadPool(
             + "threads cannot be killed, so tvp abandons the run here (raise `task_timeout_s` if the tasks are meant to be this long)"
     }
     result.threadsCreated = outcome.threadsCreated
-    result.poolStartupNanoseconds = poolStartup
+    result.poolStartNanoseconds = poolStartElapsed
     result.osThreadsMax = threadCount.observedMaximum
     return result
 }

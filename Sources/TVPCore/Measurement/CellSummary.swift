@@ -30,8 +30,9 @@ public struct CellSummary: Sendable {
     public var perTaskMicroseconds: Double
     /// Median of the trials' median task durations, microseconds.
     public var taskP50Microseconds: Double
-    /// Median of the trials' median process start-up, microseconds (process modes only).
-    public var startupP50Microseconds: Double?
+    /// Median of the trials' median spawn (posix_spawn call to the worker's first instruction),
+    /// microseconds; process modes only.
+    public var spawnP50Microseconds: Double?
     /// Median steal time per trial, seconds.
     public var stealMedian: Double
     /// Median bytes read from the disk per trial.
@@ -42,10 +43,10 @@ public struct CellSummary: Sendable {
     public var isNoisy: Bool { wallCV > Summarizer.noisyCoefficientOfVariation }
     /// The usable CPUs efficiency was computed against.
     public var usableCPUs: Int
-    /// Pool modes: median of the pool's start-up inside the trial (threads created; workers spawned
+    /// Pool modes: median of the pool start inside the trial (threads created; workers spawned
     /// and ready), seconds; nil for other modes.
-    public var setupMedian: Double? = nil
-    /// Median of (wall − the pool's start-up) ÷ tasks, microseconds: the per-task cost once the
+    public var poolStartMedian: Double? = nil
+    /// Median of (wall − the pool start) ÷ tasks, microseconds: the per-task cost once the
     /// pool is up. Equal to `perTaskMicroseconds` for modes without a pool.
     public var perTaskNetMicroseconds: Double = 0
     /// `shared` under a transfer: median over trials of the bytes shipped ÷ the time workers spent

@@ -40,8 +40,8 @@ public struct Summarizer: Sendable {
                 efficiency = speedup! / Double(min(cell.workers, usableCPUs))
             }
             let bytes = Double(cell.workload.bytesPerTrial(tasks: cell.tasks))
-            let startups = good.compactMap(\.startupP50Microseconds)
-            let setups = good.compactMap(\.setupSeconds)
+            let spawns = good.compactMap(\.spawnP50Microseconds)
+            let poolStarts = good.compactMap(\.poolStartSeconds)
             let transferRates = good.compactMap { $0.transferSeconds > 0 && $0.transferBytes > 0 ? $0.transferBytes / $0.transferSeconds / 1e6 : nil }
             var summary = CellSummary(
                 cell: cell, n: walls.count, failed: all.count - good.count,
@@ -58,12 +58,12 @@ public struct Summarizer: Sendable {
                 speedup: speedup, speedupCI: speedupCI, efficiency: efficiency,
                 perTaskMicroseconds: median / Double(cell.tasks) * 1e6,
                 taskP50Microseconds: Statistics.median(good.map(\.taskP50Microseconds)),
-                startupP50Microseconds: startups.isEmpty ? nil : Statistics.median(startups),
+                spawnP50Microseconds: spawns.isEmpty ? nil : Statistics.median(spawns),
                 stealMedian: Statistics.median(good.map(\.stealSeconds)),
                 diskReadMedianBytes: Statistics.median(good.map(\.ioDiskReadBytes)),
                 outliers: Statistics.outlierCount(walls, threshold: Summarizer.outlierThreshold), usableCPUs: usableCPUs)
-            summary.setupMedian = setups.isEmpty ? nil : Statistics.median(setups)
-            let netWalls = good.map { $0.wallSeconds - ($0.setupSeconds ?? 0) }
+            summary.poolStartMedian = poolStarts.isEmpty ? nil : Statistics.median(poolStarts)
+            let netWalls = good.map { $0.wallSeconds - ($0.poolStartSeconds ?? 0) }
             summary.perTaskNetMicroseconds = Statistics.median(netWalls) / Double(cell.tasks) * 1e6
             summary.transferMegabytesPerSecond = transferRates.isEmpty ? nil : Statistics.median(transferRates)
             return summary

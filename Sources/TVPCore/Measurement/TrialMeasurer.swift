@@ -73,7 +73,7 @@ public struct TrialMeasurer: Sendable {
                 minorFaults: total.minorFaults, majorFaults: total.majorFaults),
             taskLatencyMicroseconds: LatencySummary(nanoseconds: outcomes.filter { $0.error == nil }.map(\.durationNanoseconds))
                 ?? LatencySummary(nanoseconds: [0])!,
-            startupMicroseconds: LatencySummary(nanoseconds: outcomes.compactMap(\.startupNanoseconds)),
+            spawnMicroseconds: LatencySummary(nanoseconds: outcomes.compactMap(\.spawnNanoseconds)),
             processesSpawned: result.processesSpawned, threadsCreated: result.threadsCreated,
             distinctProcesses: Set(outcomes.filter { $0.error == nil }.map(\.processID)).count,
             osThreadsMax: max(threadsBefore, result.osThreadsMax, threadsAfter),
@@ -82,7 +82,7 @@ public struct TrialMeasurer: Sendable {
             stealSeconds: stealSeconds,
             ioReadBytes: ioAfter.readChars - ioBefore.readChars,
             ioDiskReadBytes: ioAfter.storageReadBytes - ioBefore.storageReadBytes,
-            setupSeconds: result.poolStartupNanoseconds.map { Double($0) / 1e9 },
+            poolStartSeconds: result.poolStartNanoseconds.map { Double($0) / 1e9 },
             transferSeconds: Double(outcomes.reduce(0) { $0 + $1.transferNanoseconds }) / 1e9,
             transferBytes: result.bytesTransferred,
             digest: digest, digestCheck: check, ok: error == nil, error: error, abandonedRun: result.abandoned != nil)

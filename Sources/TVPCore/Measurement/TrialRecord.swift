@@ -13,7 +13,7 @@ public struct TrialRecord: Sendable {
     /// Per-task durations (the task's own work): p50, p90, p99, max, microseconds.
     public var taskLatencyMicroseconds: LatencySummary
     /// Process modes: spawn call to the worker's first instruction, p50 and max, microseconds.
-    public var startupMicroseconds: LatencySummary?
+    public var spawnMicroseconds: LatencySummary?
     /// Processes spawned and threads created during the trial.
     public var processesSpawned: Int
     /// Threads the executor created.
@@ -33,9 +33,9 @@ public struct TrialRecord: Sendable {
     public var ioReadBytes: Int
     /// Bytes of those reads that came from the storage device, not the page cache (`read_bytes`).
     public var ioDiskReadBytes: Int
-    /// Pool modes: the pool's start-up inside the trial (threads created; workers spawned and
+    /// Pool modes: the pool start inside the trial (threads created; workers spawned and
     /// ready), seconds; nil for modes without a pool.
-    public var setupSeconds: Double?
+    public var poolStartSeconds: Double?
     /// Time the tasks spent obtaining shipped input (`shared` under a transfer), summed, seconds.
     public var transferSeconds: Double
     /// Bytes shipped to worker processes during the trial.

@@ -19,14 +19,15 @@ public struct TrialSample: Sendable {
     public var maxRSSKiB: Double
     /// Median task duration, microseconds.
     public var taskP50Microseconds: Double
-    /// Median process start-up, microseconds (process modes only).
-    public var startupP50Microseconds: Double?
+    /// Median spawn of the trial's worker processes (posix_spawn call to the worker's first
+    /// instruction), microseconds; process modes only.
+    public var spawnP50Microseconds: Double?
     /// Steal time during the trial, seconds.
     public var stealSeconds: Double
     /// Bytes read from the disk rather than the page cache.
     public var ioDiskReadBytes: Double
-    /// Pool modes: the pool's start-up inside the trial, seconds.
-    public var setupSeconds: Double?
+    /// Pool modes: the pool start inside the trial (threads created; workers spawned and ready), seconds.
+    public var poolStartSeconds: Double?
     /// Time workers spent obtaining shipped input, summed over tasks, seconds.
     public var transferSeconds: Double
     /// Bytes shipped to workers.
@@ -42,15 +43,16 @@ public struct TrialSample: Sendable {
         systemSeconds = record.usage.systemSeconds
         maxRSSKiB = Double(record.usage.maxRSSKiB)
         taskP50Microseconds = record.taskLatencyMicroseconds.p50
-        startupP50Microseconds = record.startupMicroseconds?.p50
+        spawnP50Microseconds = record.spawnMicroseconds?.p50
         stealSeconds = record.stealSeconds
         ioDiskReadBytes = Double(record.ioDiskReadBytes)
-        setupSeconds = record.setupSeconds
+        poolStartSeconds = record.poolStartSeconds
         transferSeconds = record.transferSeconds
         transferBytes = Double(record.transferBytes)
     }
 
-    /// The sample of a trials.csv row; nil when the row does not describe a known cell.
+    /// The sample of a trials.csv row under the current column names (`CSVFormat.currentNames`);
+    /// nil when the row does not describe a known cell.
     public init?(row: [String: String]) {
         guard let workload = Workload(csvName: row["workload"] ?? "", parameters: row),
               let mode = Mode(rawValue: row["mode"] ?? ""),
@@ -65,11 +67,11 @@ public struct TrialSample: Sendable {
         systemSeconds = Double(row["sys_s"] ?? "") ?? 0
         maxRSSKiB = Double(row["max_rss_kib"] ?? "") ?? 0
         taskP50Microseconds = Double(row["task_p50_us"] ?? "") ?? 0
-        startupP50Microseconds = Double(row["startup_p50_us"] ?? "")
+        spawnP50Microseconds = Double(row["spawn_p50_us"] ?? "")
         stealSeconds = Double(row["steal_s"] ?? "") ?? 0
         ioDiskReadBytes = Double(row["io_disk_read_bytes"] ?? "") ?? 0
         // Columns added in schema 3; a schema-2 file has none of them.
-        setupSeconds = Double(row["setup_s"] ?? "")
+        poolStartSeconds = Double(row["pool_start_s"] ?? "")
         transferSeconds = Double(row["transfer_s"] ?? "") ?? 0
         transferBytes = Double(row["transfer_bytes"] ?? "") ?? 0
     }

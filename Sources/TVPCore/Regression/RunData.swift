@@ -58,8 +58,9 @@ public struct RunData: Sendable {
         var schemaVersion: Int?
         var samples: [TrialSample] = []
         samples.reserveCapacity(rows.count)
-        for (index, row) in rows.enumerated() {
+        for (index, fields) in rows.enumerated() {
             let line = index + 2  // the header is line 1
+            let row = CSVFormat.currentNames(fields)
             let field = row["schema_version"] ?? ""
             guard let version = Int(field) else {
                 throw RunDataError.badRow(path: trialsPath, line: line,

@@ -4,9 +4,28 @@ import Foundation
 /// The CSV conventions of every file tvp writes: a fixed header, RFC 4180 quoting, LF line ends.
 enum CSVFormat {
     /// The schema of trials.csv and summary.csv; a change of columns bumps it.
-    static let schemaVersion = 3
-    /// Older schemas tvp still reads: their files lack only columns added since.
-    static let readableSchemaVersions = 2...3
+    static let schemaVersion = 4
+    /// Older schemas tvp still reads: their files lack columns added since, and name a few columns
+    /// by their old names (`renamedColumns`).
+    static let readableSchemaVersions = 2...4
+
+    /// Columns schema 4 renamed, old name to new: a process's start-up is its *spawn*, a pool's
+    /// start-up phase is its *pool start*.
+    static let renamedColumns = [
+        "startup_p50_us": "spawn_p50_us",
+        "startup_max_us": "spawn_max_us",
+        "setup_s": "pool_start_s",
+        "setup_median_s": "pool_start_median_s",
+    ]
+
+    /// `row` (of trials.csv or summary.csv, any readable schema) under the current column names.
+    static func currentNames(_ row: [String: String]) -> [String: String] {
+        var result = row
+        for (old, new) in renamedColumns {
+            if let value = result.removeValue(forKey: old), result[new] == nil { result[new] = value }
+        }
+        return result
+    }
 
     /// One CSV line (newline included) with the fields quoted where RFC 4180 requires.
     static func line(_ fields: [String]) -> String {

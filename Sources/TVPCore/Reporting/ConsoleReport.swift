@@ -22,20 +22,20 @@ public enum ConsoleReport {
             }
             out += format([header] + table)
         }
-        let shipped = summaries.filter { $0.transferMegabytesPerSecond != nil || $0.setupMedian != nil && $0.cell.workload.shipsData }
+        let shipped = summaries.filter { $0.transferMegabytesPerSecond != nil || $0.poolStartMedian != nil && $0.cell.workload.shipsData }
         if !shipped.isEmpty {
-            out += "\nShipping the shared input: how fast workers received it, and the pool's start-up\n"
-            let header = ["variant", "mode", "workers", "received at", "throughput", "pool start-up"]
+            out += "\nShipping the shared input: how fast workers received it, and the pool start\n"
+            let header = ["variant", "mode", "workers", "received at", "throughput", "pool start"]
             out += format([header] + shipped.map { s in
                 [s.cell.workload.label, s.cell.mode.rawValue, String(s.cell.workers),
                  s.transferMegabytesPerSecond.map { String(format: "%.0f MB/s", $0) } ?? "in place",
                  s.megabytesPerSecond.map { String(format: "%.0f MB/s", $0) } ?? "–",
-                 s.setupMedian.map(seconds) ?? "–"]
+                 s.poolStartMedian.map(seconds) ?? "–"]
             })
         }
         if !breakEvens.isEmpty {
             out += "\nCrossover (mixed): where a process mode starts to beat a thread mode\n"
-            out += breakEvens.map { "  \($0.sentence)\n" }.joined()
+            out += breakEvens.map { "  \(CrossoverText.verdict($0))\n" }.joined()
         }
         let noisy = summaries.filter(\.isNoisy).count
         if noisy > 0 {

@@ -14,3 +14,30 @@ public enum CrossoverCSV {
         "best_task_ms", "best_cpu_share", "finding",
     ]
 }
+
+extension CrossoverCSV {
+    /// The points of the crossover.csv at `path` (rows naming modes this tvp does not know are skipped).
+    static func read(_ path: String) throws -> [Crossover.Point] {
+        let (header, rows) = try CSVFormat.read(path)
+        let missing = pointHeader.filter { !header.contains($0) }
+        guard missing.isEmpty else {
+            throw CSVFileError(path: path, problem: "not a crossover.csv written by `tvp run` (no column \(missing.joined(separator: ", ")))")
+        }
+        return try rows.enumerated().compactMap { index, row in
+            func number(_ column: String) throws -> Double {
+                guard let value = Double(row[column] ?? "") else {
+                    throw CSVFileError(path: path, problem: "line \(index + 2): \(column) \"\(row[column] ?? "")\" is not a number")
+                }
+                return value
+            }
+            guard let threadMode = Mode(rawValue: row["thread_mode"] ?? ""), let processMode = Mode(rawValue: row["process_mode"] ?? ""),
+                  let workers = Int(row["workers"] ?? "") else { return nil }
+            let low = try number("ratio_ci_low"), high = try number("ratio_ci_high")
+            return Crossover.Point(
+                threadMode: threadMode, processMode: processMode, workers: workers,
+                taskMilliseconds: try number("task_ms"), cpuShare: try number("cpu_share"),
+                threadWall: try number("thread_wall_s"), processWall: try number("process_wall_s"),
+                ratio: try number("ratio"), ratioCI: min(low, high)...max(low, high))
+        }
+    }
+}

@@ -1,9 +1,10 @@
 import Foundation
 import TVPSystem
 
-/// The one place that writes a run's files: it creates the run folder, appends each trial to
-/// trials.csv as it ends, and replaces summary.csv and meta.json atomically (temporary name, then
-/// rename), so a reader never sees half a file.
+/// The one place that writes a run's files (charts/ is ChartRenderer's): it creates the run folder,
+/// appends each trial to trials.csv as it ends, and replaces summary.csv, meta.json, crossover.csv,
+/// breakeven.csv and report.md atomically (temporary name, then rename), so a reader never sees
+/// half a file.
 ///
 /// trials.csv gets a row whole or not at all, and keeps a reserve of disk space past its end
 /// (`reserveBytes`): when the disk fills up, the reserve is what summary.csv and meta.json are
@@ -94,13 +95,9 @@ public final class ResultsWriter {
         try writeAtomically(Data(text.utf8), name: "summary.csv")
     }
 
-    /// Writes crossover.csv and breakeven.csv (runs with `mixed` cells of a thread and a process mode).
+    /// Writes crossover.csv and breakeven.csv (runs with `mixed` cells of a thread and a process
+    /// mode; nothing without points). Only `tvp run` writes them: plotting an old run never does.
     public func writeCrossover(_ points: [Crossover.Point], _ breakEvens: [Crossover.BreakEven]) throws {
-        try Self.writeCrossover(points, breakEvens, into: directory)
-    }
-
-    /// Writes crossover.csv and breakeven.csv into the run folder `directory` (nothing without points).
-    public static func writeCrossover(_ points: [Crossover.Point], _ breakEvens: [Crossover.BreakEven], into directory: String) throws {
         guard !points.isEmpty else { return }
         let n = CSVFormat.number as (Double) -> String
         let pointRows = [CrossoverCSV.pointHeader] + points.map {
@@ -108,12 +105,19 @@ public final class ResultsWriter {
              n($0.threadWall), n($0.processWall), n($0.ratio), n($0.ratioCI.lowerBound), n($0.ratioCI.upperBound),
              String($0.processWins)]
         }
-        try writeAtomically(Data(pointRows.map(CSVFormat.line).joined().utf8), name: "crossover.csv", in: directory)
+        try writeAtomically(Data(pointRows.map(CSVFormat.line).joined().utf8), name: "crossover.csv")
         let breakEvenRows = [CrossoverCSV.breakEvenHeader] + breakEvens.map {
             [$0.threadMode.rawValue, $0.processMode.rawValue, String($0.workers), CSVFormat.number($0.paysOffFromMilliseconds),
-             n($0.largestMeasuredMilliseconds), n($0.bestRatio), n($0.bestAtMilliseconds), n($0.bestAtShare), $0.sentence]
+             n($0.largestMeasuredMilliseconds), n($0.bestRatio), n($0.bestAtMilliseconds), n($0.bestAtShare),
+             CrossoverText.verdict($0)]
         }
-        try writeAtomically(Data(breakEvenRows.map(CSVFormat.line).joined().utf8), name: "breakeven.csv", in: directory)
+        try writeAtomically(Data(breakEvenRows.map(CSVFormat.line).joined().utf8), name: "breakeven.csv")
+    }
+
+    /// Writes report.md into the run folder `directory` (new or old: `tvp report` rewrites it, and
+    /// nothing else of an old run).
+    public static func writeReport(_ text: String, runDirectory directory: String) throws {
+        try writeAtomically(Data(text.utf8), name: "report.md", in: directory)
     }
 
     /// Writes meta.json.

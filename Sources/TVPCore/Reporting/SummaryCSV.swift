@@ -2,17 +2,45 @@
 public enum SummaryCSV {
     /// The header, in its fixed order. Units are in the names.
     public static let header = [
-        "schema_version", "scenario", "workload", "variant", "bytes_per_task", "sleep_ms", "files_per_task",
-        "file_size", "cache", "input_size", "transfer", "task_ms", "cpu_share", "hash_bytes",
-        "plugin_library",
-        "plugin_symbol",
-        "plugin_parameter",
-        "mode", "workers", "tasks", "n", "failed",
-        "wall_median_s", "wall_mean_s", "wall_min_s", "wall_max_s", "wall_stddev_s", "wall_ci_low_s",
-        "wall_ci_high_s", "wall_cv", "cpu_median_s", "user_median_s", "sys_median_s", "max_rss_median_kib",
-        "tasks_per_s", "mb_per_s", "speedup", "speedup_ci_low", "speedup_ci_high", "efficiency",
-        "per_task_us", "task_p50_us", "startup_p50_us", "steal_median_s", "disk_read_median_bytes",
-        "outliers", "noisy", "usable_cpus", "setup_median_s", "per_task_net_us", "transfer_mb_per_s",
+        "schema_version",
+        "scenario",
+        "workload",
+        "variant",
+    ] + TrialsCSV.parameterColumns + [
+        "mode",
+        "workers",
+        "tasks",
+        "n",
+        "failed",
+        "wall_median_s",
+        "wall_mean_s",
+        "wall_min_s",
+        "wall_max_s",
+        "wall_stddev_s",
+        "wall_ci_low_s",
+        "wall_ci_high_s",
+        "wall_cv",
+        "cpu_median_s",
+        "user_median_s",
+        "sys_median_s",
+        "max_rss_median_kib",
+        "tasks_per_s",
+        "mb_per_s",
+        "speedup",
+        "speedup_ci_low",
+        "speedup_ci_high",
+        "efficiency",
+        "per_task_us",
+        "task_p50_us",
+        "spawn_p50_us",
+        "steal_median_s",
+        "disk_read_median_bytes",
+        "outliers",
+        "noisy",
+        "usable_cpus",
+        "pool_start_median_s",
+        "per_task_net_us",
+        "transfer_mb_per_s",
     ]
 
     /// The fields of `summary`, in header order.
@@ -28,8 +56,8 @@ public enum SummaryCSV {
                n(s.wallCI.lowerBound), n(s.wallCI.upperBound), n(s.wallCV), n(s.cpuMedian), n(s.userMedian),
                n(s.systemMedian), n(s.maxRSSMedianKiB), n(s.tasksPerSecond), o(s.megabytesPerSecond),
                o(s.speedup), o(s.speedupCI?.lowerBound), o(s.speedupCI?.upperBound), o(s.efficiency),
-               n(s.perTaskMicroseconds), n(s.taskP50Microseconds), o(s.startupP50Microseconds),
+               n(s.perTaskMicroseconds), n(s.taskP50Microseconds), o(s.spawnP50Microseconds),
                n(s.stealMedian), n(s.diskReadMedianBytes), String(s.outliers), String(s.isNoisy),
-               String(s.usableCPUs), o(s.setupMedian), n(s.perTaskNetMicroseconds), o(s.transferMegabytesPerSecond)]
+               String(s.usableCPUs), o(s.poolStartMedian), n(s.perTaskNetMicroseconds), o(s.transferMegabytesPerSecond)]
     }
 }

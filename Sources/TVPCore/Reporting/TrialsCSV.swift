@@ -2,26 +2,66 @@
 public enum TrialsCSV {
     /// The header, in its fixed order. Units are in the names.
     public static let header = [
-        "schema_version", "scenario", "workload", "bytes_per_task", "sleep_ms", "files_per_task", "file_size",
-        "cache", "input_size", "transfer", "task_ms", "cpu_share", "hash_bytes",
+        "schema_version",
+        "scenario",
+        "workload",
+    ] + parameterColumns + [
+        "mode",
+        "workers",
+        "tasks",
+        "round",
+        "position",
+        "warmup",
+        "repetition",
+        "wall_s",
+        "user_s",
+        "sys_s",
+        "cpu_s",
+        "max_rss_kib",
+        "voluntary_ctx_switches",
+        "involuntary_ctx_switches",
+        "minor_faults",
+        "major_faults",
+        "task_p50_us",
+        "task_p90_us",
+        "task_p99_us",
+        "task_max_us",
+        "spawn_p50_us",
+        "spawn_max_us",
+        "processes_spawned",
+        "threads_created",
+        "distinct_processes",
+        "os_threads_max",
+        "gil_switches",
+        "gil_wait_max_us",
+        "steal_s",
+        "io_read_bytes",
+        "io_disk_read_bytes",
+        "pool_start_s",
+        "transfer_s",
+        "transfer_bytes",
+        "digest",
+        "digest_check",
+        "ok",
+        "error",
+    ]
+
+    /// Workload parameter columns, in header order (in summary.csv too), one per line.
+    static let parameterColumns = [
+        "bytes_per_task",
+        "sleep_ms",
+        "files_per_task",
+        "file_size",
+        "cache",
+        "input_size",
+        "transfer",
+        "task_ms",
+        "cpu_share",
+        "hash_bytes",
         "plugin_library",
         "plugin_symbol",
         "plugin_parameter",
-        "mode", "workers", "tasks", "round", "position", "warmup", "repetition",
-        "wall_s", "user_s", "sys_s", "cpu_s", "max_rss_kib",
-        "voluntary_ctx_switches", "involuntary_ctx_switches", "minor_faults", "major_faults",
-        "task_p50_us", "task_p90_us", "task_p99_us", "task_max_us", "startup_p50_us", "startup_max_us",
-        "processes_spawned", "threads_created", "distinct_processes", "os_threads_max",
-        "gil_switches", "gil_wait_max_us", "steal_s",
-        "io_read_bytes", "io_disk_read_bytes", "setup_s", "transfer_s", "transfer_bytes", "digest",
-        "digest_check",
-        "ok", "error",
     ]
-
-    /// Workload parameter columns, in header order.
-    static let parameterColumns = ["bytes_per_task", "sleep_ms", "files_per_task", "file_size", "cache",
-                                   "input_size", "transfer", "task_ms", "cpu_share", "hash_bytes",
-                                   "plugin_library", "plugin_symbol", "plugin_parameter"]
 
     /// The fields of `record`, in header order.
     public static func fields(_ record: TrialRecord) -> [String] {
@@ -38,12 +78,12 @@ public enum TrialsCSV {
                String(u.minorFaults), String(u.majorFaults),
                n(record.taskLatencyMicroseconds.p50), n(record.taskLatencyMicroseconds.p90),
                n(record.taskLatencyMicroseconds.p99), n(record.taskLatencyMicroseconds.max),
-               CSVFormat.number(record.startupMicroseconds?.p50), CSVFormat.number(record.startupMicroseconds?.max),
+               CSVFormat.number(record.spawnMicroseconds?.p50), CSVFormat.number(record.spawnMicroseconds?.max),
                String(record.processesSpawned), String(record.threadsCreated), String(record.distinctProcesses),
                String(record.osThreadsMax), record.gilSwitches.map(String.init) ?? "",
                CSVFormat.number(record.gilWaitMaxMicroseconds),
                n(record.stealSeconds), String(record.ioReadBytes), String(record.ioDiskReadBytes),
-               CSVFormat.number(record.setupSeconds), n(record.transferSeconds), String(record.transferBytes),
+               CSVFormat.number(record.poolStartSeconds), n(record.transferSeconds), String(record.transferBytes),
                record.digest?.hex ?? "", record.digestCheck?.rawValue ?? "", String(record.ok), record.error ?? ""]
     }
 }

@@ -1,24 +1,22 @@
-import Foundation
+import TVPSystem
 
-/// Runs a program other than tvp's worker (another build's tvp) and waits for it.
+/// Runs another build's tvp for `tvp paired` and waits for it, through `ExternalProgram`.
 enum ExternalCommand {
     /// Runs `executable` with `arguments` and `environment`, appending its standard output and error
     /// to the file at `outputPath`; returns its exit status (128 + the signal when one killed it).
+    /// When this tvp receives SIGINT or SIGTERM, the child gets SIGTERM and up to 30 s to save its
+    /// results, and the status is 128 + the signal received.
     static func run(_ executable: String, arguments: [String], environment: [String: String], outputPath: String) throws -> Int32 {
-        FileManager.default.createFile(atPath: outputPath, contents: nil)
-        guard let output = FileHandle(forWritingAtPath: outputPath) else {
-            throw PairedError(message: "\(outputPath): cannot create the log file")
+        let program = ExternalProgram(path: executable, arguments: arguments, environment: environment, stopGraceSeconds: 30)
+        do {
+            switch try program.run(appendingOutputTo: outputPath) {
+            case .exited(let code): return code
+            case .signaled(let signal): return 128 + signal
+            }
+        } catch ExternalProgramError.interrupted(_, let signal) {
+            return 128 + signal
+        } catch ExternalProgramError.cannotStart(let path, let reason) {
+            throw PairedError(message: "cannot start \(path): \(reason)")
         }
-        defer { try? output.close() }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = environment
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
     }
 }

@@ -43,7 +43,8 @@ extension NodeReader {
                               parameter: parameter, input: input, deterministic: deterministic)
     }
 
-    /// `text` resolved against the scenario's folder, when a file is there; a problem otherwise.
+    /// `text` resolved against the scenario's folder, when a file is there (or files are not
+    /// required); a problem otherwise.
     private mutating func libraryPath(_ text: String, node: Node, key: String) -> (written: String, resolved: String)? {
         guard !text.isEmpty else {
             problem(node, key, "must name the plugin's shared library, e.g. `build/libmytask.so`")
@@ -51,7 +52,7 @@ extension NodeReader {
         }
         let resolved = URL(fileURLWithPath: text.hasPrefix("/") ? text : "\(directory)/\(text)").standardized.path
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: resolved, isDirectory: &isDirectory), !isDirectory.boolValue else {
+        guard !requiresFiles || (FileManager.default.fileExists(atPath: resolved, isDirectory: &isDirectory) && !isDirectory.boolValue) else {
             problem(node, key, "no file \(resolved) (`library` is relative to the scenario file's folder, \(directory)); build the plugin first (see its Makefile or Package.swift), or correct the path")
             return nil
         }

@@ -49,16 +49,18 @@ public enum ScenarioLoader {
     }
 
     /// Parses and validates scenario `text`; `source` names it in error messages. Paths in it (a
-    /// plugin's `library`) are relative to `directory`, the current directory when nil.
+    /// plugin's `library`) are relative to `directory`, the current directory when nil, and must
+    /// name existing files unless `requiresFiles` is false (a finished run's recorded scenario,
+    /// whose files may be gone).
     public static func parse(_ text: String, source: String, defaultName: String = "scenario",
-                             directory: String? = nil) throws -> Scenario {
+                             directory: String? = nil, requiresFiles: Bool = true) throws -> Scenario {
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
         } catch let error as YamlError {
             throw ScenarioError(source: source, problems: [yamlProblem(error)])
         }
-        var reader = NodeReader(directory: directory ?? FileManager.default.currentDirectoryPath)
+        var reader = NodeReader(directory: directory ?? FileManager.default.currentDirectoryPath, requiresFiles: requiresFiles)
         guard let root, case .mapping(let mapping) = root else {
             throw ScenarioError(source: source, problems: [.init(line: root?.mark?.line, message: "a scenario is a YAML mapping of keys such as `workloads`, `modes` and `workers`")])
         }

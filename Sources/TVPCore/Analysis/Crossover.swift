@@ -1,25 +1,31 @@
-import Foundation
 import TVPWorkloads
 
 /// Where processes start to pay off against threads, from a run's `mixed` cells: for each pair of a
 /// thread mode (`threads`, and `gil` as Python's threads) and a process mode (`processes`,
 /// `process-pool`) at the same worker count, the ratio of their wall times at every task size and
-/// CPU share, and the smallest task size at which the process mode wins at some share.
+/// CPU share, and the smallest task size at which the process mode wins at some share. Values only:
+/// `CrossoverText` words them, `ResultsWriter` writes crossover.csv and breakeven.csv.
 public enum Crossover {
     /// Thread modes the process modes are compared with, when the run has them.
     static let threadModes: [Mode] = [.threads, .gil]
     /// Process modes compared.
     static let processModes: [Mode] = [.processes, .processPool]
 
-    /// One point of the crossover chart.
+    /// One cell of the crossover: a pair of modes at one worker count, task size and CPU share.
     public struct Point: Sendable, Equatable {
+        /// The thread mode (`threads` or `gil`).
         public var threadMode: Mode
+        /// The process mode (`processes` or `process-pool`).
         public var processMode: Mode
+        /// Workers of both modes.
         public var workers: Int
+        /// The task's time budget, milliseconds.
         public var taskMilliseconds: Double
+        /// The share of the budget spent hashing (0: all sleep, 1: all hashing).
         public var cpuShare: Double
-        /// Median wall time of the thread mode and of the process mode, seconds.
+        /// Median wall time of the thread mode, seconds.
         public var threadWall: Double
+        /// Median wall time of the process mode, seconds.
         public var processWall: Double
         /// threadWall ÷ processWall: above 1 the process mode is faster.
         public var ratio: Double
@@ -33,8 +39,11 @@ public enum Crossover {
 
     /// The break-even task size of one pair of modes.
     public struct BreakEven: Sendable, Equatable {
+        /// The thread mode.
         public var threadMode: Mode
+        /// The process mode.
         public var processMode: Mode
+        /// Workers of both modes.
         public var workers: Int
         /// The smallest task size at which the process mode beat the thread mode at some CPU share,
         /// with the ratio's 95 % interval above 1; below it the process mode never paid off. nil: it
@@ -42,20 +51,12 @@ public enum Crossover {
         public var paysOffFromMilliseconds: Double?
         /// The largest task size measured.
         public var largestMeasuredMilliseconds: Double
-        /// The best ratio seen at any size and share, and where.
+        /// The best ratio seen at any size and share.
         public var bestRatio: Double
+        /// The task size of the best ratio, milliseconds.
         public var bestAtMilliseconds: Double
+        /// The CPU share of the best ratio.
         public var bestAtShare: Double
-
-        /// One sentence for the console and the README.
-        public var sentence: String {
-            let pair = "\(processMode.rawValue) vs \(threadMode.rawValue) ×\(workers)"
-            let best = "best ratio \(format(bestRatio)) at \(format(bestAtMilliseconds)) ms, cpu_share \(format(bestAtShare))"
-            guard let from = paysOffFromMilliseconds else {
-                return "\(pair): never pays off at any task size measured (up to \(format(largestMeasuredMilliseconds)) ms); \(best)"
-            }
-            return "\(pair): never pays off below \(format(from)) ms tasks; \(best)"
-        }
     }
 
     /// The crossover points of `samples` (counted, successful trials of `mixed` cells).
@@ -85,15 +86,6 @@ public enum Crossover {
         }
     }
 
-    /// Recomputes crossover.csv and breakeven.csv of the run folder `directory` from its trials.csv
-    /// (`tvp plot` calls it, so a run of an older tvp gets them too); nothing when the run has no
-    /// `mixed` pair of modes or no readable trials.csv.
-    public static func rewrite(runDirectory directory: String) throws {
-        guard let run = try? RunData.load(directory) else { return }
-        let points = points(run.samples, seed: run.meta?.seed ?? 42)
-        try ResultsWriter.writeCrossover(points, breakEvens(points), into: directory)
-    }
-
     /// The break-even task size of each pair of modes in `points`.
     public static func breakEvens(_ points: [Point]) -> [BreakEven] {
         let pairs = Dictionary(grouping: points) { "\($0.threadMode.rawValue) \($0.processMode.rawValue) \($0.workers)" }
@@ -106,8 +98,4 @@ public enum Crossover {
                 bestRatio: best.ratio, bestAtMilliseconds: best.taskMilliseconds, bestAtShare: best.cpuShare)
         }.sorted { ($0.threadMode, $0.processMode, $0.workers) < ($1.threadMode, $1.processMode, $1.workers) }
     }
-}
-
-private func format(_ value: Double) -> String {
-    value == value.rounded() && abs(value) < 1e9 ? String(Int(value)) : String(format: "%.3g", value)
 }
