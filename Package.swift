@@ -18,12 +18,25 @@ let leanWorkerLinking: [LinkerSetting] = [
     .unsafeFlags(["-static-executable", "-Xlinker", "--gc-sections", "-Xlinker", "-l:libcrypto.a"]),
 ]
 
+/// The plugin worker runs the same tasks as the worker, plugins included, so it must `dlopen`,
+/// which a static executable cannot: it keeps the dynamic loader and libc, but links the Swift
+/// runtime (`-static-stdlib`) and libcrypto statically and is not position-independent, which
+/// leaves ld.so ~370 relocations instead of 34k. Spawn + null task + exit + waitpid, medians of 150
+/// shuffled rounds under a load average of 12 (README, "Benchmark your own task"): the static worker
+/// 1.0, this 2.4×, `-static-stdlib` alone 3.4×, the default (Swift runtime as shared libraries)
+/// 5.2×. A Swift plugin brings its own shared Swift runtime, which lives beside the worker's hidden
+/// static one (the ABI passes only C values between them).
+let pluginWorkerLinking: [LinkerSetting] = [
+    .unsafeFlags(["-static-stdlib", "-Xclang-linker", "-no-pie", "-Xlinker", "--gc-sections", "-Xlinker", "-l:libcrypto.a"]),
+]
+
 let package = Package(
     name: "tvp",
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "tvp", targets: ["tvp"]),
         .executable(name: "tvp-worker", targets: ["tvp-worker"]),
+        .executable(name: "tvp-plugin-worker", targets: ["tvp-plugin-worker"]),
         // Only for the micro-benchmarks in Benchmarks/, a package of their own that can reach this
         // one's modules through a product alone; not an API promise.
         .library(name: "TVPCore", targets: ["TVPCore", "TVPWorkloads", "TVPSystem"]),
@@ -39,9 +52,12 @@ let package = Package(
         // Linux calls Swift's Glibc module does not export (posix_spawn's addclosefrom, prctl,
         // pidfd_open, fallocate, statfs) and the async-signal-safe SIGINT/SIGTERM handler.
         .target(name: "CTVPSystem"),
+        // How tvp calls a task plugin (include/tvp_task.h) and the crash guard's signal handler,
+        // which must be async-signal-safe C.
+        .target(name: "CTVPTask"),
         .target(
             name: "TVPSystem",
-            dependencies: ["COpenSSL", "CTVPSystem", .product(name: "SystemPackage", package: "swift-system")]
+            dependencies: ["COpenSSL", "CTVPSystem", "CTVPTask", .product(name: "SystemPackage", package: "swift-system")]
         ),
         .target(name: "TVPWorkloads", dependencies: ["TVPSystem"]),
         .target(
@@ -61,6 +77,11 @@ let package = Package(
             name: "tvp-worker",
             dependencies: ["TVPWorkloads", "TVPSystem"],
             linkerSettings: leanWorkerLinking
+        ),
+        .executableTarget(
+            name: "tvp-plugin-worker",
+            dependencies: ["TVPWorkloads", "TVPSystem"],
+            linkerSettings: pluginWorkerLinking
         ),
         .testTarget(name: "TVPSystemTests", dependencies: ["TVPSystem"], linkerSettings: dynamicCrypto),
         .testTarget(name: "TVPWorkloadsTests", dependencies: ["TVPWorkloads"], linkerSettings: dynamicCrypto),

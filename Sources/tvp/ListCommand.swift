@@ -17,6 +17,7 @@ struct ListCommand: ParsableCommand {
             ["  tally", "updates increments of one table of bins counters shared by the trial; sync: mutex|swift-mutex|atomic|local|racy, layout: packed|padded"],
             ["  alloc", "updates frees and mallocs in a working set of objects blocks of object_size bytes: the allocator threads share"],
             ["  refs", "updates steps through a graph of nodes Swift objects, a retain and a release each; graph: shared|private"],
+            ["  plugin", "your function from a shared library (include/tvp_task.h): library, symbol, parameter, optional input_size and transfer"],
         ]), terminator: "")
         print("Every workload also takes `tasks` (a number, or one per mode) in place of the scenario's.")
         print("Modes:")

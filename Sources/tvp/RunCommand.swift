@@ -71,6 +71,7 @@ struct RunCommand: ParsableCommand {
         let runner = Runner(
             scenario: scenario, scenarioPath: loaded.path, scenarioText: loaded.text,
             options: RunOptions(outDirectory: out, workerPath: WorkerLocator.path(environment: ProcessInfo.processInfo.environment),
+                                pluginWorkerPath: WorkerLocator.pluginPath(environment: ProcessInfo.processInfo.environment),
                                 confirmedLongRun: yes))
         let report: RunReport
         do {

@@ -2,12 +2,21 @@ import Foundation
 import Testing
 import TVPSystem
 
-/// Runs the built `tvp` (next to the test binary) and returns its exit status, stdout and stderr.
-/// With `executable`, runs that program (a shell that sets a limit, then runs tvp) instead.
+/// Runs the built `tvp` (next to the test binary) and returns its exit status (the signal's number
+/// when `signaled`), stdout and stderr. With `executable`, runs that program (a shell that sets a
+/// limit, then runs tvp) instead.
 func runTVP(_ arguments: [String], in directory: String, environment: [String: String] = [:],
-            executable: String? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+            executable: String? = nil) throws -> (status: Int32, stdout: String, stderr: String, signaled: Bool) {
+    try runProgram(executable ?? (Files.currentExecutablePath()! as NSString).deletingLastPathComponent + "/tvp", arguments,
+                   in: directory, environment: environment)
+}
+
+/// Runs `executable` with `arguments` in `directory` and returns its exit status (the signal's
+/// number when `signaled`), stdout and stderr.
+func runProgram(_ executable: String, _ arguments: [String], in directory: String, environment: [String: String] = [:]) throws
+    -> (status: Int32, stdout: String, stderr: String, signaled: Bool) {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable ?? (Files.currentExecutablePath()! as NSString).deletingLastPathComponent + "/tvp")
+    process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
     process.currentDirectoryURL = URL(fileURLWithPath: directory)
     process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
@@ -22,7 +31,8 @@ func runTVP(_ arguments: [String], in directory: String, environment: [String: S
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     group.wait()
     process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self),
+            process.terminationReason == .uncaughtSignal)
 }
 
 /// A Foundation `Pipe` whose descriptors close on exec. Foundation's are inheritable: while a

@@ -40,6 +40,13 @@ struct SystemCallTests {
         // Listed from outside: a shell listing its own would see the descriptor its glob opens.
         let pid = try ProcessSpawner.spawn(path: "/bin/sleep", arguments: ["sleep", "30"], stdout: output.writeEnd)
         output.writeEnd.closeQuietly()
+        // Listed once sleep sleeps: while ld.so loads its libraries it briefly holds descriptor 3.
+        let deadline = MonotonicInstant.now().nanoseconds + 10_000_000_000
+        while MonotonicInstant.now().nanoseconds < deadline {
+            let call = (try? Files.readAll("/proc/\(pid)/syscall")).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            if call.hasPrefix("230 ") || call.hasPrefix("35 ") { break }  // clock_nanosleep, nanosleep (x86_64)
+            sleepThread(nanoseconds: 1_000_000)
+        }
         let listing = Files.directoryEntries("/proc/\(pid)/fd").compactMap { Int32($0) }.sorted()
         try sendSignal(SIGKILL, to: pid)
         _ = try waitForChild(pid)

@@ -3,10 +3,10 @@ import TVPSystem
 import TVPWorkloads
 
 extension ExecutionRequest {
-    /// The slice of the `shared` input that task `index`'s worker must be sent through its pipe;
-    /// nil when the workload ships nothing by pipe.
+    /// The slice of the shared input (`shared`, a `plugin`'s) that task `index`'s worker must be
+    /// sent through its pipe; nil when the workload ships nothing by pipe.
     func pipedSlice(task index: Int) -> SharedSlice? {
-        guard case .shared(let shared) = workload, shared.transfer == .pipe,
+        guard let shared = workload.sharedInput, shared.transfer == .pipe,
               case .shared(let source) = input, case .memory(let region) = source.location else { return nil }
         return SharedSlice(region: region, range: shared.slice(task: index, of: source.slices))
     }
@@ -14,7 +14,7 @@ extension ExecutionRequest {
     /// Bytes a trial ships to workers: the whole `shared` input when it travels by pipe, file or
     /// shared memory; 0 when tasks read in place or the workload has no input.
     var bytesShipped: Int {
-        guard case .shared(let shared) = workload, shared.transfer != .inPlace else { return 0 }
+        guard let shared = workload.sharedInput, shared.transfer != .inPlace else { return 0 }
         return shared.inputSize
     }
 }

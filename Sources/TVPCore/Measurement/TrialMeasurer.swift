@@ -6,23 +6,28 @@ import TVPWorkloads
 public struct TrialMeasurer: Sendable {
     /// The `tvp-worker` executable process modes spawn.
     public var workerPath: String
+    /// The `tvp-plugin-worker` executable they spawn for `plugin` tasks.
+    public var pluginWorkerPath: String
     /// Longest one task may run, seconds.
     public var taskTimeoutSeconds: Double
     /// `gil` modes: the lock's switch interval, nanoseconds.
     public var switchIntervalNanoseconds: UInt64
 
     /// Creates a measurer.
-    public init(workerPath: String, taskTimeoutSeconds: Double, switchIntervalNanoseconds: UInt64 = 5_000_000) {
+    public init(workerPath: String, pluginWorkerPath: String? = nil, taskTimeoutSeconds: Double,
+                switchIntervalNanoseconds: UInt64 = 5_000_000) {
         self.workerPath = workerPath
+        self.pluginWorkerPath = pluginWorkerPath ?? WorkerLocator.pluginWorkerPath(besideWorker: workerPath)
         self.taskTimeoutSeconds = taskTimeoutSeconds
         self.switchIntervalNanoseconds = switchIntervalNanoseconds
     }
 
-    /// Runs `trial` once and measures it; `expectedDigest` is the reference every mode must match.
+    /// Runs `trial` once and measures it; `expectedDigest` is the reference every mode must match
+    /// (nil: the digest is not checked, `digest_check=skipped`).
     public func measure(_ trial: PlannedTrial, scenario: String, input: TaskInput,
                         expectedDigest: TaskDigest?) -> TrialRecord {
         let cell = trial.cell
-        let executor = cell.mode.executor(workerPath: workerPath)
+        let executor = cell.mode.executor(workerPath: cell.workload.isPlugin ? pluginWorkerPath : workerPath)
         let request = ExecutionRequest(workload: cell.workload, input: input, tasks: cell.tasks,
                                        workers: cell.workers, taskTimeoutSeconds: taskTimeoutSeconds,
                                        switchIntervalNanoseconds: switchIntervalNanoseconds)
@@ -49,10 +54,15 @@ public struct TrialMeasurer: Sendable {
         let total = selfDelta.adding(result.childUsage)
         let digest = result.combinedDigest
         var error = result.errorSummary
+        let check = DigestCheck(digest, expected: expectedDigest)
         // A race loses updates, and its table differs from serial's: that is its result, counted.
         let racy = if case .tally(let tally) = cell.workload { tally.sync == .racy } else { false }
-        if error == nil, let expectedDigest, digest != expectedDigest, !(racy && (result.tally?.lostUpdates ?? 0) > 0) {
-            error = "digest \(digest?.hex ?? "none") differs from the serial reference \(expectedDigest.hex)"
+        if error == nil, check == .differs, let expectedDigest, !(racy && (result.tally?.lostUpdates ?? 0) > 0) {
+            var message = "digest \(digest?.hex ?? "none") differs from the serial reference \(expectedDigest.hex)"
+            if cell.workload.isPlugin {
+                message += "; a plugin whose digest depends on more than its task index, task count, input and parameter cannot be checked: make it deterministic, or declare `deterministic: false`"
+            }
+            error = message
         }
         let outcomes = result.outcomes
         return TrialRecord(
@@ -78,6 +88,6 @@ public struct TrialMeasurer: Sendable {
             transferSeconds: Double(outcomes.reduce(0) { $0 + $1.transferNanoseconds }) / 1e9,
             transferBytes: result.bytesTransferred,
             lostUpdates: digest == nil ? nil : result.tally?.lostUpdates,
-            digest: digest, ok: error == nil, error: error, abandonedRun: result.abandoned != nil)
+            digest: digest, digestCheck: check, ok: error == nil, error: error, abandonedRun: result.abandoned != nil)
     }
 }

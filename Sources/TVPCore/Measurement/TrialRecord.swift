@@ -45,6 +45,8 @@ public struct TrialRecord: Sendable {
     public var lostUpdates: Int? = nil
     /// The combined digest of all tasks, nil when a task failed.
     public var digest: TaskDigest?
+    /// How the digest compared with the serial reference; nil when there is no digest.
+    public var digestCheck: DigestCheck?
     /// Whether every task ran and the digest matched the reference.
     public var ok: Bool
     /// What went wrong, when something did.
@@ -52,6 +54,26 @@ public struct TrialRecord: Sendable {
     /// Whether the trial left work running that cannot be stopped (threads past the timeout), so the
     /// run must end after it.
     public var abandonedRun = false
+}
+
+/// How a trial's combined digest compared with the serial reference (`digest_check`).
+public enum DigestCheck: String, Sendable {
+    /// It equals the reference: the mode did the same work.
+    case matched
+    /// It differs: the trial failed.
+    case differs
+    /// Not compared: the workload is declared nondeterministic (`deterministic: false`).
+    case skipped
+
+    /// The check of `digest` against `expected` (nil: not compared); nil without a digest.
+    init?(_ digest: TaskDigest?, expected: TaskDigest?) {
+        guard let digest else { return nil }
+        guard let expected else {
+            self = .skipped
+            return
+        }
+        self = digest == expected ? .matched : .differs
+    }
 }
 
 /// CPU, memory and scheduling figures of a trial, tvp and its children together.

@@ -77,6 +77,8 @@ extension Workload {
                                         hashBytes: hashBytes))
         case "tally", "alloc", "refs":
             self = try Workload(sharingCSVRow: fields, name: name)
+        case "plugin":
+            self = .plugin(try PluginWorkload(csvRow: fields))
         default:
             throw TrialRowProblem(column: "workload", text: name,
                                   expected: "a workload (one of \(Workload.names.joined(separator: ", ")))")

@@ -53,7 +53,7 @@ public enum ReportPage {
         var out = "# tvp run: \(run.meta?.scenario ?? run.summary.first?.scenario ?? "?")"
         if let started = run.meta?.startedAt { out += " — \(day(started))" }
         out += "\n\n"
-        if let meta = run.meta, let scenario = try? ScenarioLoader.parse(meta.scenarioText, source: meta.scenarioPath, defaultName: meta.scenario),
+        if let meta = run.meta, let scenario = try? ScenarioLoader.parse(meta.scenarioText, source: meta.scenarioPath, defaultName: meta.scenario, requiresFiles: false),
            !scenario.description.isEmpty {
             out += "> \(scenario.description)\n\n"
         }

@@ -49,6 +49,8 @@ public struct RunMeta: Codable, Sendable {
     /// Runs with `mixed` tasks: the hashing rate measured before the trials, which sets how many
     /// bytes a task hashes for its CPU share, MB/s.
     public var hashingRateMBPerSecond: Double?
+    /// Runs with `plugin` workloads: each library's path, size and SHA-256 (nil in other runs).
+    public var plugins: [PluginFact]?
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version", scenario, scenarioPath = "scenario_path",
@@ -58,7 +60,7 @@ public struct RunMeta: Codable, Sendable {
              trialsFailed = "trials_failed", machine, stealFractionDuringRun = "steal_fraction_during_run",
              openDescriptorsAtStart = "open_descriptors_at_start", openDescriptorsAtEnd = "open_descriptors_at_end",
              zombieChildrenAtEnd = "zombie_children_at_end", estimatedSeconds = "estimated_seconds",
-             hashingRateMBPerSecond = "hashing_rate_mb_per_s"
+             hashingRateMBPerSecond = "hashing_rate_mb_per_s", plugins
     }
 
     /// The current UTC time in ISO 8601 with milliseconds.

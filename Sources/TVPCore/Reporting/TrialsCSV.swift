@@ -42,6 +42,7 @@ public enum TrialsCSV {
         "transfer_bytes",
         "lost_updates",
         "digest",
+        "digest_check",
         "ok",
         "error",
     ]
@@ -66,6 +67,9 @@ public enum TrialsCSV {
         "object_size",
         "nodes",
         "graph",
+        "plugin_library",
+        "plugin_symbol",
+        "plugin_parameter",
     ]
 
     /// The fields of `record`, in header order.
@@ -89,6 +93,6 @@ public enum TrialsCSV {
                CSVFormat.number(record.gilWaitMaxMicroseconds),
                n(record.stealSeconds), String(record.ioReadBytes), String(record.ioDiskReadBytes),
                CSVFormat.number(record.poolStartSeconds), n(record.transferSeconds), String(record.transferBytes),
-               record.lostUpdates.map(String.init) ?? "", record.digest?.hex ?? "", String(record.ok), record.error ?? ""]
+               record.lostUpdates.map(String.init) ?? "", record.digest?.hex ?? "", record.digestCheck?.rawValue ?? "", String(record.ok), record.error ?? ""]
     }
 }

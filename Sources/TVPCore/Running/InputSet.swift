@@ -42,10 +42,10 @@ final class InputSet {
                     if io.cache == .cold && FileSystem.isInMemory(directory) {
                         warnings.append(Self.memoryFileSystemWarning(scratch: scratchDirectory))
                     }
-                case .shared(let shared) where sharedInputs[shared.inputSize] == nil:
-                    sharedInputs[shared.inputSize] = try shared.makeInput(checkpoint: Interruption.checkpoint)
                 default:
-                    break
+                    if let shared = workload.sharedInput, sharedInputs[shared.inputSize] == nil {
+                        sharedInputs[shared.inputSize] = try shared.makeInput(checkpoint: Interruption.checkpoint)
+                    }
                 }
             }
         } catch {
@@ -60,13 +60,16 @@ final class InputSet {
     }
 
     /// The input a trial of `cell` reads in place (and the pipe transfer ships from): the `io`
-    /// fixture, the `shared` input in memory, or nothing.
+    /// fixture, the shared input in memory (`shared`, a `plugin`'s), the task count alone (a
+    /// `plugin` without input), or nothing.
     func input(for cell: Cell) -> TaskInput {
+        if let shared = cell.workload.sharedInput {
+            return sharedInputs[shared.inputSize].map { .shared(SharedSource(slices: cell.tasks, location: .memory($0))) } ?? .none
+        }
         switch cell.workload {
-        case .io: fixtures[cell.workload].map(TaskInput.files) ?? .none
-        case .shared(let shared):
-            sharedInputs[shared.inputSize].map { .shared(SharedSource(slices: cell.tasks, location: .memory($0))) } ?? .none
-        default: .none
+        case .io: return fixtures[cell.workload].map(TaskInput.files) ?? .none
+        case .plugin: return .taskCount(cell.tasks)
+        default: return .none
         }
     }
 
@@ -78,7 +81,7 @@ final class InputSet {
             return staged
         }
         let input = input(for: cell)
-        guard case .shared(let shared) = cell.workload, case .shared(let source) = input,
+        guard let shared = cell.workload.sharedInput, case .shared(let source) = input,
               case .memory(let region) = source.location else { return StagedInput(input: input, remove: {}) }
         let number = Self.stagedCount.add(1, ordering: .relaxed).newValue
         switch shared.transfer {

@@ -20,6 +20,8 @@ public struct RunOptions: Sendable {
     public var outDirectory: String
     /// The `tvp-worker` executable.
     public var workerPath: String
+    /// The `tvp-plugin-worker` executable (plugin tasks under process modes).
+    public var pluginWorkerPath: String
     /// The command line, for meta.json.
     public var commandLine: [String]
     /// Run even when the forecast says it takes more than an hour.
@@ -28,10 +30,11 @@ public struct RunOptions: Sendable {
     public var scratchDirectory = Files.temporaryDirectory
 
     /// Creates options.
-    public init(outDirectory: String, workerPath: String, commandLine: [String] = CommandLine.arguments,
-                confirmedLongRun: Bool = false) {
+    public init(outDirectory: String, workerPath: String, pluginWorkerPath: String? = nil,
+                commandLine: [String] = CommandLine.arguments, confirmedLongRun: Bool = false) {
         self.outDirectory = outDirectory
         self.workerPath = workerPath
+        self.pluginWorkerPath = pluginWorkerPath ?? WorkerLocator.pluginWorkerPath(besideWorker: workerPath)
         self.commandLine = commandLine
         self.confirmedLongRun = confirmedLongRun
     }
@@ -85,9 +88,11 @@ public struct Runner {
     /// Runs every trial and writes the results; `events` hears about progress. Throws only before
     /// the run folder exists (bad options, a refused forecast) or when its last files cannot be written.
     public func run(events: (RunEvent) -> Void = { _ in }) throws -> RunReport {
-        guard Files.isExecutable(options.workerPath) || !scenario.modes.contains(where: \.usesProcesses) else {
+        let builtInProcessCells = scenario.cells.contains { $0.mode.usesProcesses && !$0.workload.isPlugin }
+        guard Files.isExecutable(options.workerPath) || !builtInProcessCells else {
             throw ResultsError(path: options.workerPath, problem: "the worker executable is missing or not executable; build it with `swift build -c release` (it must sit next to tvp)")
         }
+        try PluginPreparation.check(scenario.cells, pluginWorkerPath: options.pluginWorkerPath)
         let estimate = DurationEstimate.seconds(scenario, usableCPUs: ProcFS.usableCPUs())
         guard estimate < DurationEstimate.confirmationSeconds || options.confirmedLongRun else {
             throw RunRefusal(message: "\(scenarioPath): this matrix of \(scenario.cells.count) cells would run for about \(DurationEstimate.format(estimate)); pass --yes to run it anyway, or shrink `workers`, `tasks`, `repetitions` or the workloads")
@@ -126,6 +131,7 @@ public struct Runner {
             }
         }
         run.cells = scenario.cells
+        if run.cells.contains(where: \.workload.isPlugin) { run.meta.plugins = PluginFact.of(run.cells) }
         let plan = TrialPlanner.plan(cells: run.cells, warmup: scenario.warmup, repetitions: scenario.repetitions, seed: scenario.seed)
         run.meta.trialsPlanned = plan.count
         run.steal0 = ProcFS.stealSeconds()
@@ -143,15 +149,20 @@ public struct Runner {
         events(.preparing("computing reference digests"))
         // One reference per serial cell (workload and task count): every mode and transfer must match it.
         var references: [Cell: TaskDigest] = [:]
-        for cell in run.cells where references[cell.serialBaseline] == nil {
+        for cell in run.cells where !cell.workload.isPlugin && references[cell.serialBaseline] == nil {
             // `tally` and `refs` tasks need the table or graph they share, staged as for a trial.
             let staged = try inputs.stage(cell.serialBaseline)
             defer { staged.remove() }
             references[cell.serialBaseline] = try ReferenceDigests.compute(cell, input: staged.input)
         }
+        let plugins = PluginPreparation(pluginWorkerPath: options.pluginWorkerPath, taskTimeoutSeconds: scenario.taskTimeoutSeconds,
+                                        runDirectory: writer.directory)
+        defer { plugins.finish() }
+        references.merge(try plugins.prepare(run.cells, inputs: inputs, events: events)) { $1 }
 
         events(.started(totalTrials: plan.count, directory: writer.directory))
-        let measurer = TrialMeasurer(workerPath: options.workerPath, taskTimeoutSeconds: scenario.taskTimeoutSeconds,
+        let measurer = TrialMeasurer(workerPath: options.workerPath, pluginWorkerPath: options.pluginWorkerPath,
+                                     taskTimeoutSeconds: scenario.taskTimeoutSeconds,
                                      switchIntervalNanoseconds: UInt64((scenario.switchIntervalMilliseconds * 1e6).rounded()))
         run.samples.reserveCapacity(plan.count)
         // Descriptors are counted around the trials only: Foundation opens some of its own once.
@@ -161,6 +172,7 @@ public struct Runner {
             try Interruption.checkpoint()
             try inputs.prepareCache(for: trial.cell.workload)
             let staged = try inputs.stage(trial.cell)
+            plugins.guardTrial(of: trial.cell)
             let record = measurer.measure(trial, scenario: scenario.name, input: staged.input,
                                           expectedDigest: references[trial.cell.serialBaseline])
             staged.remove()

@@ -31,6 +31,9 @@ public enum DurationEstimate {
         case .tally, .alloc, .refs:
             // A contended lock costs up to ~100 ns per update on 2 cores.
             compute = Double(cell.workload.updatesPerTask ?? 0) * 100e-9
+        case .plugin:
+            // Unknown until it runs: counted as 10 ms of computing per task.
+            compute = 0.01
         }
         if cell.mode.usesProcesses { compute += 0.003 }
         let tasks = Double(cell.tasks)

@@ -88,14 +88,7 @@ extension NodeReader {
                                   fileSize: fileSize, cache: cache))
         case "shared":
             let inputSize = p["input_size"].map { size($0, "\(path).input_size", Limits.inputSize) } ?? 64 << 20
-            var transfer: Transfer? = .pipe
-            if let node = p["transfer"] {
-                let names = Transfer.processTransfers.map(\.rawValue)
-                transfer = string(node, "\(path).transfer").flatMap { Transfer(rawValue: $0) }.flatMap { names.contains($0.rawValue) ? $0 : nil }
-                if transfer == nil {
-                    problem(node, "\(path).transfer", "must be `pipe`, `file` or `shm` (a list sweeps them: `[pipe, file, shm]`); threads always read in place")
-                }
-            }
+            let transfer = p["transfer"].map { self.transfer($0, path: path) } ?? .pipe
             guard let inputSize, let transfer else { return nil }
             return .shared(SharedWorkload(inputSize: inputSize, transfer: transfer))
         case "mixed":
@@ -105,8 +98,20 @@ extension NodeReader {
             return .mixed(MixedWorkload(taskNanoseconds: UInt64((taskMilliseconds * 1e6).rounded()), cpuShare: share))
         case "tally", "alloc", "refs":
             return sharingWorkload(name, p, path: path)
+        case "plugin":
+            return plugin(p, path: path).map(Workload.plugin)
         default:
             return .null
         }
+    }
+
+    /// A `transfer` value: `pipe`, `file` or `shm`.
+    mutating func transfer(_ node: Node, path: String) -> Transfer? {
+        let names = Transfer.processTransfers.map(\.rawValue)
+        let transfer = string(node, "\(path).transfer").flatMap { Transfer(rawValue: $0) }.flatMap { names.contains($0.rawValue) ? $0 : nil }
+        if transfer == nil {
+            problem(node, "\(path).transfer", "must be `pipe`, `file` or `shm` (a list sweeps them: `[pipe, file, shm]`); threads always read in place")
+        }
+        return transfer
     }
 }

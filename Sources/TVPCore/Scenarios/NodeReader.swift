@@ -5,6 +5,10 @@ import Yams
 struct NodeReader {
     typealias Limits = ScenarioLoader.Limits
     var problems: [ScenarioError.Problem] = []
+    /// The scenario file's folder: relative paths in the scenario start there.
+    var directory: String = "."
+    /// Whether the files the scenario names must exist (false for a finished run's recorded scenario).
+    var requiresFiles = true
 
     mutating func problem(_ node: Node?, _ key: String?, _ message: String) {
         problems.append(.init(line: node?.mark?.line, key: key, message: message))

@@ -77,15 +77,11 @@ public struct Cell: Hashable, Sendable, Comparable {
     /// Tasks per trial.
     public var tasks: Int
 
-    /// Creates a cell. Under a mode that runs tasks inside tvp, a `shared` workload's transfer is
-    /// `in-place` whatever was asked: threads read the input where it lies.
+    /// Creates a cell. Under a mode that runs tasks inside tvp, the transfer of a workload's shared
+    /// input (`shared`, a `plugin`'s) is `in-place` whatever was asked: threads read the input where
+    /// it lies.
     public init(workload: Workload, mode: Mode, workers: Int, tasks: Int) {
-        if case .shared(var shared) = workload, !mode.usesProcesses {
-            shared.transfer = .inPlace
-            self.workload = .shared(shared)
-        } else {
-            self.workload = workload.normalized(for: mode)
-        }
+        self.workload = mode.usesProcesses ? workload.normalized(for: mode) : workload.withTransfer(.inPlace)
         self.mode = mode
         self.workers = workers
         self.tasks = tasks

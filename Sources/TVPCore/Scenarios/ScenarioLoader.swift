@@ -18,6 +18,7 @@ public enum ScenarioLoader {
         "tally": ["updates", "bins", "sync", "layout", "tasks"],
         "alloc": ["updates", "objects", "object_size", "tasks"],
         "refs": ["updates", "nodes", "graph", "tasks"],
+        "plugin": ["library", "symbol", "parameter", "input_size", "transfer", "deterministic", "tasks"],
     ]
 
     /// Limits on values, shared by validation and error messages.
@@ -51,18 +52,23 @@ public enum ScenarioLoader {
             throw ScenarioError(source: path, problems: [.init(message: "cannot read the scenario file: \(error.localizedDescription)")])
         }
         let fallbackName = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-        return try parse(text, source: path, defaultName: fallbackName)
+        return try parse(text, source: path, defaultName: fallbackName,
+                         directory: URL(fileURLWithPath: path).deletingLastPathComponent().path)
     }
 
-    /// Parses and validates scenario `text`; `source` names it in error messages.
-    public static func parse(_ text: String, source: String, defaultName: String = "scenario") throws -> Scenario {
+    /// Parses and validates scenario `text`; `source` names it in error messages. Paths in it (a
+    /// plugin's `library`) are relative to `directory`, the current directory when nil, and must
+    /// name existing files unless `requiresFiles` is false (a finished run's recorded scenario,
+    /// whose files may be gone).
+    public static func parse(_ text: String, source: String, defaultName: String = "scenario",
+                             directory: String? = nil, requiresFiles: Bool = true) throws -> Scenario {
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
         } catch let error as YamlError {
             throw ScenarioError(source: source, problems: [yamlProblem(error)])
         }
-        var reader = NodeReader()
+        var reader = NodeReader(directory: directory ?? FileManager.default.currentDirectoryPath, requiresFiles: requiresFiles)
         guard let root, case .mapping(let mapping) = root else {
             throw ScenarioError(source: source, problems: [.init(line: root?.mark?.line, message: "a scenario is a YAML mapping of keys such as `workloads`, `modes` and `workers`")])
         }

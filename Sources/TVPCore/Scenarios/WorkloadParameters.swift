@@ -21,6 +21,7 @@ extension Workload {
         case .alloc(let alloc):
             [("updates", String(alloc.updates)), ("objects", String(alloc.objects)), ("object_size", String(alloc.objectSize))]
         case .refs(let refs): [("updates", String(refs.updates)), ("nodes", String(refs.nodes)), ("graph", refs.graph.rawValue)]
+        case .plugin(let plugin): plugin.parameters
         }
     }
 
@@ -35,6 +36,7 @@ extension Workload {
         case .shared(let shared): "shared[\(ByteSize.format(shared.inputSize)) \(shared.transfer.rawValue)]"
         case .mixed(let mixed): "mixed[\(formatMilliseconds(mixed.taskNanoseconds))ms \(formatShare(mixed.cpuShare))cpu]"
         case .tally, .alloc, .refs: sharingLabel
+        case .plugin(let plugin): plugin.label
         }
     }
 }

@@ -8,16 +8,27 @@ public enum TaskInput: Sendable {
     case none
     /// The files `io` tasks read.
     case files(IOFixture)
-    /// Where the `shared` input lies.
+    /// Where the `shared` input lies (or a `plugin`'s input).
     case shared(SharedSource)
     /// The counters a `tally` trial updates (in tvp's memory, or a worker's mapping of them).
     case tally(TallyTable)
     /// The graphs a `refs` trial walks in tvp's memory.
     case graphs(RefGraphSet)
+    /// No data, but the tasks are told how many of them the trial has (a `plugin` without input).
+    case taskCount(Int)
 
     /// The fixture of an `io` workload, if this is one.
     public var fixture: IOFixture? {
         if case .files(let fixture) = self { fixture } else { nil }
+    }
+
+    /// The trial's task count when the input carries it (a shared input's slices, or `taskCount`).
+    public var taskCount: Int? {
+        switch self {
+        case .shared(let source): source.slices
+        case .taskCount(let count): count
+        case .none, .files, .tally, .graphs: nil
+        }
     }
 }
 

@@ -12,6 +12,8 @@ public struct TaskRunner: ~Copyable {
     private var sliceBuffer: [UInt8] = []
     /// `mixed`: the block hashed over and over, made when the runner is.
     private let mixedBlock: [UInt8]
+    /// `plugin`: the plugin as this process set it up (`PluginHost`); nil until then.
+    let plugin: PluginInstance?
     /// How long the last task spent obtaining its bytes (`shared` under a transfer), nanoseconds.
     public private(set) var lastTransferNanoseconds: UInt64 = 0
     /// What the last task sends back besides its digest: a worker process's `local` tally counts
@@ -34,7 +36,8 @@ public struct TaskRunner: ~Copyable {
         self.input = input
         if case .mixed = workload { mixedBlock = Self.mixedBlock() } else { mixedBlock = [] }
         sharing = SharingContext(workload: workload, input: input)
-        if case .shared(let shared) = workload, case .shared(let source) = input {
+        if case .plugin(let plugin) = workload { self.plugin = PluginHost.instance(for: plugin) } else { plugin = nil }
+        if let shared = workload.sharedInput, case .shared(let source) = input {
             switch source.location {
             case .stream, .file:
                 sliceBuffer = [UInt8](repeating: 0, count: (shared.inputSize + source.slices - 1) / source.slices)
@@ -64,7 +67,7 @@ public struct TaskRunner: ~Copyable {
             }
             return try readAndDigest(task: index, hooks: hooks)
         case .shared(let shared):
-            return try hashSlice(task: index, of: shared, hooks: hooks)
+            return try withSlice(task: index, of: shared) { Self.hashSlice(task: index, $0, hooks: hooks) }
         case .mixed(let mixed):
             let digest = hashPart(task: index, hooks: hooks)
             if mixed.sleepNanoseconds > 0 {
@@ -82,32 +85,34 @@ public struct TaskRunner: ~Copyable {
         case .refs(let refs):
             guard let graph = sharing.graph else { throw TaskInputError(description: "refs tasks need their graph") }
             return refs.run(task: index, on: graph, hooks: hooks)
+        case .plugin(let plugin):
+            return try runPlugin(task: index, plugin, hooks: hooks)
         }
     }
 
     /// Bytes task `index` reads from its input stream: its slice when the `shared` input arrives on a
     /// descriptor, 0 otherwise. A worker checks a task frame's length against it.
     public func streamedBytes(task index: Int) -> Int {
-        guard case .shared(let shared) = workload, case .shared(let source) = input,
+        guard let shared = workload.sharedInput, case .shared(let source) = input,
               case .stream = source.location else { return 0 }
         return shared.slice(task: index, of: source.slices).count
     }
 
-    /// `shared` task `index`: obtains its slice from the input's location (timed as the transfer),
-    /// then hashes the task index and the slice.
-    private mutating func hashSlice<Hooks: TaskHooks>(task index: Int, of shared: SharedWorkload, hooks: Hooks) throws -> TaskDigest {
+    /// Task `index`'s slice of the shared input: obtained from the input's location (timed as the
+    /// transfer), then handed to `body`, whose digest is the task's.
+    mutating func withSlice(task index: Int, of shared: SharedWorkload, _ body: (RawSpan) throws -> TaskDigest) throws -> TaskDigest {
         guard case .shared(let source) = input else { preconditionFailure("shared tasks need their source") }
         let range = shared.slice(task: index, of: source.slices)
         let start = MonotonicInstant.now()
         switch source.location {
         case .memory(let region):
             lastTransferNanoseconds = 0
-            return region.withBytes(range) { Self.hashSlice(task: index, $0, hooks: hooks) }
+            return try region.withBytes(range) { try body($0) }
         case .sharedMemory(let name):
             let region = try MemoryRegion.mapSharedObject(name, offset: range.lowerBound, count: range.count)
             defer { region.release() }
             lastTransferNanoseconds = MonotonicInstant.now().nanoseconds &- start.nanoseconds
-            return region.withBytes(0..<range.count) { Self.hashSlice(task: index, $0, hooks: hooks) }
+            return try region.withBytes(0..<range.count) { try body($0) }
         case .stream(let descriptor):
             let received = try descriptor.readExactly(into: &sliceBuffer, count: range.count)
             guard received == range.count else {
@@ -117,7 +122,7 @@ public struct TaskRunner: ~Copyable {
             try Files.read(path, offset: range.lowerBound, into: &sliceBuffer, count: range.count)
         }
         lastTransferNanoseconds = MonotonicInstant.now().nanoseconds &- start.nanoseconds
-        return Self.hashSlice(task: index, sliceBuffer.span.bytes.extracting(0..<range.count), hooks: hooks)
+        return try body(sliceBuffer.span.bytes.extracting(0..<range.count))
     }
 
     /// The digest of a `shared` task: SHA-256 of its index, then its slice, in 1 MiB updates.

@@ -6,10 +6,10 @@ import TVPSystem
 /// Encoding: `cpu;bytes=N`, `io;sleep_ns=N;files=N;size=N;cache=warm|cold`, `null`,
 /// `shared;size=N;transfer=pipe|file|shm`, `mixed;task_ns=N;cpu_share=X;hash_bytes=N`,
 /// `tally;updates=N;bins=N;sync=S;layout=L`, `alloc;updates=N;objects=N;size=N`,
-/// `refs;updates=N;nodes=N;graph=shared|private`. The input as `-` when there is none,
-/// `dir=PATH;count=N;size=N` for fixture files, for the `shared` input `slices=N;from=stdin`,
-/// `slices=N;file=PATH` or `slices=N;shm=NAME`, and for a tally table shared between processes
-/// `table=NAME;bins=N`.
+/// `refs;updates=N;nodes=N;graph=shared|private`, `plugin;…` (`TaskSpec+Plugin`). The input as `-`
+/// when there is none, `tasks=N` for a task count alone, `dir=PATH;count=N;size=N` for fixture
+/// files, for the `shared` input `slices=N;from=stdin`, `slices=N;file=PATH` or `slices=N;shm=NAME`,
+/// and for a tally table shared between processes `table=NAME;bins=N`.
 public enum TaskSpec {
     /// The encoding of `workload`.
     public static func encode(_ workload: Workload) -> String {
@@ -24,6 +24,7 @@ public enum TaskSpec {
             "tally;updates=\(tally.updates);bins=\(tally.bins);sync=\(tally.sync.rawValue);layout=\(tally.layout.rawValue)"
         case .alloc(let alloc): "alloc;updates=\(alloc.updates);objects=\(alloc.objects);size=\(alloc.objectSize)"
         case .refs(let refs): "refs;updates=\(refs.updates);nodes=\(refs.nodes);graph=\(refs.graph.rawValue)"
+        case .plugin(let plugin): encode(plugin)
         }
     }
 
@@ -34,6 +35,7 @@ public enum TaskSpec {
     public static func encode(_ input: TaskInput) -> String {
         switch input {
         case .none: "-"
+        case .taskCount(let count): "tasks=\(count)"
         case .files(let fixture): "dir=\(fixture.directory);count=\(fixture.fileCount);size=\(fixture.fileSize)"
         case .shared(let source):
             switch source.location {
@@ -97,6 +99,8 @@ public enum TaskSpec {
             }
             return .mixed(MixedWorkload(taskNanoseconds: UInt64(try integer(fields, "task_ns")), cpuShare: share,
                                         hashBytes: try integer(fields, "hash_bytes")))
+        case "plugin":
+            return .plugin(try decodePlugin(fields))
         default:
             throw DecodingError(description: "unknown workload in task spec '\(text)'")
         }
@@ -116,6 +120,7 @@ public enum TaskSpec {
             guard !name.isEmpty, bins > 0 else { throw DecodingError(description: "input spec needs a table name and bins= of at least 1 in '\(text)'") }
             return .tally(try TallyTable.open(name, bins: bins))
         }
+        if fields["tasks"] != nil { return .taskCount(try integer(fields, "tasks")) }
         let slices = try integer(fields, "slices")
         guard slices > 0 else { throw DecodingError(description: "input spec needs slices= of at least 1 in '\(text)'") }
         if fields["from"] == "stdin" { return .shared(SharedSource(slices: slices, location: .stream(standardInput))) }
@@ -124,7 +129,7 @@ public enum TaskSpec {
         throw DecodingError(description: "input spec without dir=, table=, from=stdin, file= or shm= in '\(text)'")
     }
 
-    private static func keyValues(_ parts: ArraySlice<Substring>) throws -> [String: String] {
+    static func keyValues(_ parts: ArraySlice<Substring>) throws -> [String: String] {
         var fields: [String: String] = [:]
         for part in parts {
             guard let eq = part.firstIndex(of: "=") else {
@@ -135,7 +140,7 @@ public enum TaskSpec {
         return fields
     }
 
-    private static func integer(_ fields: [String: String], _ key: String) throws -> Int {
+    static func integer(_ fields: [String: String], _ key: String) throws -> Int {
         guard let text = fields[key], let value = Int(text), value >= 0 else {
             throw DecodingError(description: "task spec needs a non-negative integer \(key)=")
         }

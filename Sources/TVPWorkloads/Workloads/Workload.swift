@@ -21,6 +21,8 @@ public enum Workload: Hashable, Sendable {
     case alloc(AllocWorkload)
     /// Walks through a graph of Swift class instances: the reference counts threads share.
     case refs(RefsWorkload)
+    /// A function of the user's, from a shared library that follows include/tvp_task.h.
+    case plugin(PluginWorkload)
 
     /// The workload's name as scenarios and CSV files spell it.
     public var name: String {
@@ -33,11 +35,12 @@ public enum Workload: Hashable, Sendable {
         case .tally: "tally"
         case .alloc: "alloc"
         case .refs: "refs"
+        case .plugin: "plugin"
         }
     }
 
     /// The names of all workloads, for help texts and "did you mean".
-    public static let names = ["cpu", "io", "null", "shared", "mixed", "tally", "alloc", "refs"]
+    public static let names = ["cpu", "io", "null", "shared", "mixed", "tally", "alloc", "refs", "plugin"]
 
     /// Bytes a trial of `tasks` tasks hashes or reads, for throughput figures; 0 for `null`.
     public func bytesPerTrial(tasks: Int) -> Int {
@@ -48,6 +51,7 @@ public enum Workload: Hashable, Sendable {
         case .shared(let shared): shared.inputSize
         case .mixed(let mixed): mixed.hashBytes * tasks
         case .tally, .alloc, .refs: 0
+        case .plugin(let plugin): plugin.input?.inputSize ?? 0
         }
     }
 
@@ -62,10 +66,32 @@ public enum Workload: Hashable, Sendable {
         }
     }
 
-    /// Whether a process must be handed this workload's data (`shared`): the cell's `transfer`
-    /// matters only then.
-    public var shipsData: Bool {
-        if case .shared = self { true } else { false }
+    /// Whether a process must be handed this workload's data (`shared`, a `plugin` with an input):
+    /// the cell's `transfer` matters only then.
+    public var shipsData: Bool { sharedInput != nil }
+
+    /// The one large input the tasks read a slice each of, and its transfer: `shared`'s, or a
+    /// `plugin`'s when it has one; nil for the other workloads.
+    public var sharedInput: SharedWorkload? {
+        switch self {
+        case .shared(let shared): shared
+        case .plugin(let plugin): plugin.input
+        default: nil
+        }
+    }
+
+    /// This workload with its shared input shipped by `transfer` (unchanged when it has none).
+    public func withTransfer(_ transfer: Transfer) -> Workload {
+        switch self {
+        case .shared(var shared):
+            shared.transfer = transfer
+            return .shared(shared)
+        case .plugin(var plugin):
+            plugin.input?.transfer = transfer
+            return .plugin(plugin)
+        default:
+            return self
+        }
     }
 }
 

@@ -1,0 +1,147 @@
+// Plugins that misbehave on purpose, for tvp's tests (built by the tests with cc).
+//   -DTVP_TEST_ABI=N     report ABI version N instead of the header's
+//   -DTVP_TEST_NO_ABI    export no tvp_task_abi_version at all
+#include "tvp_task.h"
+
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#if defined(TVP_TEST_ABI)
+TVP_TASK_EXPORT uint32_t tvp_task_abi_version(void) { return TVP_TEST_ABI; }
+#elif !defined(TVP_TEST_NO_ABI)
+TVP_TASK_ABI
+#endif
+
+static atomic_ulong calls_in_process;
+
+static void digest_of(uint64_t index, uint64_t count, const unsigned char *input, size_t size, const char *parameter,
+                      uint64_t extra, unsigned char digest[TVP_TASK_DIGEST_SIZE]) {
+    tvp_digest d;
+    tvp_digest_init(&d);
+    tvp_digest_update_u64(&d, index);
+    tvp_digest_update_u64(&d, count);
+    tvp_digest_update_u64(&d, extra);
+    tvp_digest_update(&d, parameter, strlen(parameter));
+    if (input) tvp_digest_update(&d, input, size);
+    tvp_digest_final(&d, digest);
+}
+
+// A real bad memory access (SIGSEGV): the address comes from a volatile, so the compiler cannot
+// see that it is NULL and drop the store.
+static volatile uintptr_t nowhere = 0;
+static void crash(void) { *(volatile int *)nowhere = 1; }
+
+/// Behaves: a digest of everything it was given.
+TVP_TASK_EXPORT int good(uint64_t i, uint64_t n, const unsigned char *in, size_t size, const char *p, void *s,
+                         unsigned char *digest, char *error, size_t error_size) {
+    (void)s; (void)error; (void)error_size;
+    digest_of(i, n, in, size, p, 0, digest);
+    return 0;
+}
+
+/// Task 1 returns an error with a message; the others succeed.
+TVP_TASK_EXPORT int fails(uint64_t i, uint64_t n, const unsigned char *in, size_t size, const char *p, void *s,
+                          unsigned char *digest, char *error, size_t error_size) {
+    (void)s;
+    if (i == 1) return tvp_task_fail(error, error_size, "the input file widgets.dat is missing (on purpose)");
+    digest_of(i, n, in, size, p, 0, digest);
+    return 0;
+}
+
+/// Task 1 dereferences NULL.
+TVP_TASK_EXPORT int crashes(uint64_t i, uint64_t n, const unsigned char *in, size_t size, const char *p, void *s,
+                            unsigned char *digest, char *error, size_t error_size) {
+    (void)s; (void)error; (void)error_size;
+    if (i == 1) crash();
+    digest_of(i, n, in, size, p, 0, digest);
+    return 0;
+}
+
+/// The digest depends on how many calls this process made before: nondeterministic.
+TVP_TASK_EXPORT int flaky(uint64_t i, uint64_t n, const unsigned char *in, size_t size, const char *p, void *s,
+                          unsigned char *digest, char *error, size_t error_size) {
+    (void)s; (void)error; (void)error_size;
+    digest_of(i, n, in, size, p, atomic_fetch_add(&calls_in_process, 1), digest);
+    return 0;
+}
+
+/// Crashes on its second call in one process (a process per task never sees it; a pool worker does).
+TVP_TASK_EXPORT int crashes_when_reused(uint64_t i, uint64_t n, const unsigned char *in, size_t size, const char *p,
+                                        void *s, unsigned char *digest, char *error, size_t error_size) {
+    (void)s; (void)error; (void)error_size;
+    if (atomic_fetch_add(&calls_in_process, 1) == 1) crash();
+    digest_of(i, n, in, size, p, 0, digest);
+    return 0;
+}
+
+/// Crashes on call number `parameter` (counted from 1) in one process.
+TVP_TASK_EXPORT int crashes_at_call(uint64_t i, uint64_t n, const unsigned char *in, size_t size, const char *p,
+                                    void *s, unsigned char *digest, char *error, size_t error_size) {
+    (void)s; (void)error; (void)error_size;
+    if (atomic_fetch_add(&calls_in_process, 1) + 1 == strtoul(p, NULL, 10)) crash();
+    digest_of(i, n, in, size, p, 0, digest);
+    return 0;
+}
+
+/// Its set-up fails with a message.
+TVP_TASK_EXPORT int setup_fails_setup(const char *p, void **state, char *error, size_t error_size) {
+    (void)p; (void)state;
+    return tvp_task_fail(error, error_size, "cannot reach the license server (on purpose)");
+}
+
+TVP_TASK_EXPORT int setup_fails(uint64_t i, uint64_t n, const unsigned char *in, size_t size, const char *p, void *s,
+                                unsigned char *digest, char *error, size_t error_size) {
+    return good(i, n, in, size, p, s, digest, error, error_size);
+}
+
+/// Set-up and tear-down append "setup PID" and "teardown PID" to the file the parameter names.
+static void mark(const char *path, const char *what) {
+    FILE *f = fopen(path, "a");
+    if (f) { fprintf(f, "%s %d\n", what, (int)getpid()); fclose(f); }
+}
+
+TVP_TASK_EXPORT int counted_setup(const char *p, void **state, char *error, size_t error_size) {
+    char *path = strdup(p);
+    if (path == NULL) return tvp_task_fail(error, error_size, "out of memory");
+    mark(path, "setup");
+    *state = path;
+    return 0;
+}
+
+TVP_TASK_EXPORT void counted_teardown(void *state) {
+    mark((const char *)state, "teardown");
+    free(state);
+}
+
+TVP_TASK_EXPORT int counted(uint64_t i, uint64_t n, const unsigned char *in, size_t size, const char *p, void *s,
+                            unsigned char *digest, char *error, size_t error_size) {
+    if (s == NULL) return tvp_task_fail(error, error_size, "called without the state its set-up made");
+    return good(i, n, in, size, p, s, digest, error, error_size);
+}
+
+/// Sleeps 20 ms inside the call, counting the calls in flight at once; its tear-down appends
+/// "inflight MAX PID" to the file the parameter names.
+static atomic_int in_flight, most_in_flight;
+
+TVP_TASK_EXPORT int inflight_setup(const char *p, void **state, char *error, size_t error_size) {
+    return counted_setup(p, state, error, error_size);
+}
+
+TVP_TASK_EXPORT void inflight_teardown(void *state) {
+    FILE *f = fopen((const char *)state, "a");
+    if (f) { fprintf(f, "inflight %d %d\n", atomic_load(&most_in_flight), (int)getpid()); fclose(f); }
+    free(state);
+}
+
+TVP_TASK_EXPORT int inflight(uint64_t i, uint64_t n, const unsigned char *in, size_t size, const char *p, void *s,
+                             unsigned char *digest, char *error, size_t error_size) {
+    int now = atomic_fetch_add(&in_flight, 1) + 1;
+    int most = atomic_load(&most_in_flight);
+    while (now > most && !atomic_compare_exchange_weak(&most_in_flight, &most, now)) {}
+    usleep(20000);
+    atomic_fetch_sub(&in_flight, 1);
+    return good(i, n, in, size, p, s, digest, error, error_size);
+}
