@@ -36,9 +36,12 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "COpenSSL", providers: [.apt(["libssl-dev"])]),
+        // Linux calls Swift's Glibc module does not export (posix_spawn's addclosefrom, prctl,
+        // pidfd_open, fallocate, statfs) and the async-signal-safe SIGINT/SIGTERM handler.
+        .target(name: "CTVPSystem"),
         .target(
             name: "TVPSystem",
-            dependencies: ["COpenSSL", .product(name: "SystemPackage", package: "swift-system")]
+            dependencies: ["COpenSSL", "CTVPSystem", .product(name: "SystemPackage", package: "swift-system")]
         ),
         .target(name: "TVPWorkloads", dependencies: ["TVPSystem"]),
         .target(

@@ -34,6 +34,7 @@ public func signalName(_ signal: Int32) -> String {
     case SIGSEGV: "SIGSEGV"
     case SIGPIPE: "SIGPIPE"
     case SIGTERM: "SIGTERM"
+    case SIGSTOP: "SIGSTOP"
     default: "signal \(signal)"
     }
 }
@@ -48,7 +49,10 @@ public struct ReapedChild: Sendable {
     public let usage: ResourceUsage
 }
 
-/// Waits for the child `pid` to end and reaps it (`wait4`, retried on `EINTR`).
+// The primitives `ChildSupervisor` is built on: the only calls of wait4 and kill in tvp.
+
+/// Waits for the child `pid` to end and reaps it (`wait4`, retried on `EINTR`): for a caller of
+/// `ProcessSpawner` that supervises nothing else. Blocks without a deadline.
 public func waitForChild(_ pid: pid_t) throws -> ReapedChild {
     var raw = rusage()
     var status: CInt = 0
@@ -57,7 +61,7 @@ public func waitForChild(_ pid: pid_t) throws -> ReapedChild {
 }
 
 /// Reaps the child `pid` if it has ended, without blocking (`wait4(WNOHANG)`); nil if it still runs.
-public func reapChildIfEnded(_ pid: pid_t) throws -> ReapedChild? {
+func reapChildIfEnded(_ pid: pid_t) throws -> ReapedChild? {
     var raw = rusage()
     var status: CInt = 0
     let result = try attempt("wait4 \(pid)") { () throws in
@@ -67,9 +71,12 @@ public func reapChildIfEnded(_ pid: pid_t) throws -> ReapedChild? {
     return ReapedChild(pid: pid, status: decodeWaitStatus(status), usage: ResourceUsage(raw))
 }
 
-/// Sends `signal` to process `pid` (`kill`); a process that is already gone is not an error.
-public func sendSignal(_ signal: Int32, to pid: pid_t) {
-    _ = kill(pid, signal)
+/// Sends `signal` to the child `pid` (`kill`); a child that already ended (`ESRCH`) is not an error.
+func sendSignal(_ signal: Int32, to pid: pid_t) throws {
+    guard pid > 0 else { return }
+    if kill(pid, signal) != 0 && errno != ESRCH {
+        throw SystemCallError("kill -\(signalName(signal)) \(pid)", Errno(rawValue: errno))
+    }
 }
 
 /// Whether a process with this pid exists (`kill(pid, 0)` does not fail with `ESRCH`).

@@ -1,28 +1,17 @@
+import CTVPSystem
 import Glibc
-import Synchronization
+import SystemPackage
 
-/// The last SIGINT or SIGTERM received, 0 when none (set by the handler, read by the run loop).
-private let receivedSignal = Atomic<Int32>(0)
-
-/// Ctrl-C and `kill` as a flag the run loop polls: the handler only records the signal, so a run
-/// can stop scheduling, stop its children, and save what it measured.
+/// Ctrl-C and `kill` as a flag the run loop polls: the handler (C, async-signal-safe) only records
+/// the first signal and wakes `wakeDescriptor`, so a run can stop scheduling, stop its children and
+/// save what it measured. A second signal means "now": the handler removes the paths registered
+/// with `registerForForcedExit` and ends the process with 128 + its number.
 public enum InterruptSignal {
     /// Installs handlers for SIGINT and SIGTERM (`sigaction`, without `SA_RESTART` so blocking
     /// waits return early) and unblocks both (`pthread_sigmask`): a parent may have started tvp with
     /// them blocked, and a blocked signal would never reach the handler.
-    public static func install() {
-        var unblock = sigset_t()
-        sigemptyset(&unblock)
-        sigaddset(&unblock, SIGINT)
-        sigaddset(&unblock, SIGTERM)
-        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
-        for signal in [SIGINT, SIGTERM] {
-            var action = sigaction()
-            action.__sigaction_handler.sa_handler = { receivedSignal.store($0, ordering: .relaxed) }
-            sigemptyset(&action.sa_mask)
-            action.sa_flags = 0
-            sigaction(signal, &action, nil)
-        }
+    public static func install() throws {
+        _ = try attempt("install the SIGINT and SIGTERM handlers") { () throws in try valueOrErrno { tvp_interrupt_install() } }
     }
 
     /// Makes a write to a pipe whose reader is gone fail with `EPIPE` instead of killing tvp with
@@ -34,10 +23,41 @@ public enum InterruptSignal {
 
     /// The signal received so far (SIGINT = 2, SIGTERM = 15), or nil.
     public static var received: Int32? {
-        let value = receivedSignal.load(ordering: .relaxed)
+        let value = tvp_interrupt_received()
         return value == 0 ? nil : value
+    }
+
+    /// A descriptor that becomes readable when the first signal arrives (never drained), for a
+    /// `poll` that must end at once; nil before `install`.
+    public static var wakeDescriptor: FileDescriptor? {
+        let fd = tvp_interrupt_wake_descriptor()
+        return fd < 0 ? nil : FileDescriptor(rawValue: fd)
     }
 
     /// The conventional exit status after `signal`: 128 + its number (130 for SIGINT, 143 for SIGTERM).
     public static func exitStatus(for signal: Int32) -> Int32 { 128 + signal }
+
+    /// What a forced exit removes.
+    public enum CleanupKind: Sendable {
+        /// A POSIX shared-memory object, by name ("/tvp-…").
+        case sharedMemory
+        /// A directory holding only files (the fixture folder).
+        case flatDirectory
+    }
+
+    /// Registers `path` for removal should a second signal end the process at once; returns a
+    /// registration for `unregister`, nil when the table of 64 paths is full.
+    public static func registerForForcedExit(_ kind: CleanupKind, _ path: String) -> Int32? {
+        let slot = tvp_cleanup_register(kind == .sharedMemory ? Int32(TVP_CLEANUP_SHARED_MEMORY.rawValue) : Int32(TVP_CLEANUP_FLAT_DIRECTORY.rawValue), path)
+        return slot < 0 ? nil : slot
+    }
+
+    /// Forgets a registration (the path was removed the ordinary way).
+    public static func unregister(_ registration: Int32?) {
+        if let registration { tvp_cleanup_unregister(registration) }
+    }
+
+    /// Runs the forced exit's clean-up now, without exiting, and forgets every registration: for
+    /// tests of what a second Ctrl-C removes.
+    public static func runForcedExitCleanupNow() { tvp_cleanup_run_now() }
 }

@@ -1,35 +1,72 @@
+import CTVPSystem
 import Glibc
 import SystemPackage
 
-/// Starts child processes with `posix_spawn`: never a shell, never `fork`.
+/// Starts child processes with `posix_spawn`: never a shell, never `fork`. Every call's error is
+/// checked; the error is `posix_spawn*`'s own return code, not `errno`.
+///
+/// `ChildSupervisor` is the one user in tvp: it also reaps, enforces deadlines and makes children
+/// die with tvp. A caller that spawns here must reap the child itself (`waitForChild`).
 public enum ProcessSpawner {
-    /// Spawns `path` with `arguments` (argv[0] included) and the parent's environment.
-    ///
-    /// The child gets `stdin` (or `/dev/null`) as standard input, `stdout` as standard output and keeps the
-    /// parent's standard error; every other descriptor is closed in the child (tvp opens its own
-    /// with `O_CLOEXEC`, and those it inherited are marked close-on-exec before the first spawn).
-    /// Returns the child's pid. The error is `posix_spawn`'s own return code, not `errno`.
+    /// Spawns `path` with `arguments` (argv[0] included) and the parent's environment; the child
+    /// gets `stdin` (or `/dev/null`) as standard input, `stdout` as standard output and keeps the
+    /// parent's standard error. Returns the child's pid.
     public static func spawn(
         path: String, arguments: [String], stdin: FileDescriptor? = nil, stdout: FileDescriptor
     ) throws -> pid_t {
+        try spawn(ChildLaunch(path: path, arguments: arguments, stdin: stdin.map(ChildDescriptor.descriptor) ?? .nullDevice,
+                              stdout: .descriptor(stdout), diesWithParent: false))
+    }
+
+    /// Spawns `launch` with exactly its descriptors: `0..<launch.descriptors.count` are set up by
+    /// the file actions, every higher one is closed in the child (`addclosefrom_np`), so a
+    /// descriptor some library opened without `O_CLOEXEC` (Foundation's `Pipe()`) never leaks.
+    /// Signals start at their default dispositions with an empty mask. `environment` stands in for
+    /// `launch.environment` when that is nil (tvp's own environment when both are).
+    public static func spawn(_ launch: ChildLaunch, environment: ChildEnvironment? = nil) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         try attempt("posix_spawn_file_actions_init") { () throws in
             try checkReturnCode(posix_spawn_file_actions_init(&actions))
         }
         defer { posix_spawn_file_actions_destroy(&actions) }
-        if let stdin {
-            try attempt("posix_spawn_file_actions_adddup2 stdin") { () throws in
-                try checkReturnCode(posix_spawn_file_actions_adddup2(&actions, stdin.rawValue, 0))
+        // A source numbered below the child's range (other than its own target) would be overwritten
+        // by an earlier dup2 in the child: such sources are first copied above the range.
+        var copies: [CInt] = []
+        defer { copies.forEach { _ = close($0) } }
+        let count = CInt(launch.descriptors.count)
+        for (target, descriptor) in zip(CInt(0)..., launch.descriptors) {
+            var source: CInt
+            switch descriptor {
+            case .nullDevice:
+                try attempt("posix_spawn_file_actions_addopen /dev/null as fd \(target)") { () throws in
+                    try checkReturnCode(posix_spawn_file_actions_addopen(&actions, target, "/dev/null", O_RDWR, 0))
+                }
+                continue
+            case .inherited:
+                guard fcntl(target, F_GETFD) >= 0 else {
+                    try attempt("posix_spawn_file_actions_addopen /dev/null as fd \(target)") { () throws in
+                        try checkReturnCode(posix_spawn_file_actions_addopen(&actions, target, "/dev/null", O_RDWR, 0))
+                    }
+                    continue
+                }
+                source = target
+            case .descriptor(let fd):
+                source = fd.rawValue
             }
-        } else {
-            try attempt("posix_spawn_file_actions_addopen /dev/null") { () throws in
-                try checkReturnCode(posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0))
+            if source < count && source != target {
+                source = try attempt("fcntl(F_DUPFD_CLOEXEC) fd \(source)") { () throws in
+                    try valueOrErrno { fcntl(source, F_DUPFD_CLOEXEC, count) }
+                }
+                copies.append(source)
+            }
+            // dup2 onto itself clears FD_CLOEXEC in the child (glibc 2.29 and later).
+            try attempt("posix_spawn_file_actions_adddup2 \(source) to \(target)") { () throws in
+                try checkReturnCode(posix_spawn_file_actions_adddup2(&actions, source, target))
             }
         }
-        try attempt("posix_spawn_file_actions_adddup2") { () throws in
-            try checkReturnCode(posix_spawn_file_actions_adddup2(&actions, stdout.rawValue, 1))
+        try attempt("posix_spawn_file_actions_addclosefrom_np \(count)") { () throws in
+            try checkReturnCode(tvp_spawn_file_actions_addclosefrom(&actions, count))
         }
-        _ = inheritedDescriptorsMarkedCloseOnExec
 
         var attributes = posix_spawnattr_t()
         try attempt("posix_spawnattr_init") { () throws in
@@ -41,29 +78,31 @@ public enum ProcessSpawner {
         sigfillset(&defaultSignals)
         var emptyMask = sigset_t()
         sigemptyset(&emptyMask)
-        posix_spawnattr_setsigdefault(&attributes, &defaultSignals)
-        posix_spawnattr_setsigmask(&attributes, &emptyMask)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        try attempt("posix_spawnattr_setsigdefault") { () throws in
+            try checkReturnCode(posix_spawnattr_setsigdefault(&attributes, &defaultSignals))
+        }
+        try attempt("posix_spawnattr_setsigmask") { () throws in
+            try checkReturnCode(posix_spawnattr_setsigmask(&attributes, &emptyMask))
+        }
+        try attempt("posix_spawnattr_setflags") { () throws in
+            try checkReturnCode(posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK)))
+        }
 
-        let argv = arguments.map { strdup($0) }
+        let argv = launch.arguments.map { strdup($0) }
         defer { argv.forEach { free($0) } }
         var argvNullTerminated = argv + [nil]
 
         var pid: pid_t = 0
-        try attempt("posix_spawn \(path)") { () throws in
-            try checkReturnCode(posix_spawn(&pid, path, &actions, &attributes, &argvNullTerminated, environ))
+        let spawnWith = { (envp: UnsafePointer<UnsafeMutablePointer<CChar>?>) throws in
+            try attempt("posix_spawn \(launch.path)") { () throws in
+                try checkReturnCode(posix_spawn(&pid, launch.path, &actions, &attributes, &argvNullTerminated, envp))
+            }
+        }
+        if let chosen = launch.environment ?? environment {
+            try chosen.withArray(spawnWith)
+        } else {
+            try spawnWith(environ)
         }
         return pid
     }
 }
-
-/// Marks every descriptor above 2 that this process inherited without `FD_CLOEXEC` as close-on-exec
-/// (`fcntl(F_SETFD)`), once, so children never see them. (glibc's `addclosefrom_np` would do it per
-/// spawn, but Swift's Glibc module does not export it.)
-private let inheritedDescriptorsMarkedCloseOnExec: Void = {
-    for name in Files.directoryEntries("/proc/self/fd") {
-        guard let fd = CInt(name), fd > 2 else { continue }
-        let flags = fcntl(fd, F_GETFD)
-        if flags >= 0 && flags & FD_CLOEXEC == 0 { _ = fcntl(fd, F_SETFD, flags | FD_CLOEXEC) }
-    }
-}()

@@ -1,48 +1,38 @@
 import COpenSSL
 
-/// An incremental SHA-256 in OpenSSL's libcrypto (EVP: `EVP_DigestInit_ex` / `Update` / `Final_ex`),
+/// An incremental SHA-256 in OpenSSL's libcrypto (`SHA256_Init` / `SHA256_Update` / `SHA256_Final`),
 /// the implementation CPython's hashlib uses. It lives here because libcrypto takes a pointer and a
 /// length; callers hand it spans.
+///
+/// The low-level functions, not EVP: the same assembly, but no provider to load and no algorithm to
+/// fetch, so a worker process reaches its first hashed byte as fast as one that hashes nothing.
 public struct SHA256Context: ~Copyable {
-    private let context: OpaquePointer
+    private var state = tvp_sha256_state()
 
     /// Starts a new digest.
     public init() {
-        context = EVP_MD_CTX_new()!
-        EVP_DigestInit_ex(context, EVP_sha256(), nil)
+        tvp_sha256_init(&state)
     }
 
-    deinit { EVP_MD_CTX_free(context) }
-
-    /// Adds `bytes` to the digest (`EVP_DigestUpdate`).
+    /// Adds `bytes` to the digest (`SHA256_Update`).
     @inline(__always)
     public mutating func update(_ bytes: RawSpan) {
-        bytes.withUnsafeBytes { raw in _ = EVP_DigestUpdate(context, raw.baseAddress, raw.count) }
+        bytes.withUnsafeBytes { raw in tvp_sha256_update(&state, raw.baseAddress, raw.count) }
     }
 
     /// Adds the 8 little-endian bytes of `value`.
     @inline(__always)
     public mutating func update(_ value: UInt64) {
-        withUnsafeBytes(of: value.littleEndian) { raw in _ = EVP_DigestUpdate(context, raw.baseAddress, raw.count) }
+        withUnsafeBytes(of: value.littleEndian) { raw in tvp_sha256_update(&state, raw.baseAddress, raw.count) }
     }
 
-    /// Ends the digest (`EVP_DigestFinal_ex`) and returns its 32 bytes as four words in memory order
+    /// Ends the digest (`SHA256_Final`) and returns its 32 bytes as four words in memory order
     /// (word 0 holds bytes 0–7, in the machine's byte order).
     public consuming func finish() -> (UInt64, UInt64, UInt64, UInt64) {
         var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        var length: UInt32 = 0
         withUnsafeMutableBytes(of: &words) { raw in
-            _ = EVP_DigestFinal_ex(context, raw.baseAddress!.assumingMemoryBound(to: UInt8.self), &length)
+            tvp_sha256_final(&state, raw.baseAddress!.assumingMemoryBound(to: UInt8.self))
         }
         return words
-    }
-
-    /// Initialises libcrypto without reading its configuration file and loads SHA-256 (one
-    /// throw-away digest), so the first task does not pay OpenSSL 3's lazy set-up.
-    public static func prepareLibrary() {
-        OPENSSL_init_crypto(UInt64(OPENSSL_INIT_NO_LOAD_CONFIG), nil)
-        var context = SHA256Context()
-        context.update(0)
-        _ = context.finish()
     }
 }

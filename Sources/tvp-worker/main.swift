@@ -11,6 +11,8 @@ import TVPWorkloads
 //                                          stdin closes (`process-pool`)
 
 let processStart = MonotonicInstant.now()
+// Die with tvp, even a SIGKILLed one: no worker may run on for nobody.
+ParentDeath.arm()
 let standardOutput = FileDescriptor.standardOutput
 
 func fail(_ message: String, code: Int32) -> Never {
@@ -21,7 +23,6 @@ func fail(_ message: String, code: Int32) -> Never {
 /// Runs one task and writes its report line.
 func runOneTask(workload: Workload, input: TaskInput, index: Int) throws {
     var runner = TaskRunner(workload: workload, input: input)
-    if runner.hashes { SHA256Hasher.prepareLibrary() }
     let taskStart = MonotonicInstant.now()
     let digest = try runner.run(task: index)
     let taskEnd = MonotonicInstant.now()
@@ -36,7 +37,6 @@ func runOneTask(workload: Workload, input: TaskInput, index: Int) throws {
 /// frame. A frame that breaks the protocol ends the worker: the stream can no longer be trusted.
 func serve(workload: Workload, input: TaskInput) throws -> Never {
     var runner = TaskRunner(workload: workload, input: input)
-    if runner.hashes { SHA256Hasher.prepareLibrary() }
     try standardOutput.writeAll(Frame.ready(pid: currentProcessID(), processStartNanoseconds: processStart.nanoseconds).encoded)
     let reader = FrameReader(.standardInput)
     while true {

@@ -60,7 +60,7 @@ struct RunCommand: ParsableCommand {
         if let repetitions { scenario.repetitions = repetitions }
         if let warmup { scenario.warmup = warmup }
 
-        Interruption.install()
+        do { try Interruption.install() } catch { fail("\(error)") }
         let progress = ProgressLine(enabled: !quiet)
         let runner = Runner(
             scenario: scenario, scenarioPath: loaded.path, scenarioText: loaded.text,

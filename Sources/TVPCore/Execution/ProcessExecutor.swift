@@ -5,9 +5,9 @@ import TVPWorkloads
 /// Runs each task in its own `posix_spawn`ed `tvp-worker` process, at most `workers` alive at once.
 ///
 /// The task goes to the worker in argv (and a `shared` slice shipped by pipe into its stdin); the
-/// worker writes one report line to a pipe. The parent polls the pipes of the live workers, feeding
-/// slices as their pipes take them, reaps each worker with `wait4` as its pipe closes (so its CPU
-/// time and peak memory are counted), and kills a worker that overruns the task timeout.
+/// worker writes one report line to a pipe. A `ChildSupervisor` watches the workers' pipes and
+/// their ends in one wait, feeding slices as the pipes take them, reaps each worker as it ends (so
+/// its CPU time and peak memory are counted), and stops one that overruns the task timeout.
 public struct ProcessExecutor: Executor {
     /// The `tvp-worker` executable.
     public let workerPath: String
@@ -17,82 +17,107 @@ public struct ProcessExecutor: Executor {
 
     /// Seconds between SIGTERM and SIGKILL for a worker that overran its timeout.
     static let terminationGraceSeconds = 1.0
+    /// Most bytes a worker's report may have; a worker writing more is stopped.
+    static let reportLimit = 64 * 1024
 
     private struct LiveWorker {
-        let pid: Int32
+        var process: WorkerProcess
         let task: Int
-        let output: FileDescriptor
-        /// The write end of the worker's stdin while its slice is being shipped.
-        var input: FileDescriptor?
         var shipment: Shipment?
-        let spawnedAt: MonotonicInstant
         var received: [UInt8] = []
-        var terminatedAt: MonotonicInstant?
+        /// Why tvp stopped the worker itself (its output could not be read or was too long).
+        var problem: String?
     }
 
     public func run(_ request: ExecutionRequest) -> ExecutionResult {
         var outcomes = [TaskOutcome](repeating: .notRun, count: request.tasks)
         var result = ExecutionResult(outcomes: [])
-        var live: [LiveWorker] = []
+        let supervisor = ChildSupervisor(terminationGraceSeconds: Self.terminationGraceSeconds)
+        var live: [Int32: LiveWorker] = [:]
         var nextTask = 0
-        let workloadArgument = TaskSpec.encode(request.workload)
-        let inputArgument = TaskSpec.encode(request.input)
+        var stopping = false
+        let arguments = ["tvp-worker", "task", TaskSpec.encode(request.workload), TaskSpec.encode(request.input)]
         InterruptSignal.ignoreBrokenPipes()
-        let timeoutNanoseconds = UInt64(request.taskTimeoutSeconds * 1e9)
         let threadCount = ThreadCountSampler()
+        var buffer = [UInt8](repeating: 0, count: 4096)
 
-        while nextTask < request.tasks || !live.isEmpty {
-            if let signal = InterruptSignal.received {
-                // Stop: no new workers, and the live ones are told to end (then killed after the grace).
-                while nextTask < request.tasks {
-                    outcomes[nextTask] = .failure("not run: tvp received \(signalName(signal))")
+        do {
+            while nextTask < request.tasks || !live.isEmpty {
+                if !stopping, let signal = InterruptSignal.received {
+                    // Stop: no new workers, and the live ones are told to end (then killed after the grace).
+                    stopping = true
+                    while nextTask < request.tasks {
+                        outcomes[nextTask] = .failure("not run: tvp received \(signalName(signal))")
+                        nextTask += 1
+                    }
+                    try supervisor.stopAll()
+                }
+                while !stopping && live.count < request.workers && nextTask < request.tasks {
+                    let task = nextTask
                     nextTask += 1
+                    let slice = request.pipedSlice(task: task)
+                    do {
+                        var worker = LiveWorker(
+                            process: try WorkerProcess.start(
+                                workerPath, arguments: arguments + [String(task)], supervisor: supervisor,
+                                inputCapacity: slice == nil ? nil : ProcessPoolExecutor.pipeCapacity, outputCapacity: nil,
+                                stopAfterSeconds: request.taskTimeoutSeconds),
+                            task: task, shipment: slice.map { Shipment(prefix: [], slice: $0) })
+                        result.processesSpawned += 1
+                        feed(&worker)
+                        live[worker.process.pid] = worker
+                    } catch {
+                        outcomes[task] = .failure("could not start \(workerPath): \(error)")
+                    }
                 }
-                for index in live.indices where live[index].terminatedAt == nil {
-                    sendSignal(15, to: live[index].pid)
-                    live[index].terminatedAt = MonotonicInstant.now()
-                }
-            }
-            while live.count < request.workers && nextTask < request.tasks {
-                let task = nextTask
-                nextTask += 1
-                do {
-                    live.append(try spawnWorker(task: task, workload: workloadArgument, input: inputArgument,
-                                                slice: request.pipedSlice(task: task)))
-                    result.processesSpawned += 1
-                } catch {
-                    outcomes[task] = .failure("could not start \(workerPath): \(error)")
-                }
-            }
-            guard !live.isEmpty else { continue }
+                guard !live.isEmpty else { continue }
 
-            let now = MonotonicInstant.now()
-            let nearestDeadline = live.map { deadline(of: $0, timeout: timeoutNanoseconds) }.min()!
-            let waitMilliseconds = nearestDeadline > now.nanoseconds
-                ? Int32(min(1_000, (nearestDeadline - now.nanoseconds) / 1_000_000 + 1)) : 0
-            // Each worker's report pipe, and the stdin of those still being sent their slice.
-            let feeding = live.indices.filter { live[$0].input != nil }
-            let interests = live.map { PollInterest($0.output, read: true, write: false) }
-                + feeding.map { PollInterest(live[$0].input!, read: false, write: true) }
-            let ready = (try? waitForEvents(interests, timeoutMilliseconds: waitMilliseconds)) ?? []
-
-            var finished: [Int] = []
-            for slot in ready {
-                if slot >= live.count {
-                    feed(&live[feeding[slot - live.count]])
-                    continue
+                // Each worker's report pipe, and the stdin of those still being sent their slice.
+                var interests: [PollInterest] = [], owners: [(pid: Int32, feeding: Bool)] = []
+                for (pid, worker) in live {
+                    if let output = worker.process.output {
+                        interests.append(PollInterest(output, read: true, write: false))
+                        owners.append((pid, false))
+                    }
+                    if let input = worker.process.input, worker.shipment != nil {
+                        interests.append(PollInterest(input, read: false, write: true))
+                        owners.append((pid, true))
+                    }
                 }
-                let chunk = (try? live[slot].output.readAvailable()) ?? []
-                if chunk.isEmpty { finished.append(slot) } else { live[slot].received += chunk }
-            }
-            enforceTimeouts(&live, timeout: timeoutNanoseconds)
-            for index in finished.sorted(by: >) {
-                let worker = live.remove(at: index)
-                worker.output.closeQuietly()
-                worker.input?.closeQuietly()
-                outcomes[worker.task] = reap(worker, timeout: timeoutNanoseconds, into: &result)
+                let events = try supervisor.wait(for: interests, timeoutSeconds: 1)
+                for index in events.ready {
+                    let (pid, feeding) = owners[index]
+                    guard var worker = live[pid] else { continue }
+                    if feeding { feed(&worker) } else { try receive(&worker, buffer: &buffer, supervisor: supervisor) }
+                    live[pid] = worker
+                }
+                for ended in events.ended {
+                    guard var worker = live.removeValue(forKey: ended.child.pid) else { continue }
+                    do {
+                        worker.received += try worker.process.drain(using: &buffer)
+                    } catch {
+                        worker.problem = worker.problem ?? "its report could not be read: \(error)"
+                    }
+                    result.childUsage = result.childUsage.adding(ended.child.usage)
+                    outcomes[worker.task] = outcome(of: worker, ended: ended, timeout: request.taskTimeoutSeconds)
+                }
                 threadCount.sampleIfDue()
             }
+        } catch {
+            // The supervisor itself failed (poll, wait4, kill): stop what it still can, fail the
+            // trial, and end the run, since children may be left that tvp cannot account for.
+            let message = "process supervision failed: \(error)"
+            for (_, var worker) in live {
+                worker.process.closeInput()
+                worker.process.closeOutput()
+                outcomes[worker.task] = .failure(message, processID: worker.process.pid)
+            }
+            for index in nextTask..<request.tasks { outcomes[index] = .failure("not run: \(message)") }
+            try? supervisor.stopAll()
+            for ended in (try? supervisor.finish(withinSeconds: 0)) ?? [] {
+                result.childUsage = result.childUsage.adding(ended.child.usage)
+            }
+            result.abandoned = message
         }
         result.outcomes = outcomes
         result.osThreadsMax = threadCount.observedMaximum
@@ -100,95 +125,62 @@ public struct ProcessExecutor: Executor {
         return result
     }
 
-    /// Spawns the worker of `task`; with a `slice`, its stdin is a 1 MiB pipe tvp writes the slice into.
-    private func spawnWorker(task: Int, workload: String, input: String, slice: SharedSlice?) throws -> LiveWorker {
-        let pipe = try PipePair()
-        defer { pipe.writeEnd.closeQuietly() }
-        var stdin: PipePair?
-        defer { stdin?.readEnd.closeQuietly() }
+    /// Reads what the worker's report pipe holds; a read error or an oversized report stops the worker.
+    private func receive(_ worker: inout LiveWorker, buffer: inout [UInt8], supervisor: ChildSupervisor) throws {
         do {
-            if slice != nil {
-                stdin = try PipePair()
-                _ = try? stdin!.setCapacity(ProcessPoolExecutor.pipeCapacity)
-                try stdin!.writeEnd.setNonBlocking()
+            let count = try worker.process.read(into: &buffer)
+            worker.received += buffer[0..<count]
+            if worker.received.count > Self.reportLimit {
+                worker.problem = "it wrote more than \(Self.reportLimit) bytes, which is no report"
+                worker.process.closeOutput()
+                try supervisor.stop(worker.process.pid, immediately: true)
             }
-            let spawnedAt = MonotonicInstant.now()
-            let pid = try ProcessSpawner.spawn(
-                path: workerPath, arguments: ["tvp-worker", "task", workload, input, String(task)],
-                stdin: stdin?.readEnd, stdout: pipe.writeEnd)
-            var worker = LiveWorker(pid: pid, task: task, output: pipe.readEnd, input: stdin?.writeEnd,
-                                    shipment: slice.map { Shipment(prefix: [], slice: $0) }, spawnedAt: spawnedAt)
-            feed(&worker)
-            return worker
-        } catch {
-            pipe.readEnd.closeQuietly()
-            stdin?.writeEnd.closeQuietly()
-            throw error
+        } catch let error as SystemCallError {
+            worker.problem = "its report could not be read: \(error)"
+            worker.process.closeOutput()
+            try supervisor.stop(worker.process.pid, immediately: true)
         }
     }
 
     /// Writes what the worker's stdin takes of its slice now; closes it once the slice is sent, or
     /// when the worker has gone (it then fails its task for want of input).
     private func feed(_ worker: inout LiveWorker) {
-        guard let input = worker.input else { return }
+        guard let input = worker.process.input else { return }
         let done = (try? worker.shipment?.send(to: input)) ?? true
         if done {
-            input.closeQuietly()
-            worker.input = nil
+            worker.process.closeInput()
             worker.shipment = nil
         }
     }
 
-    private func deadline(of worker: LiveWorker, timeout: UInt64) -> UInt64 {
-        if let terminatedAt = worker.terminatedAt {
-            return terminatedAt.nanoseconds + UInt64(Self.terminationGraceSeconds * 1e9)
+    private func outcome(of worker: LiveWorker, ended: EndedChild, timeout: Double) -> TaskOutcome {
+        let pid = worker.process.pid, status = ended.child.status
+        let elapsed = MonotonicInstant.now().nanoseconds &- worker.process.spawnedAt.nanoseconds
+        if let problem = worker.problem {
+            return .failure("worker \(pid) was stopped: \(problem) (\(status))", duration: elapsed, processID: pid)
         }
-        return worker.spawnedAt.nanoseconds + timeout
-    }
-
-    /// Sends SIGTERM to workers past their timeout, and SIGKILL to those past the grace period too.
-    private func enforceTimeouts(_ live: inout [LiveWorker], timeout: UInt64) {
-        let now = MonotonicInstant.now()
-        for index in live.indices where now.nanoseconds >= deadline(of: live[index], timeout: timeout) {
-            if live[index].terminatedAt == nil {
-                sendSignal(15, to: live[index].pid)
-                live[index].terminatedAt = now
-            } else {
-                sendSignal(9, to: live[index].pid)
-            }
-        }
-    }
-
-    private func reap(_ worker: LiveWorker, timeout: UInt64, into result: inout ExecutionResult) -> TaskOutcome {
-        let child: ReapedChild
-        do {
-            child = try waitForChild(worker.pid)
-        } catch {
-            return .failure("worker \(worker.pid): \(error)", processID: worker.pid)
-        }
-        result.childUsage = result.childUsage.adding(child.usage)
-        let elapsed = MonotonicInstant.now().nanoseconds &- worker.spawnedAt.nanoseconds
-        if worker.terminatedAt != nil, let signal = InterruptSignal.received {
-            return .failure("worker \(worker.pid) stopped because tvp received \(signalName(signal)) (\(child.status))",
-                            duration: elapsed, processID: worker.pid)
-        }
-        if worker.terminatedAt != nil {
-            return .failure("worker \(worker.pid) exceeded the task timeout of \(Double(timeout) / 1e9) s and was killed (\(child.status))",
-                            duration: elapsed, processID: worker.pid)
+        switch ended.stoppedBy {
+        case .deadline:
+            return .failure("worker \(pid) exceeded the task timeout of \(timeout) s and was stopped (\(status))",
+                            duration: elapsed, processID: pid)
+        case .requested:
+            let signal = InterruptSignal.received.map(signalName) ?? "a stop request"
+            return .failure("worker \(pid) stopped because tvp received \(signal) (\(status))", duration: elapsed, processID: pid)
+        case nil:
+            break
         }
         switch WorkerReport.parse(worker.received) {
-        case .report(let report) where child.status.isSuccess:
+        case .report(let report) where status.isSuccess:
             return .success(
                 report.digest, duration: report.taskEndNanoseconds &- report.taskStartNanoseconds,
-                startup: report.processStartNanoseconds &- worker.spawnedAt.nanoseconds,
+                startup: report.processStartNanoseconds &- worker.process.spawnedAt.nanoseconds,
                 transfer: report.transferNanoseconds, processID: report.pid, threadID: 0)
         case .report:
-            return .failure("worker \(worker.pid) reported a result but ended with \(child.status)",
-                            duration: elapsed, processID: worker.pid)
+            return .failure("worker \(pid) reported a result but ended with \(status)", duration: elapsed, processID: pid)
         case .failure(let message):
-            return .failure("worker \(worker.pid) failed (\(child.status)): \(message)", duration: elapsed, processID: worker.pid)
+            return .failure("worker \(pid) failed (\(status)): \(message)", duration: elapsed, processID: pid)
         case .malformed(let problem):
-            return .failure("worker \(worker.pid) ended with \(child.status) and \(problem)", duration: elapsed, processID: worker.pid)
+            return .failure("worker \(pid) ended with \(status) and \(problem)", duration: elapsed, processID: pid)
         }
     }
 }

@@ -3,7 +3,7 @@ import TVPSystem
 /// Ctrl-C and SIGTERM for the command line: install the handlers, and learn how the run was stopped.
 public enum Interruption {
     /// Starts recording SIGINT and SIGTERM instead of dying at once, so a run can save its results.
-    public static func install() { InterruptSignal.install() }
+    public static func install() throws { try InterruptSignal.install() }
 
     /// The signal received so far (SIGINT or SIGTERM), or nil.
     public static var received: Int32? { InterruptSignal.received }

@@ -24,10 +24,6 @@ public struct SHA256Hasher: ~Copyable {
     /// Ends the digest and returns it.
     public consuming func finish() -> TaskDigest { TaskDigest(words: context.finish()) }
 
-    /// Initialises libcrypto before any clock starts (see `SHA256Context.prepareLibrary`): worker
-    /// processes call it as part of starting.
-    public static func prepareLibrary() { SHA256Context.prepareLibrary() }
-
     /// The SHA-256 of `bytes`, in one call.
     public static func hash(_ bytes: [UInt8]) -> TaskDigest {
         var hasher = SHA256Hasher()

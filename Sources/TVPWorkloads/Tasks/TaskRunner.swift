@@ -78,11 +78,6 @@ public struct TaskRunner: ~Copyable {
         return shared.slice(task: index, of: source.slices).count
     }
 
-    /// Whether the tasks call libcrypto (all but `null`): a worker initialises it before its clock.
-    public var hashes: Bool {
-        if case .null = workload { false } else { true }
-    }
-
     /// `shared` task `index`: obtains its slice from the input's location (timed as the transfer),
     /// then hashes the task index and the slice.
     private mutating func hashSlice<Hooks: TaskHooks>(task index: Int, of shared: SharedWorkload, hooks: Hooks) throws -> TaskDigest {

@@ -1,0 +1,58 @@
+#ifndef TVP_SYSTEM_SHIM_H
+#define TVP_SYSTEM_SHIM_H
+// The few Linux calls TVPSystem needs that Swift's Glibc module does not export (GNU extensions,
+// variadic functions) and the signal handler, which must be async-signal-safe C.
+#include <spawn.h>
+#include <sys/types.h>
+
+/// Adds "close every descriptor from `from` up" to `actions`
+/// (`posix_spawn_file_actions_addclosefrom_np`, glibc 2.34). Returns 0 or an error number.
+int tvp_spawn_file_actions_addclosefrom(posix_spawn_file_actions_t *actions, int from);
+
+/// Asks the kernel to send `signal` to the calling process when its parent (the thread that
+/// spawned it) ends (`prctl(PR_SET_PDEATHSIG)`). Returns 0, or -1 with errno set.
+int tvp_set_parent_death_signal(int signal);
+
+/// A descriptor that becomes readable when process `pid` ends (`pidfd_open`, Linux 5.3).
+/// Returns it, or -1 with errno set.
+int tvp_pidfd_open(pid_t pid);
+
+/// Allocates `length` bytes of the file from `offset` without changing its size
+/// (`fallocate(FALLOC_FL_KEEP_SIZE)`). Returns 0, or -1 with errno set.
+int tvp_reserve_file_space(int fd, off_t offset, off_t length);
+
+/// The file-system type (`statfs` f_type, e.g. 0x01021994 for tmpfs) of `path`, or -1 with errno set.
+long long tvp_filesystem_type(const char *path);
+
+/// Installs the SIGINT and SIGTERM handlers (`sigaction`, no SA_RESTART) and unblocks both. The
+/// first signal is recorded and wakes `tvp_interrupt_wake_descriptor()`; a second one removes the
+/// registered clean-up paths and ends the process at once with 128 + its number. Returns 0, or -1
+/// with errno set.
+int tvp_interrupt_install(void);
+
+/// The first SIGINT or SIGTERM received, 0 when none.
+int tvp_interrupt_received(void);
+
+/// The read end of a pipe that becomes readable when the first signal arrives; -1 before
+/// `tvp_interrupt_install`.
+int tvp_interrupt_wake_descriptor(void);
+
+/// What a forced exit removes.
+enum tvp_cleanup_kind {
+    /// A POSIX shared-memory object, by name (`shm_unlink`).
+    TVP_CLEANUP_SHARED_MEMORY = 1,
+    /// A directory holding only files: its files, then itself.
+    TVP_CLEANUP_FLAT_DIRECTORY = 2,
+};
+
+/// Registers `path` for removal if a second signal forces the process to end. Returns a slot for
+/// `tvp_cleanup_unregister`, or -1 when the table is full or the path too long.
+int tvp_cleanup_register(int kind, const char *path);
+
+/// Forgets the registration in `slot` (the caller removed the path itself).
+void tvp_cleanup_unregister(int slot);
+
+/// Simulates the forced exit's clean-up without exiting (for tests): removes every registered path
+/// and forgets it.
+void tvp_cleanup_run_now(void);
+#endif

@@ -1,0 +1,152 @@
+#define _GNU_SOURCE
+#include "tvp_system.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+int tvp_spawn_file_actions_addclosefrom(posix_spawn_file_actions_t *actions, int from) {
+    return posix_spawn_file_actions_addclosefrom_np(actions, from);
+}
+
+int tvp_set_parent_death_signal(int signal) { return prctl(PR_SET_PDEATHSIG, (unsigned long)signal, 0, 0, 0); }
+
+int tvp_pidfd_open(pid_t pid) { return (int)syscall(SYS_pidfd_open, pid, 0); }
+
+int tvp_reserve_file_space(int fd, off_t offset, off_t length) {
+    return fallocate(fd, FALLOC_FL_KEEP_SIZE, offset, length);
+}
+
+long long tvp_filesystem_type(const char *path) {
+    struct statfs info;
+    if (statfs(path, &info) != 0) return -1;
+    return (long long)info.f_type;
+}
+
+// ---- Signals -------------------------------------------------------------------------------
+// Everything the handler touches is a lock-free atomic or a static buffer written before its
+// slot is published; it calls only async-signal-safe functions (write, open, getdents64, unlinkat,
+// rmdir, close, _exit). shm_unlink is glibc's unlink of /dev/shm/NAME, done here by hand.
+
+static atomic_int received_signal = 0;
+static atomic_int signal_count = 0;
+static int wake_pipe[2] = {-1, -1};
+
+enum { cleanup_slots = 64, cleanup_path_bytes = 4096 };
+static atomic_int cleanup_kind[cleanup_slots];  // 0 free, -1 being written, else a tvp_cleanup_kind
+static char cleanup_path[cleanup_slots][cleanup_path_bytes];
+
+static void write_text(const char *text) {
+    ssize_t ignored = write(2, text, strlen(text));
+    (void)ignored;
+}
+
+static void remove_flat_directory(const char *path) {
+    int dir = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir < 0) return;
+    char buffer[4096];
+    for (;;) {
+        long n = syscall(SYS_getdents64, dir, buffer, sizeof buffer);
+        if (n <= 0) break;
+        for (long offset = 0; offset < n;) {
+            struct dirent64 *entry = (struct dirent64 *)(buffer + offset);
+            offset += entry->d_reclen;
+            const char *name = entry->d_name;
+            if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0) continue;
+            if (unlinkat(dir, name, 0) != 0 && errno == EISDIR) unlinkat(dir, name, AT_REMOVEDIR);
+        }
+    }
+    close(dir);
+    rmdir(path);
+}
+
+static void remove_shared_memory(const char *name) {
+    char path[cleanup_path_bytes + 16] = "/dev/shm";
+    size_t length = strlen(name);
+    if (length + 9 > sizeof path) return;
+    memcpy(path + 8, name, length + 1);
+    unlink(path);
+}
+
+static void run_cleanup(void) {
+    for (int slot = 0; slot < cleanup_slots; slot++) {
+        int kind = atomic_load(&cleanup_kind[slot]);
+        if (kind == TVP_CLEANUP_SHARED_MEMORY) remove_shared_memory(cleanup_path[slot]);
+        if (kind == TVP_CLEANUP_FLAT_DIRECTORY) remove_flat_directory(cleanup_path[slot]);
+    }
+}
+
+static void handle_signal(int signal) {
+    int saved = errno;
+    if (atomic_fetch_add(&signal_count, 1) == 0) {
+        atomic_store(&received_signal, signal);
+        if (wake_pipe[1] >= 0) {
+            char byte = 1;
+            ssize_t ignored = write(wake_pipe[1], &byte, 1);
+            (void)ignored;
+        }
+        errno = saved;
+        return;
+    }
+    // A second signal: the user insists. Remove what would be left, say so, and end now; worker
+    // processes die with tvp (they asked for PR_SET_PDEATHSIG).
+    run_cleanup();
+    write_text(signal == SIGINT ? "\ntvp: second SIGINT: stopped at once; temporary files removed, "
+                                  "summary.csv and meta.json not written\n"
+                                : "\ntvp: second SIGTERM: stopped at once; temporary files removed, "
+                                  "summary.csv and meta.json not written\n");
+    _exit(128 + signal);
+}
+
+int tvp_interrupt_install(void) {
+    if (wake_pipe[0] < 0 && pipe2(wake_pipe, O_CLOEXEC | O_NONBLOCK) != 0) return -1;
+    sigset_t unblock;
+    sigemptyset(&unblock);
+    sigaddset(&unblock, SIGINT);
+    sigaddset(&unblock, SIGTERM);
+    if (pthread_sigmask(SIG_UNBLOCK, &unblock, NULL) != 0) return -1;
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = handle_signal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = 0;  // no SA_RESTART: blocking calls return EINTR, so waits end early
+    if (sigaction(SIGINT, &action, NULL) != 0 || sigaction(SIGTERM, &action, NULL) != 0) return -1;
+    return 0;
+}
+
+int tvp_interrupt_received(void) { return atomic_load_explicit(&received_signal, memory_order_relaxed); }
+
+int tvp_interrupt_wake_descriptor(void) { return wake_pipe[0]; }
+
+int tvp_cleanup_register(int kind, const char *path) {
+    size_t length = strlen(path);
+    if (length >= cleanup_path_bytes) return -1;
+    for (int slot = 0; slot < cleanup_slots; slot++) {
+        int expected = 0;
+        if (atomic_compare_exchange_strong(&cleanup_kind[slot], &expected, -1)) {
+            memcpy(cleanup_path[slot], path, length + 1);
+            atomic_store(&cleanup_kind[slot], kind);
+            return slot;
+        }
+    }
+    return -1;
+}
+
+void tvp_cleanup_unregister(int slot) {
+    if (slot >= 0 && slot < cleanup_slots) atomic_store(&cleanup_kind[slot], 0);
+}
+
+void tvp_cleanup_run_now(void) {
+    run_cleanup();
+    for (int slot = 0; slot < cleanup_slots; slot++) {
+        if (atomic_load(&cleanup_kind[slot]) > 0) atomic_store(&cleanup_kind[slot], 0);
+    }
+}

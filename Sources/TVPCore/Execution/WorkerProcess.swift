@@ -1,0 +1,79 @@
+import SystemPackage
+import TVPSystem
+
+/// A `tvp-worker` process a process mode started under its `ChildSupervisor`, and tvp's ends of
+/// the worker's pipes. Descriptors are closed on every path: a pipe made before a failing spawn is
+/// closed before the error leaves (an `EMFILE` halfway through costs no descriptor).
+struct WorkerProcess {
+    /// The worker's pid.
+    let pid: Int32
+    /// Just before `posix_spawn` was called.
+    let spawnedAt: MonotonicInstant
+    /// tvp's (non-blocking) end of the worker's standard input, when that is a pipe.
+    private(set) var input: FileDescriptor?
+    /// tvp's end of the worker's standard output, until it reached end of file.
+    private(set) var output: FileDescriptor?
+
+    /// Starts `path` with `arguments` under `supervisor`: its standard output is a pipe (of
+    /// `outputCapacity` bytes when given); with `inputCapacity` its standard input is one too,
+    /// else `/dev/null`. Stopped after `stopAfterSeconds` unless the caller moves the deadline.
+    static func start(_ path: String, arguments: [String], supervisor: ChildSupervisor, inputCapacity: Int?,
+                      outputCapacity: Int?, stopAfterSeconds: Double?) throws -> WorkerProcess {
+        let output = try PipePair()
+        var input: PipePair?
+        defer { output.writeEnd.closeQuietly(); input?.readEnd.closeQuietly() }
+        do {
+            // A larger pipe is an optimisation: past the user's pipe-buffer quota the kernel refuses it
+            // (`EPERM`) and the default 64 KiB pipe still works.
+            if let outputCapacity { _ = try? output.setCapacity(outputCapacity) }
+            if let inputCapacity {
+                input = try PipePair()
+                _ = try? input!.setCapacity(inputCapacity)
+                try input!.writeEnd.setNonBlocking()
+            }
+            let started = try supervisor.start(
+                ChildLaunch(path: path, arguments: arguments, stdin: input.map { .descriptor($0.readEnd) } ?? .nullDevice,
+                            stdout: .descriptor(output.writeEnd)),
+                stopAfterSeconds: stopAfterSeconds)
+            return WorkerProcess(pid: started.pid, spawnedAt: started.spawnedAt, input: input?.writeEnd, output: output.readEnd)
+        } catch {
+            output.readEnd.closeQuietly()
+            input?.writeEnd.closeQuietly()
+            throw error
+        }
+    }
+
+    /// Closes tvp's end of the worker's standard input (a pool worker exits when it closes).
+    mutating func closeInput() {
+        input?.closeQuietly()
+        input = nil
+    }
+
+    /// Closes tvp's end of the worker's standard output.
+    mutating func closeOutput() {
+        output?.closeQuietly()
+        output = nil
+    }
+
+    /// Reads what the worker's output holds now into `buffer` (one `read`) and returns those bytes'
+    /// count; at end of file (0) the output is closed. A read error is thrown.
+    mutating func read(into buffer: inout [UInt8]) throws -> Int {
+        guard let output else { return 0 }
+        let count = try output.readAvailable(into: &buffer)
+        if count == 0 { closeOutput() }
+        return count
+    }
+
+    /// Reads everything left in the output of a worker that has ended, without blocking (a
+    /// grandchild holding the pipe cannot stall tvp), and returns it; then closes both ends.
+    mutating func drain(using buffer: inout [UInt8]) throws -> [UInt8] {
+        defer { closeInput(); closeOutput() }
+        var bytes: [UInt8] = []
+        while let output, try !waitForEvents([PollInterest(output, read: true, write: false)], timeoutMilliseconds: 0).isEmpty {
+            let count = try read(into: &buffer)
+            if count == 0 { break }
+            bytes += buffer[0..<count]
+        }
+        return bytes
+    }
+}

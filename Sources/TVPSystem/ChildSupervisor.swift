@@ -1,0 +1,222 @@
+import CTVPSystem
+import Glibc
+import SystemPackage
+
+/// Why tvp stopped a child, when it did.
+public enum StopReason: Sendable, Equatable {
+    /// Its deadline passed.
+    case deadline
+    /// The caller asked (`stop`, `stopAll`): tvp was interrupted, or the child broke its protocol.
+    case requested
+}
+
+/// A child that was started.
+public struct StartedChild: Sendable {
+    /// Its pid.
+    public let pid: pid_t
+    /// Just before `posix_spawn` was called.
+    public let spawnedAt: MonotonicInstant
+}
+
+/// A child that ended and was reaped.
+public struct EndedChild: Sendable {
+    /// How it ended and what it used (`wait4`).
+    public let child: ReapedChild
+    /// Why tvp stopped it; nil when it ended by itself.
+    public let stoppedBy: StopReason?
+}
+
+/// What one `ChildSupervisor.wait` saw.
+public struct SupervisorEvents: Sendable {
+    /// Indices in the caller's interests of the descriptors that are ready (or hung up, or failed:
+    /// the next read or write says which).
+    public var ready: [Int] = []
+    /// Children that ended, reaped.
+    public var ended: [EndedChild] = []
+    /// Children whose deadline passed during this wait: they were sent SIGTERM (SIGKILL follows
+    /// after the termination grace).
+    public var overdue: [pid_t] = []
+    /// tvp received SIGINT or SIGTERM (the wait ended early for it).
+    public var interrupted = false
+}
+
+/// The one owner of tvp's child processes: it starts them with exactly the descriptors they need
+/// (`ProcessSpawner`), tells them to die with tvp (`ParentDeath`), waits for their output and
+/// their end together in one `poll` (each child's pidfd becomes readable when it ends, so reaping
+/// never blocks), reaps them with their resource usage (`wait4`), and stops those that pass their
+/// deadline: SIGTERM, then SIGKILL after `terminationGraceSeconds`. Every error is thrown.
+///
+/// Not tied to a protocol: process modes watch their workers' pipes with it; a server started
+/// before a trial's clock is a child with no deadline, stopped with `stop` and reaped by `finish`.
+/// One thread uses a supervisor; children still running when it is released are killed and reaped.
+public final class ChildSupervisor {
+    private struct Supervised {
+        let pid: pid_t
+        /// pidfd, or -1 when the kernel has none (then the supervisor polls every 10 ms).
+        let pidfd: CInt
+        var deadline: UInt64?
+        var stopReason: StopReason?
+        var terminatedAt: UInt64?
+        var killed = false
+    }
+
+    /// Seconds between SIGTERM and SIGKILL.
+    public let terminationGraceSeconds: Double
+    private var children: [pid_t: Supervised] = [:]
+    private var inheritedEnvironment: ChildEnvironment?
+
+    /// A supervisor with no children yet.
+    public init(terminationGraceSeconds: Double = 1) {
+        self.terminationGraceSeconds = terminationGraceSeconds
+    }
+
+    deinit {
+        for pid in children.keys { try? sendSignal(SIGKILL, to: pid) }
+        for child in children.values {
+            _ = try? waitForChild(child.pid)
+            if child.pidfd >= 0 { close(child.pidfd) }
+        }
+    }
+
+    /// Children started and not yet reaped.
+    public var running: Int { children.count }
+
+    /// Whether `pid` is one of the supervised children not yet reaped.
+    public func supervises(_ pid: pid_t) -> Bool { children[pid] != nil }
+
+    /// Starts `launch`; with `stopAfterSeconds`, the child is stopped that long after its spawn.
+    public func start(_ launch: ChildLaunch, stopAfterSeconds: Double? = nil) throws -> StartedChild {
+        var environment: ChildEnvironment?
+        if launch.environment == nil && launch.diesWithParent {
+            if inheritedEnvironment == nil {
+                inheritedEnvironment = ChildEnvironment.current(setting: [ParentDeath.environmentKey: String(getpid())])
+            }
+            environment = inheritedEnvironment
+        }
+        let spawnedAt = MonotonicInstant.now()
+        let pid = try ProcessSpawner.spawn(launch, environment: environment)
+        // Without a pidfd (a kernel before 5.3, or no descriptor left) the child is still
+        // supervised, by a 10 ms `wait4(WNOHANG)` round instead.
+        let pidfd = tvp_pidfd_open(pid)
+        children[pid] = Supervised(pid: pid, pidfd: pidfd,
+                                   deadline: stopAfterSeconds.map { spawnedAt.nanoseconds + Self.nanoseconds($0) })
+        return StartedChild(pid: pid, spawnedAt: spawnedAt)
+    }
+
+    /// Sets (or, with nil, clears) when `pid` is stopped if it still runs; a stop already under
+    /// way goes on.
+    public func setDeadline(_ deadline: MonotonicInstant?, for pid: pid_t) {
+        children[pid]?.deadline = deadline?.nanoseconds
+    }
+
+    /// Stops `pid`: SIGTERM now and SIGKILL after the grace, or SIGKILL now when `immediately`.
+    public func stop(_ pid: pid_t, immediately: Bool = false) throws {
+        guard var child = children[pid] else { return }
+        let now = MonotonicInstant.now().nanoseconds
+        if child.stopReason == nil { child.stopReason = .requested }
+        if immediately && !child.killed {
+            try sendSignal(SIGKILL, to: pid)
+            child.killed = true
+        } else if child.terminatedAt == nil {
+            try sendSignal(SIGTERM, to: pid)
+        }
+        if child.terminatedAt == nil { child.terminatedAt = now }
+        children[pid] = child
+    }
+
+    /// Stops every child (SIGTERM, then SIGKILL after the grace).
+    public func stopAll() throws {
+        for pid in Array(children.keys) { try stop(pid) }
+    }
+
+    /// Waits until one of `interests` is ready, a child ends, a deadline passes, tvp is
+    /// interrupted, or `timeoutSeconds` pass (nil: no limit of the caller's); reaps the children
+    /// that ended and signals those past their deadline. A signal arriving during the wait ends it
+    /// with nothing to report but `interrupted` or nothing at all; every other failure is thrown.
+    public func wait(for interests: [PollInterest], timeoutSeconds: Double? = nil) throws -> SupervisorEvents {
+        var events = SupervisorEvents()
+        try enforceDeadlines(&events)
+        let now = MonotonicInstant.now().nanoseconds
+        var until = timeoutSeconds.map { now + Self.nanoseconds($0) } ?? UInt64.max
+        for child in children.values {
+            if let next = nextEvent(of: child) { until = min(until, next) }
+            if child.pidfd < 0 { until = min(until, now + 10_000_000) }
+        }
+        let watched = Array(children.values.filter { $0.pidfd >= 0 })
+        var all = interests + watched.map { PollInterest(FileDescriptor(rawValue: $0.pidfd), read: true, write: false) }
+        let wake = InterruptSignal.received == nil ? InterruptSignal.wakeDescriptor : nil
+        if let wake { all.append(PollInterest(wake, read: true, write: false)) }
+        let milliseconds: Int32 = until == UInt64.max ? -1
+            : Int32(clamping: until > now ? (until - now + 999_999) / 1_000_000 : 0)
+        let ready = try waitForEvents(all, timeoutMilliseconds: milliseconds)
+        for index in ready {
+            if index < interests.count {
+                events.ready.append(index)
+            } else if index < interests.count + watched.count {
+                try reap(watched[index - interests.count].pid, into: &events)
+            } else {
+                events.interrupted = true
+            }
+        }
+        for child in children.values where child.pidfd < 0 { try reap(child.pid, into: &events) }
+        if InterruptSignal.received != nil { events.interrupted = true }
+        try enforceDeadlines(&events)
+        return events
+    }
+
+    /// Waits for every child to end, giving each at most `withinSeconds` from now before it is
+    /// stopped (SIGTERM, then SIGKILL after the grace); returns them. Throws if one outlives
+    /// SIGKILL by 10 s (a process stuck in the kernel), leaving it supervised.
+    public func finish(withinSeconds: Double) throws -> [EndedChild] {
+        let now = MonotonicInstant.now().nanoseconds
+        let limit = now + Self.nanoseconds(withinSeconds + terminationGraceSeconds + 10)
+        for pid in Array(children.keys) {
+            let deadline = now + Self.nanoseconds(withinSeconds)
+            let current = children[pid]?.deadline ?? deadline
+            children[pid]?.deadline = min(current, deadline)
+        }
+        var ended: [EndedChild] = []
+        while !children.isEmpty {
+            ended += try wait(for: [], timeoutSeconds: 0.1).ended
+            if MonotonicInstant.now().nanoseconds > limit, let pid = children.keys.first {
+                throw SystemCallError("wait4 \(pid): still running 10 s after SIGKILL", .resourceBusy)
+            }
+        }
+        return ended
+    }
+
+    /// When `child` next needs a signal: its deadline, or the end of its grace.
+    private func nextEvent(of child: Supervised) -> UInt64? {
+        if child.killed { return nil }
+        if let terminatedAt = child.terminatedAt { return terminatedAt + Self.nanoseconds(terminationGraceSeconds) }
+        return child.deadline
+    }
+
+    private func enforceDeadlines(_ events: inout SupervisorEvents) throws {
+        let now = MonotonicInstant.now().nanoseconds
+        for (pid, var child) in children {
+            guard let due = nextEvent(of: child), now >= due else { continue }
+            if child.terminatedAt == nil {
+                try sendSignal(SIGTERM, to: pid)
+                child.terminatedAt = now
+                child.stopReason = child.stopReason ?? .deadline
+                events.overdue.append(pid)
+            } else {
+                try sendSignal(SIGKILL, to: pid)
+                child.killed = true
+            }
+            children[pid] = child
+        }
+    }
+
+    private func reap(_ pid: pid_t, into events: inout SupervisorEvents) throws {
+        guard let child = children[pid], let reaped = try reapChildIfEnded(pid) else { return }
+        if child.pidfd >= 0 { close(child.pidfd) }
+        children[pid] = nil
+        events.ended.append(EndedChild(child: reaped, stoppedBy: child.stopReason))
+    }
+
+    private static func nanoseconds(_ seconds: Double) -> UInt64 {
+        seconds <= 0 ? 0 : UInt64(min(seconds, 1e9) * 1e9)
+    }
+}
