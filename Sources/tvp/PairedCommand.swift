@@ -94,7 +94,7 @@ struct PairedCommand: ParsableCommand {
         let plannedRounds = rounds ?? max(10, options.minimumRounds(cells: cellCount) + 2)
         let plan = PairedPlan(scenarioPath: scenario, rounds: plannedRounds, repetitions: repetitions, warmup: warmup, seed: seed)
 
-        Interruption.install()
+        do { try Interruption.install() } catch { fail("\(error)") }
         let directory: String
         var meta = PairedMeta(
             baseline: PairedMeta.facts(builds.0), current: PairedMeta.facts(builds.1), scenarioPath: scenario,

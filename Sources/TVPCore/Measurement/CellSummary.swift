@@ -51,4 +51,18 @@ public struct CellSummary: Sendable {
     /// `shared` under a transfer: median over trials of the bytes shipped ÷ the time workers spent
     /// receiving them (summed over tasks), MB/s (1 MB = 10⁶ bytes); nil when nothing was shipped.
     public var transferMegabytesPerSecond: Double? = nil
+    /// Median of the threads the executor created per trial.
+    public var threadsCreatedMedian: Double = 0
+    /// Median of the most OS threads tvp had per trial.
+    public var osThreadsMaxMedian: Double = 0
+    /// Median peak memory of tvp's own process, KiB.
+    public var tvpMaxRSSMedianKiB: Double = 0
+    /// `download`: median CPU time of the server per trial, seconds; nil for other workloads.
+    public var serverCPUMedian: Double? = nil
+    /// `download`: median peak memory of the server per trial, KiB.
+    public var serverMaxRSSMedianKiB: Double? = nil
+    /// `download`: connection errors over all counted trials, failed ones included.
+    public var connectionErrors: Int = 0
+    /// `download`: connections dropped by full accept queues over all counted trials.
+    public var listenDrops: Int? = nil
 }

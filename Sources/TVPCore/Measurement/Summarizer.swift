@@ -17,6 +17,18 @@ public struct Summarizer: Sendable {
         self.usableCPUs = usableCPUs
     }
 
+    /// The serial wall times a cell's speedup is measured against, and the factor that scales them
+    /// to the cell's task count: the serial cell of the same workload and task count (factor 1),
+    /// else the one of the same workload with the most tasks, scaled by tasks ÷ its tasks. A cell
+    /// of `tasks_per_worker` runs more tasks than its serial baseline: its speedup is then a ratio
+    /// of throughputs (tasks per second), which is the same number when the counts are equal.
+    func serialWalls(for cell: Cell, in walls: [Cell: [Double]]) -> ([Double], Double)? {
+        if let exact = walls[cell.serialBaseline], !exact.isEmpty { return (exact, 1) }
+        let candidates = walls.filter { $0.key.mode == .serial && $0.key.workload == cell.workload && !$0.value.isEmpty }
+        guard let baseline = candidates.max(by: { $0.key.tasks < $1.key.tasks }) else { return nil }
+        return (baseline.value, Double(cell.tasks) / Double(baseline.key.tasks))
+    }
+
     /// One summary per cell that has counted trials, in `cellOrder` (cells missing from it last).
     public func summarize(_ samples: [TrialSample], cellOrder: [Cell] = []) -> [CellSummary] {
         let counted = samples.filter { !$0.isWarmup }
@@ -34,9 +46,9 @@ public struct Summarizer: Sendable {
             let cellSeed = seed ^ stableHash(cell.label)
             let median = Statistics.median(walls)
             var speedup: Double?, speedupCI: ClosedRange<Double>?, efficiency: Double?
-            if let serial = goodWalls[cell.serialBaseline], !serial.isEmpty {
-                speedup = Statistics.median(serial) / median
-                speedupCI = Statistics.bootstrapRatioCI(numerator: serial, denominator: walls, seed: cellSeed &+ 1)
+            if let (serial, scale) = serialWalls(for: cell, in: goodWalls) {
+                speedup = Statistics.median(serial) * scale / median
+                speedupCI = Statistics.bootstrapRatioCI(numerator: serial.map { $0 * scale }, denominator: walls, seed: cellSeed &+ 1)
                 efficiency = speedup! / Double(min(cell.workers, usableCPUs))
             }
             let bytes = Double(cell.workload.bytesPerTrial(tasks: cell.tasks))
@@ -66,6 +78,15 @@ public struct Summarizer: Sendable {
             let netWalls = good.map { $0.wallSeconds - ($0.setupSeconds ?? 0) }
             summary.perTaskNetMicroseconds = Statistics.median(netWalls) / Double(cell.tasks) * 1e6
             summary.transferMegabytesPerSecond = transferRates.isEmpty ? nil : Statistics.median(transferRates)
+            summary.threadsCreatedMedian = Statistics.median(good.map(\.threadsCreated))
+            summary.osThreadsMaxMedian = Statistics.median(good.map(\.osThreadsMax))
+            summary.tvpMaxRSSMedianKiB = Statistics.median(good.map(\.tvpMaxRSSKiB))
+            let serverCPU = good.compactMap(\.serverCPUSeconds), serverRSS = good.compactMap(\.serverMaxRSSKiB)
+            summary.serverCPUMedian = serverCPU.isEmpty ? nil : Statistics.median(serverCPU)
+            summary.serverMaxRSSMedianKiB = serverRSS.isEmpty ? nil : Statistics.median(serverRSS)
+            summary.connectionErrors = Int(all.reduce(0) { $0 + $1.connectionErrors })
+            let drops = all.compactMap(\.listenDrops)
+            summary.listenDrops = drops.isEmpty ? nil : Int(drops.reduce(0, +))
             return summary
         }
     }

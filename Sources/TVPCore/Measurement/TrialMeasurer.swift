@@ -53,7 +53,7 @@ public struct TrialMeasurer: Sendable {
             error = "digest \(digest?.hex ?? "none") differs from the serial reference \(expectedDigest.hex)"
         }
         let outcomes = result.outcomes
-        return TrialRecord(
+        var record = TrialRecord(
             scenario: scenario, trial: trial, wallSeconds: end.seconds(since: start),
             usage: ResourceUsageSummary(
                 userSeconds: total.userSeconds, systemSeconds: total.systemSeconds,
@@ -76,5 +76,10 @@ public struct TrialMeasurer: Sendable {
             transferSeconds: Double(outcomes.reduce(0) { $0 + $1.transferNanoseconds }) / 1e9,
             transferBytes: result.bytesTransferred,
             digest: digest, ok: error == nil, error: error, abandonedRun: result.abandoned != nil)
+        record.tvpMaxRSSKiB = peakSelfKiB
+        if case .download = cell.workload {
+            record.connectionErrors = outcomes.count { $0.error?.contains(DownloadError.connectionPrefix) ?? false }
+        }
+        return record
     }
 }

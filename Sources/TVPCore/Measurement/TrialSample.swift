@@ -31,6 +31,20 @@ public struct TrialSample: Sendable {
     public var transferSeconds: Double
     /// Bytes shipped to workers.
     public var transferBytes: Double
+    /// Threads the executor created during the trial.
+    public var threadsCreated: Double = 0
+    /// The most OS threads tvp had during the trial.
+    public var osThreadsMax: Double = 0
+    /// Peak memory of tvp's own process, KiB (0 in files written before schema 4).
+    public var tvpMaxRSSKiB: Double = 0
+    /// `download`: tasks that failed on their connection.
+    public var connectionErrors: Double = 0
+    /// `download`: the server's CPU time during the trial, seconds.
+    public var serverCPUSeconds: Double?
+    /// `download`: the server's peak memory during the trial, KiB.
+    public var serverMaxRSSKiB: Double?
+    /// `download`: connections dropped by full accept queues during the trial.
+    public var listenDrops: Double?
 
     /// The sample of a freshly measured trial.
     public init(_ record: TrialRecord) {
@@ -48,6 +62,13 @@ public struct TrialSample: Sendable {
         setupSeconds = record.setupSeconds
         transferSeconds = record.transferSeconds
         transferBytes = Double(record.transferBytes)
+        threadsCreated = Double(record.threadsCreated)
+        osThreadsMax = Double(record.osThreadsMax)
+        tvpMaxRSSKiB = Double(record.tvpMaxRSSKiB)
+        connectionErrors = Double(record.connectionErrors)
+        serverCPUSeconds = record.serverCPUSeconds
+        serverMaxRSSKiB = record.serverMaxRSSKiB.map(Double.init)
+        listenDrops = record.listenDrops.map(Double.init)
     }
 
     /// The sample of a trials.csv row; nil when the row does not describe a known cell.
@@ -72,6 +93,14 @@ public struct TrialSample: Sendable {
         setupSeconds = Double(row["setup_s"] ?? "")
         transferSeconds = Double(row["transfer_s"] ?? "") ?? 0
         transferBytes = Double(row["transfer_bytes"] ?? "") ?? 0
+        threadsCreated = Double(row["threads_created"] ?? "") ?? 0
+        osThreadsMax = Double(row["os_threads_max"] ?? "") ?? 0
+        // Columns added in schema 4.
+        tvpMaxRSSKiB = Double(row["tvp_max_rss_kib"] ?? "") ?? 0
+        connectionErrors = Double(row["connection_errors"] ?? "") ?? 0
+        serverCPUSeconds = Double(row["server_cpu_s"] ?? "")
+        serverMaxRSSKiB = Double(row["server_max_rss_kib"] ?? "")
+        listenDrops = Double(row["listen_drops"] ?? "")
     }
 }
 
@@ -97,6 +126,11 @@ extension Workload {
                   let hashBytes = Int(p["hash_bytes"] ?? "") else { return nil }
             self = .mixed(MixedWorkload(taskNanoseconds: UInt64((taskMilliseconds * 1e6).rounded()), cpuShare: share,
                                         hashBytes: hashBytes))
+        case "download":
+            guard let files = Int(p["files"] ?? ""), let size = Int(p["file_size"] ?? ""),
+                  let latency = Double(p["latency_ms"] ?? ""), let keepAlive = Bool(p["keep_alive"] ?? "") else { return nil }
+            self = .download(DownloadWorkload(files: files, fileSize: size, latencyNanoseconds: UInt64((latency * 1e6).rounded()),
+                                              keepAlive: keepAlive))
         default: return nil
         }
     }

@@ -4,9 +4,9 @@ import Foundation
 /// The CSV conventions of every file tvp writes: a fixed header, RFC 4180 quoting, LF line ends.
 enum CSVFormat {
     /// The schema of trials.csv and summary.csv; a change of columns bumps it.
-    static let schemaVersion = 3
+    static let schemaVersion = 4
     /// Older schemas tvp still reads: their files lack only columns added since.
-    static let readableSchemaVersions = 2...3
+    static let readableSchemaVersions = 2...4
 
     /// One CSV line (newline included) with the fields quoted where RFC 4180 requires.
     static func line(_ fields: [String]) -> String {

@@ -3,12 +3,23 @@ public enum SummaryCSV {
     /// The header, in its fixed order. Units are in the names.
     public static let header = [
         "schema_version", "scenario", "workload", "variant", "bytes_per_task", "sleep_ms", "files_per_task",
-        "file_size", "cache", "input_size", "transfer", "task_ms", "cpu_share", "hash_bytes", "mode", "workers", "tasks", "n", "failed",
+        "file_size", "cache", "input_size", "transfer", "task_ms", "cpu_share", "hash_bytes",
+        "files",
+        "latency_ms",
+        "keep_alive",
+        "mode", "workers", "tasks", "n", "failed",
         "wall_median_s", "wall_mean_s", "wall_min_s", "wall_max_s", "wall_stddev_s", "wall_ci_low_s",
         "wall_ci_high_s", "wall_cv", "cpu_median_s", "user_median_s", "sys_median_s", "max_rss_median_kib",
         "tasks_per_s", "mb_per_s", "speedup", "speedup_ci_low", "speedup_ci_high", "efficiency",
         "per_task_us", "task_p50_us", "startup_p50_us", "steal_median_s", "disk_read_median_bytes",
         "outliers", "noisy", "usable_cpus", "setup_median_s", "per_task_net_us", "transfer_mb_per_s",
+        "threads_created_median",
+        "os_threads_max_median",
+        "tvp_max_rss_median_kib",
+        "server_cpu_median_s",
+        "server_max_rss_median_kib",
+        "connection_errors",
+        "listen_drops",
     ]
 
     /// The fields of `summary`, in header order.
@@ -26,6 +37,8 @@ public enum SummaryCSV {
                o(s.speedup), o(s.speedupCI?.lowerBound), o(s.speedupCI?.upperBound), o(s.efficiency),
                n(s.perTaskMicroseconds), n(s.taskP50Microseconds), o(s.startupP50Microseconds),
                n(s.stealMedian), n(s.diskReadMedianBytes), String(s.outliers), String(s.isNoisy),
-               String(s.usableCPUs), o(s.setupMedian), n(s.perTaskNetMicroseconds), o(s.transferMegabytesPerSecond)]
+               String(s.usableCPUs), o(s.setupMedian), n(s.perTaskNetMicroseconds), o(s.transferMegabytesPerSecond),
+               n(s.threadsCreatedMedian), n(s.osThreadsMaxMedian), n(s.tvpMaxRSSMedianKiB), o(s.serverCPUMedian),
+               o(s.serverMaxRSSMedianKiB), String(s.connectionErrors), s.listenDrops.map(String.init) ?? ""]
     }
 }

@@ -3,18 +3,29 @@ public enum TrialsCSV {
     /// The header, in its fixed order. Units are in the names.
     public static let header = [
         "schema_version", "scenario", "workload", "bytes_per_task", "sleep_ms", "files_per_task", "file_size",
-        "cache", "input_size", "transfer", "task_ms", "cpu_share", "hash_bytes", "mode", "workers", "tasks", "round", "position", "warmup", "repetition",
+        "cache", "input_size", "transfer", "task_ms", "cpu_share", "hash_bytes",
+        "files",
+        "latency_ms",
+        "keep_alive",
+        "mode", "workers", "tasks", "round", "position", "warmup", "repetition",
         "wall_s", "user_s", "sys_s", "cpu_s", "max_rss_kib",
         "voluntary_ctx_switches", "involuntary_ctx_switches", "minor_faults", "major_faults",
         "task_p50_us", "task_p90_us", "task_p99_us", "task_max_us", "startup_p50_us", "startup_max_us",
         "processes_spawned", "threads_created", "distinct_processes", "os_threads_max",
         "gil_switches", "gil_wait_max_us", "steal_s",
-        "io_read_bytes", "io_disk_read_bytes", "setup_s", "transfer_s", "transfer_bytes", "digest", "ok", "error",
+        "io_read_bytes", "io_disk_read_bytes", "setup_s", "transfer_s", "transfer_bytes",
+        "tvp_max_rss_kib",
+        "server_cpu_s",
+        "server_max_rss_kib",
+        "connection_errors",
+        "listen_drops",
+        "digest", "ok", "error",
     ]
 
     /// Workload parameter columns, in header order.
     static let parameterColumns = ["bytes_per_task", "sleep_ms", "files_per_task", "file_size", "cache",
-                                   "input_size", "transfer", "task_ms", "cpu_share", "hash_bytes"]
+                                   "input_size", "transfer", "task_ms", "cpu_share", "hash_bytes",
+                                   "files", "latency_ms", "keep_alive"]
 
     /// The fields of `record`, in header order.
     public static func fields(_ record: TrialRecord) -> [String] {
@@ -37,6 +48,9 @@ public enum TrialsCSV {
                CSVFormat.number(record.gilWaitMaxMicroseconds),
                n(record.stealSeconds), String(record.ioReadBytes), String(record.ioDiskReadBytes),
                CSVFormat.number(record.setupSeconds), n(record.transferSeconds), String(record.transferBytes),
+               String(record.tvpMaxRSSKiB), CSVFormat.number(record.serverCPUSeconds),
+               record.serverMaxRSSKiB.map(String.init) ?? "", String(record.connectionErrors),
+               record.listenDrops.map(String.init) ?? "",
                record.digest?.hex ?? "", String(record.ok), record.error ?? ""]
     }
 }

@@ -24,6 +24,8 @@ public struct RunOptions: Sendable {
     public var confirmedLongRun = false
     /// Where the run's fixture files and staged inputs go: `$TMPDIR`, else /tmp.
     public var scratchDirectory = Files.temporaryDirectory
+    /// The `tvp` executable started as `tvp serve` for `download` tasks: the one next to the worker.
+    public var serverPath: String
 
     /// Creates options.
     public init(outDirectory: String, workerPath: String, commandLine: [String] = CommandLine.arguments,
@@ -32,6 +34,8 @@ public struct RunOptions: Sendable {
         self.workerPath = workerPath
         self.commandLine = commandLine
         self.confirmedLongRun = confirmedLongRun
+        let directory = workerPath.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        serverPath = (directory.isEmpty && !workerPath.hasPrefix("/") ? "." : directory) + "/tvp"
     }
 }
 
@@ -82,6 +86,11 @@ public struct Runner {
         guard Files.isExecutable(options.workerPath) || !scenario.modes.contains(where: \.usesProcesses) else {
             throw ResultsError(path: options.workerPath, problem: "the worker executable is missing or not executable; build it with `swift build -c release` (it must sit next to tvp)")
         }
+        // Every download in flight and every worker's pipe is a descriptor: take all the kernel allows.
+        let descriptorLimit = DescriptorLimit.raiseToHard()
+        if let problem = DescriptorBudget.problem(scenario.cells, limit: descriptorLimit, source: scenarioPath) {
+            throw RunRefusal(message: problem)
+        }
         let estimate = DurationEstimate.seconds(scenario, usableCPUs: ProcFS.usableCPUs())
         guard estimate < DurationEstimate.confirmationSeconds || options.confirmedLongRun else {
             throw RunRefusal(message: "\(scenarioPath): this matrix of \(scenario.cells.count) cells would run for about \(DurationEstimate.format(estimate)); pass --yes to run it anyway, or shrink `workers`, `tasks`, `repetitions` or the workloads")
@@ -121,6 +130,11 @@ public struct Runner {
         for cell in cells {
             let baseline = cell.serialBaseline
             guard references[baseline] == nil else { continue }
+            // Downloads are checked against the files themselves: no server, no serial run of hours.
+            if let download = baseline.workload.download {
+                references[baseline] = download.referenceDigest(tasks: baseline.tasks)
+                continue
+            }
             let request = ExecutionRequest(workload: baseline.workload, input: inputs.input(for: baseline), tasks: baseline.tasks, workers: 1)
             let result = SerialExecutor().run(request)
             guard let digest = result.combinedDigest else {
@@ -136,14 +150,32 @@ public struct Runner {
         samples.reserveCapacity(plan.count)
         var failures: [TrialRecord] = []
         var abandoned: String?
+        // Download servers start before the first trial that needs them, and stop after the last.
+        let servers = scenario.workloads.contains { $0.download != nil } ? DownloadServers(executable: options.serverPath) : nil
+        defer { servers?.stopAll() }
+        var lastTrialOfServer: [DownloadServerConfiguration: Int] = [:]
+        for (index, trial) in plan.enumerated() {
+            if let download = trial.cell.workload.download { lastTrialOfServer[download.server] = index }
+        }
+        if servers != nil && scenario.modes.contains(.async) { AsyncDownloads.prepare() }
         // Descriptors are counted around the trials only: Foundation opens some of its own once.
         let descriptorsAtStart = ProcFS.openDescriptorCount()
-        for trial in plan {
+        for (index, trial) in plan.enumerated() {
             if InterruptSignal.received != nil { break }
             try inputs.prepareCache(for: trial.cell.workload)
             let staged = try inputs.stage(trial.cell)
-            let record = measurer.measure(trial, scenario: scenario.name, input: staged.input,
+            var input = staged.input
+            var server: DownloadServers.Snapshot?
+            if let download = trial.cell.workload.download, let servers {
+                server = try servers.snapshot(for: download.server)
+                input = .server(port: server!.server.port)
+            }
+            var record = measurer.measure(trial, scenario: scenario.name, input: input,
                                           expectedDigest: references[trial.cell.serialBaseline])
+            if let server, let servers {
+                servers.complete(&record, since: server)
+                if lastTrialOfServer[server.configuration] == index { servers.stop(server.configuration) }
+            }
             staged.remove()
             // A trial cut short by Ctrl-C measured nothing worth keeping.
             if InterruptSignal.received != nil { break }

@@ -28,6 +28,10 @@ public enum DurationEstimate {
         case .mixed(let mixed):
             compute = Double(mixed.taskNanoseconds) / 1e9 * mixed.cpuShare
             wait = Double(mixed.sleepNanoseconds) / 1e9
+        case .download(let download):
+            // The server's latency, then a connection, a request and the body hashed on both sides.
+            wait = Double(download.latencyNanoseconds) / 1e9
+            compute = 200e-6 + Double(download.fileSize) / 300e6
         }
         if cell.mode.usesProcesses { compute += 0.003 }
         let tasks = Double(cell.tasks)

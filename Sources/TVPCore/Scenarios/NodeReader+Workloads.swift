@@ -102,8 +102,30 @@ extension NodeReader {
             let share = p["cpu_share"].map { number($0, "\(path).cpu_share", Limits.cpuShare) } ?? 0.5
             guard let taskMilliseconds, let share else { return nil }
             return .mixed(MixedWorkload(taskNanoseconds: UInt64((taskMilliseconds * 1e6).rounded()), cpuShare: share))
+        case "download":
+            return download(p, path: path)
         default:
             return .null
         }
+    }
+
+    /// `download: { latency_ms, files, file_size, keep_alive }`.
+    mutating func download(_ p: [String: Node], path: String) -> Workload? {
+        let latency = p["latency_ms"].map { number($0, "\(path).latency_ms", DownloadWorkload.latencyMillisecondsRange) }
+            ?? DownloadWorkload.defaultLatencyMilliseconds
+        let files = p["files"].map { integer($0, "\(path).files", DownloadWorkload.filesRange) } ?? DownloadWorkload.defaultFiles
+        let fileSize = p["file_size"].map { size($0, "\(path).file_size", DownloadWorkload.fileSizeRange) } ?? DownloadWorkload.defaultFileSize
+        var keepAlive: Bool? = false
+        if let node = p["keep_alive"] {
+            keepAlive = string(node, "\(path).keep_alive").flatMap { ["true": true, "false": false][$0] }
+            if keepAlive == nil { problem(node, "\(path).keep_alive", "must be `true` or `false` (a list sweeps both: `[false, true]`)") }
+        }
+        guard let latency, let files, let fileSize, let keepAlive else { return nil }
+        guard files * fileSize <= DownloadWorkload.maximumTotalBytes else {
+            problem(p["file_size"] ?? p["files"], "\(path).file_size", "files × file_size must stay within 1GiB: the server holds every file in memory")
+            return nil
+        }
+        return .download(DownloadWorkload(files: files, fileSize: fileSize, latencyNanoseconds: UInt64((latency * 1e6).rounded()),
+                                          keepAlive: keepAlive))
     }
 }

@@ -15,10 +15,14 @@ extension Workload {
         case .mixed(let mixed):
             [("task_ms", formatMilliseconds(mixed.taskNanoseconds)), ("cpu_share", formatShare(mixed.cpuShare)),
              ("hash_bytes", String(mixed.hashBytes))]
+        case .download(let download):
+            [("files", String(download.files)), ("file_size", String(download.fileSize)),
+             ("latency_ms", formatMilliseconds(download.latencyNanoseconds)), ("keep_alive", String(download.keepAlive))]
         }
     }
 
-    /// A short readable name with the parameters that matter, e.g. "cpu[8MiB]", "io[20ms 4×256KiB warm]".
+    /// A short readable name with the parameters that matter, e.g. "cpu[8MiB]", "io[20ms 4×256KiB warm]",
+    /// "download[50ms 100x16KiB close]".
     public var label: String {
         switch self {
         case .null: "null"
@@ -28,6 +32,8 @@ extension Workload {
         case .shared(let shared) where shared.transfer == .inPlace: "shared[\(ByteSize.format(shared.inputSize))]"
         case .shared(let shared): "shared[\(ByteSize.format(shared.inputSize)) \(shared.transfer.rawValue)]"
         case .mixed(let mixed): "mixed[\(formatMilliseconds(mixed.taskNanoseconds))ms \(formatShare(mixed.cpuShare))cpu]"
+        case .download(let download):
+            "download[\(formatMilliseconds(download.latencyNanoseconds))ms \(download.files)x\(ByteSize.format(download.fileSize)) \(download.keepAlive ? "keep-alive" : "close")]"
         }
     }
 }

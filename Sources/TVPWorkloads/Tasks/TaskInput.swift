@@ -1,8 +1,8 @@
 import SystemPackage
 import TVPSystem
 
-/// The data a task reads besides its workload's parameters: the `io` fixture files, or where the
-/// `shared` input's slices are.
+/// The data a task reads besides its workload's parameters: the `io` fixture files, where the
+/// `shared` input's slices are, or the server `download` tasks fetch from.
 public enum TaskInput: Sendable {
     /// The workload needs no data (`cpu`, `null`, `mixed`).
     case none
@@ -10,10 +10,17 @@ public enum TaskInput: Sendable {
     case files(IOFixture)
     /// Where the `shared` input lies.
     case shared(SharedSource)
+    /// The port on 127.0.0.1 of the server `download` tasks fetch from.
+    case server(port: UInt16)
 
     /// The fixture of an `io` workload, if this is one.
     public var fixture: IOFixture? {
         if case .files(let fixture) = self { fixture } else { nil }
+    }
+
+    /// The server's port, if this is a `download` input.
+    public var serverPort: UInt16? {
+        if case .server(let port) = self { port } else { nil }
     }
 }
 

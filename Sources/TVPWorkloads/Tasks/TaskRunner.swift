@@ -12,6 +12,8 @@ public struct TaskRunner: ~Copyable {
     private var sliceBuffer: [UInt8] = []
     /// `mixed`: the block hashed over and over, made when the runner is.
     private let mixedBlock: [UInt8]
+    /// `download`: the HTTP client, which keeps its connection between tasks under keep-alive.
+    private var downloadClient: DownloadClient?
     /// How long the last task spent obtaining its bytes (`shared` under a transfer), nanoseconds.
     public private(set) var lastTransferNanoseconds: UInt64 = 0
 
@@ -28,6 +30,9 @@ public struct TaskRunner: ~Copyable {
         self.workload = workload
         self.input = input
         if case .mixed = workload { mixedBlock = Self.mixedBlock() } else { mixedBlock = [] }
+        if case .download(let download) = workload, let port = input.serverPort {
+            downloadClient = DownloadClient(workload: download, port: port)
+        }
         if case .shared(let shared) = workload, case .shared(let source) = input {
             switch source.location {
             case .stream, .file:
@@ -59,6 +64,9 @@ public struct TaskRunner: ~Copyable {
             return try readAndDigest(task: index, hooks: hooks)
         case .shared(let shared):
             return try hashSlice(task: index, of: shared, hooks: hooks)
+        case .download:
+            guard downloadClient != nil else { throw TaskInputError(description: "download tasks need the server's port as their input") }
+            return try downloadClient!.download(task: index, hooks: hooks)
         case .mixed(let mixed):
             let digest = hashPart(task: index, hooks: hooks)
             if mixed.sleepNanoseconds > 0 {

@@ -3,9 +3,10 @@ import SystemPackage
 /// A task as it travels to a worker process: text that fits in argv, no shell, no Foundation.
 ///
 /// Encoding: `cpu;bytes=N`, `io;sleep_ns=N;files=N;size=N;cache=warm|cold`, `null`,
-/// `shared;size=N;transfer=pipe|file|shm`, `mixed;task_ns=N;cpu_share=X;hash_bytes=N`. The input as
-/// `-` when there is none, `dir=PATH;count=N;size=N` for fixture files, and for the `shared` input
-/// `slices=N;from=stdin`, `slices=N;file=PATH` or `slices=N;shm=NAME`.
+/// `shared;size=N;transfer=pipe|file|shm`, `mixed;task_ns=N;cpu_share=X;hash_bytes=N`,
+/// `download;files=N;size=N;latency_ns=N;keep_alive=0|1`. The input as `-` when there is none,
+/// `dir=PATH;count=N;size=N` for fixture files, for the `shared` input `slices=N;from=stdin`,
+/// `slices=N;file=PATH` or `slices=N;shm=NAME`, and `port=N` for the download server.
 public enum TaskSpec {
     /// The encoding of `workload`.
     public static func encode(_ workload: Workload) -> String {
@@ -16,6 +17,8 @@ public enum TaskSpec {
             "io;sleep_ns=\(io.sleepNanoseconds);files=\(io.filesPerTask);size=\(io.fileSize);cache=\(io.cache.rawValue)"
         case .shared(let shared): "shared;size=\(shared.inputSize);transfer=\(shared.transfer.rawValue)"
         case .mixed(let mixed): "mixed;task_ns=\(mixed.taskNanoseconds);cpu_share=\(mixed.cpuShare);hash_bytes=\(mixed.hashBytes)"
+        case .download(let download):
+            "download;files=\(download.files);size=\(download.fileSize);latency_ns=\(download.latencyNanoseconds);keep_alive=\(download.keepAlive ? 1 : 0)"
         }
     }
 
@@ -24,6 +27,7 @@ public enum TaskSpec {
     public static func encode(_ input: TaskInput) -> String {
         switch input {
         case .none: "-"
+        case .server(let port): "port=\(port)"
         case .files(let fixture): "dir=\(fixture.directory);count=\(fixture.fileCount);size=\(fixture.fileSize)"
         case .shared(let source):
             switch source.location {
@@ -67,6 +71,14 @@ public enum TaskSpec {
             }
             return .mixed(MixedWorkload(taskNanoseconds: UInt64(try integer(fields, "task_ns")), cpuShare: share,
                                         hashBytes: try integer(fields, "hash_bytes")))
+        case "download":
+            guard let keepAlive = ["0": false, "1": true][fields["keep_alive"] ?? ""] else {
+                throw DecodingError(description: "download task without keep_alive=0 or 1 in '\(text)'")
+            }
+            let files = try integer(fields, "files")
+            guard files > 0 else { throw DecodingError(description: "download task needs files= of at least 1 in '\(text)'") }
+            return .download(DownloadWorkload(files: files, fileSize: try integer(fields, "size"),
+                                              latencyNanoseconds: UInt64(try integer(fields, "latency_ns")), keepAlive: keepAlive))
         default:
             throw DecodingError(description: "unknown workload in task spec '\(text)'")
         }
@@ -77,6 +89,12 @@ public enum TaskSpec {
     public static func decodeInput(_ text: String, standardInput: FileDescriptor = .standardInput) throws -> TaskInput {
         if text == "-" { return .none }
         let fields = try keyValues(text.split(separator: ";")[...])
+        if fields["port"] != nil {
+            guard let port = UInt16(fields["port"] ?? ""), port > 0 else {
+                throw DecodingError(description: "input spec needs port= between 1 and 65535 in '\(text)'")
+            }
+            return .server(port: port)
+        }
         if let directory = fields["dir"] {
             guard !directory.isEmpty else { throw DecodingError(description: "input spec with an empty dir= in '\(text)'") }
             return .files(IOFixture(directory: directory, fileCount: try integer(fields, "count"), fileSize: try integer(fields, "size")))

@@ -14,6 +14,8 @@ public enum Workload: Hashable, Sendable {
     case shared(SharedWorkload)
     /// A time budget split between hashing and sleeping: the CPU/I-O crossover.
     case mixed(MixedWorkload)
+    /// An HTTP download from tvp's loopback server, which answers after a latency: real sockets.
+    case download(DownloadWorkload)
 
     /// The workload's name as scenarios and CSV files spell it.
     public var name: String {
@@ -23,11 +25,12 @@ public enum Workload: Hashable, Sendable {
         case .null: "null"
         case .shared: "shared"
         case .mixed: "mixed"
+        case .download: "download"
         }
     }
 
     /// The names of all workloads, for help texts and "did you mean".
-    public static let names = ["cpu", "io", "null", "shared", "mixed"]
+    public static let names = ["cpu", "io", "null", "shared", "mixed", "download"]
 
     /// Bytes a trial of `tasks` tasks hashes or reads, for throughput figures; 0 for `null`.
     public func bytesPerTrial(tasks: Int) -> Int {
@@ -37,6 +40,7 @@ public enum Workload: Hashable, Sendable {
         case .null: 0
         case .shared(let shared): shared.inputSize
         case .mixed(let mixed): mixed.hashBytes * tasks
+        case .download(let download): download.fileSize * tasks
         }
     }
 
@@ -44,6 +48,11 @@ public enum Workload: Hashable, Sendable {
     /// matters only then.
     public var shipsData: Bool {
         if case .shared = self { true } else { false }
+    }
+
+    /// The `download` parameters, if this is a download workload (its tasks need a server).
+    public var download: DownloadWorkload? {
+        if case .download(let download) = self { download } else { nil }
     }
 }
 
