@@ -71,6 +71,6 @@ let package = Package(
         .testTarget(name: "TVPSystemTests", dependencies: ["TVPSystem"], linkerSettings: dynamicCrypto),
         .testTarget(name: "TVPWorkloadsTests", dependencies: ["TVPWorkloads"], linkerSettings: dynamicCrypto),
         .testTarget(name: "TVPCoreTests", dependencies: ["TVPCore"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "TVPEndToEndTests", dependencies: ["TVPSystem"]),
+        .testTarget(name: "TVPEndToEndTests", dependencies: ["TVPSystem", "TVPWorkloads"], linkerSettings: dynamicCrypto),
     ]
 )

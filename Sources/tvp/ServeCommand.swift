@@ -50,7 +50,7 @@ struct ServeCommand: ParsableCommand {
     }
 
     func run() throws {
-        DownloadServer.dieWithParentTVP()
+        DownloadServer.prepareProcess()
         let configuration = DownloadServerConfiguration(
             files: files, fileSize: ByteSize.parse(fileSize) ?? 0,
             latencyNanoseconds: UInt64((latencyMilliseconds * 1e6).rounded()))

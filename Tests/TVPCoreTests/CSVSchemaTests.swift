@@ -12,7 +12,7 @@ struct CSVSchemaTests {
     @Test("trials.csv header is pinned: a column change must bump schema_version and update the golden file")
     func trialsHeader() throws {
         #expect(CSVFormat.line(TrialsCSV.header) == (try golden("trials-header.csv")))
-        #expect(CSVFormat.schemaVersion == 3)
+        #expect(CSVFormat.schemaVersion == 4)
     }
 
     @Test("summary.csv header is pinned")

@@ -50,9 +50,16 @@ enum AsyncDownloads {
             }
             let start = MonotonicInstant.now()
             do {
-                if connection == nil || !workload.keepAlive { connection = try await connect(workload: workload, port: port) }
-                let digest = try await connection!.download(task: index)
-                if !workload.keepAlive { connection = nil }
+                let digest: TaskDigest
+                if let kept = connection {
+                    digest = try await kept.download(task: index)
+                } else {
+                    // A new connection and its first request in one chain of futures on the event
+                    // loop: the task waits once, not once for the connect and again for the answer.
+                    let opened = try await connectAndDownload(task: index, workload: workload, port: port)
+                    digest = opened.digest
+                    if workload.keepAlive { connection = opened.connection }
+                }
                 results.append((index, .success(digest, duration: MonotonicInstant.now().nanoseconds &- start.nanoseconds)))
             } catch {
                 connection?.close()
@@ -71,19 +78,28 @@ enum AsyncDownloads {
         let channel: any Channel
         let handler: NIOLoopBound<DownloadResponseHandler>
 
-        /// Sends task `index`'s request and awaits its digest.
+        /// Sends task `index`'s request on this kept connection and awaits its digest.
         func download(task index: Int) async throws -> TaskDigest {
-            let promise = channel.eventLoop.makePromise(of: TaskDigest.self)
             let handler = self.handler
-            channel.eventLoop.execute { handler.value.start(task: index, promise: promise) }
-            return try await promise.futureResult.get()
+            return try await channel.eventLoop.flatSubmit {
+                let promise = handler.eventLoop.makePromise(of: TaskDigest.self)
+                handler.value.start(task: index, promise: promise)
+                return promise.futureResult
+            }.get()
         }
 
         func close() { channel.close(promise: nil) }
     }
 
-    /// Connects to the server (no name resolution: the address is numeric) and sets up HTTP/1.1.
-    private static func connect(workload: DownloadWorkload, port: Int) async throws -> Connection {
+    /// What a new connection's first download gives: the digest, and the connection to keep.
+    private struct Opened: Sendable {
+        let digest: TaskDigest
+        let connection: Connection
+    }
+
+    /// Connects to the server (no name resolution: the address is numeric), sets up HTTP/1.1 and
+    /// sends task `index`'s request as soon as the connection is up; awaits the digest.
+    private static func connectAndDownload(task index: Int, workload: DownloadWorkload, port: Int) async throws -> Opened {
         let address: SocketAddress
         do {
             address = try SocketAddress(ipAddress: "127.0.0.1", port: port)
@@ -91,20 +107,30 @@ enum AsyncDownloads {
             throw DownloadError.connection("127.0.0.1:\(port): \(error)")
         }
         let timeout = TimeAmount.nanoseconds(Int64(clamping: workload.latencyNanoseconds)) + .seconds(Int64(DownloadClient.idleTimeoutSeconds))
-        do {
-            return try await ClientBootstrap(group: group)
-                .channelOption(.tcpOption(.tcp_nodelay), value: 1)
-                .connectTimeout(timeout)
-                .connect(to: address) { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        let handler = DownloadResponseHandler(workload: workload, port: port)
-                        try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                        try channel.pipeline.syncOperations.addHandler(handler)
-                        return Connection(channel: channel, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop))
-                    }
+        let opened = ClientBootstrap(group: group)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .connectTimeout(timeout)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    try channel.pipeline.syncOperations.addHandler(DownloadResponseHandler(workload: workload, port: port))
                 }
-        } catch {
-            throw DownloadError.connection("connect to 127.0.0.1:\(port): \(error)")
-        }
+            }
+            .connect(to: address)
+            .flatMapErrorThrowing { error in throw DownloadError.connection("connect to 127.0.0.1:\(port): \(error)") }
+            .flatMap { channel -> EventLoopFuture<Opened> in
+                let loop = channel.eventLoop.assumeIsolated()
+                do {
+                    let handler = try channel.pipeline.syncOperations.handler(type: DownloadResponseHandler.self)
+                    let promise = loop.nonisolated().makePromise(of: TaskDigest.self)
+                    handler.start(task: index, promise: promise)
+                    let connection = Connection(channel: channel, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop))
+                    return promise.futureResult.map { Opened(digest: $0, connection: connection) }
+                } catch {
+                    channel.close(promise: nil)
+                    return loop.nonisolated().makeFailedFuture(error)
+                }
+            }
+        return try await opened.get()
     }
 }

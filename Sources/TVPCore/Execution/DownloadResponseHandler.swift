@@ -102,8 +102,14 @@ final class DownloadResponseHandler: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
-        if error is HTTPParserError {
-            fail(.response("\(error)"), context: context)
+        if let parserError = error as? HTTPParserError {
+            if digest != nil {
+                fail(.response("bytes arrived after the end of the response (\(parserError))"), context: context)
+            } else if parserError == .invalidEOFState {
+                fail(.connection("connection closed after \(received) of \(workload.fileSize) body bytes (truncated response)"), context: context)
+            } else {
+                fail(.response("malformed response (\(parserError))"), context: context)
+            }
         } else {
             fail(.connection("\(error)"), context: context)
         }

@@ -30,6 +30,7 @@ public struct TrialMeasurer: Sendable {
         // Counters are read in mirror order around the clock, the CPU-time snapshots innermost, so that
         // reading /proc adds nothing to the trial's CPU time and only the first read's few bytes to
         // its I/O counters.
+        ProcFS.releaseFreeMemory()
         ProcFS.resetPeakResidentMemory()
         // Outside the clock: each count of the threads costs some 7 µs.
         let threadsBefore = ProcFS.threadCount()

@@ -59,9 +59,14 @@ public final class DownloadServer: Sendable {
         }
     }
 
-    /// Makes this process end when the tvp that started it does (`ParentDeath.arm`): a server
-    /// started by `tvp run` never outlives it. Does nothing for a server started by hand.
-    public static func dieWithParentTVP() { ParentDeath.arm() }
+    /// Prepares the process that runs a server: it ends when the tvp that started it does
+    /// (`ParentDeath.arm`; nothing for a server started by hand), and may open as many connections
+    /// as the kernel allows it (the soft descriptor limit raised to the hard one). Returns that limit.
+    @discardableResult
+    public static func prepareProcess() -> Int {
+        ParentDeath.arm()
+        return DescriptorLimit.raiseToHard().soft
+    }
 
     /// Blocks until the server stops.
     public func wait() throws {
