@@ -8,6 +8,12 @@ public struct DescriptorLimit: Sendable, Equatable {
     /// The most an unprivileged process may raise it to (`rlim_max`; `ulimit -Hn`).
     public var hard: Int
 
+    /// Limits of `soft` and `hard` descriptors.
+    public init(soft: Int, hard: Int) {
+        self.soft = soft
+        self.hard = hard
+    }
+
     /// The current limits (`getrlimit`).
     public static func current() -> DescriptorLimit {
         var limit = rlimit()

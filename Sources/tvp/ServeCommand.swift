@@ -32,6 +32,9 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .long, help: "Event-loop threads (default: the CPUs tvp may use).")
     var threads: Int?
 
+    @Flag(name: .long, help: "Run the event loops at real-time round-robin priority 1, ahead of every ordinary thread, as a remote server would be (needs root or CAP_SYS_NICE; refused: a note, then normal priority). tvp run passes it.")
+    var realtime = false
+
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, got \(port)") }
         guard DownloadWorkload.filesRange.contains(files) else {
@@ -50,7 +53,9 @@ struct ServeCommand: ParsableCommand {
     }
 
     func run() throws {
-        DownloadServer.prepareProcess()
+        if let refused = DownloadServer.prepareProcess(realtime: realtime) {
+            printError("tvp serve: note: real-time priority refused (\(refused)); serving at normal priority, so busy clients on the same CPUs can delay answers")
+        }
         let configuration = DownloadServerConfiguration(
             files: files, fileSize: ByteSize.parse(fileSize) ?? 0,
             latencyNanoseconds: UInt64((latencyMilliseconds * 1e6).rounded()))

@@ -38,7 +38,7 @@ struct DownloadClientTests {
         let result = try await run(mode, from: server)
         #expect(result.errorSummary == nil)
         #expect(result.outcomes.first?.digest == DownloadWorkload.digest(task: 0, body: file0))
-        let request = try #require(server.requests.withLock { $0.first })
+        let request = try #require(server.requests.first)
         #expect(request.hasPrefix("GET /files/0 HTTP/1.1\r\n"))
         #expect(request.contains("Host: 127.0.0.1:\(server.port)\r\n"))
         #expect(request.contains("Connection: close\r\n"))
@@ -55,8 +55,8 @@ struct DownloadClientTests {
         let result = try await run(mode, workload, tasks: 2, from: server)
         #expect(result.errorSummary == nil)
         #expect(result.combinedDigest == workload.referenceDigest(tasks: 2))
-        #expect(server.accepted.load(ordering: .relaxed) == 1)
-        #expect(server.requests.withLock { $0.count == 2 && $0.allSatisfy { !$0.contains("Connection: close") } })
+        #expect(server.accepted == 1)
+        #expect(server.requests.count == 2 && server.requests.allSatisfy { !$0.contains("Connection: close") })
     }
 
     @Test("a truncated response is a connection error naming how many bytes came", arguments: clients)

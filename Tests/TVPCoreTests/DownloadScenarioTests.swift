@@ -57,7 +57,7 @@ struct DownloadScenarioTests {
             """, source: "d.yaml")
         let cells = scenario.cells.map { "\($0.mode.rawValue)×\($0.workers):\($0.tasks)" }
         #expect(cells == ["serial×1:20", "threads×1:20", "threads×100:200", "threads×1000:2000", "processes×1:20", "processes×100:200"])
-        #expect(problems("workloads: { null: {} }\nmax_workers: { procs: 3 }").contains("unknown mode; did you mean `processes`?"))
+        #expect(problems("workloads: { null: {} }\nmax_workers: { processs: 3 }").contains("unknown mode; did you mean `processes`?"))
     }
 
     @Test("a cell with more tasks than its serial baseline gets a speedup of throughputs")

@@ -14,26 +14,37 @@ final class ScriptedServer: Sendable {
 
     /// Where it listens on 127.0.0.1.
     let port: UInt16
-    /// The request heads received, in order.
-    let requests = Mutex<[String]>([])
-    /// Connections accepted.
-    let accepted = Atomic<Int>(0)
+    /// What the server saw, shared with its thread.
+    final class Log: Sendable {
+        /// The request heads received, in order.
+        let requests = Mutex<[String]>([])
+        /// Connections accepted.
+        let accepted = Atomic<Int>(0)
+    }
+
+    /// What the server saw.
+    let log = Log()
     private let thread: OSThread
+
+    /// The request heads received, in order.
+    var requests: [String] { log.requests.withLock { $0 } }
+    /// Connections accepted.
+    var accepted: Int { log.accepted.load(ordering: .relaxed) }
 
     /// Listens now; `script` holds the replies of each connection in turn.
     init(_ script: [[Reply]]) throws {
         let listener = try LoopbackSocket.listen()
         port = try listener.localPort()
-        let requests = self.requests, accepted = self.accepted
+        let log = self.log
         thread = try OSThread {
             defer { listener.close() }
             for replies in script {
                 guard let connection = try? listener.accept() else { return }
-                accepted.add(1, ordering: .relaxed)
+                log.accepted.add(1, ordering: .relaxed)
                 var open = true
                 for reply in replies where open {
                     guard let head = Self.readHead(connection) else { break }
-                    requests.withLock { $0.append(head) }
+                    log.requests.withLock { $0.append(head) }
                     try? connection.sendAll(reply.bytes.span.bytes)
                     switch reply.ending {
                     case .close: connection.close(); open = false

@@ -199,7 +199,7 @@ struct DownloadEndToEndTests {
         #expect(trials.rows.count == 4, "the run must go on after the failed trial")
         let failed = trials.rows.filter { $0["ok"] == "false" }
         #expect(failed.count == 1)
-        #expect(failed.first?["error"]?.contains("the download server (tvp serve, pid \(first)) ended during the trial (killed by signal 9 (SIGKILL))") == true,
+        #expect(failed.first?["error"]?.contains("the download server tvp serve (pid \(first)) ended during the trial (killed by signal 9 (SIGKILL))") == true,
                 "\(failed.first?["error"] ?? "")")
         #expect(trials.rows.filter { $0["ok"] == "true" }.count == 3)
         #expect(servers(withMarker: marker).isEmpty, "a server outlived the run")

@@ -65,7 +65,7 @@ final class DownloadServers {
         let ended = (try? supervisor.wait(for: [], timeoutSeconds: 0).ended) ?? []
         for child in ended where child.child.pid == pid {
             running[before.configuration] = nil
-            let death = "the download server (tvp serve, pid \(pid)) ended during the trial (\(child.child.status)); it is started again for the next trial"
+            let death = "the download server tvp serve (pid \(pid)) ended during the trial (\(child.child.status)); it is started again for the next trial"
             record.ok = false
             record.error = record.error.map { death + "; " + $0 } ?? death
         }
@@ -96,7 +96,7 @@ final class DownloadServers {
     /// Starts `tvp serve` on a free port and waits for its line saying where it listens.
     private func start(_ configuration: DownloadServerConfiguration) throws -> Running {
         let pipe = try PipePair()
-        let arguments = [executable, "serve", "--port", "0", "--files", String(configuration.files),
+        let arguments = [executable, "serve", "--realtime", "--port", "0", "--files", String(configuration.files),
                          "--file-size", String(configuration.fileSize),
                          "--latency-ms", String(Double(configuration.latencyNanoseconds) / 1e6)]
         let child: StartedChild

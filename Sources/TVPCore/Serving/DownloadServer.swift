@@ -60,12 +60,16 @@ public final class DownloadServer: Sendable {
     }
 
     /// Prepares the process that runs a server: it ends when the tvp that started it does
-    /// (`ParentDeath.arm`; nothing for a server started by hand), and may open as many connections
-    /// as the kernel allows it (the soft descriptor limit raised to the hard one). Returns that limit.
-    @discardableResult
-    public static func prepareProcess() -> Int {
+    /// (`ParentDeath.arm`; nothing for a server started by hand), ends on SIGTERM and SIGINT even when
+    /// started with them blocked, may open as many connections as
+    /// the kernel allows it (the soft descriptor limit raised to the hard one), and with `realtime`
+    /// runs its event loops at real-time priority (`RealtimePriority`). Returns why real-time
+    /// priority was refused, nil when it was granted or not asked for.
+    public static func prepareProcess(realtime: Bool) -> String? {
         ParentDeath.arm()
-        return DescriptorLimit.raiseToHard().soft
+        SignalDefaults.restore()
+        DescriptorLimit.raiseToHard()
+        return realtime ? RealtimePriority.enterRoundRobin() : nil
     }
 
     /// Blocks until the server stops.
