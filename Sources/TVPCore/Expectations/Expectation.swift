@@ -63,6 +63,10 @@ public struct Expectation: Sendable, Equatable {
         case overhead
         /// Tasks per second at the median wall time.
         case throughput
+        /// Median of the most OS threads tvp's process had during a trial.
+        case threads
+        /// Median peak resident memory of tvp's own process, MiB (workers' and servers' apart).
+        case rss
 
         /// Whether a larger value is better, for describing margins.
         public var higherIsBetter: Bool { self == .speedup || self == .efficiency || self == .throughput }
@@ -75,6 +79,8 @@ public struct Expectation: Sendable, Equatable {
             case .wall, .cpu, .sys: " s"
             case .overhead: " µs"
             case .throughput: " tasks/s"
+            case .threads: " threads"
+            case .rss: " MiB"
             }
         }
     }

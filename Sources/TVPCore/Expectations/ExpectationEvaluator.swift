@@ -118,6 +118,10 @@ public enum ExpectationEvaluator {
             return (s.perTaskMicroseconds, (s.wallCI.lowerBound * perTask)...(s.wallCI.upperBound * perTask))
         case .throughput:
             return (s.tasksPerSecond, (Double(s.cell.tasks) / s.wallCI.upperBound)...(Double(s.cell.tasks) / s.wallCI.lowerBound))
+        case .threads:
+            return (s.osThreadsMaxMedian, nil)
+        case .rss:
+            return (s.tvpMaxRSSMedianKiB / 1_024, nil)
         }
     }
 }
