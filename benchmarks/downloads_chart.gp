@@ -22,11 +22,12 @@ row(mode) = sprintf("< awk -F, 'NR>1 && $17==\"false\" && $18==\"%s\"' %s/summar
 modes = "threads async gil gil-release processes process-pool"
 set logscale y
 set ylabel "speedup over serial (×, log)"
-plot for [m in modes] row(m) using 19:37 with linespoints lw 2 title m, \
+plot for [i=1:words(modes)] row(word(modes, i)) using 19:37 with linespoints lw 2 lc i title word(modes, i), \
      x with lines dt 2 lc rgb "gray" title "ideal (= in flight)"
 unset logscale y
 set logscale y
-set ylabel "peak MiB (solid) / peak threads (dashed)"
-plot for [m in "threads async gil processes"] row(m) using 19:($54/1024) with linespoints lw 2 title m." MiB", \
-     for [m in "threads async gil processes"] row(m) using 19:53 with linespoints dt 2 lw 1 title m." threads"
+set ylabel "peak MiB of tvp (solid) / peak OS threads of tvp (dashed), log"
+set key top left maxrows 6
+plot for [i=1:words(modes)] row(word(modes, i)) using 19:($54/1024) with linespoints lw 2 lc i title word(modes, i)." MiB", \
+     for [i=1:words(modes)] row(word(modes, i)) using 19:53 with linespoints dt 2 lw 1 lc i title word(modes, i)." threads"
 unset multiplot
