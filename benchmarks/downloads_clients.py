@@ -13,7 +13,7 @@ Clients (standard library only, CPython 3.11 as on the machine; curl from Debian
                thread keeps one HTTPConnection, without it every download connects and sends
                `Connection: close`
     asyncio    asyncio streams (open_connection), W coroutines in flight, one event loop
-    curl       one curl process: `curl --parallel --parallel-max W` (libcurl's multi interface,
+    curl       one curl process: `curl --parallel --parallel-immediate --parallel-max W` (libcurl's multi interface,
                an event loop in C); curl caps --parallel-max at 300, so wider W runs at 300 and
                the row says so in its `workers` column (e.g. 300/1000)
 
@@ -147,7 +147,7 @@ def run_curl(port, workers, tasks, files, keep_alive, size):
         with open(config, "w") as f:
             for index in range(tasks):
                 f.write(f'url = "http://127.0.0.1:{port}/files/{index % files}"\noutput = "{directory}/{index}"\n')
-        command = ["curl", "-sS", "--parallel", "--parallel-max", str(min(workers, 300)), "--config", config]
+        command = ["curl", "-sS", "--parallel", "--parallel-immediate", "--parallel-max", str(min(workers, 300)), "--config", config]
         if not keep_alive:
             command += ["-H", "Connection: close"]
         start = time.monotonic()
