@@ -14,6 +14,7 @@ struct ListCommand: ParsableCommand {
             ["  null", "nothing: the mode's own cost per task"],
             ["  shared", "one input of input_size bytes, a slice hashed per task; processes get theirs by transfer: pipe|file|shm"],
             ["  mixed", "a budget of task_ms: hash for cpu_share of it (bytes calibrated per run), sleep the rest"],
+            ["  download", "GET one of files files of file_size bytes from tvp serve, answered after latency_ms (keep_alive: true|false)"],
         ]), terminator: "")
         print("Every workload also takes `tasks` (a number, or one per mode) in place of the scenario's.")
         print("Modes:")
