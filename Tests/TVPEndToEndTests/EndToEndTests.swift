@@ -137,7 +137,7 @@ struct EndToEndTests {
     func list() throws {
         let result = try runTVP(["list"], in: packageRootForEndToEnd)
         #expect(result.status == 0)
-        for word in ["cpu", "io", "null", "shared", "mixed", "serial", "threads", "processes", "process-pool", "scenarios/default.yaml"] {
+        for word in ["cpu", "io", "null", "shared", "mixed", "download", "serial", "threads", "processes", "process-pool", "scenarios/default.yaml"] {
             #expect(result.stdout.contains(word))
         }
     }
