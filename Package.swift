@@ -46,6 +46,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        // The `download` workload's server (`tvp serve`) and its `async` client: the Swift server
+        // ecosystem's event loop. Only TVPCore links it; the worker keeps its blocking sockets.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .systemLibrary(name: "COpenSSL", providers: [.apt(["libssl-dev"])]),
@@ -66,6 +69,9 @@ let package = Package(
                 "TVPWorkloads", "TVPSystem",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "CSV", package: "CSV.swift"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             linkerSettings: dynamicCrypto
         ),
@@ -86,6 +92,6 @@ let package = Package(
         .testTarget(name: "TVPSystemTests", dependencies: ["TVPSystem"], linkerSettings: dynamicCrypto),
         .testTarget(name: "TVPWorkloadsTests", dependencies: ["TVPWorkloads"], linkerSettings: dynamicCrypto),
         .testTarget(name: "TVPCoreTests", dependencies: ["TVPCore"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "TVPEndToEndTests", dependencies: ["TVPSystem"]),
+        .testTarget(name: "TVPEndToEndTests", dependencies: ["TVPSystem", "TVPWorkloads"], linkerSettings: dynamicCrypto),
     ]
 )

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <string.h>
@@ -176,3 +177,5 @@ void tvp_cleanup_run_now(int slot) {
     run_cleanup_slot(slot);
     tvp_cleanup_unregister(slot);
 }
+
+int tvp_release_free_memory(void) { return malloc_trim(0); }

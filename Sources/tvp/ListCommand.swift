@@ -18,6 +18,7 @@ struct ListCommand: ParsableCommand {
             ["  alloc", "updates frees and mallocs in a working set of objects blocks of object_size bytes: the allocator threads share"],
             ["  refs", "updates steps through a graph of nodes Swift objects, a retain and a release each; graph: shared|private"],
             ["  plugin", "your function from a shared library (include/tvp_task.h): library, symbol, parameter, optional input_size and transfer"],
+            ["  download", "GET one of files files of file_size bytes from tvp serve, answered after latency_ms (keep_alive: true|false)"],
         ]), terminator: "")
         print("Every workload also takes `tasks` (a number, or one per mode) in place of the scenario's.")
         print("Modes:")

@@ -14,6 +14,6 @@ struct TVP: ParsableCommand {
             2 a failed expectation or a regression.
             """,
         version: TVPVersion.string,
-        subcommands: [RunCommand.self, PlotCommand.self, ReportCommand.self, CompareCommand.self, PairedCommand.self, CheckCommand.self, ListCommand.self, InfoCommand.self]
+        subcommands: [RunCommand.self, PlotCommand.self, ReportCommand.self, CompareCommand.self, PairedCommand.self, CheckCommand.self, ListCommand.self, InfoCommand.self, ServeCommand.self]
     )
 }

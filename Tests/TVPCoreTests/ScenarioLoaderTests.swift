@@ -66,7 +66,7 @@ struct ScenarioLoaderTests {
     @Test("workers: 0 is out of range, with file, line and key")
     func zeroWorkers() throws {
         let error = try #require(problems("workloads:\n  null: {}\nworkers: [1, 0]\n"))
-        #expect(error.description == "bad.yaml:3: `workers`: must be between 1 and 4096, got 0")
+        #expect(error.description == "bad.yaml:3: `workers`: must be between 1 and 16384, got 0")
     }
 
     @Test("every problem is reported, not only the first")

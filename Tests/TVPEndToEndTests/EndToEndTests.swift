@@ -120,7 +120,7 @@ struct EndToEndTests {
     }
 
     @Test("a malformed scenario fails with file, line and key, exit 1, and no results folder",
-          arguments: [("workloads: { cpu: {} }\nworkers: 0\n", "bad.yaml:2: `workers`: must be between 1 and 4096, got 0"),
+          arguments: [("workloads: { cpu: {} }\nworkers: 0\n", "bad.yaml:2: `workers`: must be between 1 and 16384, got 0"),
                       ("workloads: { cpu: {} }\nmodez: [serial]\n", "bad.yaml:2: `modez`: unknown key; did you mean `modes`?"),
                       ("workloads: { cpu: {\n", "bad.yaml:"),
                       ("workloads: { cpu: { bytes_per_task: 0 } }\n", "bad.yaml:1: `workloads.cpu.bytes_per_task`: must be between")])
@@ -148,7 +148,7 @@ struct EndToEndTests {
     func list() throws {
         let result = try runTVP(["list"], in: packageRootForEndToEnd)
         #expect(result.status == 0)
-        for word in ["cpu", "io", "null", "shared", "mixed", "serial", "threads", "processes", "process-pool", "scenarios/default.yaml"] {
+        for word in ["cpu", "io", "null", "shared", "mixed", "download", "serial", "threads", "processes", "process-pool", "scenarios/default.yaml"] {
             #expect(result.stdout.contains(word))
         }
     }

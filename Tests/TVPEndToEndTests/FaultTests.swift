@@ -236,7 +236,11 @@ struct FaultTests {
             workers: [16]
             """, to: "\(directory)/limit.yaml")
         let marker = "TVP_TEST_MARKER=\(UUID().uuidString)"
-        let result = try runTVP(["-c", "ulimit -n 40 && exec \"$TVP\" run limit.yaml --out out --quiet --no-plot"], in: directory, environment: ["TVP": tvpPath, "TVP_TEST_MARKER": String(marker.dropFirst(16))], executable: "/bin/sh")
+        // tvp raises its soft limit to the hard one and refuses a matrix that cannot fit under it
+        // (`descriptorBudgetRefused`); a parent that leaks 147 descriptors into it leaves it 50 of its
+        // 200, which the pool of 16 (3 each) outgrows in the middle of a trial.
+        let leak = "for ((i = 3; i < 150; i++)); do eval \"exec $i</dev/null\"; done"
+        let result = try runTVP(["-c", "ulimit -n 200 && \(leak) && exec \"$TVP\" run limit.yaml --out out --quiet --no-plot"], in: directory, environment: ["TVP": tvpPath, "TVP_TEST_MARKER": String(marker.dropFirst(16))], executable: "/bin/bash")
         #expect(result.status == 1)
         #expect(result.stderr.contains("Too many open files") && result.stderr.contains("ulimit -n"), "stderr: \(result.stderr)")
         let run = try runFolder("\(directory)/out")
@@ -248,6 +252,28 @@ struct FaultTests {
         #expect(try readCSV("\(run)/trials.csv").rows.count == 9)
         #expect(Files.exists("\(run)/summary.csv"))
         #expect(processes(withMarker: marker).isEmpty)
+    }
+
+    @Test("a matrix wider than the hard descriptor limit is refused before it starts, naming the cell, the limits and the fix")
+    func descriptorBudgetRefused() throws {
+        let directory = try scratchDirectory()
+        defer { Files.removeTree(directory) }
+        try write("""
+            name: limit
+            repetitions: 1
+            warmup: 0
+            tasks: 32
+            workloads: { null: {} }
+            modes: [serial, process-pool, processes]
+            workers: [16]
+            """, to: "\(directory)/limit.yaml")
+        let result = try runTVP(["-c", "ulimit -n 40 && exec \"$TVP\" run limit.yaml --out out --quiet --no-plot"], in: directory,
+                                environment: ["TVP": tvpPath], executable: "/bin/sh")
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("limit.yaml: null process-pool×16 needs about") && result.stderr.contains("may open 40")
+                    && result.stderr.contains("ulimit -Hn") && result.stderr.contains("max_workers"), "stderr: \(result.stderr)")
+        // Nothing ran, so nothing was written.
+        #expect(Files.directoryEntries("\(directory)/out").isEmpty)
     }
 
     @Test("a TMPDIR that does not exist: exit 1 naming it, summary.csv and a failed meta.json with the reason")

@@ -69,6 +69,8 @@ struct WorkloadTests {
         .io(IOWorkload(sleepNanoseconds: 20_000_000, filesPerTask: 4, fileSize: 262_144, cache: .cold)),
         .shared(SharedWorkload(inputSize: 1 << 30, transfer: .shm)), .shared(SharedWorkload(inputSize: 7, transfer: .pipe)),
         .mixed(MixedWorkload(taskNanoseconds: 100_000, cpuShare: 0.25, hashBytes: 31_337)),
+        .download(DownloadWorkload(files: 100, fileSize: 16_384, latencyNanoseconds: 50_000_000, keepAlive: false)),
+        .download(DownloadWorkload(files: 1, fileSize: 0, latencyNanoseconds: 1, keepAlive: true)),
     ])
     func specRoundTrip(workload: Workload) throws {
         let decoded = try TaskSpec.decodeWorkload(TaskSpec.encode(workload))
@@ -89,7 +91,8 @@ struct WorkloadTests {
             guard case .shared(let source) = try TaskSpec.decodeInput(text) else { Issue.record("not a shared input: \(text)"); continue }
             #expect(source.slices == 3 && "\(source.location)" == "\(location)")
         }
-        for bad in ["slices=0;from=stdin", "slices=2", "slices=2;shm=", "dir=", "nonsense"] {
+        #expect(try TaskSpec.decodeInput(TaskSpec.encode(.server(port: 8080))).serverPort == 8080)
+        for bad in ["slices=0;from=stdin", "slices=2", "slices=2;shm=", "dir=", "nonsense", "port=0", "port=65536", "port=x"] {
             #expect(throws: TaskSpec.DecodingError.self, "\(bad)") { try TaskSpec.decodeInput(bad) }
         }
     }
@@ -183,7 +186,9 @@ struct WorkloadTests {
     }
 
     @Test("malformed task specs are rejected with a message", arguments: ["cpu", "cpu;bytes=-1", "io;sleep_ns=1", "gpu;x=1", "cpu;bytes",
-                                                                          "shared;size=9;transfer=carrier-pigeon", "mixed;task_ns=1;cpu_share=2;hash_bytes=0"])
+                                                                          "shared;size=9;transfer=carrier-pigeon", "mixed;task_ns=1;cpu_share=2;hash_bytes=0",
+                                                                          "download;files=0;size=1;latency_ns=0;keep_alive=1",
+                                                                          "download;files=1;size=1;latency_ns=0;keep_alive=yes"])
     func specRejects(text: String) {
         #expect(throws: TaskSpec.DecodingError.self) { try TaskSpec.decodeWorkload(text) }
     }

@@ -71,4 +71,8 @@ void tvp_cleanup_unregister(int slot);
 /// Runs the forced exit's clean-up of one registration now, without exiting (for tests), and
 /// forgets it.
 void tvp_cleanup_run_now(int slot);
+/// Returns the free memory of every malloc arena to the kernel (`malloc_trim(0)`, a glibc
+/// extension Swift's Glibc module does not export). Returns 1 when memory was released, else 0.
+int tvp_release_free_memory(void);
+
 #endif

@@ -16,6 +16,7 @@ public enum ChartCatalog {
         CrossoverLinesChart.chart,
         PoolStartChart.chart,
         SharingChart.chart,
+        DownloadsChart.chart,
     ]
 
     /// The chart named `name`.

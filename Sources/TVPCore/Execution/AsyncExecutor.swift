@@ -47,7 +47,8 @@ public struct AsyncExecutor: Executor {
 
     /// Runs every task of `request` in a task group, starting the next as one ends.
     private static func runGroup(_ request: ExecutionRequest, threadCount: ThreadCountSampler) async -> [TaskOutcome] {
-        await withTaskGroup(of: (Int, TaskOutcome).self, returning: [TaskOutcome].self) { group in
+        if case .download = request.workload { return await AsyncDownloads.run(request, threadCount: threadCount) }
+        return await withTaskGroup(of: (Int, TaskOutcome).self, returning: [TaskOutcome].self) { group in
             var outcomes = [TaskOutcome](repeating: .notRun, count: request.tasks)
             var nextTask = 0
             func startNext() {

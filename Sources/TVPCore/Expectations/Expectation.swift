@@ -67,6 +67,10 @@ public struct Expectation: Sendable, Equatable {
         case perUpdate = "per_update"
         /// `tally`: median updates missing from the final table (a race's lost updates).
         case lost
+        /// Median of the most OS threads tvp's process had during a trial.
+        case threads
+        /// Median peak resident memory of tvp's own process, MiB (workers' and servers' apart).
+        case rss
 
         /// Whether a larger value is better, for describing margins.
         public var higherIsBetter: Bool { self == .speedup || self == .efficiency || self == .throughput }
@@ -81,6 +85,8 @@ public struct Expectation: Sendable, Equatable {
             case .throughput: " tasks/s"
             case .perUpdate: " ns"
             case .lost: " updates lost"
+            case .threads: " threads"
+            case .rss: " MiB"
             }
         }
     }

@@ -69,7 +69,7 @@ enum ExpectationParser {
             throw ExpectationSyntaxError("write the cell as \(modeName).\(metricName)(WORKLOAD, workers: N)")
         }
         let workload = try self.workload(arguments[0], scenario: scenario)
-        let cell = Cell(workload: workload, mode: mode, workers: workers, tasks: scenario.tasks(for: workload, mode: mode))
+        let cell = Cell(workload: workload, mode: mode, workers: workers, tasks: scenario.tasks(for: workload, mode: mode, workers: mode == .serial ? 1 : workers))
         guard scenario.cells.contains(cell) else {
             let available = scenario.cells.filter { $0.workload == workload && $0.mode == mode }.map { String($0.workers) }
             throw ExpectationSyntaxError("the matrix has no cell \(cell.label); \(mode.rawValue) runs \(arguments[0]) with workers \(available.joined(separator: ", "))")

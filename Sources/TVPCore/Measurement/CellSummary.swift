@@ -70,10 +70,28 @@ public struct CellSummary: Sendable {
         public var systems: [Double] = []
         /// `tally`: the updates each trial's race lost; empty for other workloads.
         public var lost: [Double] = []
+        /// The most OS threads tvp had in each trial.
+        public var threads: [Double] = []
+        /// Peak memory of tvp's own process in each trial, KiB.
+        public var tvpRSSKiB: [Double] = []
     }
     /// `tally`, `alloc`, `refs`: median wall time ÷ (tasks × updates per task), nanoseconds: the cost of
     /// one update (one replacement, one node visited); nil for other workloads.
     public var perUpdateNanoseconds: Double? = nil
     /// `tally`: median over trials of the updates missing from the final table; nil for other workloads.
     public var lostUpdatesMedian: Double? = nil
+    /// Median of the threads the executor created per trial.
+    public var threadsCreatedMedian: Double = 0
+    /// Median of the most OS threads tvp had per trial.
+    public var osThreadsMaxMedian: Double = 0
+    /// Median peak memory of tvp's own process, KiB.
+    public var tvpMaxRSSMedianKiB: Double = 0
+    /// `download`: median CPU time of the server per trial, seconds; nil for other workloads.
+    public var serverCPUMedian: Double? = nil
+    /// `download`: median peak memory of the server per trial, KiB.
+    public var serverMaxRSSMedianKiB: Double? = nil
+    /// `download`: connection errors over all counted trials, failed ones included.
+    public var connectionErrors: Int = 0
+    /// `download`: connections dropped by full accept queues over all counted trials.
+    public var listenDrops: Int? = nil
 }

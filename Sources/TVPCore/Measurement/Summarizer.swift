@@ -17,6 +17,18 @@ public struct Summarizer: Sendable {
         self.usableCPUs = usableCPUs
     }
 
+    /// The serial wall times a cell's speedup is measured against, and the factor that scales them
+    /// to the cell's task count: the serial cell of the same workload and task count (factor 1),
+    /// else the one of the same workload with the most tasks, scaled by tasks ÷ its tasks. A cell
+    /// of `tasks_per_worker` runs more tasks than its serial baseline: its speedup is then a ratio
+    /// of throughputs (tasks per second), which is the same number when the counts are equal.
+    func serialWalls(for cell: Cell, in walls: [Cell: [Double]]) -> ([Double], Double)? {
+        if let exact = walls[cell.serialBaseline], !exact.isEmpty { return (exact, 1) }
+        let candidates = walls.filter { $0.key.mode == .serial && $0.key.workload == cell.workload && !$0.value.isEmpty }
+        guard let baseline = candidates.max(by: { $0.key.tasks < $1.key.tasks }) else { return nil }
+        return (baseline.value, Double(cell.tasks) / Double(baseline.key.tasks))
+    }
+
     /// One summary per cell that has counted trials, in `cellOrder` (cells missing from it last).
     ///
     /// Statistics use the successful trials whose wall time is a positive, finite number; any other
@@ -36,8 +48,9 @@ public struct Summarizer: Sendable {
             }
             let median = Statistics.median(walls)
             var speedup: Double?, speedupCI: ClosedRange<Double>?, efficiency: Double?
-            if let serial = usable[cell.serialBaseline]?.map(\.wallSeconds), !serial.isEmpty {
-                let ratio = Statistics.medianRatio(numerator: serial, denominator: walls)
+            // A cell with more tasks than serial's (`tasks_per_worker`) is compared by throughput.
+            if let (serial, scale) = serialWalls(for: cell, in: usable.mapValues { $0.map(\.wallSeconds) }) {
+                let ratio = Statistics.medianRatio(numerator: serial.map { $0 * scale }, denominator: walls)
                 speedup = ratio.value
                 speedupCI = ratio.interval
                 efficiency = ratio.value / Double(max(1, min(cell.workers, usableCPUs)))
@@ -80,6 +93,17 @@ public struct Summarizer: Sendable {
             let lost = good.compactMap(\.lostUpdates)
             summary.lostUpdatesMedian = lost.isEmpty ? nil : Statistics.median(lost)
             summary.trials.lost = lost
+            summary.trials.threads = good.map(\.osThreadsMax)
+            summary.trials.tvpRSSKiB = good.map(\.tvpMaxRSSKiB)
+            summary.threadsCreatedMedian = Statistics.median(good.map(\.threadsCreated))
+            summary.osThreadsMaxMedian = Statistics.median(good.map(\.osThreadsMax))
+            summary.tvpMaxRSSMedianKiB = Statistics.median(good.map(\.tvpMaxRSSKiB))
+            let serverCPU = good.compactMap(\.serverCPUSeconds), serverRSS = good.compactMap(\.serverMaxRSSKiB)
+            summary.serverCPUMedian = serverCPU.isEmpty ? nil : Statistics.median(serverCPU)
+            summary.serverMaxRSSMedianKiB = serverRSS.isEmpty ? nil : Statistics.median(serverRSS)
+            summary.connectionErrors = Int(all.reduce(0) { $0 + $1.connectionErrors })
+            let drops = all.compactMap(\.listenDrops)
+            summary.listenDrops = drops.isEmpty ? nil : Int(drops.reduce(0, +))
             return summary
         }
     }

@@ -35,6 +35,7 @@ public struct TrialMeasurer: Sendable {
         // Counters are read in mirror order around the clock, the CPU-time snapshots innermost, so that
         // reading /proc adds nothing to the trial's CPU time and only the first read's few bytes to
         // its I/O counters.
+        ProcFS.releaseFreeMemory()
         ProcFS.resetPeakResidentMemory()
         // Outside the clock: each count of the threads costs some 7 µs.
         let threadsBefore = ProcFS.threadCount()
@@ -65,7 +66,7 @@ public struct TrialMeasurer: Sendable {
             error = message
         }
         let outcomes = result.outcomes
-        return TrialRecord(
+        var record = TrialRecord(
             scenario: scenario, trial: trial, wallSeconds: end.seconds(since: start),
             usage: ResourceUsageSummary(
                 userSeconds: total.userSeconds, systemSeconds: total.systemSeconds,
@@ -89,5 +90,10 @@ public struct TrialMeasurer: Sendable {
             transferBytes: result.bytesTransferred,
             lostUpdates: digest == nil ? nil : result.tally?.lostUpdates,
             digest: digest, digestCheck: check, ok: error == nil, error: error, abandonedRun: result.abandoned != nil)
+        record.tvpMaxRSSKiB = peakSelfKiB
+        if case .download = cell.workload {
+            record.connectionErrors = outcomes.count { $0.error?.contains(DownloadError.connectionPrefix) ?? false }
+        }
+        return record
     }
 }

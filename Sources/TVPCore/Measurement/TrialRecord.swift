@@ -54,6 +54,20 @@ public struct TrialRecord: Sendable {
     /// Whether the trial left work running that cannot be stopped (threads past the timeout), so the
     /// run must end after it.
     public var abandonedRun = false
+    /// Peak resident memory of tvp's own process during the trial, KiB (`usage.maxRSSKiB` is the
+    /// larger of this and the largest child's).
+    public var tvpMaxRSSKiB = 0
+    /// `download`: tasks that failed on their connection (refused, reset, closed early, timed out,
+    /// no descriptor left); 0 for other workloads.
+    public var connectionErrors = 0
+    /// `download`: CPU time of the server process during the trial, seconds (10 ms resolution);
+    /// nil for other workloads.
+    public var serverCPUSeconds: Double?
+    /// `download`: peak resident memory of the server process during the trial, KiB.
+    public var serverMaxRSSKiB: Int?
+    /// `download`: connections the kernel dropped during the trial because an accept queue was
+    /// full (`ListenDrops`, the whole network namespace); each costs its client a SYN retry (~1 s).
+    public var listenDrops: Int?
 }
 
 /// How a trial's combined digest compared with the serial reference (`digest_check`).

@@ -41,6 +41,14 @@ extension TrialSample {
         transferBytes = try fields.measure("transfer_bytes") ?? 0
         // Schema 4: `tally` trials count the updates their race lost.
         lostUpdates = try fields.measure("lost_updates")
+        threadsCreated = try fields.measure("threads_created") ?? 0
+        osThreadsMax = try fields.measure("os_threads_max") ?? 0
+        // Schema 4: tvp's own memory, and the `download` server's costs and losses.
+        tvpMaxRSSKiB = try fields.measure("tvp_max_rss_kib") ?? 0
+        connectionErrors = try fields.measure("connection_errors") ?? 0
+        serverCPUSeconds = try fields.measure("server_cpu_s")
+        serverMaxRSSKiB = try fields.measure("server_max_rss_kib")
+        listenDrops = try fields.measure("listen_drops")
     }
 }
 
@@ -77,6 +85,15 @@ extension Workload {
                                         hashBytes: hashBytes))
         case "tally", "alloc", "refs":
             self = try Workload(sharingCSVRow: fields, name: name)
+        case "download":
+            let files = try fields.wholeNumber("files", in: DownloadWorkload.filesRange)
+            let size = try fields.wholeNumber("file_size", in: DownloadWorkload.fileSizeRange)
+            let latency = try fields.number("latency_ms", in: DownloadWorkload.latencyMillisecondsRange)
+            guard let keepAlive = ["true": true, "false": false][fields.text("keep_alive")] else {
+                throw TrialRowProblem(column: "keep_alive", text: fields.text("keep_alive"), expected: "true or false")
+            }
+            self = .download(DownloadWorkload(files: files, fileSize: size, latencyNanoseconds: UInt64((latency * 1e6).rounded()),
+                                              keepAlive: keepAlive))
         case "plugin":
             self = .plugin(try PluginWorkload(csvRow: fields))
         default:

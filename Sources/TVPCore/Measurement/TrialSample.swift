@@ -34,6 +34,20 @@ public struct TrialSample: Sendable {
     public var transferBytes: Double
     /// `tally`: updates missing from the final table; nil for other workloads.
     public var lostUpdates: Double?
+    /// Threads the executor created during the trial.
+    public var threadsCreated: Double = 0
+    /// The most OS threads tvp had during the trial.
+    public var osThreadsMax: Double = 0
+    /// Peak memory of tvp's own process, KiB (0 in files written before schema 4).
+    public var tvpMaxRSSKiB: Double = 0
+    /// `download`: tasks that failed on their connection.
+    public var connectionErrors: Double = 0
+    /// `download`: the server's CPU time during the trial, seconds.
+    public var serverCPUSeconds: Double?
+    /// `download`: the server's peak memory during the trial, KiB.
+    public var serverMaxRSSKiB: Double?
+    /// `download`: connections dropped by full accept queues during the trial.
+    public var listenDrops: Double?
 
     /// The sample of a freshly measured trial.
     public init(_ record: TrialRecord) {
@@ -52,5 +66,12 @@ public struct TrialSample: Sendable {
         transferSeconds = record.transferSeconds
         transferBytes = Double(record.transferBytes)
         lostUpdates = record.lostUpdates.map(Double.init)
+        threadsCreated = Double(record.threadsCreated)
+        osThreadsMax = Double(record.osThreadsMax)
+        tvpMaxRSSKiB = Double(record.tvpMaxRSSKiB)
+        connectionErrors = Double(record.connectionErrors)
+        serverCPUSeconds = record.serverCPUSeconds
+        serverMaxRSSKiB = record.serverMaxRSSKiB.map(Double.init)
+        listenDrops = record.listenDrops.map(Double.init)
     }
 }

@@ -47,6 +47,13 @@ public enum SummaryCSV {
         "sys_ci_high_s",
         "per_update_ns",
         "lost_updates_median",
+        "threads_created_median",
+        "os_threads_max_median",
+        "tvp_max_rss_median_kib",
+        "server_cpu_median_s",
+        "server_max_rss_median_kib",
+        "connection_errors",
+        "listen_drops",
     ]
 
     /// The fields of `summary`, in header order.
@@ -69,6 +76,8 @@ public enum SummaryCSV {
                o(s.cpuCI?.upperBound),
                o(s.systemCI?.lowerBound),
                o(s.systemCI?.upperBound),
-               o(s.perUpdateNanoseconds), o(s.lostUpdatesMedian)]
+               o(s.perUpdateNanoseconds), o(s.lostUpdatesMedian),
+               n(s.threadsCreatedMedian), n(s.osThreadsMaxMedian), n(s.tvpMaxRSSMedianKiB), o(s.serverCPUMedian),
+               o(s.serverMaxRSSMedianKiB), String(s.connectionErrors), s.listenDrops.map(String.init) ?? ""]
     }
 }

@@ -55,6 +55,10 @@ public struct SummaryRow: Sendable, Equatable {
     public var perUpdateNanoseconds: Double?
     /// `tally`: median updates missing from the final table.
     public var lostUpdatesMedian: Double?
+    /// Median of the most OS threads tvp's process had per trial (schema 4).
+    public var osThreadsMaxMedian: Double?
+    /// Median peak memory of tvp's own process per trial, KiB (schema 4).
+    public var tvpMaxRSSMedianKiB: Double?
 
     /// Columns without which a row is not a summary row.
     static let requiredColumns = ["workload", "variant", "mode", "workers", "tasks", "n", "wall_median_s"]
@@ -94,6 +98,8 @@ public struct SummaryRow: Sendable, Equatable {
         usableCPUs = fields["usable_cpus"].flatMap { Int($0) }
         perUpdateNanoseconds = number("per_update_ns")
         lostUpdatesMedian = number("lost_updates_median")
+        osThreadsMaxMedian = number("os_threads_max_median")
+        tvpMaxRSSMedianKiB = number("tvp_max_rss_median_kib")
     }
 
     /// Whether the wall time varied more than the Summarizer's noise threshold.

@@ -41,6 +41,11 @@ public enum TrialsCSV {
         "transfer_s",
         "transfer_bytes",
         "lost_updates",
+        "tvp_max_rss_kib",
+        "server_cpu_s",
+        "server_max_rss_kib",
+        "connection_errors",
+        "listen_drops",
         "digest",
         "digest_check",
         "ok",
@@ -59,6 +64,9 @@ public enum TrialsCSV {
         "task_ms",
         "cpu_share",
         "hash_bytes",
+        "files",
+        "latency_ms",
+        "keep_alive",
         "updates",
         "bins",
         "sync",
@@ -93,6 +101,10 @@ public enum TrialsCSV {
                CSVFormat.number(record.gilWaitMaxMicroseconds),
                n(record.stealSeconds), String(record.ioReadBytes), String(record.ioDiskReadBytes),
                CSVFormat.number(record.poolStartSeconds), n(record.transferSeconds), String(record.transferBytes),
-               record.lostUpdates.map(String.init) ?? "", record.digest?.hex ?? "", record.digestCheck?.rawValue ?? "", String(record.ok), record.error ?? ""]
+               record.lostUpdates.map(String.init) ?? "",
+               String(record.tvpMaxRSSKiB), CSVFormat.number(record.serverCPUSeconds),
+               record.serverMaxRSSKiB.map(String.init) ?? "", String(record.connectionErrors),
+               record.listenDrops.map(String.init) ?? "",
+               record.digest?.hex ?? "", record.digestCheck?.rawValue ?? "", String(record.ok), record.error ?? ""]
     }
 }

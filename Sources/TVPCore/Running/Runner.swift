@@ -28,6 +28,8 @@ public struct RunOptions: Sendable {
     public var confirmedLongRun = false
     /// Where the run's fixture files and staged inputs go: `$TMPDIR`, else /tmp.
     public var scratchDirectory = Files.temporaryDirectory
+    /// The `tvp` executable started as `tvp serve` for `download` tasks: the one next to the worker.
+    public var serverPath: String
 
     /// Creates options.
     public init(outDirectory: String, workerPath: String, pluginWorkerPath: String? = nil,
@@ -37,6 +39,8 @@ public struct RunOptions: Sendable {
         self.pluginWorkerPath = pluginWorkerPath ?? WorkerLocator.pluginWorkerPath(besideWorker: workerPath)
         self.commandLine = commandLine
         self.confirmedLongRun = confirmedLongRun
+        let directory = workerPath.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        serverPath = (directory.isEmpty && !workerPath.hasPrefix("/") ? "." : directory) + "/tvp"
     }
 }
 
@@ -93,6 +97,11 @@ public struct Runner {
             throw ResultsError(path: options.workerPath, problem: "the worker executable is missing or not executable; build it with `swift build -c release` (it must sit next to tvp)")
         }
         try PluginPreparation.check(scenario.cells, pluginWorkerPath: options.pluginWorkerPath)
+        // Every download in flight and every worker's pipe is a descriptor: take all the kernel allows.
+        let descriptorLimit = DescriptorLimit.raiseToHard()
+        if let problem = DescriptorBudget.problem(scenario.cells, limit: descriptorLimit, source: scenarioPath) {
+            throw RunRefusal(message: problem)
+        }
         let estimate = DurationEstimate.seconds(scenario, usableCPUs: ProcFS.usableCPUs())
         guard estimate < DurationEstimate.confirmationSeconds || options.confirmedLongRun else {
             throw RunRefusal(message: "\(scenarioPath): this matrix of \(scenario.cells.count) cells would run for about \(DurationEstimate.format(estimate)); pass --yes to run it anyway, or shrink `workers`, `tasks`, `repetitions` or the workloads")
@@ -150,6 +159,11 @@ public struct Runner {
         // One reference per serial cell (workload and task count): every mode and transfer must match it.
         var references: [Cell: TaskDigest] = [:]
         for cell in run.cells where !cell.workload.isPlugin && references[cell.serialBaseline] == nil {
+            // Downloads are checked against the files themselves: no server, no serial run of hours.
+            if let download = cell.serialBaseline.workload.download {
+                references[cell.serialBaseline] = download.referenceDigest(tasks: cell.serialBaseline.tasks)
+                continue
+            }
             // `tally` and `refs` tasks need the table or graph they share, staged as for a trial.
             let staged = try inputs.stage(cell.serialBaseline)
             defer { staged.remove() }
@@ -165,16 +179,34 @@ public struct Runner {
                                      taskTimeoutSeconds: scenario.taskTimeoutSeconds,
                                      switchIntervalNanoseconds: UInt64((scenario.switchIntervalMilliseconds * 1e6).rounded()))
         run.samples.reserveCapacity(plan.count)
+        // Download servers start before the first trial that needs them, and stop after the last.
+        let servers = scenario.workloads.contains { $0.download != nil } ? DownloadServers(executable: options.serverPath) : nil
+        defer { servers?.stopAll() }
+        var lastTrialOfServer: [DownloadServerConfiguration: Int] = [:]
+        for (index, trial) in plan.enumerated() {
+            if let download = trial.cell.workload.download { lastTrialOfServer[download.server] = index }
+        }
+        if servers != nil && scenario.modes.contains(.async) { AsyncDownloads.prepare() }
         // Descriptors are counted around the trials only: Foundation opens some of its own once.
         run.meta.openDescriptorsAtStart = ProcFS.openDescriptorCount()
         defer { run.meta.openDescriptorsAtEnd = ProcFS.openDescriptorCount() }
-        for trial in plan {
+        for (index, trial) in plan.enumerated() {
             try Interruption.checkpoint()
             try inputs.prepareCache(for: trial.cell.workload)
             let staged = try inputs.stage(trial.cell)
             plugins.guardTrial(of: trial.cell)
-            let record = measurer.measure(trial, scenario: scenario.name, input: staged.input,
+            var input = staged.input
+            var server: DownloadServers.Snapshot?
+            if let download = trial.cell.workload.download, let servers {
+                server = try servers.snapshot(for: download.server)
+                input = .server(port: server!.server.port)
+            }
+            var record = measurer.measure(trial, scenario: scenario.name, input: input,
                                           expectedDigest: references[trial.cell.serialBaseline])
+            if let server, let servers {
+                servers.complete(&record, since: server)
+                if lastTrialOfServer[server.configuration] == index { servers.stop(server.configuration) }
+            }
             staged.remove()
             // A trial cut short by Ctrl-C measured nothing worth keeping.
             try Interruption.checkpoint()

@@ -34,6 +34,10 @@ public enum DurationEstimate {
         case .plugin:
             // Unknown until it runs: counted as 10 ms of computing per task.
             compute = 0.01
+        case .download(let download):
+            // The server's latency, then a connection, a request and the body hashed on both sides.
+            wait = Double(download.latencyNanoseconds) / 1e9
+            compute = 200e-6 + Double(download.fileSize) / 300e6
         }
         if cell.mode.usesProcesses { compute += 0.003 }
         let tasks = Double(cell.tasks)

@@ -14,6 +14,7 @@ extension NodeReader {
         let warmup = keys["warmup"].flatMap { integer($0, "warmup", Limits.warmup) } ?? 1
         let seed = keys["seed"].flatMap { integer($0, "seed", 0...Int.max) } ?? 42
         let tasks = keys["tasks"].flatMap { integer($0, "tasks", Limits.tasks) } ?? 32
+        let tasksPerWorker = keys["tasks_per_worker"].flatMap { integer($0, "tasks_per_worker", Limits.tasksPerWorker) }
         let timeout = keys["task_timeout_s"].flatMap { number($0, "task_timeout_s", Limits.taskTimeoutSeconds) } ?? 300
         // CPython's default, sys.getswitchinterval().
         let switchInterval = keys["switch_interval_ms"].flatMap {
@@ -25,6 +26,23 @@ extension NodeReader {
             let items = list(node, "workers").compactMap { integer($0, "workers", Limits.workers) }
             if items.isEmpty { problem(node, "workers", "give at least one worker count, e.g. [1, 2, 4]") }
             workers = Array(Set(items)).sorted()
+        }
+
+        var maxWorkers: [Mode: Int] = [:]
+        if let node = keys["max_workers"] {
+            if case .mapping(let mapping) = node {
+                for (keyNode, value) in mapping {
+                    guard let text = keyNode.string, let mode = Mode(rawValue: text) else {
+                        let text = keyNode.string ?? "?"
+                        let hint = closestMatch(to: text, in: Mode.allCases.map(\.rawValue)).map { "; did you mean `\($0)`?" } ?? ""
+                        problem(keyNode, "max_workers.\(text)", "unknown mode\(hint): cap modes by name, e.g. `{ processes: 1000 }`")
+                        continue
+                    }
+                    maxWorkers[mode] = integer(value, "max_workers.\(text)", Limits.workers)
+                }
+            } else {
+                problem(node, "max_workers", "expected a mapping of modes to their widest worker count, e.g. `{ processes: 1000 }`")
+            }
         }
 
         var modes = Mode.defaultSelection
@@ -61,6 +79,7 @@ extension NodeReader {
         return Scenario(name: name, description: description, repetitions: repetitions, warmup: warmup,
                         seed: UInt64(seed), tasks: tasks, workloads: workloads, modes: modes, workers: workers,
                         taskTimeoutSeconds: timeout, switchIntervalMilliseconds: switchInterval,
-                        expectations: expectations, taskCounts: taskCounts)
+                        expectations: expectations, taskCounts: taskCounts, tasksPerWorker: tasksPerWorker,
+                        maxWorkers: maxWorkers)
     }
 }

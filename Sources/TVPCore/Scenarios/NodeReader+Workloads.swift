@@ -100,6 +100,8 @@ extension NodeReader {
             return sharingWorkload(name, p, path: path)
         case "plugin":
             return plugin(p, path: path).map(Workload.plugin)
+        case "download":
+            return download(p, path: path)
         default:
             return .null
         }
@@ -113,5 +115,25 @@ extension NodeReader {
             problem(node, "\(path).transfer", "must be `pipe`, `file` or `shm` (a list sweeps them: `[pipe, file, shm]`); threads always read in place")
         }
         return transfer
+    }
+
+    /// `download: { latency_ms, files, file_size, keep_alive }`.
+    mutating func download(_ p: [String: Node], path: String) -> Workload? {
+        let latency = p["latency_ms"].map { number($0, "\(path).latency_ms", DownloadWorkload.latencyMillisecondsRange) }
+            ?? DownloadWorkload.defaultLatencyMilliseconds
+        let files = p["files"].map { integer($0, "\(path).files", DownloadWorkload.filesRange) } ?? DownloadWorkload.defaultFiles
+        let fileSize = p["file_size"].map { size($0, "\(path).file_size", DownloadWorkload.fileSizeRange) } ?? DownloadWorkload.defaultFileSize
+        var keepAlive: Bool? = false
+        if let node = p["keep_alive"] {
+            keepAlive = string(node, "\(path).keep_alive").flatMap { ["true": true, "false": false][$0] }
+            if keepAlive == nil { problem(node, "\(path).keep_alive", "must be `true` or `false` (a list sweeps both: `[false, true]`)") }
+        }
+        guard let latency, let files, let fileSize, let keepAlive else { return nil }
+        guard files * fileSize <= DownloadWorkload.maximumTotalBytes else {
+            problem(p["file_size"] ?? p["files"], "\(path).file_size", "files × file_size must stay within 1GiB: the server holds every file in memory")
+            return nil
+        }
+        return .download(DownloadWorkload(files: files, fileSize: fileSize, latencyNanoseconds: UInt64((latency * 1e6).rounded()),
+                                          keepAlive: keepAlive))
     }
 }

@@ -30,17 +30,25 @@ public struct Scenario: Sendable, Equatable {
     /// Task counts of the workloads that set their own (`tasks` under the workload), by workload
     /// name: for every mode (key nil) or for some modes (`tasks: { threads: 100000, processes: 500 }`).
     public var taskCounts: [String: [Mode?: Int]] = [:]
+    /// With a value K, a cell of W workers runs at least K × W tasks (`tasks_per_worker`): a sweep
+    /// of 1 to 10,000 downloads in flight keeps every worker busy for K rounds without making the
+    /// narrow cells run for hours. Speedups then compare throughput (see `Summarizer`).
+    public var tasksPerWorker: Int?
+    /// The widest worker count each named mode runs (`max_workers`): wider cells of that mode are
+    /// left out of the matrix, e.g. process modes beyond what the machine's descriptors allow.
+    public var maxWorkers: [Mode: Int] = [:]
 
-    /// Tasks per trial of `workload` under `mode`: its count for the mode, else its own count, else
-    /// the scenario's.
-    public func tasks(for workload: Workload, mode: Mode) -> Int {
+    /// Tasks per trial of `workload` under `mode` with `workers`: its count for the mode, else its
+    /// own count, else the scenario's; at least `tasksPerWorker × workers` when that is set.
+    public func tasks(for workload: Workload, mode: Mode, workers: Int = 1) -> Int {
         let counts = taskCounts[workload.name]
-        return counts?[mode] ?? counts?[nil] ?? tasks
+        let declared = counts?[mode] ?? counts?[nil] ?? tasks
+        return max(declared, (tasksPerWorker ?? 0) * workers)
     }
 
     /// The most tasks any mode runs of `workload` (fixtures are made for that many).
     public func maximumTasks(for workload: Workload) -> Int {
-        modes.map { tasks(for: workload, mode: $0) }.max() ?? tasks
+        modes.flatMap { mode in (mode == .serial ? [1] : workers).map { tasks(for: workload, mode: mode, workers: $0) } }.max() ?? tasks
     }
 
     /// Every cell of the matrix, in a stable order: workload, then mode, then workers. A `shared`
@@ -50,8 +58,8 @@ public struct Scenario: Sendable, Equatable {
         var seen = Set<Cell>()
         return workloads.flatMap { workload in
             modes.filter { workload.runs(under: $0) }.flatMap { mode in
-                (mode == .serial ? [1] : workers).map {
-                    Cell(workload: workload, mode: mode, workers: $0, tasks: self.tasks(for: workload, mode: mode))
+                (mode == .serial ? [1] : workers.filter { $0 <= maxWorkers[mode, default: .max] }).map {
+                    Cell(workload: workload, mode: mode, workers: $0, tasks: self.tasks(for: workload, mode: mode, workers: $0))
                 }
             }
         }.filter { seen.insert($0).inserted }

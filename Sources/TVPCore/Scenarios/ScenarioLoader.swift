@@ -7,7 +7,8 @@ import Yams
 public enum ScenarioLoader {
     /// Keys allowed at the top of a scenario.
     static let topLevelKeys = ["name", "description", "repetitions", "warmup", "seed", "tasks", "workers",
-                               "modes", "workloads", "task_timeout_s", "switch_interval_ms", "expect"]
+                               "modes", "workloads", "task_timeout_s", "switch_interval_ms", "expect",
+                               "tasks_per_worker", "max_workers"]
     /// Parameters each workload accepts.
     static let workloadKeys: [String: [String]] = [
         "cpu": ["bytes_per_task", "tasks"],
@@ -19,11 +20,14 @@ public enum ScenarioLoader {
         "alloc": ["updates", "objects", "object_size", "tasks"],
         "refs": ["updates", "nodes", "graph", "tasks"],
         "plugin": ["library", "symbol", "parameter", "input_size", "transfer", "deterministic", "tasks"],
+        "download": ["latency_ms", "files", "file_size", "keep_alive", "tasks"],
     ]
 
     /// Limits on values, shared by validation and error messages.
     enum Limits {
-        static let workers = 1...4096
+        /// 10,000 downloads in flight and some room: each needs a descriptor, a thread or a process.
+        static let workers = 1...16_384
+        static let tasksPerWorker = 1...1_000
         static let tasks = 1...10_000_000
         static let repetitions = 1...10_000
         static let warmup = 0...1_000

@@ -22,10 +22,14 @@ extension Workload {
             [("updates", String(alloc.updates)), ("objects", String(alloc.objects)), ("object_size", String(alloc.objectSize))]
         case .refs(let refs): [("updates", String(refs.updates)), ("nodes", String(refs.nodes)), ("graph", refs.graph.rawValue)]
         case .plugin(let plugin): plugin.parameters
+        case .download(let download):
+            [("files", String(download.files)), ("file_size", String(download.fileSize)),
+             ("latency_ms", formatMilliseconds(download.latencyNanoseconds)), ("keep_alive", String(download.keepAlive))]
         }
     }
 
-    /// A short readable name with the parameters that matter, e.g. "cpu[8MiB]", "io[20ms 4×256KiB warm]".
+    /// A short readable name with the parameters that matter, e.g. "cpu[8MiB]", "io[20ms 4×256KiB warm]",
+    /// "download[50ms 100x16KiB close]".
     public var label: String {
         switch self {
         case .null: "null"
@@ -37,6 +41,8 @@ extension Workload {
         case .mixed(let mixed): "mixed[\(formatMilliseconds(mixed.taskNanoseconds))ms \(formatShare(mixed.cpuShare))cpu]"
         case .tally, .alloc, .refs: sharingLabel
         case .plugin(let plugin): plugin.label
+        case .download(let download):
+            "download[\(formatMilliseconds(download.latencyNanoseconds))ms \(download.files)x\(ByteSize.format(download.fileSize)) \(download.keepAlive ? "keep-alive" : "close")]"
         }
     }
 }

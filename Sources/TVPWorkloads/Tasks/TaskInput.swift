@@ -1,8 +1,8 @@
 import SystemPackage
 import TVPSystem
 
-/// The data a task reads besides its workload's parameters: the `io` fixture files, or where the
-/// `shared` input's slices are.
+/// The data a task reads besides its workload's parameters: the `io` fixture files, where the
+/// `shared` input's slices are, or the server `download` tasks fetch from.
 public enum TaskInput: Sendable {
     /// The workload needs no data (`cpu`, `null`, `mixed`, `alloc`; `refs` and a `local` tally in a worker process).
     case none
@@ -16,6 +16,8 @@ public enum TaskInput: Sendable {
     case graphs(RefGraphSet)
     /// No data, but the tasks are told how many of them the trial has (a `plugin` without input).
     case taskCount(Int)
+    /// The port on 127.0.0.1 of the server `download` tasks fetch from.
+    case server(port: UInt16)
 
     /// The fixture of an `io` workload, if this is one.
     public var fixture: IOFixture? {
@@ -27,8 +29,13 @@ public enum TaskInput: Sendable {
         switch self {
         case .shared(let source): source.slices
         case .taskCount(let count): count
-        case .none, .files, .tally, .graphs: nil
+        case .none, .files, .tally, .graphs, .server: nil
         }
+    }
+
+    /// The server's port, if this is a `download` input.
+    public var serverPort: UInt16? {
+        if case .server(let port) = self { port } else { nil }
     }
 }
 

@@ -14,6 +14,8 @@ public struct TaskRunner: ~Copyable {
     private let mixedBlock: [UInt8]
     /// `plugin`: the plugin as this process set it up (`PluginHost`); nil until then.
     let plugin: PluginInstance?
+    /// `download`: the HTTP client, which keeps its connection between tasks under keep-alive.
+    private var downloadClient: DownloadClient?
     /// How long the last task spent obtaining its bytes (`shared` under a transfer), nanoseconds.
     public private(set) var lastTransferNanoseconds: UInt64 = 0
     /// What the last task sends back besides its digest: a worker process's `local` tally counts
@@ -37,6 +39,9 @@ public struct TaskRunner: ~Copyable {
         if case .mixed = workload { mixedBlock = Self.mixedBlock() } else { mixedBlock = [] }
         sharing = SharingContext(workload: workload, input: input)
         if case .plugin(let plugin) = workload { self.plugin = PluginHost.instance(for: plugin) } else { plugin = nil }
+        if case .download(let download) = workload, let port = input.serverPort {
+            downloadClient = DownloadClient(workload: download, port: port)
+        }
         if let shared = workload.sharedInput, case .shared(let source) = input {
             switch source.location {
             case .stream, .file:
@@ -68,6 +73,9 @@ public struct TaskRunner: ~Copyable {
             return try readAndDigest(task: index, hooks: hooks)
         case .shared(let shared):
             return try withSlice(task: index, of: shared) { Self.hashSlice(task: index, $0, hooks: hooks) }
+        case .download:
+            guard downloadClient != nil else { throw TaskInputError(description: "download tasks need the server's port as their input") }
+            return try downloadClient!.download(task: index, hooks: hooks)
         case .mixed(let mixed):
             let digest = hashPart(task: index, hooks: hooks)
             if mixed.sleepNanoseconds > 0 {

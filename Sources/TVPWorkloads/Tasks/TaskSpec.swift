@@ -6,10 +6,11 @@ import TVPSystem
 /// Encoding: `cpu;bytes=N`, `io;sleep_ns=N;files=N;size=N;cache=warm|cold`, `null`,
 /// `shared;size=N;transfer=pipe|file|shm`, `mixed;task_ns=N;cpu_share=X;hash_bytes=N`,
 /// `tally;updates=N;bins=N;sync=S;layout=L`, `alloc;updates=N;objects=N;size=N`,
-/// `refs;updates=N;nodes=N;graph=shared|private`, `plugin;…` (`TaskSpec+Plugin`). The input as `-`
-/// when there is none, `tasks=N` for a task count alone, `dir=PATH;count=N;size=N` for fixture
-/// files, for the `shared` input `slices=N;from=stdin`, `slices=N;file=PATH` or `slices=N;shm=NAME`,
-/// and for a tally table shared between processes `table=NAME;bins=N`.
+/// `refs;updates=N;nodes=N;graph=shared|private`, `download;files=N;size=N;latency_ns=N;keep_alive=0|1`,
+/// `plugin;…` (`TaskSpec+Plugin`). The input as `-` when there is none, `tasks=N` for a task count
+/// alone, `dir=PATH;count=N;size=N` for fixture files, for the `shared` input `slices=N;from=stdin`,
+/// `slices=N;file=PATH` or `slices=N;shm=NAME`, for a tally table shared between processes
+/// `table=NAME;bins=N`, and `port=N` for the download server.
 public enum TaskSpec {
     /// The encoding of `workload`.
     public static func encode(_ workload: Workload) -> String {
@@ -25,6 +26,8 @@ public enum TaskSpec {
         case .alloc(let alloc): "alloc;updates=\(alloc.updates);objects=\(alloc.objects);size=\(alloc.objectSize)"
         case .refs(let refs): "refs;updates=\(refs.updates);nodes=\(refs.nodes);graph=\(refs.graph.rawValue)"
         case .plugin(let plugin): encode(plugin)
+        case .download(let download):
+            "download;files=\(download.files);size=\(download.fileSize);latency_ns=\(download.latencyNanoseconds);keep_alive=\(download.keepAlive ? 1 : 0)"
         }
     }
 
@@ -36,6 +39,7 @@ public enum TaskSpec {
         switch input {
         case .none: "-"
         case .taskCount(let count): "tasks=\(count)"
+        case .server(let port): "port=\(port)"
         case .files(let fixture): "dir=\(fixture.directory);count=\(fixture.fileCount);size=\(fixture.fileSize)"
         case .shared(let source):
             switch source.location {
@@ -101,6 +105,14 @@ public enum TaskSpec {
                                         hashBytes: try integer(fields, "hash_bytes")))
         case "plugin":
             return .plugin(try decodePlugin(fields))
+        case "download":
+            guard let keepAlive = ["0": false, "1": true][fields["keep_alive"] ?? ""] else {
+                throw DecodingError(description: "download task without keep_alive=0 or 1 in '\(text)'")
+            }
+            let files = try integer(fields, "files")
+            guard files > 0 else { throw DecodingError(description: "download task needs files= of at least 1 in '\(text)'") }
+            return .download(DownloadWorkload(files: files, fileSize: try integer(fields, "size"),
+                                              latencyNanoseconds: UInt64(try integer(fields, "latency_ns")), keepAlive: keepAlive))
         default:
             throw DecodingError(description: "unknown workload in task spec '\(text)'")
         }
@@ -111,6 +123,12 @@ public enum TaskSpec {
     public static func decodeInput(_ text: String, standardInput: FileDescriptor = .standardInput) throws -> TaskInput {
         if text == "-" { return .none }
         let fields = try keyValues(text.split(separator: ";")[...])
+        if fields["port"] != nil {
+            guard let port = UInt16(fields["port"] ?? ""), port > 0 else {
+                throw DecodingError(description: "input spec needs port= between 1 and 65535 in '\(text)'")
+            }
+            return .server(port: port)
+        }
         if let directory = fields["dir"] {
             guard !directory.isEmpty else { throw DecodingError(description: "input spec with an empty dir= in '\(text)'") }
             return .files(IOFixture(directory: directory, fileCount: try integer(fields, "count"), fileSize: try integer(fields, "size")))

@@ -23,6 +23,8 @@ public enum Workload: Hashable, Sendable {
     case refs(RefsWorkload)
     /// A function of the user's, from a shared library that follows include/tvp_task.h.
     case plugin(PluginWorkload)
+    /// An HTTP download from tvp's loopback server, which answers after a latency: real sockets.
+    case download(DownloadWorkload)
 
     /// The workload's name as scenarios and CSV files spell it.
     public var name: String {
@@ -36,11 +38,12 @@ public enum Workload: Hashable, Sendable {
         case .alloc: "alloc"
         case .refs: "refs"
         case .plugin: "plugin"
+        case .download: "download"
         }
     }
 
     /// The names of all workloads, for help texts and "did you mean".
-    public static let names = ["cpu", "io", "null", "shared", "mixed", "tally", "alloc", "refs", "plugin"]
+    public static let names = ["cpu", "io", "null", "shared", "mixed", "tally", "alloc", "refs", "download", "plugin"]
 
     /// Bytes a trial of `tasks` tasks hashes or reads, for throughput figures; 0 for `null`.
     public func bytesPerTrial(tasks: Int) -> Int {
@@ -52,6 +55,7 @@ public enum Workload: Hashable, Sendable {
         case .mixed(let mixed): mixed.hashBytes * tasks
         case .tally, .alloc, .refs: 0
         case .plugin(let plugin): plugin.input?.inputSize ?? 0
+        case .download(let download): download.fileSize * tasks
         }
     }
 
@@ -92,6 +96,11 @@ public enum Workload: Hashable, Sendable {
         default:
             return self
         }
+    }
+
+    /// The `download` parameters, if this is a download workload (its tasks need a server).
+    public var download: DownloadWorkload? {
+        if case .download(let download) = self { download } else { nil }
     }
 }
 

@@ -1,0 +1,72 @@
+/// downloads: what holding many downloads in flight costs tvp's own process, against downloads in
+/// flight (workers): a panel of its peak OS threads and one of its peak memory per `download`
+/// variant, a line per mode, on logarithmic axes. A thread per download pays a thread (and its
+/// stack) per download in flight; an event loop pays one thread whatever the width. How fast each
+/// mode went is the speedup chart's panel of the same variant.
+enum DownloadsChart {
+    /// The chart.
+    static let chart = Chart(name: "downloads", title: "Downloads in flight: threads and memory of tvp", prepare: prepare)
+
+    /// What a panel shows: its title's words, the y label and the value of a row.
+    private struct Measure: Sendable {
+        let name: String
+        let yLabel: String
+        let kind: Double
+        let value: @Sendable (SummaryRow) -> Double?
+    }
+
+    private static let measures = [
+        Measure(name: "peak OS threads", yLabel: "peak OS threads of tvp", kind: 1, value: \.osThreadsMaxMedian),
+        Measure(name: "peak memory", yLabel: "peak memory of tvp", kind: 2, value: { $0.tvpMaxRSSMedianKiB.map { $0 * 1_024 } }),
+    ]
+
+    /// The data of `run`'s downloads chart.
+    static func prepare(_ run: RunFolder) -> ChartPreparation {
+        let downloads = run.summary.filter { $0.workload == "download" }
+        guard !downloads.isEmpty else { return .skip("the run has no download workload") }
+        let rows = downloads.filter { $0.osThreadsMaxMedian != nil && $0.tvpMaxRSSMedianKiB != nil }
+        guard !rows.isEmpty else { return .skip("summary.csv has no os_threads_max_median or tvp_max_rss_median_kib column") }
+        // Two panels per variant: at most half as many variants as a chart has panels.
+        let variants = WorkersAxis.variants(rows)
+        let limit = max(1, WorkersAxis.maximumPanels / 2)
+        let shown = Array(variants.prefix(limit))
+        let note = variants.count > limit ? "the first \(limit) of \(variants.count) variants (all in summary.csv)" : nil
+        let axis = WorkersAxis(rows: shown.flatMap(\.rows))
+        var panels = ChartPanels(table: "series.tsv", columns: WorkersAxis.columns)
+        var kinds: [Double] = []
+        for measure in measures {
+            // One axis per measure across variants, so that variants compare.
+            let values = shown.flatMap(\.rows).compactMap(measure.value)
+            let yAxis = YAxis.fitting(values, logAbove: 4)
+            for (variant, rows) in shown {
+                let lines = axis.lines(rows) { (measure.value($0), nil, nil) }
+                if panels.addPanel(title: "\(variant): \(measure.name)", yLabel: measure.yLabel, axis: yAxis, lines: lines) {
+                    kinds.append(measure.kind)
+                }
+            }
+        }
+        axis.legend(axis.modes, into: &panels.legend)
+        var data = ChartData(finding: finding(shown.first?.rows ?? []))
+        ChartText.setHeading("Downloads in flight: the most OS threads and the peak memory of tvp's own process (medians over trials; the server is a process of its own)",
+                             run, note: note, in: &data.settings)
+        axis.write(into: &data.settings)
+        data.settings.set("panel_kind", numbers: kinds)
+        panels.write(into: &data)
+        return .draw(data)
+    }
+
+    /// "At 10000 downloads in flight, threads held 10002 OS threads and 180 MiB, async 3 threads and
+    /// 40 MiB." (the widest worker count of the first variant, for the modes measured there).
+    static func finding(_ rows: [SummaryRow]) -> String {
+        guard let widest = rows.map(\.workers).max() else { return "" }
+        let modes = ChartStyle.ordered(rows.filter { $0.workers == widest }.map(\.mode), by: ChartStyle.modeOrder)
+        let parts = modes.enumerated().compactMap { index, mode -> String? in
+            guard let row = rows.first(where: { $0.workers == widest && $0.mode == mode }),
+                  let threads = row.osThreadsMaxMedian, let kib = row.tvpMaxRSSMedianKiB else { return nil }
+            let memory = ChartText.bytes(kib * 1_024)
+            return "\(mode) \(index == 0 ? "held " : "")\(Int(threads.rounded())) OS thread\(threads == 1 ? "" : "s") and \(memory)"
+        }
+        guard !parts.isEmpty else { return "" }
+        return "At \(widest) download\(widest == 1 ? "" : "s") in flight, \(ChartText.list(parts))."
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+import TVPSystem
+@testable import TVPCore
+
+@Suite("The downloads chart")
+struct DownloadsChartTests {
+    /// A summary row of a download variant under `mode`.
+    static func row(_ variant: String, _ mode: String, _ workers: Int, threads: Double, kib: Double) -> SummaryRow {
+        SummaryRow(["workload": "download", "variant": variant, "mode": mode, "workers": String(workers), "tasks": String(max(20, workers)),
+                    "n": "3", "wall_median_s": "0.5", "os_threads_max_median": String(threads),
+                    "tvp_max_rss_median_kib": String(kib), "usable_cpus": "2"])!
+    }
+
+    static let close = "download[50ms 100x16KiB close]"
+    static let run = RunFolder(directory: "/nonexistent", summary: [
+        row(close, "serial", 1, threads: 8, kib: 50_000),
+        row(close, "threads", 10, threads: 18, kib: 52_000),
+        row(close, "threads", 1000, threads: 1008, kib: 90_000),
+        row(close, "async", 10, threads: 8, kib: 51_000),
+        row(close, "async", 1000, threads: 8, kib: 70_000),
+        row("download[50ms 100x16KiB keep-alive]", "threads", 10, threads: 18, kib: 52_000),
+        SummaryRow(["workload": "cpu", "variant": "cpu[8MiB]", "mode": "threads", "workers": "2", "tasks": "4", "n": "3",
+                    "wall_median_s": "0.5", "os_threads_max_median": "3", "tvp_max_rss_median_kib": "1"])!,
+    ])
+
+    @Test("per download variant a panel of tvp's peak threads and one of its peak memory, threads panels first; cpu rows left out")
+    func values() throws {
+        let data = try ChartFixtures.data(DownloadsChart.chart, Self.run)
+        #expect(ChartFixtures.texts(data, "panel_title") == [
+            "\(Self.close): peak OS threads", "download[50ms 100x16KiB keep-alive]: peak OS threads",
+            "\(Self.close): peak memory", "download[50ms 100x16KiB keep-alive]: peak memory",
+        ])
+        #expect(ChartFixtures.numbers(data, "panel_kind") == [1, 1, 2, 2])
+        let table = try #require(data.table("series.tsv"))
+        let plotted = table.values("y").compactMap(\.number)
+        // 6 download rows, each a thread count and a memory in bytes; the cpu row's 3 threads and 1 KiB are not there.
+        #expect(plotted.count == 12)
+        #expect(plotted.contains(1008) && plotted.contains(90_000 * 1_024) && !plotted.contains(3) && !plotted.contains(1_024))
+        #expect(data.finding == "At 1000 downloads in flight, threads held 1008 OS threads and \(ChartText.bytes(90_000 * 1_024)) and async 8 OS threads and \(ChartText.bytes(70_000 * 1_024)).")
+    }
+
+    @Test("a run without downloads has no downloads chart, and says why")
+    func skipped() {
+        let run = RunFolder(directory: "/nonexistent", summary: [Self.run.summary.last!])
+        guard case .skip(let reason) = DownloadsChart.chart.prepare(run) else {
+            Issue.record("a run without download cells must skip the chart")
+            return
+        }
+        #expect(reason == "the run has no download workload")
+    }
+
+    @Test("gnuplot draws the committed downloads reference run's chart without a warning")
+    func drawn() throws {
+        guard ChartRenderer.gnuplotPath(environment: ChartFixtures.environment) != nil else {
+            print("skipped: gnuplot is not installed")
+            return
+        }
+        let directory = try Files.makePrivateDirectory(in: Files.temporaryDirectory, prefix: "tvp-charts-")
+        defer { Files.removeTree(directory) }
+        let reference = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../results/reference/downloads/summary.csv").standardized.path
+        try Files.writeDurably(try Files.readAll(reference), to: "\(directory)/summary.csv")
+        let rendering = try ChartRenderer.render(runDirectory: directory, environment: ChartFixtures.environment, charts: [DownloadsChart.chart])
+        #expect(rendering.files.map { URL(fileURLWithPath: $0).lastPathComponent } == ["downloads.png", "downloads.svg"])
+    }
+}
