@@ -15,9 +15,10 @@ struct CompareCommand: ParsableCommand {
             successful trials are used. Per cell, the ratio of medians current/baseline gets a 95% bootstrap \
             confidence interval and a Mann-Whitney U p-value. The interval knows only the noise within each \
             run; two runs of the same build made apart also differ by a drift of their own (the machine's \
-            speed, its spawn cost, where the hypervisor puts the vCPUs), so a cell regressed only when its \
-            whole interval lies above (1 + threshold) x (1 + drift), improved when it lies below \
-            (1 - threshold) / (1 + drift), is unchanged when it lies within 1 +/- threshold, and is \
+            speed, its spawn cost, where the hypervisor puts the vCPUs), so a cell regressed only when it \
+            is worse beyond the noise (its whole interval above 1 + threshold) and beyond the drift (its \
+            ratio above (1 + threshold) x (1 + drift); --process-drift for cells of the process modes), \
+            improved in the mirror case, is unchanged when its interval lies within 1 +/- threshold, and is \
             inconclusive otherwise (a change within the drift is inconclusive, with a note) or with fewer \
             than 3 trials on a side. To see smaller changes, run both builds interleaved with `tvp paired`, \
             which cancels the drift. For --metric speedup (median serial wall / median wall of the same run, \
@@ -51,6 +52,12 @@ struct CompareCommand: ParsableCommand {
         valueName: "fraction"))
     var drift: Double = ComparisonOptions.defaultDrift
 
+    /// The drift allowed in cells of the process modes.
+    @Option(name: .customLong("process-drift"), help: ArgumentHelp(
+        "Drift allowed in cells of the process modes (processes, process-pool), whose spawns and pipe wake-ups move further between runs. (default: 0.75, or --drift when that is larger or 0)",
+        valueName: "fraction"))
+    var processDrift: Double?
+
     /// Whether inconclusive cells fail the gate.
     @Flag(name: .long, help: "Fail (exit 2) on inconclusive cells too.")
     var strict = false
@@ -71,6 +78,9 @@ struct CompareCommand: ParsableCommand {
         guard drift.isFinite, drift >= 0, drift <= 10 else {
             throw ValidationError("--drift must be a fraction from 0 to 10, e.g. 0.5 for runs that may differ by 1.5x; got \(drift)")
         }
+        if let processDrift, !(processDrift.isFinite && processDrift >= 0 && processDrift <= 10) {
+            throw ValidationError("--process-drift must be a fraction from 0 to 10, e.g. 0.75 for runs that may differ by 1.75x; got \(processDrift)")
+        }
     }
 
     /// Loads both runs, compares them, prints the report and exits with the gate's status.
@@ -81,7 +91,8 @@ struct CompareCommand: ParsableCommand {
             let after = try RunData.load(current)
             report = try Comparator.compare(
                 baseline: before, current: after,
-                options: ComparisonOptions(metric: metric, threshold: threshold, drift: drift, strict: strict, seed: seed))
+                options: ComparisonOptions(metric: metric, threshold: threshold, drift: drift, processDrift: processDrift,
+                                           strict: strict, seed: seed))
         } catch {
             fail("\(error)")
         }

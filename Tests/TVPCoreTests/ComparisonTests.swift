@@ -227,6 +227,40 @@ struct ComparisonTests {
         #expect(Comparator.verdict(baseline: baseline, current: current, threshold: 0.05, drift: 0, seed: 1).verdict == .regression)
     }
 
+    @Test("the drift is judged on the median ratio, the noise on the interval: a noisy 1.9× is a regression, a median beyond the drift whose interval reaches 1 is not")
+    func driftOnTheMedian() {
+        let baseline = Self.sample(median: 1.0, noise: 0.01, seed: 92)
+        let cell = Cell(workload: .null, mode: .threads, workers: 2, tasks: 8)
+        // A noisy run 1.9× slower (as a run made beside a CPU hog): its interval reaches below
+        // 1.05 × 1.5, its median lies far above it.
+        let noisy = [1.3, 1.4, 1.5, 1.9, 1.95, 2.0, 2.1]
+        let judged = Comparator.compare(cell: cell, baseline: MetricSample(values: baseline), current: MetricSample(values: noisy),
+                                        options: ComparisonOptions())
+        #expect(judged.ratioCI.lowerBound < 1.05 * 1.5 && judged.ratio > 1.05 * 1.5, "\(judged.ratio) \(judged.ratioCI)")
+        #expect(judged.verdict == .regression)
+        // A very noisy one: the median beyond the drift, but the interval reaches 1 + threshold: noise, not a change.
+        let wild = [0.4, 0.9, 1.0, 1.9, 2.0, 2.1, 3.5]
+        let unsure = Comparator.compare(cell: cell, baseline: MetricSample(values: baseline), current: MetricSample(values: wild),
+                                        options: ComparisonOptions())
+        #expect(unsure.ratioCI.lowerBound < 1.05 && unsure.verdict == .inconclusive, "\(unsure.ratioCI)")
+    }
+
+    @Test("cells of the process modes get their own, wider drift")
+    func processDrift() {
+        let baseline = Self.sample(median: 1.0, noise: 0.01, seed: 94), current = Self.sample(median: 1.7, noise: 0.01, seed: 95)
+        let options = ComparisonOptions()
+        #expect(options.drift == 0.5 && options.processDrift == 0.75)
+        func verdict(_ mode: Mode) -> Verdict {
+            Comparator.compare(cell: Cell(workload: .null, mode: mode, workers: 2, tasks: 8), baseline: MetricSample(values: baseline),
+                               current: MetricSample(values: current), options: options).verdict
+        }
+        // 1.7× is beyond 1.05 × 1.5 but within 1.05 × 1.75.
+        #expect(verdict(.threads) == .regression && verdict(.serial) == .regression)
+        #expect(verdict(.processes) == .inconclusive && verdict(.processPool) == .inconclusive)
+        // No drift at all (tvp paired's judgement) applies to every cell.
+        #expect(ComparisonOptions(drift: 0).processDrift == 0)
+    }
+
     @Test("speedup without a serial cell is inconclusive, with a note")
     func speedupWithoutSerialCell() throws {
         let walls = Self.sample(median: 1.0, noise: 0.01, count: 5, seed: 50)
@@ -457,7 +491,7 @@ struct ComparisonTests {
         #expect(text == ComparisonFormatter.render(Self.mixedReport(), as: .json))
         let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
         #expect(Set(object.keys) == ["tvp_version", "baseline", "current", "metric", "higher_is_better", "threshold",
-                                     "drift", "confidence", "strict", "seed", "outcome", "exit_code", "counts", "cells",
+                                     "drift", "process_drift", "confidence", "strict", "seed", "outcome", "exit_code", "counts", "cells",
                                      "only_in_baseline", "only_in_current", "warnings"])
         #expect(object["exit_code"] as? Int == 2)
         #expect(object["outcome"] as? String == "regression")

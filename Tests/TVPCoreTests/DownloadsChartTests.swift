@@ -7,9 +7,12 @@ import TVPSystem
 struct DownloadsChartTests {
     /// A summary row of a download variant under `mode`.
     static func row(_ variant: String, _ mode: String, _ workers: Int, threads: Double, kib: Double) -> SummaryRow {
-        SummaryRow(["workload": "download", "variant": variant, "mode": mode, "workers": String(workers), "tasks": String(max(20, workers)),
-                    "n": "3", "wall_median_s": "0.5", "os_threads_max_median": String(threads),
-                    "tvp_max_rss_median_kib": String(kib), "usable_cpus": "2"])!
+        // A speedup of workers ÷ 2 (the serial row: 1), its interval ±10 %.
+        let speedup = mode == "serial" ? 1 : Double(workers) / 2
+        return SummaryRow(["workload": "download", "variant": variant, "mode": mode, "workers": String(workers), "tasks": String(max(20, workers)),
+                           "n": "3", "wall_median_s": "0.5", "os_threads_max_median": String(threads),
+                           "tvp_max_rss_median_kib": String(kib), "usable_cpus": "2", "speedup": String(speedup),
+                           "speedup_ci_low": String(speedup * 0.9), "speedup_ci_high": String(speedup * 1.1)])!
     }
 
     static let close = "download[50ms 100x16KiB close]"
@@ -24,20 +27,23 @@ struct DownloadsChartTests {
                     "wall_median_s": "0.5", "os_threads_max_median": "3", "tvp_max_rss_median_kib": "1"])!,
     ])
 
-    @Test("per download variant a panel of tvp's peak threads and one of its peak memory, threads panels first; cpu rows left out")
+    @Test("per download variant a panel of the speedup, one of tvp's peak threads and one of its peak memory; cpu rows left out")
     func values() throws {
         let data = try ChartFixtures.data(DownloadsChart.chart, Self.run)
+        let keepAlive = "download[50ms 100x16KiB keep-alive]"
         #expect(ChartFixtures.texts(data, "panel_title") == [
-            "\(Self.close): peak OS threads", "download[50ms 100x16KiB keep-alive]: peak OS threads",
-            "\(Self.close): peak memory", "download[50ms 100x16KiB keep-alive]: peak memory",
+            "\(Self.close): speedup", "\(keepAlive): speedup", "\(Self.close): peak OS threads", "\(keepAlive): peak OS threads",
+            "\(Self.close): peak memory", "\(keepAlive): peak memory",
         ])
-        #expect(ChartFixtures.numbers(data, "panel_kind") == [1, 1, 2, 2])
+        #expect(ChartFixtures.numbers(data, "panel_kind") == [0, 0, 1, 1, 2, 2])
         let table = try #require(data.table("series.tsv"))
         let plotted = table.values("y").compactMap(\.number)
-        // 6 download rows, each a thread count and a memory in bytes; the cpu row's 3 threads and 1 KiB are not there.
-        #expect(plotted.count == 12)
-        #expect(plotted.contains(1008) && plotted.contains(90_000 * 1_024) && !plotted.contains(3) && !plotted.contains(1_024))
-        #expect(data.finding == "At 1000 downloads in flight, threads held 1008 OS threads and \(ChartText.bytes(90_000 * 1_024)) and async 8 OS threads and \(ChartText.bytes(70_000 * 1_024)).")
+        // 6 download rows, each a speedup, a thread count and a memory in bytes; the cpu row's 3
+        // threads and 1 KiB are not there.
+        #expect(plotted.count == 18)
+        #expect(plotted.contains(500) && plotted.contains(1008) && plotted.contains(90_000 * 1_024) && !plotted.contains(3) && !plotted.contains(1_024))
+        #expect(table.values("high").compactMap(\.number).contains { abs($0 - 550) < 1e-9 })
+        #expect(data.finding == "At 1000 downloads in flight, threads reached 500× over serial with 1008 OS threads and \(ChartText.bytes(90_000 * 1_024)) and async 500× with 8 OS threads and \(ChartText.bytes(70_000 * 1_024)).")
     }
 
     @Test("a run without downloads has no downloads chart, and says why")

@@ -79,35 +79,46 @@ public struct ComparisonOptions: Sendable {
     /// Relative change tolerated before a cell counts as changed (0.05 = 5 %).
     public var threshold: Double
     /// How much two separately made runs of the same build may differ in a cell with no change at
-    /// all, as a fraction (0.5: a cell may be up to 1.5× slower or faster): the machine's speed, its
-    /// spawn cost and where the hypervisor puts its vCPUs move between runs by more than one run's
-    /// own interval shows. A change within it is inconclusive, not a regression.
+    /// all, as a fraction (0.5: a cell's median may be up to 1.5× slower or faster): the machine's
+    /// speed moves between runs by more than one run's own interval shows. A change within it is
+    /// inconclusive, not a regression. Cells of the process modes get `processDrift` instead.
     public var drift: Double
+    /// The drift allowed in cells of the process modes (`processes`, `process-pool`): besides the
+    /// machine's speed, their spawns and pipe wake-ups move with where the hypervisor places the
+    /// vCPUs (a pipe round trip costs 4 µs on one core and 49–94 µs across cores on a machine with
+    /// SHA instructions), so they drift further between runs than cells inside tvp's process.
+    public var processDrift: Double
     /// Whether an inconclusive cell fails the gate as a regression does.
     public var strict: Bool
     /// Seed of the bootstrap resampling; each cell derives its own stream from it.
     public var seed: UInt64
 
-    /// The drift allowed by default between two runs made apart (see "Use in CI" in the README for
-    /// the A/A measurements behind it).
-    public static let defaultDrift = 0.5
+    /// The drift allowed by default between two runs made apart, in cells inside tvp's process and in
+    /// those of the process modes (see "Use in CI" in the README for the A/A measurements behind them).
+    public static let defaultDrift = 0.5, defaultProcessDrift = 0.75
 
-    /// Options with the command line's defaults: wall_s, 5 %, the default drift, not strict, seed 42.
+    /// Options with the command line's defaults: wall_s, 5 %, the default drifts, not strict, seed 42.
+    /// `processDrift` defaults to the default process drift, or to `drift` when that is 0 (no drift at all).
     public init(metric: ComparisonMetric = .wall, threshold: Double = 0.05, drift: Double = ComparisonOptions.defaultDrift,
-                strict: Bool = false, seed: UInt64 = 42) {
+                processDrift: Double? = nil, strict: Bool = false, seed: UInt64 = 42) {
         self.metric = metric
         self.threshold = threshold
         self.drift = drift
+        self.processDrift = processDrift ?? (drift == 0 ? 0 : max(drift, ComparisonOptions.defaultProcessDrift))
         self.strict = strict
         self.seed = seed
     }
+
+    /// The drift allowed in `cell`.
+    public func drift(for cell: Cell) -> Double { cell.mode.usesProcesses ? processDrift : drift }
 }
 
 /// The judgement on one cell.
 public enum Verdict: String, CaseIterable, Sendable, Codable {
-    /// The whole confidence interval of the cost ratio lies above (1 + threshold) × (1 + drift).
+    /// Worse beyond the noise and beyond the drift: the whole confidence interval of the cost ratio
+    /// lies above 1 + threshold, and the ratio itself above (1 + threshold) × (1 + drift).
     case regression
-    /// The whole confidence interval of the cost ratio lies below (1 − threshold) ÷ (1 + drift).
+    /// Better beyond both: the whole interval below 1 − threshold, the ratio below (1 − threshold) ÷ (1 + drift).
     case improvement
     /// The whole confidence interval lies within 1 ± threshold.
     case unchanged
@@ -261,10 +272,11 @@ public enum Comparator {
     static func compare(cell: Cell, baseline: MetricSample?, current: MetricSample?, options: ComparisonOptions) -> CellComparison {
         let metric = options.metric
         let before = baseline ?? MetricSample(values: []), after = current ?? MetricSample(values: [])
-        let result = verdict(baseline: before, current: after, threshold: options.threshold, drift: options.drift,
+        let result = verdict(baseline: before, current: after, threshold: options.threshold, drift: options.drift(for: cell),
                              seed: options.seed ^ stableHash("\(cell.label)/\(cell.tasks)"), higherIsBetter: metric.higherIsBetter)
         var note = note(baselineN: before.count, currentN: after.count, hasInterval: result.ci.upperBound.isFinite, metric: metric)
-        if note == nil, result.verdict == .inconclusive, let drifted = driftNote(result.ci, options: options) { note = drifted }
+        if note == nil, result.verdict == .inconclusive,
+           let drifted = driftNote(result.ci, drift: options.drift(for: cell), options: options) { note = drifted }
         return CellComparison(
             cell: cell, baselineN: before.count, currentN: after.count,
             baselineMedian: before.values.isEmpty ? .nan : before.median, currentMedian: after.values.isEmpty ? .nan : after.median,
@@ -285,8 +297,11 @@ public enum Comparator {
     /// included; deterministic in `seed`), the Mann–Whitney p-value and the verdict.
     ///
     /// The verdict always judges the cost ratio: the ratio itself, or 1 ÷ ratio when `higherIsBetter`, so a
-    /// falling speedup is a regression. A regression needs the whole interval above (1 + threshold) ×
-    /// (1 + drift): what one run per side cannot tell from the drift between runs stays inconclusive. A side
+    /// falling speedup is a regression. A regression needs two things, as mature gates ask for a test
+    /// and a magnitude (asv: p < 0.002 and a minimum ratio; Perfherder: a t-test and a size): the
+    /// change is beyond the noise — the whole interval above 1 + threshold — and beyond the drift
+    /// between runs — the ratio above (1 + threshold) × (1 + drift). What one run per side cannot tell
+    /// from the drift stays inconclusive. (With no drift the second follows from the first.) A side
     /// with fewer than 3 values makes it inconclusive; an empty side (ratio NaN) or a value that is not
     /// positive and finite leaves the uninformative interval `0...infinity`.
     static func verdict(baseline: MetricSample, current: MetricSample, threshold: Double, drift: Double, seed: UInt64,
@@ -309,10 +324,11 @@ public enum Comparator {
             return (ratio, ci, pValue, .inconclusive)
         }
         let cost = higherIsBetter ? (1 / ci.upperBound)...(1 / ci.lowerBound) : ci
+        let costRatio = higherIsBetter ? 1 / ratio : ratio
         let allowance = 1 + drift
         let verdict: Verdict =
-            if cost.lowerBound > (1 + threshold) * allowance { .regression }
-            else if cost.upperBound < (1 - threshold) / allowance { .improvement }
+            if cost.lowerBound > 1 + threshold, costRatio > (1 + threshold) * allowance { .regression }
+            else if cost.upperBound < 1 - threshold, costRatio < (1 - threshold) / allowance { .improvement }
             else if cost.lowerBound >= 1 - threshold, cost.upperBound <= 1 + threshold { .unchanged }
             else { .inconclusive }
         return (ratio, ci, pValue, verdict)
@@ -343,9 +359,9 @@ public enum Comparator {
 
     /// What an inconclusive verdict means when the interval lies beyond the threshold but within the
     /// drift allowed between runs; nil otherwise.
-    static func driftNote(_ ci: ClosedRange<Double>, options: ComparisonOptions) -> String? {
+    static func driftNote(_ ci: ClosedRange<Double>, drift allowed: Double, options: ComparisonOptions) -> String? {
         let cost = options.metric.higherIsBetter ? (1 / ci.upperBound)...(1 / ci.lowerBound) : ci
-        let drift = ComparisonFormatter.percent(options.drift)
+        let drift = ComparisonFormatter.percent(allowed)
         if cost.lowerBound > 1 + options.threshold {
             return "slower beyond the runs' noise, but within the ±\(drift) drift between runs; confirm with `tvp paired`"
         }

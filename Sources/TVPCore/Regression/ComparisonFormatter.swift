@@ -82,7 +82,7 @@ public enum ComparisonFormatter {
         let document = JSONReport(
             tvpVersion: TVPVersion.string, baseline: report.baselinePath, current: report.currentPath,
             metric: options.metric.rawValue, higherIsBetter: options.metric.higherIsBetter,
-            threshold: options.threshold, drift: options.drift, confidence: Comparator.confidence, strict: options.strict, seed: options.seed,
+            threshold: options.threshold, drift: options.drift, processDrift: options.processDrift, confidence: Comparator.confidence, strict: options.strict, seed: options.seed,
             outcome: report.outcome.rawValue, exitCode: report.exitCode,
             counts: Dictionary(uniqueKeysWithValues: Verdict.allCases.map { ($0.rawValue, report.count($0)) }),
             cells: report.comparisons.map { c in
@@ -122,7 +122,7 @@ public enum ComparisonFormatter {
     /// How the sides were measured, in a phrase.
     static func designSummary(_ report: ComparisonReport) -> String {
         switch report.design {
-        case .crossRun: "drift between runs ±\(percent(report.options.drift))"
+        case .crossRun: "drift between runs ±\(percent(report.options.drift)), ±\(percent(report.options.processDrift)) in process cells"
         case .paired(let rounds, let confidence):
             "\(rounds) rounds in ABBA order, each cell at \(PairedComparator.formatConfidence(confidence)) confidence"
         }
@@ -173,16 +173,17 @@ public enum ComparisonFormatter {
         let basis = options.metric.higherIsBetter
             ? "Change = speedup current ÷ speedup baseline − 1 (each run's median serial wall ÷ its median wall), with its 95% bootstrap interval (both cells of both runs resampled); p from Mann–Whitney U."
             : "Change = median current ÷ median baseline − 1, with its 95% bootstrap interval; p from Mann–Whitney U."
-        let t = options.threshold, d = options.drift
-        let regression = (1 + t) * (1 + d), improvement = (1 - t) / (1 + d)
-        let drift = "The interval knows the noise within each run; runs made apart also drift by up to ±\(percent(d)), "
-            + "so a change inside that is inconclusive (`tvp paired` cancels the drift)."
+        let t = options.threshold, d = options.drift, dp = options.processDrift
+        let drift = "The interval knows the noise within each run; runs made apart also drift, by up to ±\(percent(d)) "
+            + "(±\(percent(dp)) in cells of the process modes, whose spawns move with where the vCPUs land), so a change "
+            + "whose median lies inside that is inconclusive (`tvp paired` cancels the drift)."
         guard options.metric.higherIsBetter else {
-            return [basis, "Lower is better: a regression is an interval wholly above \(change(regression)), "
-                + "an improvement one wholly below \(change(improvement)).", drift]
+            return [basis, "Lower is better: a regression is an interval wholly above \(change(1 + t)) whose median change "
+                + "exceeds \(change((1 + t) * (1 + d))) (\(change((1 + t) * (1 + dp))) in process cells); an improvement the mirror image.", drift]
         }
-        return [basis, "Speedup: higher is better. Verdicts judge the cost, 1 ÷ speedup: "
-            + "a regression is an interval wholly below \(change(1 / regression)), an improvement one wholly above \(change(1 / improvement)).", drift]
+        return [basis, "Speedup: higher is better. Verdicts judge the cost, 1 ÷ speedup: a regression is an interval wholly "
+            + "below \(change(1 / (1 + t))) whose median change is below \(change(1 / ((1 + t) * (1 + d)))) "
+            + "(\(change(1 / ((1 + t) * (1 + dp)))) in process cells); an improvement the mirror image.", drift]
     }
 
     /// A cell's name with its task count, e.g. "cpu[8MiB] threads×4 (32 tasks)".
@@ -220,7 +221,7 @@ public enum ComparisonFormatter {
 private struct JSONReport: Encodable {
     var tvpVersion, baseline, current, metric: String
     var higherIsBetter: Bool
-    var threshold, drift, confidence: Double
+    var threshold, drift, processDrift, confidence: Double
     var strict: Bool
     var seed: UInt64
     var outcome: String
