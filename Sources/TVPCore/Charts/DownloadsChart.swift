@@ -36,26 +36,30 @@ enum DownloadsChart {
         let axis = WorkersAxis(rows: shown.flatMap(\.rows))
         var panels = ChartPanels(table: "series.tsv", columns: WorkersAxis.columns)
         var kinds: [Double] = []
-        for measure in measures {
-            // One axis per measure across variants, so that variants compare.
+        // One axis per measure across variants, so that variants compare.
+        let axes = measures.map { measure -> YAxis in
             var values = shown.flatMap(\.rows).flatMap { row -> [Double] in
                 let (y, low, high) = measure.value(row)
                 return [y, low, high].compactMap { $0 }
             }
-            // A speedup axis holds 1 and the ideal line up to the widest count.
-            if measure.kind == 0 { values += [1, Double(axis.workers.last ?? 1)] }
-            let yAxis = YAxis.fitting(values, logAbove: 4)
-            for (variant, rows) in shown {
+            // A speedup axis holds 1 (the ideal line runs up to where the data ends).
+            if measure.kind == 0 { values += [1, 1.5 * (values.max() ?? 1)] }
+            return YAxis.fitting(values, logAbove: 4)
+        }
+        // A variant's three panels side by side: a row per variant.
+        for (variant, rows) in shown {
+            let name = variant.hasPrefix("download[") && variant.hasSuffix("]") ? String(variant.dropFirst(9).dropLast()) : variant
+            for (measure, yAxis) in zip(measures, axes) {
                 let lines = axis.lines(rows) { measure.value($0) }
-                if panels.addPanel(title: "\(variant): \(measure.name)", yLabel: measure.yLabel, axis: yAxis, lines: lines) {
+                if panels.addPanel(title: "\(measure.name) · \(name)", yLabel: measure.yLabel, axis: yAxis, lines: lines) {
                     kinds.append(measure.kind)
                 }
             }
         }
         axis.legend(axis.modes, into: &panels.legend)
         var data = ChartData(finding: finding(shown.first?.rows ?? []))
-        ChartText.setHeading("A thread per download or an event loop: speedup over serial (throughput; bars: 95 % CI; dashed: ideal), the most OS threads and the peak memory of tvp's own process (medians; the server is a process of its own)",
-                             run, note: note, in: &data.settings)
+        ChartText.setHeading("A thread per download or an event loop: speedup, and tvp's own peak OS threads and memory",
+                             run, note: ["speedup bars: 95 % CI; dashed: ideal", note].compactMap { $0 }.joined(separator: " · "), in: &data.settings)
         axis.write(into: &data.settings)
         data.settings.set("panel_kind", numbers: kinds)
         panels.write(into: &data)
