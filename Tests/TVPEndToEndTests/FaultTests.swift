@@ -222,19 +222,24 @@ struct FaultTests {
         #expect(Files.directoryEntries(temporary).isEmpty)
     }
 
+    /// A pool of 16 workers and a process per task beside serial: 3 descriptors a pool worker.
+    static func limitScenario(repetitions: Int) -> String {
+        """
+        name: limit
+        repetitions: \(repetitions)
+        warmup: 0
+        tasks: 32
+        workloads: { null: {} }
+        modes: [serial, process-pool, processes]
+        workers: [16]
+        """
+    }
+
     @Test("a run under a descriptor limit: failed trials name the limit and the fix; no descriptor leaks, nothing is left")
     func descriptorLimit() throws {
         let directory = try scratchDirectory()
         defer { Files.removeTree(directory) }
-        try write("""
-            name: limit
-            repetitions: 3
-            warmup: 0
-            tasks: 32
-            workloads: { null: {} }
-            modes: [serial, process-pool, processes]
-            workers: [16]
-            """, to: "\(directory)/limit.yaml")
+        try write(Self.limitScenario(repetitions: 3), to: "\(directory)/limit.yaml")
         let marker = "TVP_TEST_MARKER=\(UUID().uuidString)"
         // tvp raises its soft limit to the hard one and refuses a matrix that cannot fit under it
         // (`descriptorBudgetRefused`); a parent that leaks 147 descriptors into it leaves it 50 of its
@@ -258,15 +263,7 @@ struct FaultTests {
     func descriptorBudgetRefused() throws {
         let directory = try scratchDirectory()
         defer { Files.removeTree(directory) }
-        try write("""
-            name: limit
-            repetitions: 1
-            warmup: 0
-            tasks: 32
-            workloads: { null: {} }
-            modes: [serial, process-pool, processes]
-            workers: [16]
-            """, to: "\(directory)/limit.yaml")
+        try write(Self.limitScenario(repetitions: 1), to: "\(directory)/limit.yaml")
         let result = try runTVP(["-c", "ulimit -n 40 && exec \"$TVP\" run limit.yaml --out out --quiet --no-plot"], in: directory,
                                 environment: ["TVP": tvpPath], executable: "/bin/sh")
         #expect(result.status == 1)
