@@ -80,14 +80,10 @@ public enum ExpectationEvaluator {
             scale = factor
             switch metric {
             case .speedup, .efficiency:
-                // The serial cell of the same tasks, else (`tasks_per_worker`) the largest serial cell,
-                // its time scaled to this cell's tasks: a ratio of throughputs, as in summary.csv.
-                let exact = summaries[cell.serialBaseline].flatMap { $0.trials.walls.isEmpty ? nil : $0 }
-                guard let serial = exact ?? summaries.values.filter({
-                    $0.cell.mode == .serial && $0.cell.workload == cell.workload && !$0.trials.walls.isEmpty
-                }).max(by: { $0.cell.tasks < $1.cell.tasks }) else { return nil }
-                scale *= Double(cell.tasks) / Double(serial.cell.tasks)
-                multiply(TrialSet(cell: serial.cell, metric: .wall), serial.trials.walls, power: 1)
+                // The same serial cell as summary.csv's speedup (`tasks_per_worker`: a ratio of throughputs).
+                guard let serial = cell.speedupBaseline(in: summaries, hasTrials: { !$0.trials.walls.isEmpty }) else { return nil }
+                scale *= serial.scale
+                multiply(TrialSet(cell: serial.cell, metric: .wall), serial.value.trials.walls, power: 1)
                 multiply(TrialSet(cell: cell, metric: .wall), trials.walls, power: -1)
                 if metric == .efficiency { scale /= Double(max(1, min(cell.workers, summary.usableCPUs))) }
             case .wall, .overhead, .throughput:

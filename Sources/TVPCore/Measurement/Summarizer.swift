@@ -17,18 +17,6 @@ public struct Summarizer: Sendable {
         self.usableCPUs = usableCPUs
     }
 
-    /// The serial wall times a cell's speedup is measured against, and the factor that scales them
-    /// to the cell's task count: the serial cell of the same workload and task count (factor 1),
-    /// else the one of the same workload with the most tasks, scaled by tasks ÷ its tasks. A cell
-    /// of `tasks_per_worker` runs more tasks than its serial baseline: its speedup is then a ratio
-    /// of throughputs (tasks per second), which is the same number when the counts are equal.
-    func serialWalls(for cell: Cell, in walls: [Cell: [Double]]) -> ([Double], Double)? {
-        if let exact = walls[cell.serialBaseline], !exact.isEmpty { return (exact, 1) }
-        let candidates = walls.filter { $0.key.mode == .serial && $0.key.workload == cell.workload && !$0.value.isEmpty }
-        guard let baseline = candidates.max(by: { $0.key.tasks < $1.key.tasks }) else { return nil }
-        return (baseline.value, Double(cell.tasks) / Double(baseline.key.tasks))
-    }
-
     /// One summary per cell that has counted trials, in `cellOrder` (cells missing from it last).
     ///
     /// Statistics use the successful trials whose wall time is a positive, finite number; any other
@@ -39,6 +27,7 @@ public struct Summarizer: Sendable {
         let byCell = Dictionary(grouping: counted, by: \.cell)
         let order = cellOrder.filter { byCell[$0] != nil } + byCell.keys.filter { !cellOrder.contains($0) }.sorted()
         let usable = byCell.mapValues { $0.filter { $0.ok && $0.wallSeconds.isFinite && $0.wallSeconds > 0 } }
+        let usableWalls = usable.mapValues { $0.map(\.wallSeconds) }
         return order.compactMap { cell -> CellSummary? in
             let all = byCell[cell] ?? []
             let good = usable[cell] ?? []
@@ -49,8 +38,8 @@ public struct Summarizer: Sendable {
             let median = Statistics.median(walls)
             var speedup: Double?, speedupCI: ClosedRange<Double>?, efficiency: Double?
             // A cell with more tasks than serial's (`tasks_per_worker`) is compared by throughput.
-            if let (serial, scale) = serialWalls(for: cell, in: usable.mapValues { $0.map(\.wallSeconds) }) {
-                let ratio = Statistics.medianRatio(numerator: serial.map { $0 * scale }, denominator: walls)
+            if let serial = cell.speedupBaseline(in: usableWalls, hasTrials: { !$0.isEmpty }) {
+                let ratio = Statistics.medianRatio(numerator: serial.value.map { $0 * serial.scale }, denominator: walls)
                 speedup = ratio.value
                 speedupCI = ratio.interval
                 efficiency = ratio.value / Double(max(1, min(cell.workers, usableCPUs)))
@@ -112,4 +101,19 @@ public struct Summarizer: Sendable {
 /// FNV-1a of `text`: a hash that, unlike `hashValue`, is the same in every process.
 func stableHash(_ text: String) -> UInt64 {
     text.utf8.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
+}
+
+extension Cell {
+    /// The serial cell a speedup of this cell is measured against, its entry in `table`, and the
+    /// factor that scales its time to this cell's task count: the serial cell of the same workload
+    /// and task count (factor 1), else the one of the same workload with the most tasks, scaled by
+    /// tasks ÷ its tasks. A cell of `tasks_per_worker` runs more tasks than its serial baseline: its
+    /// speedup is then a ratio of throughputs (tasks per second), the same number when the counts
+    /// are equal. Only entries for which `hasTrials` holds count; nil when there is none.
+    func speedupBaseline<Entry>(in table: [Cell: Entry], hasTrials: (Entry) -> Bool) -> (cell: Cell, value: Entry, scale: Double)? {
+        if let exact = table[serialBaseline], hasTrials(exact) { return (serialBaseline, exact, 1) }
+        let candidates = table.filter { $0.key.mode == .serial && $0.key.workload == workload && hasTrials($0.value) }
+        guard let largest = candidates.max(by: { $0.key.tasks < $1.key.tasks }) else { return nil }
+        return (largest.key, largest.value, Double(tasks) / Double(largest.key.tasks))
+    }
 }
