@@ -2,7 +2,7 @@
 # trial against workers; a panel per variant, a colour per mode.
 # Data (CPUVsWallChart.swift): series.tsv, a block per (panel, mode): x, workers, y (wall time),
 # low, high, cpu (NaN where 0).
-load "lib.gp"
+load charts_dir . "/lib.gp"
 
 set multiplot title heading
 do for [p = 1:panel_count] {

@@ -6,7 +6,7 @@
 # y_high, log2_ratio, label, label_color; contour.tsv, a block per panel: x, y, dx, dy.
 # Settings: x_* (task sizes), y_tic_label (the shares), cb_limit, cb_tic_value, cb_tic_label,
 # panel_verdict.
-load "lib.gp"
+load charts_dir . "/lib.gp"
 
 set palette defined (-1 "#08519C", -0.5 "#6BAED6", 0 "#F7F7F7", 0.5 "#FD8D3C", 1 "#A63603")
 set cbrange [-cb_limit : cb_limit]

@@ -3,7 +3,7 @@
 # bold break-even line at 1, the regions named, the panel's verdict under its title.
 # Data (CrossoverLinesChart.swift): series.tsv, a block per (panel, task size): x, y, low, high.
 # Settings: panel_upper, panel_lower, panel_verdict.
-load "lib.gp"
+load charts_dir . "/lib.gp"
 
 set multiplot title heading
 do for [p = 1:panel_count] {

@@ -4,7 +4,7 @@
 # Data (DownloadsChart.swift): series.tsv, a block per (panel, mode): x, workers, y (speedup,
 # threads or bytes), low, high (the speedup's 95 % interval; empty otherwise).
 # Settings: panel_kind (0 speedup, 1 threads, 2 memory).
-load "lib.gp"
+load charts_dir . "/lib.gp"
 
 set multiplot title heading
 do for [p = 1:panel_count] {

@@ -1,7 +1,7 @@
 # efficiency.gp: speedup ÷ min(workers, usable CPUs) against workers; a panel per variant, a line
 # per mode with the speedup's interval scaled alike, and the line 1.0 (every usable CPU busy).
 # Data (EfficiencyChart.swift): series.tsv, a block per (panel, mode): x, workers, y, low, high.
-load "lib.gp"
+load charts_dir . "/lib.gp"
 
 set multiplot title heading
 do for [p = 1:panel_count] {

@@ -1,8 +1,11 @@
-# lib.gp: what every chart script shares. For each chart and each format, tvp runs
+# lib.gp: what every chart script shares. plot.gp (`gnuplot -c plot.gp RUN_DIR`, which `tvp plot`
+# runs) draws each chart of a run, for each format, as
 #
-#     gnuplot -e "set loadpath 'CHARTS'; data_dir = 'DATA_DIR'; output = 'FILE'; format = 'png'" CHARTS/<chart>.gp
+#     charts_dir = 'CHARTS'; data_dir = 'RUN_DIR/charts/data/<chart>'; output = 'FILE'; format = 'png'
+#     load CHARTS/<chart>.gp
 #
-# (`format` is png or svg), so a chart can be drawn by hand from a kept DATA_DIR the same way.
+# (`format` is png or svg), and one chart can be drawn by hand the same way:
+#     gnuplot -e "charts_dir = 'charts'; data_dir = 'RUN/charts/data/speedup'; output = 's.png'; format = 'png'" charts/speedup.gp
 # DATA_DIR holds what Swift prepared for the chart (Sources/TVPCore/Charts/<Name>Chart.swift):
 # settings.gp, plain assignments (heading, panels and their y ranges, line styles, legend entries),
 # and the data tables, tab-separated, the column names atop each block (`index` b - 1). A chart
@@ -12,9 +15,12 @@
 # Settings every chart has: title, subtitle (enhanced text; `heading` joins them). Panel charts (see ChartPanels.swift): panel_title, panel_ylabel,
 # panel_ylog, panel_ylow, panel_yhigh, panel_first/panel_last (the panel's blocks), block_color,
 # block_point, block_dash, block_width, legend_* . Charts against workers: workers (the tics).
+# A value settings.gp may leave out gets its default below only when it is not set: plot.gp
+# undefines those (panel_*, block_*, legend_*, box_*, gap_y, panels_abreast, y_log_base) between
+# charts, so a new optional value must match one of those names or be added there.
 
 if (!exists("data_dir") || !exists("output") || !exists("format")) {
-    exit error "set data_dir, output and format first: gnuplot -e \"data_dir = '...'; output = '...'; format = 'png'\" CHART.gp"
+    exit error "set charts_dir, data_dir, output and format first: gnuplot -e \"charts_dir = '...'; data_dir = '...'; output = '...'; format = 'png'\" CHART.gp, or draw every chart: gnuplot -c plot.gp RUN_DIR"
 }
 data(name) = data_dir . "/" . name
 load data("settings.gp")

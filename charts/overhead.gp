@@ -4,7 +4,7 @@
 # Data (OverheadChart.swift): series.tsv, a block per (panel, mode): x, workers, y (seconds per
 # task), low, high, spawn (seconds, NaN for modes without processes), label (the value as text)
 # and label_y (where it is written: NaN but at the mode's smallest worker count).
-load "lib.gp"
+load charts_dir . "/lib.gp"
 
 set multiplot title heading
 do for [p = 1:panel_count] {

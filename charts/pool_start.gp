@@ -3,7 +3,7 @@
 # numbers at the right; bars longer than the panel's cap cut with a white gap.
 # Data (PoolStartChart.swift): bars.tsv, a block per (panel, mode): y (row), name, wall_end,
 # pool_start, cut_from, cut_to, text. Settings: panel_cap, panel_xstep, bar_share.
-load "lib.gp"
+load charts_dir . "/lib.gp"
 
 set multiplot title heading
 do for [p = 1:panel_count] {

@@ -4,7 +4,7 @@
 # Data (SharingChart.swift): series.tsv, a block per (panel, mode): x, workers, y (seconds per
 # update), low, high; labels.tsv, a block per panel with lost updates: x, y, text, rgb (the
 # mode's colour). Settings: panel_labels (the panel's block of labels.tsv, 0 for none).
-load "lib.gp"
+load charts_dir . "/lib.gp"
 
 set multiplot title heading
 do for [p = 1:panel_count] {

@@ -1,7 +1,7 @@
 # speedup.gp: speedup over serial against workers; a panel per workload variant, a line per mode
 # with its 95 % bootstrap interval, the ideal line (speedup = workers) and the usable-CPU ceiling.
 # Data (SpeedupChart.swift): series.tsv, a block per (panel, mode): x, workers, y, low, high.
-load "lib.gp"
+load charts_dir . "/lib.gp"
 
 set multiplot title heading
 do for [p = 1:panel_count] {

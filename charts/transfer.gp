@@ -3,7 +3,7 @@
 # point per transfer.
 # Data (TransferChart.swift): series.tsv, a block per (panel, mode, transfer): x, y. Settings:
 # x_log, x_low, x_high, x_tic_value, x_tic_label, x_label; panel_log_format, panel_linear_format.
-load "lib.gp"
+load charts_dir . "/lib.gp"
 
 set multiplot title heading
 do for [p = 1:panel_count] {

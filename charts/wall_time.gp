@@ -1,7 +1,7 @@
 # wall_time.gp: median wall time of one trial against workers; a panel per variant, a line per
 # mode, bars from the fastest to the slowest trial.
 # Data (WallTimeChart.swift): series.tsv, a block per (panel, mode): x, workers, y, low, high.
-load "lib.gp"
+load charts_dir . "/lib.gp"
 
 set multiplot title heading
 do for [p = 1:panel_count] {

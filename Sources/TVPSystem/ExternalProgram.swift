@@ -30,9 +30,10 @@ public struct ExternalProgram: Sendable {
     }
 
     /// The first executable named `name` in the colon-separated `searchPath` (`$PATH`, or the
-    /// usual folders when nil), or nil.
+    /// usual folders when nil), or nil. Relative entries (`.`, `bin`) are skipped: a program tvp
+    /// runs by itself never comes from the current directory.
     public static func find(_ name: String, searchPath: String?) -> String? {
-        let folders = (searchPath ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":")
+        let folders = (searchPath ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":").filter { $0.hasPrefix("/") }
         return folders.map { "\($0)/\(name)" }.first(where: Files.isExecutable)
     }
 

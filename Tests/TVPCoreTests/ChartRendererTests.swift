@@ -115,17 +115,39 @@ struct ChartRendererTests {
             guard case ChartError.gnuplotFailed(let chart, _, let stderr) = error else { return false }
             return chart == "speedup" && stderr == "warning: something odd"
         }
-        #expect(Files.directoryEntries("\(run)/charts").isEmpty, "left: \(Files.directoryEntries("\(run)/charts"))")
+        // The chart data stays (tvp wrote it before gnuplot ran); no chart file, no staging folder.
+        #expect(Files.directoryEntries("\(run)/charts") == ["data"], "left: \(Files.directoryEntries("\(run)/charts"))")
     }
 
-    @Test("without gnuplot on PATH, rendering fails with the install command")
+    @Test("without gnuplot on PATH, rendering fails with the install command, after writing the chart data plot.gp draws later")
     func gnuplotMissing() throws {
+        let run = try ChartFixtures.runFolder("partial")
+        defer { Files.removeTree(run) }
         let empty = try Files.makePrivateDirectory(in: Files.temporaryDirectory, prefix: "tvp-nopath-")
         defer { Files.removeTree(empty) }
         var environment = self.environment
         environment["PATH"] = empty
-        #expect(throws: ChartError.gnuplotMissing) { try ChartRenderer.render(runDirectory: empty, environment: environment) }
+        #expect(throws: ChartError.gnuplotMissing) { try ChartRenderer.render(runDirectory: run, environment: environment) }
         #expect(ChartError.gnuplotMissing.description.contains("apt-get install -y gnuplot-nox"))
+        let index = String(decoding: try Files.readAll("\(run)/charts/data/index.gp"), as: UTF8.self)
+        #expect(index.contains("tvp_chart_data_version = \(ChartDataFolder.version)\n"))
+        #expect(index.contains("tvp_charts = \"speedup wall_time efficiency cpu_vs_wall\"\n"), "\(index)")
+        #expect(Files.exists("\(run)/charts/data/speedup/settings.gp"))
+        let skipped = String(decoding: try Files.readAll("\(run)/charts/data/skipped.tsv"), as: UTF8.self)
+        #expect(skipped.hasPrefix("overhead\t"), "\(skipped)")
+        #expect(Files.directoryEntries("\(run)/charts") == ["data"])
+    }
+
+    @Test("writing the chart data again replaces it whole: a chart the run no longer has leaves no folder")
+    func dataReplaced() throws {
+        let run = try ChartFixtures.runFolder("partial")
+        defer { Files.removeTree(run) }
+        try Files.makeDirectories("\(run)/charts/data/overhead")
+        try Files.writeDurably(Array("stale".utf8), to: "\(run)/charts/data/overhead/settings.gp")
+        let index = try ChartRenderer.prepareData(runDirectory: run)
+        #expect(index.drawn == ["speedup", "wall_time", "efficiency", "cpu_vs_wall"])
+        #expect(Set(Files.directoryEntries("\(run)/charts/data")) == Set(index.drawn + ["index.gp", "skipped.tsv"]))
+        #expect(Files.directoryEntries("\(run)/charts") == ["data"], "a staging folder was left")
     }
 
     @Test("a folder without summary.csv is an error naming the file")

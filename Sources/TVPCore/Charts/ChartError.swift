@@ -21,7 +21,7 @@ public enum ChartError: Error, CustomStringConvertible, Equatable {
         case .gnuplotMissing:
             "gnuplot is not installed (not found on PATH); install it with `apt-get install -y gnuplot-nox`, then run `tvp plot RUN_DIR`"
         case .scriptsMissing:
-            "the chart scripts (charts/lib.gp) were not found: run tvp from the repository root, or set TVP_CHARTS_DIR to the charts/ folder"
+            "plot.gp and the chart scripts were not found where tvp lives (its checkout, two folders above .build/<config>/tvp, or PREFIX/share/tvp beside PREFIX/bin/tvp); tvp never takes them from the current directory: set TVP_HOME to the folder that holds plot.gp and charts/"
         case .scriptMissing(let path):
             "\(path) is missing: every chart of ChartCatalog needs its script in the charts/ folder"
         case .noSummary(let path):

@@ -1,11 +1,15 @@
 import Foundation
 import TVPSystem
 
-/// Draws a run's charts. For each chart of `ChartCatalog`, Swift prepares its data into a staging
-/// folder under RUN/charts/, gnuplot draws it with `charts/<name>.gp` (a PNG, then an SVG), and
-/// once every chart is drawn the files are renamed into RUN/charts/, so a reader never sees half a
-/// chart. It writes nothing outside RUN/charts/, and the staging folder goes whatever happens
-/// (a failed or warning gnuplot, Ctrl-C).
+/// Draws a run's charts with plot.gp. The chart data comes first: tvp writes `RUN/charts/data/`
+/// from the run's CSV files (at the end of every run, and again here, so a run made before tvp
+/// wrote it gets it, and gnuplot never loads settings that came with a folder from elsewhere). Then
+/// gnuplot runs exactly `gnuplot -c plot.gp RUN STAGING`, which draws each chart listed in the data
+/// as a PNG and an SVG into a staging folder under RUN/charts/; once every chart is drawn the files
+/// are renamed into RUN/charts/, so a reader never sees half a chart. It writes nothing outside
+/// RUN/charts/, and the staging folder goes whatever happens (a failed or warning gnuplot, Ctrl-C).
+/// plot.gp and the chart scripts come from tvp's own checkout or install location
+/// (`InstallLocation`), never from the current directory.
 public enum ChartRenderer {
     /// What a rendering drew and skipped.
     public struct Rendering: Sendable {
@@ -15,80 +19,58 @@ public enum ChartRenderer {
         public var skipped: [(chart: String, reason: String)]
     }
 
-    /// gnuplot on `PATH`, or nil when it is not installed.
+    /// gnuplot on `PATH` (absolute entries only), or nil when it is not installed.
     public static func gnuplotPath(environment: [String: String]) -> String? {
         ExternalProgram.find("gnuplot", searchPath: environment["PATH"])
     }
 
-    /// The folder of the chart scripts (lib.gp and one .gp per chart): `$TVP_CHARTS_DIR`, else
-    /// `./charts`, else `charts/` in the package above the running executable
-    /// (`.build/<config>/tvp` → `../../charts`); nil when none holds lib.gp.
-    public static func scriptsDirectory(environment: [String: String]) -> String? {
-        if let explicit = environment["TVP_CHARTS_DIR"], !explicit.isEmpty { return explicit }
-        var candidates = [FileManager.default.currentDirectoryPath + "/charts"]
-        if let executable = Files.currentExecutablePath() {
-            var directory = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
-            for _ in 0..<4 {
-                candidates.append(directory.appendingPathComponent("charts").path)
-                directory.deleteLastPathComponent()
-            }
-        }
-        return candidates.first { Files.exists("\($0)/lib.gp") }
+    /// Writes the run's chart data (`RUN/charts/data/`) from its files and returns its index.
+    /// Needs no gnuplot.
+    @discardableResult
+    public static func prepareData(runDirectory: String, charts: [Chart] = ChartCatalog.all) throws -> ChartDataFolder.Index {
+        let runDirectory = InstallLocation.absolute(RunFolder.normalized(runDirectory))
+        guard Files.exists("\(runDirectory)/summary.csv") else { throw ChartError.noSummary("\(runDirectory)/summary.csv") }
+        return try ChartDataFolder.write(try RunFolder.load(runDirectory), charts: charts)
     }
 
-    /// Draws every chart the run at `runDirectory` has data for. A chart skipped this time loses
-    /// its old files, so charts/ shows what this tvp drew. Anything gnuplot prints on stderr, a
-    /// warning included, fails the rendering; nothing is then renamed into charts/. With
-    /// `keepingData`, each chart's data is written to and kept in `<keepingData>/<chart>/`, so a
-    /// chart can be drawn again by hand (charts/README.md).
+    /// Writes the chart data of `charts` and draws every chart the run has data for. A chart
+    /// skipped this time loses its old files, so charts/ shows what this tvp drew. Anything gnuplot
+    /// prints on stderr, a warning included, fails the rendering; nothing is then renamed into charts/.
     public static func render(runDirectory: String, environment: [String: String],
-                              charts: [Chart] = ChartCatalog.all, keepingData: String? = nil) throws -> Rendering {
-        let runDirectory = RunFolder.normalized(runDirectory)
+                              charts: [Chart] = ChartCatalog.all) throws -> Rendering {
+        let runDirectory = InstallLocation.absolute(RunFolder.normalized(runDirectory))
+        let index = try prepareData(runDirectory: runDirectory, charts: charts)
         guard let gnuplot = gnuplotPath(environment: environment) else { throw ChartError.gnuplotMissing }
-        guard let scripts = scriptsDirectory(environment: environment) else { throw ChartError.scriptsMissing }
-        guard Files.exists("\(runDirectory)/summary.csv") else { throw ChartError.noSummary("\(runDirectory)/summary.csv") }
-        let run = try RunFolder.load(runDirectory)
+        guard let plotScript = InstallLocation.plotScript(environment: environment),
+              let scripts = InstallLocation.chartsDirectory(environment: environment) else { throw ChartError.scriptsMissing }
+        for name in index.drawn where !Files.exists("\(scripts)/\(name).gp") { throw ChartError.scriptMissing("\(scripts)/\(name).gp") }
 
         let output = "\(runDirectory)/charts"
-        try Files.makeDirectories(output)
         let staging = try Files.makePrivateDirectory(in: output, prefix: ".staging-")
         defer { Files.removeTree(staging) }
-        var drawn: [String] = [], skipped: [(chart: String, reason: String)] = []
-        for chart in charts {
-            if let signal = InterruptSignal.received { throw ChartError.interrupted(signal: signal) }
-            switch chart.prepare(run) {
-            case .skip(let reason):
-                skipped.append((chart.name, reason))
-            case .draw(let data):
-                let folder = "\(keepingData ?? staging)/\(chart.name)"
-                try ChartStage.write(data, into: folder)
-                for format in ["png", "svg"] {
-                    try draw(chart, format: format, data: folder, into: "\(staging)/\(chart.name).\(format)", gnuplot: gnuplot, scripts: scripts)
-                }
-                drawn.append(chart.name)
-            }
+        if !index.drawn.isEmpty {
+            try draw(plotScript: plotScript, scripts: scripts, run: runDirectory, into: staging, gnuplot: gnuplot, first: index.drawn[0])
         }
         var files: [String] = []
-        for name in drawn {
+        for name in index.drawn {
             for format in ["png", "svg"] {
                 try Files.rename("\(staging)/\(name).\(format)", to: "\(output)/\(name).\(format)")
                 files.append("\(output)/\(name).\(format)")
             }
         }
-        for (name, _) in skipped {
-            for format in ["png", "svg"] { Files.removeTree("\(output)/\(name).\(format)") }
+        for skip in index.skipped {
+            for format in ["png", "svg"] { Files.removeTree("\(output)/\(skip.chart).\(format)") }
         }
-        return Rendering(files: files.sorted(), skipped: skipped)
+        return Rendering(files: files.sorted(), skipped: index.skipped.map { ($0.chart, $0.reason) })
     }
 
-    /// Runs gnuplot on one chart's script for one format.
-    private static func draw(_ chart: Chart, format: String, data: String, into file: String,
-                             gnuplot: String, scripts: String) throws {
-        let script = "\(scripts)/\(chart.name).gp"
-        guard Files.exists(script) else { throw ChartError.scriptMissing(script) }
-        let variables = "set loadpath \(GnuplotSettings.literal(scripts)); data_dir = \(GnuplotSettings.literal(data)); "
-            + "output = \(GnuplotSettings.literal(file)); format = \(GnuplotSettings.literal(format))"
-        let program = ExternalProgram(path: gnuplot, arguments: ["-e", variables, script])
+    /// Runs `gnuplot -c plot.gp RUN STAGING`; on a failure or a warning, names the chart plot.gp was
+    /// drawing (its last "drawing NAME.FORMAT" line), or the first chart when it drew none.
+    private static func draw(plotScript: String, scripts: String, run: String, into staging: String,
+                             gnuplot: String, first: String) throws {
+        let program = ExternalProgram(path: gnuplot, arguments: [
+            "-e", "charts_dir = \(GnuplotSettings.literal(scripts))", "-c", plotScript, run, staging,
+        ])
         let result: ProgramOutput
         do {
             result = try program.run()
@@ -97,7 +79,9 @@ public enum ChartRenderer {
         }
         let stderr = result.errorText.trimmingCharacters(in: .whitespacesAndNewlines)
         if !result.status.isSuccess || !stderr.isEmpty {
-            throw ChartError.gnuplotFailed(chart: chart.name, status: result.status.description, stderr: stderr)
+            let drawing = result.outputText.split(separator: "\n").last { $0.hasPrefix("drawing ") }
+            let chart = drawing.map { String($0.dropFirst("drawing ".count).split(separator: ".").first ?? "") } ?? first
+            throw ChartError.gnuplotFailed(chart: chart, status: result.status.description, stderr: stderr)
         }
     }
 }

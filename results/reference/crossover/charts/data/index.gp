@@ -1,0 +1,3 @@
+# Written by tvp: the charts of this run that plot.gp draws (gnuplot -c plot.gp RUN_DIR).
+tvp_chart_data_version = 1
+tvp_charts = "wall_time cpu_vs_wall crossover crossover_lines pool_start"

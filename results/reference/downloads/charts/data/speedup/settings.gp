@@ -1,0 +1,21 @@
+title = 'Speedup over serial (median serial wall time ÷ median wall time; bars: 95 % bootstrap CI)'
+subtitle = 'scenario downloads · 20–10000 tasks per trial · median of 3 trials per cell · 2 usable CPUs'
+y_log_base = 2
+usable_cpus = 2
+array workers[5] = [1, 10, 100, 1000, 10000]
+array panel_title[2] = ['download[50ms 100x16KiB close]', 'download[50ms 100x16KiB keep-alive]']
+array panel_ylabel[2] = ['speedup (× serial)', 'speedup (× serial)']
+array panel_ylog[2] = [1, 1]
+array panel_ylow[2] = [0.686542374074074, 0.6675105185185185]
+array panel_yhigh[2] = [13500, 13500]
+array panel_first[2] = [1, 8]
+array panel_last[2] = [7, 14]
+array block_color[14] = ['#000000', '#0072B2', '#D55E00', '#E69F00', '#009E73', '#56B4E9', '#CC79A7', '#000000', '#0072B2', '#D55E00', '#E69F00', '#009E73', '#56B4E9', '#CC79A7']
+array block_point[14] = [13, 7, 5, 9, 11, 3, 15, 13, 7, 5, 9, 11, 3, 15]
+array block_dash[14] = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]
+array block_width[14] = [2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]
+array legend_title[9] = ['serial', 'threads', 'processes', 'process-pool', 'gil', 'gil-release', 'async', 'ideal (= workers)', 'usable CPUs']
+array legend_color[9] = ['#000000', '#0072B2', '#D55E00', '#E69F00', '#009E73', '#56B4E9', '#CC79A7', '#555555', '#9b1c1c']
+array legend_point[9] = [13, 7, 5, 9, 11, 3, 15, 0, 0]
+array legend_dash[9] = [1, 1, 1, 1, 1, 1, 1, 2, 3]
+array legend_width[9] = [2, 2, 2, 2, 2, 2, 2, 1.5, 2]

@@ -1,0 +1,21 @@
+title = 'Speedup over serial (median serial wall time ÷ median wall time; bars: 95 % bootstrap CI)'
+subtitle = 'scenario overhead · 4–100000 tasks per trial · median of 10 trials per cell · 2 usable CPUs'
+y_log_base = 2
+usable_cpus = 2
+array workers[2] = [1, 2]
+array panel_title[5] = ['cpu[32MiB]', 'shared[256MiB]', 'shared[256MiB pipe]', 'shared[256MiB file]', 'shared[256MiB shm]']
+array panel_ylabel[5] = ['speedup (× serial)', 'speedup (× serial)', 'speedup (× serial)', 'speedup (× serial)', 'speedup (× serial)']
+array panel_ylog[5] = [0, 0, 0, 0, 0]
+array panel_ylow[5] = [0, 0, 0, 0, 0]
+array panel_yhigh[5] = [3.2689378064000003, 3.5136065104000007, 2.3469019168, 2.9311304512, 3.0135526512000004]
+array panel_first[5] = [1, 5, 7, 9, 11]
+array panel_last[5] = [4, 6, 8, 10, 12]
+array block_color[12] = ['#000000', '#0072B2', '#D55E00', '#E69F00', '#000000', '#0072B2', '#D55E00', '#E69F00', '#D55E00', '#E69F00', '#D55E00', '#E69F00']
+array block_point[12] = [13, 7, 5, 9, 13, 7, 5, 9, 5, 9, 5, 9]
+array block_dash[12] = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]
+array block_width[12] = [2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]
+array legend_title[6] = ['serial', 'threads', 'processes', 'process-pool', 'ideal (= workers)', 'usable CPUs']
+array legend_color[6] = ['#000000', '#0072B2', '#D55E00', '#E69F00', '#555555', '#9b1c1c']
+array legend_point[6] = [13, 7, 5, 9, 0, 0]
+array legend_dash[6] = [1, 1, 1, 1, 2, 3]
+array legend_width[6] = [2, 2, 2, 2, 1.5, 2]

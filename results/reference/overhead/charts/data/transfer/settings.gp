@@ -1,0 +1,26 @@
+title = 'What a process pays to get its data, which threads read in place (shared workload, 2 workers; serial: 1; medians)'
+subtitle = 'scenario overhead · 4–100000 tasks per trial · median of 10 trials per cell · 2 usable CPUs'
+array panel_log_format[3] = ['%.0s %cs', '%g', '%g']
+array panel_linear_format[3] = ['%g s', '%g', '%g']
+x_log = 0
+x_low = 0.5
+x_high = 4.5
+array x_tic_value[4] = [1, 2, 3, 4]
+array x_tic_label[4] = ['in-place', 'pipe', 'file', 'shm']
+x_label = 'how a worker gets its slice (256 MiB input)'
+array panel_title[3] = ['wall time of one trial (median)', 'throughput: bytes hashed ÷ wall time', 'receive rate of the worker processes']
+array panel_ylabel[3] = ['wall time per trial', 'MB/s (1 MB = 10⁶ B)', 'MB/s received by the workers']
+array panel_ylog[3] = [0, 0, 0]
+array panel_ylow[3] = [0, 0, 0]
+array panel_yhigh[3] = [1.1696613488, 722.70058112, 10883.400729600002]
+array panel_first[3] = [1, 9, 17]
+array panel_last[3] = [8, 16, 22]
+array block_color[22] = ['#000000', '#0072B2', '#D55E00', '#D55E00', '#D55E00', '#E69F00', '#E69F00', '#E69F00', '#000000', '#0072B2', '#D55E00', '#D55E00', '#D55E00', '#E69F00', '#E69F00', '#E69F00', '#D55E00', '#D55E00', '#D55E00', '#E69F00', '#E69F00', '#E69F00']
+array block_point[22] = [7, 7, 5, 9, 13, 5, 9, 13, 7, 7, 5, 9, 13, 5, 9, 13, 5, 9, 13, 5, 9, 13]
+array block_dash[22] = [1, 1, 2, 3, 4, 2, 3, 4, 1, 1, 2, 3, 4, 2, 3, 4, 2, 3, 4, 2, 3, 4]
+array block_width[22] = [2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]
+array legend_title[8] = ['serial', 'threads', 'processes', 'process-pool', 'in-place', 'pipe', 'file', 'shm']
+array legend_color[8] = ['#000000', '#0072B2', '#D55E00', '#E69F00', '#555555', '#555555', '#555555', '#555555']
+array legend_point[8] = [0, 0, 0, 0, 7, 5, 9, 13]
+array legend_dash[8] = [1, 1, 1, 1, 1, 2, 3, 4]
+array legend_width[8] = [2, 2, 2, 2, 2, 2, 2, 2]

@@ -1,0 +1,21 @@
+title = 'Speedup over serial (median serial wall time ÷ median wall time; bars: 95 % bootstrap CI)'
+subtitle = 'scenario shared-memory · 16 tasks per trial · median of 10 trials per cell · 2 usable CPUs · the first 9 of 16 variants (all in summary.csv)'
+y_log_base = 2
+usable_cpus = 2
+array workers[2] = [1, 2]
+array panel_title[9] = ['shared[16MiB]', 'shared[16MiB pipe]', 'shared[16MiB file]', 'shared[16MiB shm]', 'shared[64MiB]', 'shared[64MiB pipe]', 'shared[64MiB file]', 'shared[64MiB shm]', 'shared[256MiB]']
+array panel_ylabel[9] = ['speedup (× serial)', 'speedup (× serial)', 'speedup (× serial)', 'speedup (× serial)', 'speedup (× serial)', 'speedup (× serial)', 'speedup (× serial)', 'speedup (× serial)', 'speedup (× serial)']
+array panel_ylog[9] = [0, 0, 0, 0, 0, 0, 0, 0, 0]
+array panel_ylow[9] = [0, 0, 0, 0, 0, 0, 0, 0, 0]
+array panel_yhigh[9] = [3.2979679488, 2.24, 2.3355010896, 2.24, 2.9421792848000003, 2.2658992832000004, 2.3185083488, 2.7660415216, 2.4576913312]
+array panel_first[9] = [1, 3, 5, 7, 9, 11, 13, 15, 17]
+array panel_last[9] = [2, 4, 6, 8, 10, 12, 14, 16, 18]
+array block_color[18] = ['#000000', '#0072B2', '#D55E00', '#E69F00', '#D55E00', '#E69F00', '#D55E00', '#E69F00', '#000000', '#0072B2', '#D55E00', '#E69F00', '#D55E00', '#E69F00', '#D55E00', '#E69F00', '#000000', '#0072B2']
+array block_point[18] = [13, 7, 5, 9, 5, 9, 5, 9, 13, 7, 5, 9, 5, 9, 5, 9, 13, 7]
+array block_dash[18] = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]
+array block_width[18] = [2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]
+array legend_title[6] = ['serial', 'threads', 'processes', 'process-pool', 'ideal (= workers)', 'usable CPUs']
+array legend_color[6] = ['#000000', '#0072B2', '#D55E00', '#E69F00', '#555555', '#9b1c1c']
+array legend_point[6] = [13, 7, 5, 9, 0, 0]
+array legend_dash[6] = [1, 1, 1, 1, 2, 3]
+array legend_width[6] = [2, 2, 2, 2, 1.5, 2]

@@ -1,0 +1,21 @@
+title = 'Speedup over serial (median serial wall time ÷ median wall time; bars: 95 % bootstrap CI)'
+subtitle = 'scenario sharing · 4 tasks per trial · median of 5 trials per cell · 2 usable CPUs'
+y_log_base = 2
+usable_cpus = 2
+array workers[3] = [1, 2, 4]
+array panel_title[9] = ['tally[mutex]', 'tally[swift-mutex]', 'tally[atomic]', 'tally[local packed]', 'tally[racy]', 'tally[local padded]', 'alloc[1000x64B]', 'refs[shared]', 'refs[private]']
+array panel_ylabel[9] = ['speedup (× serial)', 'speedup (× serial)', 'speedup (× serial)', 'speedup (× serial)', 'speedup (× serial)', 'speedup (× serial)', 'speedup (× serial)', 'speedup (× serial)', 'speedup (× serial)']
+array panel_ylog[9] = [1, 1, 0, 1, 1, 0, 0, 0, 0]
+array panel_ylow[9] = [0.1654664725925926, 0.08265456518518519, 0, 0.1340552385185185, 0.12475624222222222, 0, 0, 0, 0]
+array panel_yhigh[9] = [5.4, 5.4, 4.48, 5.4, 5.4, 4.48, 4.48, 4.48, 4.48]
+array panel_first[9] = [1, 6, 9, 14, 19, 24, 29, 34, 37]
+array panel_last[9] = [5, 8, 13, 18, 23, 28, 33, 36, 41]
+array block_color[41] = ['#000000', '#0072B2', '#D55E00', '#E69F00', '#009E73', '#000000', '#0072B2', '#009E73', '#000000', '#0072B2', '#D55E00', '#E69F00', '#009E73', '#000000', '#0072B2', '#D55E00', '#E69F00', '#009E73', '#000000', '#0072B2', '#D55E00', '#E69F00', '#009E73', '#000000', '#0072B2', '#D55E00', '#E69F00', '#009E73', '#000000', '#0072B2', '#D55E00', '#E69F00', '#009E73', '#000000', '#0072B2', '#009E73', '#000000', '#0072B2', '#D55E00', '#E69F00', '#009E73']
+array block_point[41] = [13, 7, 5, 9, 11, 13, 7, 11, 13, 7, 5, 9, 11, 13, 7, 5, 9, 11, 13, 7, 5, 9, 11, 13, 7, 5, 9, 11, 13, 7, 5, 9, 11, 13, 7, 11, 13, 7, 5, 9, 11]
+array block_dash[41] = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]
+array block_width[41] = [2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]
+array legend_title[7] = ['serial', 'threads', 'processes', 'process-pool', 'gil', 'ideal (= workers)', 'usable CPUs']
+array legend_color[7] = ['#000000', '#0072B2', '#D55E00', '#E69F00', '#009E73', '#555555', '#9b1c1c']
+array legend_point[7] = [13, 7, 5, 9, 11, 0, 0]
+array legend_dash[7] = [1, 1, 1, 1, 1, 2, 3]
+array legend_width[7] = [2, 2, 2, 2, 2, 1.5, 2]
