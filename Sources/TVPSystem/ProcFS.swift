@@ -144,25 +144,11 @@ public enum ProcFS {
         return count > 0 ? count : SystemFacts.logicalCPUs()
     }
 
-    /// The CPU quota of this process's cgroup (`cpu.max`, cgroup v2) as a CPU count; nil if none.
-    public static func cgroupCPUQuota() -> Double? {
-        guard let cgroup = readText("/proc/self/cgroup"),
-              let line = cgroup.split(separator: "\n").first(where: { $0.hasPrefix("0::") })
-        else { return nil }
-        let path = String(line.dropFirst(3))
-        guard let max = readText("/sys/fs/cgroup\(path)/cpu.max") ?? readText("/sys/fs/cgroup/cpu.max") else { return nil }
-        let parts = max.split(separator: " ")
-        guard parts.count == 2, let quota = Double(parts[0]), let period = Double(parts[1].trimmingSpaces), period > 0
-        else { return nil }
-        return quota / period
-    }
+    /// The CPU quota of this process's cgroup as a CPU count (quota ÷ period); nil if none.
+    public static func cgroupCPUQuota() -> Double? { cgroupCPULimit()?.cpus }
 
     /// CPUs tvp can really use: the smaller of the affinity mask and the cgroup quota (rounded up).
-    public static func usableCPUs() -> Int {
-        let affinity = affinityCPUs()
-        guard let quota = cgroupCPUQuota() else { return affinity }
-        return max(1, min(affinity, Int(quota.rounded(.up))))
-    }
+    public static func usableCPUs() -> Int { usableCPUsWithSource().count }
 
     /// The 1-, 5- and 15-minute load averages (`/proc/loadavg`).
     public static func loadAverages() -> [Double] {

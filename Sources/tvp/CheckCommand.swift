@@ -31,8 +31,9 @@ struct CheckCommand: ParsableCommand {
             return
         }
         checked.results.forEach { print($0.line) }
-        let failed = checked.results.filter { !$0.passed }.count
-        print("\n\(checked.results.count - failed) passed, \(failed) failed")
+        let failed = checked.results.filter { $0.verdict == .fail }.count
+        let skipped = checked.results.filter { $0.verdict == .skip }.count
+        print("\n\(checked.results.count - failed - skipped) passed, \(failed) failed" + (skipped > 0 ? ", \(skipped) skipped" : ""))
         if failed > 0 {
             if let note = checked.run.meta?.machine.contentionNote { printError("note: \(note)") }
             throw ExitCode(2)

@@ -1,8 +1,10 @@
 import ArgumentParser
 import Foundation
 
-/// Prints `message` to standard error.
+/// Prints `message` to standard error, after whatever standard output holds, so that a terminal
+/// showing both gets each line whole and in the order tvp wrote them.
 func printError(_ message: String) {
+    fflush(nil)  // every output stream: standard output is the one holding bytes
     FileHandle.standardError.write(Data((message + "\n").utf8))
 }
 

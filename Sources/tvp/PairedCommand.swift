@@ -85,7 +85,7 @@ struct PairedCommand: ParsableCommand {
         let loaded: Scenario
         do {
             builds = (try Build(path: baseline), try Build(path: current))
-            loaded = try ScenarioLoader.load(path: scenario)
+            loaded = try ScenarioLoader.load(path: scenario, cpus: try UsableCPUs.resolve(option: nil, environment: ProcessInfo.processInfo.environment).count)
         } catch {
             fail("\(error)")
         }

@@ -7,8 +7,9 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run a scenario and write trials.csv, summary.csv, meta.json, the charts and report.md.",
         discussion: """
-            With no SCENARIO, runs scenarios/default.yaml (or the same matrix built into tvp when that \
-            file is absent). Results go to OUT/<UTC timestamp>-<scenario>/; at the end the charts are \
+            With no SCENARIO, runs scenarios/default.yaml of tvp's checkout or install location (never \
+            of the current directory; the same matrix is built into tvp for when that file is absent). \
+            `cpus` in the scenario is this machine's usable CPUs (affinity mask, cgroup quota), or --cpus. Results go to OUT/<UTC timestamp>-<scenario>/; at the end the charts are \
             drawn (as `tvp plot` does; not with --no-plot) and report.md is written (as `tvp report` does).
 
             Ctrl-C (or SIGTERM) stops the run within a second and saves what finished; a second Ctrl-C \
@@ -41,8 +42,11 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "Run even when the matrix is forecast to take more than an hour.")
     var yes = false
 
-    @Flag(name: .long, help: "Do not draw the charts at the end.")
+    @Flag(name: .long, help: "Do not draw the charts at the end (their data is still written to charts/data/).")
     var noPlot = false
+
+    @Option(name: .long, help: "Plan the matrix and judge the expectations for N usable CPUs (the scenario's `cpus`) instead of this machine's; also TVP_CPUS=N. Recorded in meta.json.")
+    var cpus: Int?
 
     /// Rejects overrides outside the ranges a scenario file accepts.
     func validate() throws {
@@ -56,8 +60,10 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let loaded: (scenario: Scenario, path: String, text: String)
+        let usableCPUs: UsableCPUs
         do {
-            loaded = try ScenarioSource.load(path: scenario)
+            usableCPUs = try UsableCPUs.resolve(option: cpus, environment: ProcessInfo.processInfo.environment)
+            loaded = try ScenarioSource.load(path: scenario, cpus: usableCPUs.count)
         } catch {
             fail("\(error)")
         }
@@ -68,11 +74,11 @@ struct RunCommand: ParsableCommand {
 
         do { try Interruption.install() } catch { fail("\(error)") }
         let progress = ProgressLine(enabled: !quiet)
-        let runner = Runner(
-            scenario: scenario, scenarioPath: loaded.path, scenarioText: loaded.text,
-            options: RunOptions(outDirectory: out, workerPath: WorkerLocator.path(environment: ProcessInfo.processInfo.environment),
-                                pluginWorkerPath: WorkerLocator.pluginPath(environment: ProcessInfo.processInfo.environment),
-                                confirmedLongRun: yes))
+        var options = RunOptions(outDirectory: out, workerPath: WorkerLocator.path(environment: ProcessInfo.processInfo.environment),
+                                 pluginWorkerPath: WorkerLocator.pluginPath(environment: ProcessInfo.processInfo.environment),
+                                 confirmedLongRun: yes)
+        options.cpus = usableCPUs
+        let runner = Runner(scenario: scenario, scenarioPath: loaded.path, scenarioText: loaded.text, options: options)
         let report: RunReport
         do {
             report = try runner.run { event in
@@ -97,11 +103,9 @@ struct RunCommand: ParsableCommand {
             printError("tvp: interrupted by \(Interruption.name(of: signal)) after \(report.trialsCompleted) of \(report.meta.trialsPlanned) trials; the finished trials are saved in \(report.directory)")
             throw ExitCode(Interruption.exitStatus(for: signal))
         }
-        if !noPlot && !report.summaries.isEmpty {
-            if let signal = drawCharts(report.directory) {
-                printError("tvp: interrupted by \(Interruption.name(of: signal)) while drawing the charts; every result file is saved in \(report.directory) (`tvp plot` draws the charts)")
-                throw ExitCode(Interruption.exitStatus(for: signal))
-            }
+        if !report.summaries.isEmpty, let signal = drawCharts(report.directory, draw: !noPlot) {
+            printError("tvp: interrupted by \(Interruption.name(of: signal)) while drawing the charts; every result file is saved in \(report.directory) (`tvp plot` draws the charts)")
+            throw ExitCode(Interruption.exitStatus(for: signal))
         }
         writeReport(report.directory)
         if let failure = report.failure {
@@ -117,7 +121,7 @@ struct RunCommand: ParsableCommand {
             printError("tvp: \(report.failures.count) of \(report.trialsCompleted) trials failed")
             throw ExitCode(1)
         }
-        let failed = report.expectations.filter { !$0.passed }
+        let failed = report.expectations.filter { $0.verdict == .fail }
         if !failed.isEmpty {
             printError("tvp: \(failed.count) of \(report.expectations.count) expectations failed")
             if let note = report.meta.machine.contentionNote { printError("note: \(note)") }
@@ -127,15 +131,20 @@ struct RunCommand: ParsableCommand {
 }
 
 extension RunCommand {
-    /// Draws the charts of a finished run; a missing gnuplot or a failure is reported, not fatal:
-    /// the CSV files are the results, the charts a view of them. Returns the signal that stopped
-    /// the drawing, if one did (gnuplot stopped, nothing half-drawn left).
-    func drawCharts(_ directory: String) -> Int32? {
+    /// Writes the chart data of a finished run (always: `gnuplot -c plot.gp RUN` draws from it
+    /// later, anywhere) and, with `draw`, draws the charts; a missing gnuplot or a failure is
+    /// reported, not fatal: the CSV files are the results, the charts a view of them. Returns the
+    /// signal that stopped the drawing, if one did (gnuplot stopped, nothing half-drawn left).
+    func drawCharts(_ directory: String, draw: Bool) -> Int32? {
         do {
+            guard draw else {
+                try ChartRenderer.prepareData(runDirectory: directory)
+                return nil
+            }
             let rendering = try ChartRenderer.render(runDirectory: directory, environment: ProcessInfo.processInfo.environment)
             print("Charts: \(directory)/charts/ (\(rendering.files.count) files)")
         } catch ChartError.gnuplotMissing {
-            printError("note: no charts: gnuplot is not installed (apt-get install -y gnuplot-nox), then run `tvp plot \(directory)`")
+            printError("note: no charts drawn: gnuplot is not installed (apt-get install -y gnuplot-nox); the chart data is in \(directory)/charts/data: draw it with `tvp plot \(directory)` or `gnuplot -c plot.gp \(directory)`")
         } catch ChartError.interrupted(let signal) {
             return signal
         } catch {

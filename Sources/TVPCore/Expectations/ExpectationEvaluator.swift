@@ -19,8 +19,11 @@ public enum ExpectationEvaluator {
 
     /// Evaluates each expectation on `summaries`: the verdict on the medians, its certainty on the
     /// 95 % interval of left ÷ right when both sides measure cells (combining both cells' trials,
-    /// `Statistics.medianProduct`), or on the measured side's own interval against a constant.
-    public static func evaluate(_ expectations: [Expectation], summaries: [CellSummary]) -> [ExpectationResult] {
+    /// `Statistics.medianProduct`), or on the measured side's own interval against a constant. An
+    /// expectation that needs more usable CPUs than `cpus` (`Expectation.requiredCPUs`; by default
+    /// the summaries' usable CPUs) is skipped, with the reason, whatever it measured.
+    public static func evaluate(_ expectations: [Expectation], summaries: [CellSummary], cpus: Int? = nil) -> [ExpectationResult] {
+        let cpus = cpus ?? summaries.first?.usableCPUs
         let byCell = Dictionary(summaries.map { ($0.cell, $0) }, uniquingKeysWith: { a, _ in a })
         return expectations.map { expectation in
             var problem: String?
@@ -52,6 +55,9 @@ public enum ExpectationEvaluator {
             if problem == nil, let interval {
                 result.certain = passed ? expectation.comparison.holds(throughout: interval, bound)
                     : expectation.comparison.fails(throughout: interval, bound)
+            }
+            if let needed = expectation.requiredCPUs, let cpus, needed > cpus {
+                result.skipped = "needs \(needed) usable CPUs; this machine has \(cpus)"
             }
             return result
         }

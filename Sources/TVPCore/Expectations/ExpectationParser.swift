@@ -27,32 +27,36 @@ enum ExpectationParser {
     private static func term(_ raw: String, scenario: Scenario) throws(ExpectationSyntaxError) -> Expectation.Term {
         var text = raw.trimmingCharacters(in: .whitespaces)
         guard !text.isEmpty else { throw ExpectationSyntaxError("a side of the comparison is empty") }
-        if let number = Double(text) {
+        if let number = Double(text) ?? (CPUExpression.mentionsCPUs(text) ? CPUExpression.value(text, cpus: scenario.cpus) : nil) {
             // Every metric is a time, a rate or a ratio of them: never negative, never infinite.
             guard number.isFinite, number >= 0 else {
-                throw ExpectationSyntaxError("the bound '\(text)' is not a finite number of at least 0; write a bound as `threads.speedup(cpu, workers: 2) >= 1.4`")
+                throw ExpectationSyntaxError("the bound '\(text)' is not a finite number of at least 0; write a bound as `threads.speedup(cpu, workers: 2) >= 1.4` or `>= 0.6 * cpus`")
             }
             return .constant(number)
         }
         var factor = 1.0
-        if let star = text.firstIndex(of: "*") {
-            let factorText = text[..<star].trimmingCharacters(in: .whitespaces)
-            guard let value = Double(factorText) else {
-                throw ExpectationSyntaxError("'\(factorText)' is not a number; write a factor as `10 * processes.overhead(null, workers: 2)`")
+        // `FACTOR * MODE.METRIC(...)`: the factor is what precedes the metric's mode, up to a `*`.
+        if let call = metricCallStart(text), call > text.startIndex {
+            var factorText = text[..<call].trimmingCharacters(in: .whitespaces)
+            guard factorText.hasSuffix("*") else {
+                throw ExpectationSyntaxError("'\(text)' is neither a number nor [FACTOR *] MODE.METRIC(WORKLOAD, workers: N)")
+            }
+            factorText = String(factorText.dropLast()).trimmingCharacters(in: .whitespaces)
+            guard let value = Double(factorText) ?? CPUExpression.value(factorText, cpus: scenario.cpus) else {
+                throw ExpectationSyntaxError("'\(factorText)' is not a number; write a factor as `10 * processes.overhead(null, workers: 2)` or `cpus * threads.wall(...)`")
             }
             guard value.isFinite, value > 0 else {
                 throw ExpectationSyntaxError("the factor '\(factorText)' must be a finite number above 0 (a metric is never negative); write a factor as `10 * processes.overhead(null, workers: 2)`")
             }
             factor = value
-            text = text[text.index(after: star)...].trimmingCharacters(in: .whitespaces)
+            text = String(text[call...])
         }
         guard let dot = text.firstIndex(of: "."), let open = text.firstIndex(of: "("), text.hasSuffix(")"), dot < open else {
             throw ExpectationSyntaxError("'\(text)' is neither a number nor MODE.METRIC(WORKLOAD, workers: N)")
         }
         let modeName = String(text[..<dot])
         let metricName = String(text[text.index(after: dot)..<open])
-        let arguments = text[text.index(after: open)..<text.index(before: text.endIndex)]
-            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let arguments = splitArguments(text[text.index(after: open)..<text.index(before: text.endIndex)])
 
         guard let mode = Mode(rawValue: modeName) else {
             throw ExpectationSyntaxError("unknown mode '\(modeName)'\(hint(modeName, Mode.allCases.map(\.rawValue)))")
@@ -63,10 +67,10 @@ enum ExpectationParser {
         guard let metric = Expectation.Metric(rawValue: metricName) else {
             throw ExpectationSyntaxError("unknown metric '\(metricName)'\(hint(metricName, Expectation.Metric.allCases.map(\.rawValue))) (metrics: \(Expectation.Metric.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
-        guard arguments.count == 2, arguments[1].hasPrefix("workers:"),
-              let workers = Int(arguments[1].dropFirst("workers:".count).trimmingCharacters(in: .whitespaces))
-        else {
-            throw ExpectationSyntaxError("write the cell as \(modeName).\(metricName)(WORKLOAD, workers: N)")
+        let workersText = arguments.count == 2 && arguments[1].hasPrefix("workers:")
+            ? arguments[1].dropFirst("workers:".count).trimmingCharacters(in: .whitespaces) : ""
+        guard let workers = Int(workersText) ?? CPUExpression.count(workersText, cpus: scenario.cpus) else {
+            throw ExpectationSyntaxError("write the cell as \(modeName).\(metricName)(WORKLOAD, workers: N), N a number or an expression of `cpus`")
         }
         let workload = try self.workload(arguments[0], scenario: scenario)
         let cell = Cell(workload: workload, mode: mode, workers: workers, tasks: scenario.tasks(for: workload, mode: mode, workers: mode == .serial ? 1 : workers))
@@ -84,6 +88,32 @@ enum ExpectationParser {
             throw ExpectationSyntaxError("\(metric.rawValue) is measured against `serial`, which this scenario's `modes` lacks")
         }
         return .metric(factor: factor, metric: metric, cell: cell)
+    }
+
+    /// The call's arguments, split at the commas outside parentheses (`workers: max(2, cpus)`).
+    private static func splitArguments(_ text: Substring) -> [String] {
+        var parts: [String] = [], current = "", depth = 0
+        for c in text {
+            if c == "(" || c == "[" { depth += 1 } else if c == ")" || c == "]" { depth -= 1 }
+            if c == ",", depth == 0 { parts.append(current); current = "" } else { current.append(c) }
+        }
+        parts.append(current)
+        return parts.map { $0.trimmingCharacters(in: .whitespaces) }
+    }
+
+    /// Where the metric call `MODE.METRIC(` starts in `text`, if it has one.
+    private static func metricCallStart(_ text: String) -> String.Index? {
+        var index = text.startIndex
+        while index < text.endIndex {
+            let rest = text[index...]
+            let atWordStart = index == text.startIndex || !(text[text.index(before: index)].isLetter || text[text.index(before: index)] == "-")
+            // Longest names first: `gil-release` before `gil`, `process-pool` before `processes`.
+            if atWordStart, Mode.allCases.map(\.rawValue).sorted(by: { $0.count > $1.count }).contains(where: { rest.hasPrefix($0 + ".") }) {
+                return index
+            }
+            index = text.index(after: index)
+        }
+        return nil
     }
 
     private static func workload(_ name: String, scenario: Scenario) throws(ExpectationSyntaxError) -> Workload {

@@ -19,6 +19,17 @@ public struct ExpectationResult: Sendable {
     public var certain: Bool
     /// Why it could not be evaluated (a cell without successful trials), when that happened.
     public var problem: String?
+    /// Why it was not judged on this machine ("needs 2 usable CPUs; this machine has 1"), when it
+    /// could not hold here whatever tvp does. Skipped is not failed.
+    public var skipped: String?
+
+    /// The verdict: skipped, else pass when it held on the medians and could be evaluated.
+    public var verdict: Verdict { skipped != nil ? .skip : problem == nil && passed ? .pass : .fail }
+
+    /// Pass, fail or skip.
+    public enum Verdict: String, Sendable {
+        case pass = "PASS", fail = "FAIL", skip = "SKIP"
+    }
 
     /// The interval the verdict is judged on, and the bound it is judged against.
     var judged: (interval: ClosedRange<Double>?, bound: Double) {
@@ -26,9 +37,10 @@ public struct ExpectationResult: Sendable {
         return expectation.right.cell == nil ? (left.interval, right.value) : (right.interval, left.value)
     }
 
-    /// A line for the console: PASS/FAIL, the text, then `measured`.
+    /// A line for the console: PASS, FAIL or SKIP, the text, then `measured` (and why it was skipped).
     public var line: String {
-        "\(problem == nil && passed ? "PASS" : "FAIL")  \(expectation.text)\n      measured: \(measured)"
+        let skip = skipped.map { "      skipped: \($0)\n" } ?? ""
+        return "\(verdict.rawValue)  \(expectation.text)\n\(skip)      measured: \(measured)"
     }
 
     /// What was measured: both sides with their intervals, the ratio with its interval when both sides

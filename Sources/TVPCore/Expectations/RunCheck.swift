@@ -8,10 +8,11 @@ public enum RunCheck {
             throw ResultsError(path: path, problem: "meta.json is missing or unreadable: it holds the scenario whose expectations are checked")
         }
         let scenario = try ScenarioLoader.parse(meta.scenarioText, source: "\(meta.scenarioPath) (as recorded in meta.json)",
-                                                defaultName: meta.scenario, requiresFiles: false)
+                                                defaultName: meta.scenario, requiresFiles: false,
+                                                cpus: meta.machine.usableCPUs)
         let expectations = try ExpectationEvaluator.expectations(of: scenario, source: meta.scenarioPath)
         let summaries = Summarizer(usableCPUs: meta.machine.usableCPUs)
             .summarize(run.samples, cellOrder: scenario.cells)
-        return (run, ExpectationEvaluator.evaluate(expectations, summaries: summaries))
+        return (run, ExpectationEvaluator.evaluate(expectations, summaries: summaries, cpus: scenario.cpus))
     }
 }

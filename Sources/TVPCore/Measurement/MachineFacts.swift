@@ -10,8 +10,14 @@ public struct MachineFacts: Codable, Sendable, Equatable {
     public var shaExtensions: Bool?
     /// Logical CPUs online.
     public var logicalCPUs: Int
-    /// CPUs tvp can use: the smaller of the affinity mask and the cgroup quota.
+    /// CPUs tvp can use: the smaller of the affinity mask and the cgroup quota, or the count given
+    /// with `--cpus` or `TVP_CPUS` (then `detectedUsableCPUs` holds the machine's).
     public var usableCPUs: Int
+    /// Where `usableCPUs` came from ("affinity mask", the cgroup quota's files, "--cpus",
+    /// "TVP_CPUS"); nil in runs recorded before tvp noted it.
+    public var usableCPUsSource: String?
+    /// The machine's usable CPUs when `usableCPUs` was given instead.
+    public var detectedUsableCPUs: Int?
     /// The cgroup CPU quota in CPUs, when one is set.
     public var cgroupCPUQuota: Double?
     /// Kernel name, release and architecture.
@@ -37,19 +43,22 @@ public struct MachineFacts: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case cpuModel = "cpu_model", shaExtensions = "sha_extensions", logicalCPUs = "logical_cpus", usableCPUs = "usable_cpus",
+             usableCPUsSource = "usable_cpus_source", detectedUsableCPUs = "detected_usable_cpus",
              cgroupCPUQuota = "cgroup_cpu_quota", kernel, hostname, memoryKiB = "memory_kib",
              swiftVersion = "swift_version", tvpVersion = "tvp_version", gitCommit = "git_commit",
              optimizedBuild = "optimized_build", timerSlackNanoseconds = "timer_slack_ns",
              loadAverage = "load_average", stealFraction = "steal_fraction"
     }
 
-    /// Reads the facts of this machine now (takes about 200 ms to sample steal time).
-    public static func current(gitCommit: String? = nil) -> MachineFacts {
+    /// Reads the facts of this machine now (takes about 200 ms to sample steal time), with `cpus`
+    /// as its usable CPUs.
+    public static func current(gitCommit: String? = nil, cpus: UsableCPUs = .detected()) -> MachineFacts {
         let stealBefore = ProcFS.stealSeconds(), totalBefore = ProcFS.totalCPUSeconds()
         Thread.sleep(forTimeInterval: 0.2)
         let stolen = ProcFS.stealSeconds() - stealBefore, total = ProcFS.totalCPUSeconds() - totalBefore
         return MachineFacts(
-            cpuModel: ProcFS.cpuModel(), shaExtensions: ProcFS.cpuFlags().contains("sha_ni"), logicalCPUs: SystemFacts.logicalCPUs(), usableCPUs: ProcFS.usableCPUs(),
+            cpuModel: ProcFS.cpuModel(), shaExtensions: ProcFS.cpuFlags().contains("sha_ni"), logicalCPUs: SystemFacts.logicalCPUs(), usableCPUs: cpus.count,
+            usableCPUsSource: cpus.source, detectedUsableCPUs: cpus.detected,
             cgroupCPUQuota: ProcFS.cgroupCPUQuota(), kernel: SystemFacts.kernel(), hostname: SystemFacts.hostName(),
             memoryKiB: Int(ProcessInfo.processInfo.physicalMemory / 1024), swiftVersion: swiftCompilerVersion,
             tvpVersion: TVPVersion.string, gitCommit: gitCommit ?? Self.gitCommit(),
@@ -82,7 +91,8 @@ public struct MachineFacts: Codable, Sendable, Equatable {
         [("CPU model", cpuModel),
          ("SHA extensions", shaExtensions.map { $0 ? "yes (sha_ni)" : "no" } ?? "not recorded"),
          ("logical CPUs", "\(logicalCPUs)"),
-         ("usable CPUs", "\(usableCPUs)" + (cgroupCPUQuota.map { " (cgroup quota \($0))" } ?? "")),
+         ("usable CPUs", "\(usableCPUs)" + (usableCPUsSource.map { " (\($0)" + (detectedUsableCPUs.map { "; this machine has \($0)" } ?? "") + ")" }
+            ?? cgroupCPUQuota.map { " (cgroup quota \($0))" } ?? "")),
          ("memory", "\(memoryKiB / 1024) MiB"), ("kernel", kernel), ("host", hostname),
          ("Swift", swiftVersion), ("tvp", tvpVersion + (gitCommit.map { " (\($0))" } ?? "")),
          ("build", optimizedBuild ? "release (optimized)" : "debug (unoptimized: numbers are not representative)"),

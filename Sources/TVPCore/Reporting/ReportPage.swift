@@ -53,7 +53,8 @@ public enum ReportPage {
         var out = "# tvp run: \(run.meta?.scenario ?? run.summary.first?.scenario ?? "?")"
         if let started = run.meta?.startedAt { out += " — \(day(started))" }
         out += "\n\n"
-        if let meta = run.meta, let scenario = try? ScenarioLoader.parse(meta.scenarioText, source: meta.scenarioPath, defaultName: meta.scenario, requiresFiles: false),
+        if let meta = run.meta, let scenario = try? ScenarioLoader.parse(meta.scenarioText, source: meta.scenarioPath, defaultName: meta.scenario, requiresFiles: false,
+                                                                       cpus: meta.machine.usableCPUs),
            !scenario.description.isEmpty {
             out += "> \(scenario.description)\n\n"
         }
@@ -106,12 +107,14 @@ public enum ReportPage {
         case .evaluated(let results):
             out += "| verdict | expectation | measured |\n| --- | --- | --- |\n"
             for result in results {
-                let verdict = result.problem == nil && result.passed ? "PASS" : "**FAIL**"
-                let measured = result.measured
+                let verdict = result.verdict == .fail ? "**FAIL**" : result.verdict.rawValue
+                let measured = (result.skipped.map { "skipped: \($0); " } ?? "") + result.measured
                 out += "| \(verdict) | `\(result.expectation.text.replacingOccurrences(of: "`", with: "'"))` | \(cell(measured)) |\n"
             }
-            let held = results.filter { $0.problem == nil && $0.passed }.count
-            out += "\n**\(held) of \(results.count) hold.**\n\n"
+            let held = results.filter { $0.verdict == .pass }.count
+            let skipped = results.filter { $0.verdict == .skip }.count
+            out += skipped == 0 ? "\n**\(held) of \(results.count) hold.**\n\n"
+                : "\n**\(held) of \(results.count - skipped) hold; \(skipped) skipped on this machine.**\n\n"
         }
         return out
     }

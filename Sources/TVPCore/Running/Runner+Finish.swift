@@ -12,7 +12,7 @@ extension Runner {
         if ranToEnd {
             do {
                 expectations = ExpectationEvaluator.evaluate(
-                    try ExpectationEvaluator.expectations(of: scenario, source: scenarioPath), summaries: summaries)
+                    try ExpectationEvaluator.expectations(of: scenario, source: scenarioPath), summaries: summaries, cpus: scenario.cpus)
             } catch {
                 run.failure = "\(error)"
             }

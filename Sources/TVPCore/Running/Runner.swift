@@ -30,6 +30,8 @@ public struct RunOptions: Sendable {
     public var scratchDirectory = Files.temporaryDirectory
     /// The `tvp` executable started as `tvp serve` for `download` tasks: the one next to the worker.
     public var serverPath: String
+    /// The usable CPUs the scenario was planned for (`cpus`), recorded in meta.json.
+    public var cpus = UsableCPUs.detected()
 
     /// Creates options.
     public init(outDirectory: String, workerPath: String, pluginWorkerPath: String? = nil,
@@ -112,7 +114,7 @@ public struct Runner {
             schemaVersion: CSVFormat.schemaVersion, scenario: scenario.name, scenarioPath: scenarioPath,
             scenarioText: scenarioText, scenarioSHA256: SHA256Hasher.hash(Array(scenarioText.utf8)).hex,
             seed: scenario.seed, commandLine: options.commandLine, startedAt: RunMeta.timestamp(), endedAt: nil,
-            status: "running", trialsPlanned: 0, trialsCompleted: 0, trialsFailed: 0, machine: MachineFacts.current()))
+            status: "running", trialsPlanned: 0, trialsCompleted: 0, trialsFailed: 0, machine: MachineFacts.current(cpus: options.cpus)))
         run.meta.estimatedSeconds = estimate
         run.meta.warnings = []
         do {

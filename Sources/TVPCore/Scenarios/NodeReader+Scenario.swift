@@ -13,7 +13,7 @@ extension NodeReader {
         let repetitions = keys["repetitions"].flatMap { integer($0, "repetitions", Limits.repetitions) } ?? 5
         let warmup = keys["warmup"].flatMap { integer($0, "warmup", Limits.warmup) } ?? 1
         let seed = keys["seed"].flatMap { integer($0, "seed", 0...Int.max) } ?? 42
-        let tasks = keys["tasks"].flatMap { integer($0, "tasks", Limits.tasks) } ?? 32
+        let tasks = keys["tasks"].flatMap { count($0, "tasks", Limits.tasks) } ?? 32
         let tasksPerWorker = keys["tasks_per_worker"].flatMap { integer($0, "tasks_per_worker", Limits.tasksPerWorker) }
         let timeout = keys["task_timeout_s"].flatMap { number($0, "task_timeout_s", Limits.taskTimeoutSeconds) } ?? 300
         // CPython's default, sys.getswitchinterval().
@@ -23,7 +23,7 @@ extension NodeReader {
 
         var workers = [1, 2, 4, 8, 16]
         if let node = keys["workers"] {
-            let items = list(node, "workers").compactMap { integer($0, "workers", Limits.workers) }
+            let items = list(node, "workers").compactMap { count($0, "workers", Limits.workers) }
             if items.isEmpty { problem(node, "workers", "give at least one worker count, e.g. [1, 2, 4]") }
             workers = Array(Set(items)).sorted()
         }
@@ -38,7 +38,7 @@ extension NodeReader {
                         problem(keyNode, "max_workers.\(text)", "unknown mode\(hint): cap modes by name, e.g. `{ processes: 1000 }`")
                         continue
                     }
-                    maxWorkers[mode] = integer(value, "max_workers.\(text)", Limits.workers)
+                    maxWorkers[mode] = count(value, "max_workers.\(text)", Limits.workers)
                 }
             } else {
                 problem(node, "max_workers", "expected a mapping of modes to their widest worker count, e.g. `{ processes: 1000 }`")
@@ -80,6 +80,6 @@ extension NodeReader {
                         seed: UInt64(seed), tasks: tasks, workloads: workloads, modes: modes, workers: workers,
                         taskTimeoutSeconds: timeout, switchIntervalMilliseconds: switchInterval,
                         expectations: expectations, taskCounts: taskCounts, tasksPerWorker: tasksPerWorker,
-                        maxWorkers: maxWorkers)
+                        maxWorkers: maxWorkers, cpus: cpus)
     }
 }

@@ -54,7 +54,7 @@ extension NodeReader {
     /// `tasks: N` (every mode) or `tasks: { MODE: N, ... }`.
     mutating func taskCount(_ node: Node, path: String) -> [Mode?: Int] {
         guard case .mapping(let mapping) = node else {
-            return integer(node, path, Limits.tasks).map { [nil: $0] } ?? [:]
+            return count(node, path, Limits.tasks).map { [nil: $0] } ?? [:]
         }
         var counts: [Mode?: Int] = [:]
         for (keyNode, value) in mapping {
@@ -64,7 +64,7 @@ extension NodeReader {
                 problem(keyNode, "\(path).\(text)", "unknown mode\(hint): give tasks per mode, e.g. `{ threads: 100000, processes: 500 }`")
                 continue
             }
-            counts[mode] = integer(value, "\(path).\(text)", Limits.tasks)
+            counts[mode] = count(value, "\(path).\(text)", Limits.tasks)
         }
         return counts
     }

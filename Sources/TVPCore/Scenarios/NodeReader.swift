@@ -9,6 +9,8 @@ struct NodeReader {
     var directory: String = "."
     /// Whether the files the scenario names must exist (false for a finished run's recorded scenario).
     var requiresFiles = true
+    /// The machine's usable CPUs, the value of `cpus` in counts (`workers: [1, cpus, 2 * cpus]`).
+    var cpus = 1
 
     mutating func problem(_ node: Node?, _ key: String?, _ message: String) {
         problems.append(.init(line: node?.mark?.line, key: key, message: message))
@@ -54,6 +56,24 @@ struct NodeReader {
         }
         guard range.contains(value) else {
             problem(node, key, "must be between \(range.lowerBound) and \(range.upperBound), got \(value)")
+            return nil
+        }
+        return value
+    }
+
+    /// A count of workers or tasks: a whole number, or an expression of `cpus` such as `2 * cpus`,
+    /// `cpus / 2` or `max(16, 4 * cpus)`, rounded up and at least 1 (`CPUExpression`).
+    mutating func count(_ node: Node, _ key: String, _ range: ClosedRange<Int>) -> Int? {
+        guard let text = string(node, key) else { return nil }
+        if Int(text.replacingOccurrences(of: "_", with: "")) != nil || !CPUExpression.mentionsCPUs(text) {
+            return integer(node, key, range)
+        }
+        guard let value = CPUExpression.count(text, cpus: cpus) else {
+            problem(node, key, "expected a whole number or an expression of `cpus` such as `2 * cpus`, `cpus / 2` or `max(16, 4 * cpus)`, got '\(text)'")
+            return nil
+        }
+        guard range.contains(value) else {
+            problem(node, key, "'\(text)' is \(value) with cpus = \(cpus): it must be between \(range.lowerBound) and \(range.upperBound)")
             return nil
         }
         return value

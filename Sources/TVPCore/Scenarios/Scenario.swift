@@ -37,6 +37,8 @@ public struct Scenario: Sendable, Equatable {
     /// The widest worker count each named mode runs (`max_workers`): wider cells of that mode are
     /// left out of the matrix, e.g. process modes beyond what the machine's descriptors allow.
     public var maxWorkers: [Mode: Int] = [:]
+    /// The usable CPUs the matrix was planned for: the value of `cpus` in its counts and expectations.
+    public var cpus: Int = 1
 
     /// Tasks per trial of `workload` under `mode` with `workers`: its count for the mode, else its
     /// own count, else the scenario's; at least `tasksPerWorker × workers` when that is set.

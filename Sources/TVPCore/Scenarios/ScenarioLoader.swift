@@ -1,4 +1,5 @@
 import Foundation
+import TVPSystem
 import TVPWorkloads
 import Yams
 
@@ -47,8 +48,8 @@ public enum ScenarioLoader {
         static let nodes = 1...(1 << 24)
     }
 
-    /// Loads and validates the scenario file at `path`.
-    public static func load(path: String) throws -> Scenario {
+    /// Loads and validates the scenario file at `path`, planned for `cpus` usable CPUs.
+    public static func load(path: String, cpus: Int = ProcFS.usableCPUs()) throws -> Scenario {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
@@ -57,22 +58,24 @@ public enum ScenarioLoader {
         }
         let fallbackName = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         return try parse(text, source: path, defaultName: fallbackName,
-                         directory: URL(fileURLWithPath: path).deletingLastPathComponent().path)
+                         directory: URL(fileURLWithPath: path).deletingLastPathComponent().path, cpus: cpus)
     }
 
     /// Parses and validates scenario `text`; `source` names it in error messages. Paths in it (a
     /// plugin's `library`) are relative to `directory`, the current directory when nil, and must
     /// name existing files unless `requiresFiles` is false (a finished run's recorded scenario,
-    /// whose files may be gone).
+    /// whose files may be gone). `cpus` is the value of `cpus` in its counts and expectations: the
+    /// machine's usable CPUs (`UsableCPUs`), or those a finished run recorded.
     public static func parse(_ text: String, source: String, defaultName: String = "scenario",
-                             directory: String? = nil, requiresFiles: Bool = true) throws -> Scenario {
+                             directory: String? = nil, requiresFiles: Bool = true,
+                             cpus: Int = ProcFS.usableCPUs()) throws -> Scenario {
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
         } catch let error as YamlError {
             throw ScenarioError(source: source, problems: [yamlProblem(error)])
         }
-        var reader = NodeReader(directory: directory ?? FileManager.default.currentDirectoryPath, requiresFiles: requiresFiles)
+        var reader = NodeReader(directory: directory ?? FileManager.default.currentDirectoryPath, requiresFiles: requiresFiles, cpus: max(1, cpus))
         guard let root, case .mapping(let mapping) = root else {
             throw ScenarioError(source: source, problems: [.init(line: root?.mark?.line, message: "a scenario is a YAML mapping of keys such as `workloads`, `modes` and `workers`")])
         }
