@@ -45,6 +45,9 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "Do not draw the charts at the end (their data is still written to charts/data/).")
     var noPlot = false
 
+    @Option(name: .long, help: "Also write the run's cells as JSON in hyperfine's layout to FILE (as `tvp export RUN_DIR --format json` does).")
+    var exportJson: String?
+
     @Option(name: .long, help: "Plan the matrix and judge the expectations for N usable CPUs (the scenario's `cpus`) instead of this machine's; also TVP_CPUS=N. Recorded in meta.json.")
     var cpus: Int?
 
@@ -108,6 +111,7 @@ struct RunCommand: ParsableCommand {
             throw ExitCode(Interruption.exitStatus(for: signal))
         }
         writeReport(report.directory)
+        exportJSON(report.directory)
         if let failure = report.failure {
             printError("tvp: run failed after \(report.trialsCompleted) of \(report.meta.trialsPlanned) trials: \(failure)")
             printError("tvp: summary.csv and meta.json (status \"failed\", with this reason) for the finished trials are in \(report.directory)")
@@ -151,6 +155,18 @@ extension RunCommand {
             printError("note: no charts: \(error)")
         }
         return nil
+    }
+
+    /// Writes the run's JSON export when asked (`--export-json`); a failure is reported, not fatal:
+    /// the run folder holds the results.
+    func exportJSON(_ directory: String) {
+        guard let exportJson else { return }
+        do {
+            try JSONExport.write(try RunData.load(directory), to: exportJson)
+            print("JSON: \(exportJson)")
+        } catch {
+            printError("note: no JSON export: \(error)")
+        }
     }
 
     /// Writes report.md of a finished run; a failure is reported, not fatal.
