@@ -6,14 +6,15 @@ import PackageDescription
 // neither resolve nor build ordo-one/benchmark and what it depends on.
 
 /// The root package's identity. SwiftPM names a path dependency after its folder, and the folder a
-/// clone lands in is not fixed (`tvp`, a worktree, CI's), so take it from where this manifest sits.
-let rootPackage = Context.packageDirectory.split(separator: "/").dropLast().last.map { $0.lowercased() } ?? "tvp"
+/// clone lands in is not fixed (`tvp`, a worktree, CI's), so take it from where this manifest sits
+/// (two folders down: benchmarks/package-benchmark/).
+let rootPackage = Context.packageDirectory.split(separator: "/").dropLast(2).last.map { $0.lowercased() } ?? "tvp"
 
 let package = Package(
     name: "tvp-benchmarks",
     platforms: [.macOS(.v15)],
     dependencies: [
-        .package(path: ".."),
+        .package(path: "../.."),
         // MallocInterposer alone: the default traits add a runtime interposer for ARC counts on
         // Linux, a metric these benchmarks do not take.
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
