@@ -124,7 +124,7 @@ public enum ReportPage {
             + "bars their 95 % intervals. Each finding below is computed from the same numbers.\n\n"
         let drawn = charts.filter(\.hasData)
         if drawn.contains(where: { !$0.drawn }) {
-            out += "Some charts are not drawn yet: run `tvp plot` on this folder, then `tvp report`.\n\n"
+            out += "Some charts are not drawn yet: their data is in charts/data/; draw them with `tvp plot` on this folder (or `gnuplot -c plot.gp` on it, from a tvp checkout), then `tvp report`.\n\n"
         }
         for chart in drawn {
             out += "### \(chart.title)\n\n\(chart.text)\n\n"
