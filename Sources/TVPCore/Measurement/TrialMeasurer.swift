@@ -38,7 +38,7 @@ public struct TrialMeasurer: Sendable {
         ProcFS.releaseFreeMemory()
         ProcFS.resetPeakResidentMemory()
         // Outside the clock: each count of the threads costs some 7 µs.
-        let threadsBefore = ProcFS.threadCount()
+        let threadsBefore = HelperThreads.threadCountWithoutHelpers()
         let stealBefore = ProcFS.stealSeconds()
         let ioBefore = ProcFS.ioCounters()
         let selfBefore = ResourceUsage.currentProcess()
@@ -50,7 +50,7 @@ public struct TrialMeasurer: Sendable {
         let stealSeconds = ProcFS.stealSeconds() - stealBefore
         let peakSelfKiB = ProcFS.peakResidentKiB()
         // Threads a mode leaves running (the cooperative pool's) were there during the trial too.
-        let threadsAfter = ProcFS.threadCount()
+        let threadsAfter = HelperThreads.threadCountWithoutHelpers()
 
         let total = selfDelta.adding(result.childUsage)
         let digest = result.combinedDigest
