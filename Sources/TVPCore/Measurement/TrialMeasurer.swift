@@ -42,9 +42,11 @@ public struct TrialMeasurer: Sendable {
         let stealBefore = ProcFS.stealSeconds()
         let ioBefore = ProcFS.ioCounters()
         let selfBefore = ResourceUsage.currentProcess()
+        let stoppedBefore = StoppedTime.nanoseconds()
         let start = MonotonicInstant.now()
         let result = executor.runTrial(request)
         let end = MonotonicInstant.now()
+        let stoppedNanoseconds = StoppedTime.nanoseconds() &- stoppedBefore
         let selfDelta = ResourceUsage.currentProcess().subtracting(selfBefore)
         let ioAfter = ProcFS.ioCounters()
         let stealSeconds = ProcFS.stealSeconds() - stealBefore
@@ -91,6 +93,7 @@ public struct TrialMeasurer: Sendable {
             lostUpdates: digest == nil ? nil : result.tally?.lostUpdates,
             digest: digest, digestCheck: check, ok: error == nil, error: error, abandonedRun: result.abandoned != nil)
         record.tvpMaxRSSKiB = peakSelfKiB
+        record.stoppedSeconds = Double(stoppedNanoseconds) / 1e9
         if case .download = cell.workload {
             record.connectionErrors = outcomes.count { $0.error?.contains(DownloadError.connectionPrefix) ?? false }
         }

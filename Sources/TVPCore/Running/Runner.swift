@@ -117,6 +117,7 @@ public struct Runner {
             throw RunRefusal(message: "\(scenarioPath): this matrix of \(scenario.cells.count) cells would run for about \(DurationEstimate.format(estimate)); pass --yes to run it anyway, or shrink `workers`, `tasks`, `repetitions` or the workloads")
         }
         events(.preparing("estimated duration \(DurationEstimate.format(estimate))"))
+        for notice in KilledRuns.mark(in: options.outDirectory) { events(.notice(notice)) }
         let writer = try ResultsWriter(outDirectory: options.outDirectory, scenarioName: scenario.name)
         events(.folder(writer.directory))
         var run = RunProgress(meta: RunMeta(
@@ -125,6 +126,8 @@ public struct Runner {
             seed: scenario.seed, commandLine: options.commandLine, startedAt: RunMeta.timestamp(), endedAt: nil,
             status: "running", trialsPlanned: 0, trialsCompleted: 0, trialsFailed: 0, machine: MachineFacts.current()))
         run.meta.estimatedSeconds = estimate
+        // The supervising tvp answers for the run; without one (a test calling the runner), this process.
+        run.meta.ownerProcess = RunSupervision.reporter == nil ? ProcFS.ownIdentity() : ProcFS.processIdentity(parentProcessID())
         run.meta.warnings = []
         do {
             try runTrials(&run, writer: writer, events: events)
@@ -224,6 +227,12 @@ public struct Runner {
             try Interruption.checkpoint()
             try writer.append(record)
             run.samples.append(TrialSample(record))
+            if record.stoppedSeconds > 0 {
+                let warning = String(format: "tvp was stopped for %.1f s during trial %d (%@, round %d): its wall time includes that (stopped_s in trials.csv); deadlines did not count it",
+                                     record.stoppedSeconds, run.samples.count, trial.cell.label, trial.round)
+                run.meta.warnings?.append(warning)
+                events(.notice("warning: \(warning)"))
+            }
             if !record.ok { run.failures.append(record) }
             events(.trialFinished(record, completed: run.samples.count, total: plan.count))
             if record.abandonedRun { throw TrialAbandoned(message: record.error ?? "a trial could not be stopped") }
