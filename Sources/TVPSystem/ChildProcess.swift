@@ -103,3 +103,9 @@ public func exitImmediately(_ code: Int32) -> Never { _exit(code) }
 
 /// The pid of the process that started this one (`getppid`).
 public func parentProcessID() -> Int32 { getppid() }
+
+/// Error numbers other targets compare with, without importing Glibc.
+public enum SystemErrorNumbers {
+    /// `EADDRINUSE`: the address (a port) is taken.
+    public static let addressInUse: Int32 = EADDRINUSE
+}

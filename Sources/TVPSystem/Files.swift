@@ -38,7 +38,12 @@ public enum Files {
                 permissions: [.ownerReadWrite])
         }
         defer { fd.closeQuietly() }
-        try fd.writeAll(bytes)
+        do {
+            try fd.writeAll(bytes)
+        } catch let error as SystemCallError {
+            // Name the file, not the descriptor number.
+            throw SystemCallError("write \(path)", error.errno)
+        }
         _ = try attempt("fsync \(path)") { () throws in try valueOrErrno { fsync(fd.rawValue) } }
     }
 
