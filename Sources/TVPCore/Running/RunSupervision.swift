@@ -163,10 +163,10 @@ public enum RunSupervision {
         }
         for line in Leftovers.removeOrphans(in: scratchDirectory) { notice(line) }
         guard let folder = observed.folder else {
-            // Nothing was started: the process failed on its own terms (and said why) or was killed early.
-            if interrupted == nil { notice("run failed: \(reason)") }
+            // No run folder yet: an error exit is the process's own (it said why); anything else is not.
             if let signal = interrupted { return InterruptSignal.exitStatus(for: signal) }
             if case .exited(let code) = ended.status, code != 0 { return code }
+            notice("run failed: \(reason)")
             return 1
         }
         let rows = (try? String(contentsOfFile: "\(folder)/trials.csv", encoding: .utf8))
