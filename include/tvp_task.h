@@ -40,8 +40,12 @@
  *   - Return 0 and write TVP_TASK_DIGEST_SIZE bytes to `digest`, or return non-zero and write a
  *     NUL-terminated message (at most error_size bytes, terminator included) to `error`: tvp shows
  *     it in the trial's error column. A task that crashes under a process mode fails its trial and
- *     the run goes on; one that crashes under a thread mode takes tvp with it (every finished trial
- *     is already in trials.csv): run a new task under `processes` first.
+ *     the run goes on; one that crashes (or calls exit or abort) under a thread mode ends the
+ *     process that measures, and the run fails (every finished trial is already in trials.csv):
+ *     run a new task under `processes` first.
+ *   - Standard output belongs to tvp: a worker process sends its results there, so a task (or its
+ *     set-up) that prints to stdout breaks the worker's protocol and fails its trial. Print to
+ *     standard error, which tvp passes through.
  *   - `input` is the task's slice of the shared input (`input_size` bytes of deterministic
  *     pseudo-random data, cut into task_count nearly equal consecutive slices), valid only during
  *     the call and read-only; NULL with input_size 0 when the scenario sets no `input_size`.

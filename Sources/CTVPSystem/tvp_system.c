@@ -64,6 +64,7 @@ int tvp_child_has_ended(pid_t pid) {
 
 static atomic_int received_signal = 0;
 static atomic_int signal_count = 0;
+static atomic_int escalates = 1;  // 0: a supervising tvp decides what a second signal does
 static int wake_pipe[2] = {-1, -1};
 
 enum { cleanup_slots = 64, cleanup_path_bytes = 4096 };
@@ -124,6 +125,10 @@ static void handle_signal(int signal) {
         errno = saved;
         return;
     }
+    if (!atomic_load(&escalates)) {
+        errno = saved;
+        return;
+    }
     // A second signal: the user insists. Remove what would be left, say so, and end now; worker
     // processes die with tvp (they asked for PR_SET_PDEATHSIG).
     run_cleanup();
@@ -134,7 +139,8 @@ static void handle_signal(int signal) {
     _exit(128 + signal);
 }
 
-int tvp_interrupt_install(void) {
+int tvp_interrupt_install(int escalate) {
+    atomic_store(&escalates, escalate ? 1 : 0);
     if (wake_pipe[0] < 0 && pipe2(wake_pipe, O_CLOEXEC | O_NONBLOCK) != 0) return -1;
     sigset_t unblock;
     sigemptyset(&unblock);
@@ -149,6 +155,8 @@ int tvp_interrupt_install(void) {
     if (sigaction(SIGINT, &action, NULL) != 0 || sigaction(SIGTERM, &action, NULL) != 0) return -1;
     return 0;
 }
+
+int tvp_interrupt_count(void) { return atomic_load(&signal_count); }
 
 int tvp_interrupt_received(void) { return atomic_load_explicit(&received_signal, memory_order_relaxed); }
 

@@ -100,3 +100,12 @@ public func currentThreadID() -> UInt { UInt(pthread_self()) }
 
 /// Ends the calling process at once with `code` (`_exit`: no atexit handlers, no buffered output).
 public func exitImmediately(_ code: Int32) -> Never { _exit(code) }
+
+/// The pid of the process that started this one (`getppid`).
+public func parentProcessID() -> Int32 { getppid() }
+
+/// Error numbers other targets compare with, without importing Glibc.
+public enum SystemErrorNumbers {
+    /// `EADDRINUSE`: the address (a port) is taken.
+    public static let addressInUse: Int32 = EADDRINUSE
+}

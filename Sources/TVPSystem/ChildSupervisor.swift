@@ -59,6 +59,8 @@ public final class ChildSupervisor {
         /// Whether it leads its own process group, which is signalled with it.
         let group: Bool
         var deadline: UInt64?
+        /// `StoppedTime` when the deadline was set: time tvp is stopped after it moves the deadline.
+        var stoppedAtDeadline: UInt64 = 0
         var stopReason: StopReason?
         var terminatedAt: UInt64?
         var killed = false
@@ -106,14 +108,25 @@ public final class ChildSupervisor {
         // supervised, by a 10 ms `wait4(WNOHANG)` round instead.
         let pidfd = tvp_pidfd_open(pid)
         children[pid] = Supervised(pid: pid, pidfd: pidfd, group: launch.ownProcessGroup,
-                                   deadline: stopAfterSeconds.map { spawnedAt.nanoseconds + Self.nanoseconds($0) })
+                                   deadline: stopAfterSeconds.map { spawnedAt.nanoseconds + Self.nanoseconds($0) },
+                                   stoppedAtDeadline: StoppedTime.nanoseconds())
         return StartedChild(pid: pid, spawnedAt: spawnedAt)
     }
 
     /// Sets (or, with nil, clears) when `pid` is stopped if it still runs; a stop already under
     /// way goes on.
+    /// Time tvp spends stopped (SIGSTOP, a debugger) after this call moves the deadline: a child
+    /// is judged on time it could have run.
     public func setDeadline(_ deadline: MonotonicInstant?, for pid: pid_t) {
         children[pid]?.deadline = deadline?.nanoseconds
+        children[pid]?.stoppedAtDeadline = StoppedTime.nanoseconds()
+    }
+
+    /// Sends `signal` to `pid` alone (not its group): how a supervising tvp forwards the SIGINT or
+    /// SIGTERM it received to the child that does the work.
+    public func forward(_ signal: Int32, to pid: pid_t) throws {
+        guard children[pid] != nil else { return }
+        try sendSignal(signal, to: pid, group: false)
     }
 
     /// Stops `pid`: SIGTERM now and SIGKILL after the grace, or SIGKILL now when `immediately`.
@@ -140,9 +153,10 @@ public final class ChildSupervisor {
     /// interrupted, or `timeoutSeconds` pass (nil: no limit of the caller's); reaps the children
     /// that ended and signals those past their deadline. A signal arriving during the wait ends it
     /// with nothing to report but `interrupted` or nothing at all; every other failure is thrown.
+    /// What is ready is reported before deadlines are judged: when something is, a deadline gets a
+    /// second more, so a result delivered in time (tvp itself stopped, then resumed) is read first.
     public func wait(for interests: [PollInterest], timeoutSeconds: Double? = nil) throws -> SupervisorEvents {
         var events = SupervisorEvents()
-        try enforceDeadlines(&events)
         let now = MonotonicInstant.now().nanoseconds
         var until = timeoutSeconds.map { now + Self.nanoseconds($0) } ?? UInt64.max
         for child in children.values {
@@ -185,7 +199,7 @@ public final class ChildSupervisor {
         }
         for child in children.values where child.pidfd < 0 { try reap(child.pid, into: &events) }
         if InterruptSignal.received != nil { events.interrupted = true }
-        try enforceDeadlines(&events)
+        try enforceDeadlines(&events, lenient: !events.ready.isEmpty)
         return events
     }
 
@@ -210,17 +224,22 @@ public final class ChildSupervisor {
         return ended
     }
 
-    /// When `child` next needs a signal: its deadline, or the end of its grace.
+    /// When `child` next needs a signal: its deadline (moved by the time tvp was stopped since it
+    /// was set), or the end of its grace.
     private func nextEvent(of child: Supervised) -> UInt64? {
         if child.killed { return nil }
         if let terminatedAt = child.terminatedAt { return terminatedAt + Self.nanoseconds(terminationGraceSeconds) }
-        return child.deadline
+        return child.deadline.map { $0 + (StoppedTime.nanoseconds() &- child.stoppedAtDeadline) }
     }
 
-    private func enforceDeadlines(_ events: inout SupervisorEvents) throws {
+    /// Signals the children whose deadline or grace has passed; `lenient`: a deadline (not a
+    /// grace) passed less than a second ago waits, since the caller has output to read first.
+    private func enforceDeadlines(_ events: inout SupervisorEvents, lenient: Bool = false) throws {
         let now = MonotonicInstant.now().nanoseconds
         for (pid, var child) in children {
-            guard let due = nextEvent(of: child), now >= due else { continue }
+            guard var due = nextEvent(of: child) else { continue }
+            if lenient && child.terminatedAt == nil { due += 1_000_000_000 }
+            guard now >= due else { continue }
             if child.terminatedAt == nil {
                 try sendSignal(SIGTERM, to: pid, group: child.group)
                 child.terminatedAt = now

@@ -20,13 +20,18 @@ public struct ExternalProgram: Sendable {
     public var environment: [String: String]?
     /// How long a stopped program may take to end after SIGTERM before it gets SIGKILL, seconds.
     public var stopGraceSeconds: Double
+    /// Whether the program is one of tvp's own (another build's `tvp`), told tvp's pid
+    /// (`TVP_PARENT_PID`) so that it dies with tvp, even when tvp is SIGKILLed (`ParentDeath`).
+    public var diesWithParent: Bool
 
     /// A program to run.
-    public init(path: String, arguments: [String], environment: [String: String]? = nil, stopGraceSeconds: Double = 2) {
+    public init(path: String, arguments: [String], environment: [String: String]? = nil, stopGraceSeconds: Double = 2,
+                diesWithParent: Bool = false) {
         self.path = path
         self.arguments = arguments
         self.environment = environment
         self.stopGraceSeconds = stopGraceSeconds
+        self.diesWithParent = diesWithParent
     }
 
     /// The first executable named `name` in the colon-separated `searchPath` (`$PATH`, or the
@@ -121,11 +126,13 @@ public struct ExternalProgram: Sendable {
     /// Starts the program under `supervisor` with `stdout` and `stderr`, standard input /dev/null,
     /// and no other descriptor. It keeps tvp's process group: a terminal's Ctrl-C reaches it too.
     private func start(_ supervisor: ChildSupervisor, stdout: FileDescriptor, stderr: FileDescriptor) throws {
+        var variables = environment
+        if diesWithParent, variables != nil { variables![ParentDeath.environmentKey] = String(getpid()) }
         do {
             _ = try supervisor.start(ChildLaunch(
                 path: path, arguments: [path] + arguments, stdout: .descriptor(stdout), stderr: .descriptor(stderr),
-                environment: environment.map { ChildEnvironment($0.map { "\($0.key)=\($0.value)" }) },
-                diesWithParent: false, ownProcessGroup: false))
+                environment: variables.map { ChildEnvironment($0.map { "\($0.key)=\($0.value)" }) },
+                diesWithParent: diesWithParent, ownProcessGroup: false))
         } catch {
             throw ExternalProgramError.cannotStart(path: path, reason: "\(error)")
         }

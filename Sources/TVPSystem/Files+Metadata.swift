@@ -20,3 +20,22 @@ extension Files {
         return realtimeSeconds() - modified > seconds
     }
 }
+
+extension Files {
+    /// What kind of file `path` is when it is not a regular file ("a directory", "a FIFO (named
+    /// pipe)", "a character device" …), nil for a regular file or a path that does not exist
+    /// (`stat`, following symbolic links). Reading or loading any other kind may block or never end.
+    public static func irregularKind(_ path: String) -> String? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: return nil
+        case S_IFDIR: return "a directory"
+        case S_IFIFO: return "a FIFO (named pipe)"
+        case S_IFCHR: return "a character device"
+        case S_IFBLK: return "a block device"
+        case S_IFSOCK: return "a socket"
+        default: return "not a regular file"
+        }
+    }
+}

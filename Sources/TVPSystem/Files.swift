@@ -12,6 +12,17 @@ public enum Files {
         return String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
+    /// `path` made absolute against the current working directory (`getcwd`), unchanged when it
+    /// is absolute already: resolved once, before code tvp does not control can `chdir`.
+    public static func absolutePath(_ path: String) -> String {
+        if path.hasPrefix("/") { return path }
+        var buffer = [CChar](repeating: 0, count: 4096)
+        guard getcwd(&buffer, buffer.count) != nil else { return path }
+        let directory = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let rest = path == "." ? "" : path.hasPrefix("./") ? String(path.dropFirst(2)) : path
+        return rest.isEmpty ? directory : (directory == "/" ? "/" : directory + "/") + rest
+    }
+
     /// The directory for temporary files: `$TMPDIR` when set, else `/tmp`.
     public static var temporaryDirectory: String {
         if let value = getenv("TMPDIR"), value.pointee != 0 { return String(cString: value) }
@@ -27,7 +38,12 @@ public enum Files {
                 permissions: [.ownerReadWrite])
         }
         defer { fd.closeQuietly() }
-        try fd.writeAll(bytes)
+        do {
+            try fd.writeAll(bytes)
+        } catch let error as SystemCallError {
+            // Name the file, not the descriptor number.
+            throw SystemCallError("write \(path)", error.errno)
+        }
         _ = try attempt("fsync \(path)") { () throws in try valueOrErrno { fsync(fd.rawValue) } }
     }
 

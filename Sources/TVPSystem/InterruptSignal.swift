@@ -10,8 +10,13 @@ public enum InterruptSignal {
     /// Installs handlers for SIGINT and SIGTERM (`sigaction`, without `SA_RESTART` so blocking
     /// waits return early) and unblocks both (`pthread_sigmask`): a parent may have started tvp with
     /// them blocked, and a blocked signal would never reach the handler.
-    public static func install() throws {
-        _ = try attempt("install the SIGINT and SIGTERM handlers") { () throws in try valueOrErrno { tvp_interrupt_install() } }
+    /// With `escalating` false, a second signal is recorded like the first and nothing more: a
+    /// supervising tvp, which forwards the signals its terminal sends to both, decides when to end
+    /// this process.
+    public static func install(escalating: Bool = true) throws {
+        _ = try attempt("install the SIGINT and SIGTERM handlers") { () throws in
+            try valueOrErrno { tvp_interrupt_install(escalating ? 1 : 0) }
+        }
     }
 
     /// Makes a write to a pipe whose reader is gone fail with `EPIPE` instead of killing tvp with
@@ -26,6 +31,10 @@ public enum InterruptSignal {
         let value = tvp_interrupt_received()
         return value == 0 ? nil : value
     }
+
+    /// How many SIGINT and SIGTERM signals arrived so far (a supervising tvp ends its child at once
+    /// on the second).
+    public static var count: Int { Int(tvp_interrupt_count()) }
 
     /// A descriptor that becomes readable when the first signal arrives (never drained), for a
     /// `poll` that must end at once; nil before `install`.

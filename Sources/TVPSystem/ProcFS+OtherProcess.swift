@@ -50,3 +50,25 @@ extension ProcFS {
     /// malloc's arenas (10,000 threads leave arenas that stay mapped).
     public static func releaseFreeMemory() { _ = tvp_release_free_memory() }
 }
+
+extension ProcFS {
+    /// Process `pid` as "PID:START" (START: its start time since boot in clock ticks, the 22nd
+    /// field of `/proc/PID/stat`), which no later process of the same pid shares; nil when it is gone.
+    public static func processIdentity(_ pid: pid_t) -> String? {
+        guard let stat = readText("/proc/\(pid)/stat"), let close = stat.lastIndex(of: ")") else { return nil }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        // After the command: state is field 3, start time field 22.
+        guard fields.count > 19 else { return nil }
+        return "\(pid):\(fields[19])"
+    }
+
+    /// This process as `processIdentity` names it.
+    public static func ownIdentity() -> String? { processIdentity(getpid()) }
+
+    /// Whether the process `identity` names still runs (not a zombie).
+    public static func isRunning(identity: String) -> Bool {
+        guard let pid = pid_t(identity.split(separator: ":").first ?? ""), processIdentity(pid) == identity,
+              let stat = readText("/proc/\(pid)/stat"), let close = stat.lastIndex(of: ")") else { return false }
+        return stat[stat.index(after: close)...].split(separator: " ").first != "Z"
+    }
+}

@@ -99,6 +99,7 @@ struct PairedCommand: ParsableCommand {
         var meta = PairedMeta(
             baseline: PairedMeta.facts(builds.0), current: PairedMeta.facts(builds.1), scenarioPath: scenario,
             roundsPlanned: plannedRounds, repetitions: repetitions, warmup: warmup, seed: seed, commandLine: CommandLine.arguments)
+        for notice in PairedRunner.markKilledRuns(in: out) { printError("tvp: \(notice)") }
         do {
             directory = try ResultsWriter.makeFolder(outDirectory: out, name: "paired-\(loaded.name)")
             try ResultsWriter.writeFile(try meta.json(), name: "meta.json", in: directory)

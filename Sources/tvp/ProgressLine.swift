@@ -17,7 +17,7 @@ final class ProgressLine {
         switch event {
         case .preparing(let what):
             draw("preparing: \(what)…")
-        case .notice:
+        case .notice, .folder, .trialsEnded:
             break
         case .started(let total, _):
             started = Date()

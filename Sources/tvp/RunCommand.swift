@@ -16,6 +16,11 @@ struct RunCommand: ParsableCommand {
             ends tvp at once, removing its temporary files. Whatever stops a run early still writes \
             summary.csv and meta.json for the finished trials, with the reason.
 
+            The trials run in a second tvp process that this one starts and supervises: when code \
+            running there (a plugin calling exit or abort, a crash, a signal) ends it before the run \
+            finished, this tvp marks meta.json "failed" with how it ended, removes its temporary \
+            files and exits 1; a task that does not stop on Ctrl-C is killed with its process.
+
             Exit status: 0 every trial succeeded; 1 an error or a failed trial; 2 a failed expectation; \
             130 or 143 interrupted by SIGINT or SIGTERM (every finished trial saved).
             """
@@ -62,6 +67,26 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
+        RunSupervision.armParentDeath()
+        guard let reporter = RunSupervision.reporter else {
+            // The supervising tvp: it loads nothing and runs no code but its own.
+            do { try Interruption.install(escalating: false) } catch { fail("\(error)") }
+            let status = RunSupervision.supervise(arguments: Array(CommandLine.arguments.dropFirst())) { printError("tvp: \($0)") }
+            if status != 0 { throw ExitCode(status) }
+            return
+        }
+        do {
+            try measure(reporter)
+            reporter.end(0)
+        } catch let code as ExitCode {
+            reporter.end(code.rawValue)
+            throw code
+        }
+    }
+
+    /// The measuring process: runs the scenario and writes the results, telling the supervising
+    /// tvp the run folder and when the trials have ended.
+    func measure(_ reporter: RunSupervision.Reporter) throws {
         let loaded: (scenario: Scenario, path: String, text: String)
         let usableCPUs: UsableCPUs
         do {
@@ -75,19 +100,31 @@ struct RunCommand: ParsableCommand {
         if let repetitions { scenario.repetitions = repetitions }
         if let warmup { scenario.warmup = warmup }
 
-        do { try Interruption.install() } catch { fail("\(error)") }
+        do { try Interruption.install(escalating: false) } catch { fail("\(error)") }
+        RunSupervision.startStoppedTime()
         let progress = ProgressLine(enabled: !quiet)
-        var options = RunOptions(outDirectory: out, workerPath: WorkerLocator.path(environment: ProcessInfo.processInfo.environment),
-                                 pluginWorkerPath: WorkerLocator.pluginPath(environment: ProcessInfo.processInfo.environment),
-                                 confirmedLongRun: yes)
+        let environment = ProcessInfo.processInfo.environment
+        // Resolved now: a plugin's set-up may change the current directory.
+        let exportPath = exportJson.map(InstallLocation.absolute)
+        var options = RunOptions(outDirectory: out, workerPath: WorkerLocator.path(environment: environment),
+                                 pluginWorkerPath: WorkerLocator.pluginPath(environment: environment),
+                                 confirmedLongRun: yes,
+                                 serverPath: WorkerLocator.serverPath(environment: environment, workerPath: WorkerLocator.path(environment: environment)))
+        options.workerSource = WorkerLocator.source(of: "TVP_WORKER", environment: environment)
+        options.pluginWorkerSource = WorkerLocator.source(of: "TVP_PLUGIN_WORKER", environment: environment)
+        options.serverSource = WorkerLocator.source(of: "TVP_SERVER", environment: environment)
         options.cpus = usableCPUs
         let runner = Runner(scenario: scenario, scenarioPath: loaded.path, scenarioText: loaded.text, options: options)
         let report: RunReport
         do {
             report = try runner.run { event in
-                if case .notice(let text) = event {
+                switch event {
+                case .notice(let text):
                     progress.clear()
                     printError("tvp: \(text)")
+                case .folder(let path): reporter.folder(path)
+                case .trialsEnded: reporter.trialsEnded()
+                default: break
                 }
                 progress.handle(event)
             }
@@ -111,7 +148,7 @@ struct RunCommand: ParsableCommand {
             throw ExitCode(Interruption.exitStatus(for: signal))
         }
         writeReport(report.directory)
-        exportJSON(report.directory)
+        exportJSON(report.directory, to: exportPath)
         if let failure = report.failure {
             printError("tvp: run failed after \(report.trialsCompleted) of \(report.meta.trialsPlanned) trials: \(failure)")
             printError("tvp: summary.csv and meta.json (status \"failed\", with this reason) for the finished trials are in \(report.directory)")
@@ -159,11 +196,11 @@ extension RunCommand {
 
     /// Writes the run's JSON export when asked (`--export-json`); a failure is reported, not fatal:
     /// the run folder holds the results.
-    func exportJSON(_ directory: String) {
-        guard let exportJson else { return }
+    func exportJSON(_ directory: String, to path: String?) {
+        guard let path else { return }
         do {
-            try JSONExport.write(try RunData.load(directory), to: exportJson)
-            print("JSON: \(exportJson)")
+            try JSONExport.write(try RunData.load(directory), to: path)
+            print("JSON: \(path)")
         } catch {
             printError("note: no JSON export: \(error)")
         }

@@ -13,7 +13,8 @@ struct ServeCommand: ParsableCommand {
             here for any client (curl, wrk, Python). Prints one line with the address once it listens; \
             stop it with Ctrl-C or SIGTERM.
 
-            Exit status: 0 stopped; 1 it could not listen (port taken, bad option).
+            Exit status: 1 it could not listen (port taken, bad option). Stopped, it ends by the signal \
+            that stopped it, as `yes` or `cat` do (a shell shows 130 after Ctrl-C, 143 after SIGTERM).
             """
     )
 

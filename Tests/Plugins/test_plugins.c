@@ -7,6 +7,7 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #if defined(TVP_TEST_ABI)
@@ -143,5 +144,55 @@ TVP_TASK_EXPORT int inflight(uint64_t i, uint64_t n, const unsigned char *in, si
     while (now > most && !atomic_compare_exchange_weak(&most_in_flight, &most, now)) {}
     usleep(20000);
     atomic_fetch_sub(&in_flight, 1);
+    return good(i, n, in, size, p, s, digest, error, error_size);
+}
+
+/// Ends the process that calls it, on call number `parameter` in one process: "exit:N" calls
+/// exit(0), "_exit:N" _exit(0), "abort:N" abort().
+TVP_TASK_EXPORT int ends_process(uint64_t i, uint64_t n, const unsigned char *in, size_t size, const char *p, void *s,
+                                 unsigned char *digest, char *error, size_t error_size) {
+    const char *colon = strchr(p, ':');
+    unsigned long at = colon ? strtoul(colon + 1, NULL, 10) : 1;
+    if (atomic_fetch_add(&calls_in_process, 1) + 1 == at) {
+        if (strncmp(p, "exit:", 5) == 0) exit(0);
+        if (strncmp(p, "_exit:", 6) == 0) _exit(0);
+        if (strncmp(p, "abort:", 6) == 0) abort();
+    }
+    return good(i, n, in, size, p, s, digest, error, error_size);
+}
+
+/// Its set-up changes the working directory to the folder the parameter names.
+TVP_TASK_EXPORT int changes_directory_setup(const char *p, void **state, char *error, size_t error_size) {
+    (void)state;
+    if (chdir(p) != 0) return tvp_task_fail(error, error_size, "chdir failed");
+    return 0;
+}
+
+TVP_TASK_EXPORT int changes_directory(uint64_t i, uint64_t n, const unsigned char *in, size_t size, const char *p, void *s,
+                                      unsigned char *digest, char *error, size_t error_size) {
+    return good(i, n, in, size, p, s, digest, error, error_size);
+}
+
+/// Loops forever from call number `parameter` in one process (earlier calls behave).
+TVP_TASK_EXPORT int loops_at_call(uint64_t i, uint64_t n, const unsigned char *in, size_t size, const char *p, void *s,
+                                  unsigned char *digest, char *error, size_t error_size) {
+    if (atomic_fetch_add(&calls_in_process, 1) + 1 >= strtoul(p, NULL, 10)) {
+        for (volatile unsigned long spin = 0;; spin++) {}
+    }
+    return good(i, n, in, size, p, s, digest, error, error_size);
+}
+
+/// Sleeps `parameter` milliseconds, then behaves.
+TVP_TASK_EXPORT int sleeps(uint64_t i, uint64_t n, const unsigned char *in, size_t size, const char *p, void *s,
+                           unsigned char *digest, char *error, size_t error_size) {
+    usleep((useconds_t)strtoul(p, NULL, 10) * 1000);
+    return good(i, n, in, size, p, s, digest, error, error_size);
+}
+
+/// Prints a line to standard output, then behaves.
+TVP_TASK_EXPORT int prints(uint64_t i, uint64_t n, const unsigned char *in, size_t size, const char *p, void *s,
+                           unsigned char *digest, char *error, size_t error_size) {
+    printf("hello from task %llu\n", (unsigned long long)i);
+    fflush(stdout);
     return good(i, n, in, size, p, s, digest, error, error_size);
 }

@@ -207,8 +207,28 @@ struct ExecutorLimitTests {
         let result = ThreadPoolExecutor().run(request)
         // Less than the tasks' 3 s sleep: the trial was abandoned at the timeout, not waited out.
         #expect(MonotonicInstant.now().seconds(since: start) < 3)
-        #expect(result.abandoned?.contains("threads cannot be killed") == true)
+        #expect(result.abandoned?.contains("cannot be killed") == true)
         #expect(result.combinedDigest == nil)
+    }
+
+    @Test("a serial task past the timeout abandons the trial too; a serial trial of tasks within it is untouched")
+    func serialTimeout() throws {
+        let directory = try Files.makePrivateDirectory(in: Files.temporaryDirectory, prefix: "tvp-test-")
+        defer { Files.removeTree(directory) }
+        let io = IOWorkload(sleepNanoseconds: 3_000_000_000, filesPerTask: 1, fileSize: 16, cache: .warm)
+        let request = ExecutionRequest(workload: .io(io), input: .files(try IOFixture.create(for: io, tasks: 2, in: directory)),
+                                       tasks: 2, workers: 1, taskTimeoutSeconds: 0.2)
+        let start = MonotonicInstant.now()
+        let result = SerialExecutor().run(request)
+        #expect(MonotonicInstant.now().seconds(since: start) < 3)
+        #expect(result.abandoned?.contains("under `serial` ran past the task timeout of 0.2 s") == true)
+        #expect(result.combinedDigest == nil)
+        // Each task gets the timeout, not the trial: 6 tasks of 100 ms under a 0.5 s timeout finish.
+        let short = IOWorkload(sleepNanoseconds: 100_000_000, filesPerTask: 1, fileSize: 16, cache: .warm)
+        let other = try Files.makePrivateDirectory(in: directory, prefix: "short-")
+        let fine = SerialExecutor().run(ExecutionRequest(workload: .io(short), input: .files(try IOFixture.create(for: short, tasks: 6, in: other)),
+                                                         tasks: 6, workers: 1, taskTimeoutSeconds: 0.5))
+        #expect(fine.abandoned == nil && fine.combinedDigest != nil)
     }
 
     @Test("a worker that writes a truncated report fails its task")

@@ -244,8 +244,11 @@ struct FaultTests {
         // tvp raises its soft limit to the hard one and refuses a matrix that cannot fit under it
         // (`descriptorBudgetRefused`); a parent that leaks 147 descriptors into it leaves it 50 of its
         // 200, which the pool of 16 (3 each) outgrows in the middle of a trial.
+        // The supervising `tvp run` starts its measuring process with descriptors 0-3 only, so the
+        // leak reaches the measuring process only when the test starts that process itself
+        // (TVP_RUN_REPORT_FD names its report descriptor: 3, here /dev/null).
         let leak = "for ((i = 3; i < 150; i++)); do eval \"exec $i</dev/null\"; done"
-        let result = try runTVP(["-c", "ulimit -n 200 && \(leak) && exec \"$TVP\" run limit.yaml --out out --quiet --no-plot"], in: directory, environment: ["TVP": tvpPath, "TVP_TEST_MARKER": String(marker.dropFirst(16))], executable: "/bin/bash")
+        let result = try runTVP(["-c", "ulimit -n 200 && \(leak) && exec \"$TVP\" run limit.yaml --out out --quiet --no-plot"], in: directory, environment: ["TVP": tvpPath, "TVP_TEST_MARKER": String(marker.dropFirst(16)), "TVP_RUN_REPORT_FD": "3"], executable: "/bin/bash")
         #expect(result.status == 1)
         #expect(result.stderr.contains("Too many open files") && result.stderr.contains("ulimit -n"), "stderr: \(result.stderr)")
         let run = try runFolder("\(directory)/out")

@@ -42,9 +42,12 @@ int tvp_child_has_ended(pid_t pid);
 
 /// Installs the SIGINT and SIGTERM handlers (`sigaction`, no SA_RESTART) and unblocks both. The
 /// first signal is recorded and wakes `tvp_interrupt_wake_descriptor()`; a second one removes the
-/// registered clean-up paths and ends the process at once with 128 + its number. Returns 0, or -1
-/// with errno set.
-int tvp_interrupt_install(void);
+/// registered clean-up paths and ends the process at once with 128 + its number, unless `escalate`
+/// is 0 (a supervising tvp forwards signals and decides). Returns 0, or -1 with errno set.
+int tvp_interrupt_install(int escalate);
+
+/// How many SIGINT and SIGTERM signals were received.
+int tvp_interrupt_count(void);
 
 /// The first SIGINT or SIGTERM received, 0 when none.
 int tvp_interrupt_received(void);

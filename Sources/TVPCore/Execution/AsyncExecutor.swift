@@ -29,7 +29,15 @@ public struct AsyncExecutor: Executor {
         // As for thread pools: each task may take the timeout, the trial as long as its longest lane.
         let rounds = (request.tasks + request.workers - 1) / max(1, request.workers)
         let limit = min(request.taskTimeoutSeconds * Double(max(1, rounds)), 1e9)
-        if finished.wait(timeout: .now() + .nanoseconds(Int(limit * 1e9))) == .timedOut {
+        let waited = InProcessWait.wait(finished, timeoutSeconds: limit)
+        if case .interrupted = waited {
+            group.cancel()
+            var result = ExecutionResult(outcomes: Array(repeating: .failure("not finished"), count: request.tasks))
+            result.abandoned = InProcessWait.abandonment(waited, mode: Mode.async.rawValue, timeoutSeconds: request.taskTimeoutSeconds)
+            result.osThreadsMax = threadCount.observedMaximum
+            return result
+        }
+        if waited == .timedOut {
             // Sleeping tasks end at once when cancelled; a task computing cannot be stopped.
             group.cancel()
             if finished.wait(timeout: .now() + .seconds(1)) == .timedOut {

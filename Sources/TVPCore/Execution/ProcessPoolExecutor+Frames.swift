@@ -32,7 +32,7 @@ extension ProcessPoolExecutor {
                 if wasRunning && worker.currentTask == nil { finished += 1 }
             }
         } catch {
-            try stop(&worker, problem: "it sent a malformed frame: \(error)", supervisor: supervisor)
+            try stop(&worker, problem: "it sent a malformed frame: \(error) (a worker's standard output carries its results, so a task or its set-up must not print to stdout; print to stderr instead)", supervisor: supervisor)
         }
         return finished
     }

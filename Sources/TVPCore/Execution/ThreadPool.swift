@@ -14,12 +14,15 @@ public enum ThreadPool {
         /// Whether every thread finished before the deadline. When false the threads still run,
         /// detached: threads cannot be killed.
         public var finished: Bool
+        /// The signal (SIGINT, SIGTERM) that ended the wait early, when one did.
+        public var interruptedBy: Int32? = nil
     }
 
     /// Runs `body` on each of `workers` new threads; every thread calls `next()` to take the next
     /// task index until it returns nil. Each index in `0..<taskCount` is handed out exactly once.
-    /// Waits for the threads at most `timeoutSeconds`, then gives up on them. `started` runs on the
-    /// calling thread once every thread is created, while they work.
+    /// Waits for the threads at most `timeoutSeconds` of time they could run (time tvp was stopped
+    /// does not count), then gives up on them, as it does at once when tvp receives SIGINT or
+    /// SIGTERM. `started` runs on the calling thread once every thread is created, while they work.
     @discardableResult
     public static func run(
         workers: Int, taskCount: Int, timeoutSeconds: Double = .infinity, started: () -> Void = {},
@@ -43,10 +46,15 @@ public enum ThreadPool {
             throw error
         }
         started()
-        let deadline: DispatchTime = timeoutSeconds.isFinite
-            ? .now() + .nanoseconds(Int(min(timeoutSeconds, 1e9) * 1e9)) : .distantFuture
-        for _ in threads where ended.wait(timeout: deadline) == .timedOut {
+        let start = MonotonicInstant.now(), stoppedAtStart = StoppedTime.nanoseconds()
+        for _ in threads {
+            let ran = MonotonicInstant.now().seconds(since: start) - Double(StoppedTime.nanoseconds() &- stoppedAtStart) / 1e9
+            let outcome = InProcessWait.wait(ended, timeoutSeconds: timeoutSeconds.isFinite ? max(0, timeoutSeconds - ran) : 1e9)
+            guard outcome != .finished else { continue }
             threads.forEach { $0.detach() }
+            if case .interrupted(let signal) = outcome {
+                return Outcome(threadsCreated: threads.count, finished: false, interruptedBy: signal)
+            }
             return Outcome(threadsCreated: threads.count, finished: false)
         }
         threads.forEach { $0.join() }

@@ -20,7 +20,7 @@ func runOnThreadPool(
     runTask: @escaping @Sendable (inout TaskRunner, Int) -> TaskOutcome
 ) -> ExecutionResult {
     let slots = TaskSlots<TaskOutcome>(count: request.tasks)
-    let workload = request.workload, input = request.input
+    let workload = request.workload, input = request.input, timeout = request.taskTimeoutSeconds
     // Every task gets the timeout: the trial may last as long as its slowest thread's share.
     let rounds = (request.tasks + request.workers - 1) / max(1, request.workers)
     let threadCount = ThreadCountSampler()
@@ -34,7 +34,7 @@ func runOnThreadPool(
                                          poolStartElapsed = MonotonicInstant.now().nanoseconds &- poolStart.nanoseconds
                                          threadCount.sample()
                                      }) { next in
-            var runner = TaskRunner(workload: workload, input: input)
+            var runner = TaskRunner(workload: workload, input: input, taskTimeoutSeconds: timeout)
             var completed = 0
             while let index = next() {
                 slots.fill(runTask(&runner, index), at: index)
@@ -49,8 +49,8 @@ func runOnThreadPool(
     var result = ExecutionResult(outcomes: outcome.finished
         ? slots.takeAll() : Array(repeating: .failure("not finished"), count: request.tasks))
     if !outcome.finished {
-        result.abandoned = "a task under `\(mode)` ran past the task timeout of \(request.taskTimeoutSeconds) s; "
-            + "threads cannot be killed, so tvp abandons the run here (raise `task_timeout_s` if the tasks are meant to be this long)"
+        result.abandoned = InProcessWait.abandonment(outcome.interruptedBy.map { .interrupted($0) } ?? .timedOut,
+                                                     mode: mode, timeoutSeconds: request.taskTimeoutSeconds)
     }
     result.threadsCreated = outcome.threadsCreated
     result.poolStartNanoseconds = poolStartElapsed

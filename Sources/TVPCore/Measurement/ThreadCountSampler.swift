@@ -18,9 +18,9 @@ final class ThreadCountSampler: Sendable {
         nextDue = Atomic(MonotonicInstant.now().nanoseconds &+ Self.interval)
     }
 
-    /// Reads the thread count now (`ProcFS.threadCount`).
+    /// Reads the thread count now (`ProcFS.threadCount`, tvp's helper threads left out).
     func sample() {
-        maximum.max(ProcFS.threadCount(), ordering: .relaxed)
+        maximum.max(HelperThreads.threadCountWithoutHelpers(), ordering: .relaxed)
     }
 
     /// Samples if the interval has passed since the last sample; one clock read otherwise.

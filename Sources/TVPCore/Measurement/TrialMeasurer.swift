@@ -38,19 +38,21 @@ public struct TrialMeasurer: Sendable {
         ProcFS.releaseFreeMemory()
         ProcFS.resetPeakResidentMemory()
         // Outside the clock: each count of the threads costs some 7 µs.
-        let threadsBefore = ProcFS.threadCount()
+        let threadsBefore = HelperThreads.threadCountWithoutHelpers()
         let stealBefore = ProcFS.stealSeconds()
         let ioBefore = ProcFS.ioCounters()
         let selfBefore = ResourceUsage.currentProcess()
+        let stoppedBefore = StoppedTime.nanoseconds()
         let start = MonotonicInstant.now()
         let result = executor.runTrial(request)
         let end = MonotonicInstant.now()
+        let stoppedNanoseconds = StoppedTime.nanoseconds() &- stoppedBefore
         let selfDelta = ResourceUsage.currentProcess().subtracting(selfBefore)
         let ioAfter = ProcFS.ioCounters()
         let stealSeconds = ProcFS.stealSeconds() - stealBefore
         let peakSelfKiB = ProcFS.peakResidentKiB()
         // Threads a mode leaves running (the cooperative pool's) were there during the trial too.
-        let threadsAfter = ProcFS.threadCount()
+        let threadsAfter = HelperThreads.threadCountWithoutHelpers()
 
         let total = selfDelta.adding(result.childUsage)
         let digest = result.combinedDigest
@@ -91,6 +93,7 @@ public struct TrialMeasurer: Sendable {
             lostUpdates: digest == nil ? nil : result.tally?.lostUpdates,
             digest: digest, digestCheck: check, ok: error == nil, error: error, abandonedRun: result.abandoned != nil)
         record.tvpMaxRSSKiB = peakSelfKiB
+        record.stoppedSeconds = Double(stoppedNanoseconds) / 1e9
         if case .download = cell.workload {
             record.connectionErrors = outcomes.count { $0.error?.contains(DownloadError.connectionPrefix) ?? false }
         }

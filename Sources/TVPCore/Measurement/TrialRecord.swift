@@ -68,6 +68,9 @@ public struct TrialRecord: Sendable {
     /// `download`: connections the kernel dropped during the trial because an accept queue was
     /// full (`ListenDrops`, the whole network namespace); each costs its client a SYN retry (~1 s).
     public var listenDrops: Int?
+    /// Seconds tvp's process was stopped during the trial (SIGSTOP, Ctrl-Z, a debugger, a frozen
+    /// machine: `StoppedTime`), which its wall time includes; 0 for a trial tvp ran through.
+    public var stoppedSeconds = 0.0
 }
 
 /// How a trial's combined digest compared with the serial reference (`digest_check`).

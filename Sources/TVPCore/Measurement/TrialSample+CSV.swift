@@ -49,6 +49,8 @@ extension TrialSample {
         serverCPUSeconds = try fields.measure("server_cpu_s")
         serverMaxRSSKiB = try fields.measure("server_max_rss_kib")
         listenDrops = try fields.measure("listen_drops")
+        // Schema 5: time tvp itself was stopped during the trial.
+        stoppedSeconds = try fields.measure("stopped_s") ?? 0
     }
 }
 

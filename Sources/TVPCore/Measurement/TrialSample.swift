@@ -48,6 +48,8 @@ public struct TrialSample: Sendable {
     public var serverMaxRSSKiB: Double?
     /// `download`: connections dropped by full accept queues during the trial.
     public var listenDrops: Double?
+    /// Seconds tvp was stopped during the trial (schema 5; 0 before).
+    public var stoppedSeconds = 0.0
 
     /// The sample of a freshly measured trial.
     public init(_ record: TrialRecord) {
@@ -73,5 +75,6 @@ public struct TrialSample: Sendable {
         serverCPUSeconds = record.serverCPUSeconds
         serverMaxRSSKiB = record.serverMaxRSSKiB.map(Double.init)
         listenDrops = record.listenDrops.map(Double.init)
+        stoppedSeconds = record.stoppedSeconds
     }
 }

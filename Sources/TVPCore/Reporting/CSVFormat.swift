@@ -4,10 +4,10 @@ import Foundation
 /// The CSV conventions of every file tvp writes: a fixed header, RFC 4180 quoting, LF line ends.
 enum CSVFormat {
     /// The schema of trials.csv and summary.csv; a change of columns bumps it.
-    static let schemaVersion = 4
+    static let schemaVersion = 5
     /// Older schemas tvp still reads: their files lack columns added since, and name a few columns
     /// by their old names (`renamedColumns`).
-    static let readableSchemaVersions = 2...4
+    static let readableSchemaVersions = 2...5
 
     /// Columns schema 4 renamed, old name to new: a process's start-up is its *spawn*, a pool's
     /// start-up phase is its *pool start*.

@@ -1,4 +1,5 @@
 import Foundation
+import TVPSystem
 import TVPWorkloads
 
 /// meta.json of a `tvp paired` folder: the two builds, the plan and how it ended.
@@ -30,6 +31,9 @@ public struct PairedMeta: Codable, Sendable {
     public var status: String
     /// Why it did not complete, when it did not.
     public var reason: String?
+    /// The `tvp paired` process while it is "running" ("PID:START"): a later one that finds it
+    /// gone marks the folder failed.
+    public var ownerProcess: String? = ProcFS.ownIdentity()
 
     /// Creates the facts of a paired run starting now.
     public init(baseline: BuildFacts, current: BuildFacts, scenarioPath: String, roundsPlanned: Int, repetitions: Int,

@@ -122,9 +122,22 @@ public final class ResultsWriter {
 
     /// Writes meta.json.
     public func writeMeta(_ meta: RunMeta) throws {
+        try Self.writeMeta(meta, in: directory)
+    }
+
+    /// Writes meta.json into the run folder `directory`: for a supervising tvp that marks the run
+    /// its measuring process left unfinished, or a run that finds a killed run's folder.
+    public static func writeMeta(_ meta: RunMeta, in directory: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try writeAtomically(try encoder.encode(meta) + Data("\n".utf8), name: "meta.json")
+        try writeAtomically(try encoder.encode(meta) + Data("\n".utf8), name: "meta.json", in: directory)
+    }
+
+    /// The meta.json of the run folder `directory`, nil when there is none.
+    public static func readMeta(in directory: String) throws -> RunMeta? {
+        let path = "\(directory)/meta.json"
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        return try JSONDecoder().decode(RunMeta.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
     }
 
     private func writeAtomically(_ data: Data, name: String) throws {

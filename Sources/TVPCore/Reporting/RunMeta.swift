@@ -51,6 +51,10 @@ public struct RunMeta: Codable, Sendable {
     public var hashingRateMBPerSecond: Double?
     /// Runs with `plugin` workloads: each library's path, size and SHA-256 (nil in other runs).
     public var plugins: [PluginFact]?
+    /// The tvp process that answers for the run while it is "running" ("PID:START", see
+    /// `ProcFS.processIdentity`): the supervising `tvp run`. A later run that finds it gone marks
+    /// the run failed.
+    public var ownerProcess: String?
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version", scenario, scenarioPath = "scenario_path",
@@ -60,7 +64,7 @@ public struct RunMeta: Codable, Sendable {
              trialsFailed = "trials_failed", machine, stealFractionDuringRun = "steal_fraction_during_run",
              openDescriptorsAtStart = "open_descriptors_at_start", openDescriptorsAtEnd = "open_descriptors_at_end",
              zombieChildrenAtEnd = "zombie_children_at_end", estimatedSeconds = "estimated_seconds",
-             hashingRateMBPerSecond = "hashing_rate_mb_per_s", plugins
+             hashingRateMBPerSecond = "hashing_rate_mb_per_s", plugins, ownerProcess = "owner_process"
     }
 
     /// The current UTC time in ISO 8601 with milliseconds.

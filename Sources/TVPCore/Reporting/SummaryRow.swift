@@ -112,6 +112,15 @@ public struct SummaryRow: Sendable, Equatable {
         guard missing.isEmpty else {
             throw CSVFileError(path: path, problem: "not a summary.csv written by `tvp run` (no column \(missing.joined(separator: ", ")))")
         }
+        // One file, one schema, as trials.csv: a row of another version was not written by this run.
+        var first: String?
+        for (index, fields) in rows.enumerated() {
+            let version = fields["schema_version"] ?? ""
+            guard let earlier = first else { first = version; continue }
+            if version != earlier {
+                throw CSVFileError(path: path, problem: "line \(index + 2) has schema_version \(version) but earlier lines have \(earlier); a summary.csv must come from one run of one tvp version: delete the line, or re-run `tvp run`")
+            }
+        }
         return try rows.enumerated().map { index, fields in
             guard let row = SummaryRow(CSVFormat.currentNames(fields)) else {
                 throw CSVFileError(path: path, problem: "line \(index + 2): a field of \(requiredColumns.joined(separator: ", ")) is empty or malformed")

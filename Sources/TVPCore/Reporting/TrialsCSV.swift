@@ -46,6 +46,7 @@ public enum TrialsCSV {
         "server_max_rss_kib",
         "connection_errors",
         "listen_drops",
+        "stopped_s",
         "digest",
         "digest_check",
         "ok",
@@ -104,7 +105,7 @@ public enum TrialsCSV {
                record.lostUpdates.map(String.init) ?? "",
                String(record.tvpMaxRSSKiB), CSVFormat.number(record.serverCPUSeconds),
                record.serverMaxRSSKiB.map(String.init) ?? "", String(record.connectionErrors),
-               record.listenDrops.map(String.init) ?? "",
+               record.listenDrops.map(String.init) ?? "", n(record.stoppedSeconds),
                record.digest?.hex ?? "", record.digestCheck?.rawValue ?? "", String(record.ok), record.error ?? ""]
     }
 }

@@ -48,6 +48,10 @@ final class InputSet {
                     }
                 }
             }
+        } catch let error as SystemCallError where error.errno == .noSpace {
+            remove()
+            let free = FileSystem.freeBytes(scratchDirectory).map { " (\($0 >> 10) KiB free)" } ?? ""
+            throw InputError(description: "cannot write the fixture files in \(scratchDirectory) (TMPDIR)\(free): \(error.summary); free space there, or set TMPDIR to a folder with room for them")
         } catch {
             remove()
             throw error

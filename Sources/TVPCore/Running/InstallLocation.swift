@@ -40,7 +40,5 @@ public enum InstallLocation {
     }
 
     /// `path` made absolute against the current directory (once, before any user code can move it).
-    public static func absolute(_ path: String) -> String {
-        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-    }
+    public static func absolute(_ path: String) -> String { Files.absolutePath(path) }
 }

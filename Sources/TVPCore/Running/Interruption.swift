@@ -4,7 +4,9 @@ import TVPSystem
 public enum Interruption {
     /// Starts recording SIGINT and SIGTERM instead of dying at once, so a run can save its results;
     /// a second signal ends tvp at once, removing its temporary files.
-    public static func install() throws { try InterruptSignal.install() }
+    /// With `escalating` false a second signal is only recorded: `tvp run`'s two processes, where
+    /// the supervisor decides.
+    public static func install(escalating: Bool = true) throws { try InterruptSignal.install(escalating: escalating) }
 
     /// The signal received so far (SIGINT or SIGTERM), or nil.
     public static var received: Int32? { InterruptSignal.received }

@@ -24,7 +24,7 @@ enum Leftovers {
             Files.removeTree(path)
             lock.release()
             if !Files.exists(path) {
-                removed.append("removed \(path) (\(formatBytes(bytes))), left by tvp process \(owner), which was killed: no process holds its lock")
+                removed.append("removed \(path) (\(formatBytes(bytes))), left by tvp process \(owner), which ended without removing it (killed, or ended by code it ran): no process holds its lock")
             }
         }
         for name in Files.directoryEntries("/dev/shm").sorted() where name.hasPrefix("tvp-") {

@@ -117,6 +117,10 @@ public struct PairedRunner {
         return rounds
     }
 
+    /// Marks the paired and run folders in `outDirectory` whose tvp was killed while they were
+    /// running (`failed`, with why); returns a sentence for each.
+    public static func markKilledRuns(in outDirectory: String) -> [String] { KilledRuns.mark(in: outDirectory) }
+
     /// Starts `executable` with `arguments` and `environment`, its output and errors appended to
     /// `log`, and waits for it.
     public static func launchProcess(_ executable: String, _ arguments: [String], _ environment: [String: String],

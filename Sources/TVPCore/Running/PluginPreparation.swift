@@ -28,7 +28,7 @@ struct PluginPreparation {
 
     /// Step 1, before the run folder is made: opens and checks every plugin of `cells`, and that
     /// the plugin worker is there.
-    static func check(_ cells: [Cell], pluginWorkerPath: String) throws {
+    static func check(_ cells: [Cell], pluginWorkerPath: String, source: String = "beside tvp") throws {
         let plugins = distinct(cells.compactMap(\.plugin))
         guard !plugins.isEmpty else { return }
         for plugin in plugins {
@@ -39,7 +39,7 @@ struct PluginPreparation {
             }
         }
         guard Files.isExecutable(pluginWorkerPath) else {
-            throw PluginRunError(message: "\(pluginWorkerPath): the plugin worker is missing or not executable; build it with `swift build -c release` (it must sit next to tvp, or be named by $TVP_PLUGIN_WORKER)")
+            throw PluginRunError(message: "\(pluginWorkerPath): the plugin worker (found \(source)) is missing or not executable; build it with `swift build -c release` (it sits next to tvp), or set $TVP_PLUGIN_WORKER to it")
         }
     }
 
@@ -137,7 +137,7 @@ struct PluginPreparation {
             subject: "of plugin \(plugin.library) (symbol \(plugin.symbol)) crashed tvp's own process \(context.hasPrefix("`") ? "under " : "")\(context)",
             advice: """
                 tvp cannot survive a task that crashes the process it runs in. Every trial that finished is in \
-                \(runDirectory)/trials.csv (its meta.json still says "running"). Run the scenario with \
+                \(runDirectory)/trials.csv (the supervising tvp marks meta.json "failed"). Run the scenario with \
                 `modes: [processes]` first: there a crash fails only its trial and names the task and the signal. \
                 Under threads, gil-release and async the task must also be thread-safe.
                 """)

@@ -8,13 +8,18 @@ public enum RunEvent: Sendable {
     case preparing(String)
     /// Something the user should know, whatever the display (a leftover removed, a warning).
     case notice(String)
+    /// The run folder exists: its absolute path.
+    case folder(String)
     /// The trials start: how many.
     case started(totalTrials: Int, directory: String)
+    /// The trials have ended (all run, interrupted or failed): no plugin code runs after this.
+    case trialsEnded
     /// A trial finished.
     case trialFinished(TrialRecord, completed: Int, total: Int)
 }
 
-/// How a run should go, beyond its scenario.
+/// How a run should go, beyond its scenario. Every path is absolute, resolved against the
+/// working directory when the options are made: a plugin's set-up may `chdir` (item 2 of issue 23).
 public struct RunOptions: Sendable {
     /// Folder under which the run folder is created.
     public var outDirectory: String
@@ -27,22 +32,24 @@ public struct RunOptions: Sendable {
     /// Run even when the forecast says it takes more than an hour.
     public var confirmedLongRun = false
     /// Where the run's fixture files and staged inputs go: `$TMPDIR`, else /tmp.
-    public var scratchDirectory = Files.temporaryDirectory
-    /// The `tvp` executable started as `tvp serve` for `download` tasks: the one next to the worker.
+    public var scratchDirectory = Files.absolutePath(Files.temporaryDirectory)
+    /// The `tvp` executable started as `tvp serve` for `download` tasks: this tvp itself, found on
+    /// its own terms (not beside `$TVP_WORKER`, which may be a wrapper script).
     public var serverPath: String
     /// The usable CPUs the scenario was planned for (`cpus`), recorded in meta.json.
     public var cpus = UsableCPUs.detected()
+    /// How each executable was found ("$TVP_WORKER", "beside tvp"), for the message when one is missing.
+    public var workerSource = "beside tvp", pluginWorkerSource = "beside tvp", serverSource = "this tvp"
 
     /// Creates options.
     public init(outDirectory: String, workerPath: String, pluginWorkerPath: String? = nil,
-                commandLine: [String] = CommandLine.arguments, confirmedLongRun: Bool = false) {
-        self.outDirectory = outDirectory
-        self.workerPath = workerPath
-        self.pluginWorkerPath = pluginWorkerPath ?? WorkerLocator.pluginWorkerPath(besideWorker: workerPath)
+                commandLine: [String] = CommandLine.arguments, confirmedLongRun: Bool = false, serverPath: String? = nil) {
+        self.outDirectory = outDirectory.isEmpty ? "" : Files.absolutePath(outDirectory)
+        self.workerPath = Files.absolutePath(workerPath)
+        self.pluginWorkerPath = Files.absolutePath(pluginWorkerPath ?? WorkerLocator.pluginWorkerPath(besideWorker: workerPath))
         self.commandLine = commandLine
         self.confirmedLongRun = confirmedLongRun
-        let directory = workerPath.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
-        serverPath = (directory.isEmpty && !workerPath.hasPrefix("/") ? "." : directory) + "/tvp"
+        self.serverPath = Files.absolutePath(serverPath ?? WorkerLocator.serverPath(workerPath: workerPath))
     }
 }
 
@@ -96,9 +103,12 @@ public struct Runner {
     public func run(events: (RunEvent) -> Void = { _ in }) throws -> RunReport {
         let builtInProcessCells = scenario.cells.contains { $0.mode.usesProcesses && !$0.workload.isPlugin }
         guard Files.isExecutable(options.workerPath) || !builtInProcessCells else {
-            throw ResultsError(path: options.workerPath, problem: "the worker executable is missing or not executable; build it with `swift build -c release` (it must sit next to tvp)")
+            throw ResultsError(path: options.workerPath, problem: "the worker executable (found \(options.workerSource)) is missing or not executable; build it with `swift build -c release` (it sits next to tvp), or set $TVP_WORKER to it")
         }
-        try PluginPreparation.check(scenario.cells, pluginWorkerPath: options.pluginWorkerPath)
+        if scenario.workloads.contains(where: { $0.download != nil }), !Files.isExecutable(options.serverPath) {
+            throw ResultsError(path: options.serverPath, problem: "the download server, `tvp serve` (found as \(options.serverSource)), is missing or not executable; set $TVP_SERVER to a tvp executable")
+        }
+        try PluginPreparation.check(scenario.cells, pluginWorkerPath: options.pluginWorkerPath, source: options.pluginWorkerSource)
         // Every download in flight and every worker's pipe is a descriptor: take all the kernel allows.
         let descriptorLimit = DescriptorLimit.raiseToHard()
         if let problem = DescriptorBudget.problem(scenario.cells, limit: descriptorLimit, source: scenarioPath) {
@@ -109,13 +119,17 @@ public struct Runner {
             throw RunRefusal(message: "\(scenarioPath): this matrix of \(scenario.cells.count) cells would run for about \(DurationEstimate.format(estimate)); pass --yes to run it anyway, or shrink `workers`, `tasks`, `repetitions` or the workloads")
         }
         events(.preparing("estimated duration \(DurationEstimate.format(estimate))"))
+        for notice in KilledRuns.mark(in: options.outDirectory) { events(.notice(notice)) }
         let writer = try ResultsWriter(outDirectory: options.outDirectory, scenarioName: scenario.name)
+        events(.folder(writer.directory))
         var run = RunProgress(meta: RunMeta(
             schemaVersion: CSVFormat.schemaVersion, scenario: scenario.name, scenarioPath: scenarioPath,
             scenarioText: scenarioText, scenarioSHA256: SHA256Hasher.hash(Array(scenarioText.utf8)).hex,
             seed: scenario.seed, commandLine: options.commandLine, startedAt: RunMeta.timestamp(), endedAt: nil,
             status: "running", trialsPlanned: 0, trialsCompleted: 0, trialsFailed: 0, machine: MachineFacts.current(cpus: options.cpus)))
         run.meta.estimatedSeconds = estimate
+        // The supervising tvp answers for the run; without one (a test calling the runner), this process.
+        run.meta.ownerProcess = RunSupervision.reporter == nil ? ProcFS.ownIdentity() : ProcFS.processIdentity(parentProcessID())
         run.meta.warnings = []
         do {
             try runTrials(&run, writer: writer, events: events)
@@ -124,6 +138,7 @@ public struct Runner {
         } catch {
             run.failure = "\(error)"
         }
+        events(.trialsEnded)
         if run.interruptedBy == nil, let signal = InterruptSignal.received { run.interruptedBy = signal }
         return try finish(&run, writer: writer)
     }
@@ -214,6 +229,12 @@ public struct Runner {
             try Interruption.checkpoint()
             try writer.append(record)
             run.samples.append(TrialSample(record))
+            if record.stoppedSeconds > 0 {
+                let warning = String(format: "tvp was stopped for %.1f s during trial %d (%@, round %d): its wall time includes that (stopped_s in trials.csv); deadlines did not count it",
+                                     record.stoppedSeconds, run.samples.count, trial.cell.label, trial.round)
+                run.meta.warnings?.append(warning)
+                events(.notice("warning: \(warning)"))
+            }
             if !record.ok { run.failures.append(record) }
             events(.trialFinished(record, completed: run.samples.count, total: plan.count))
             if record.abandonedRun { throw TrialAbandoned(message: record.error ?? "a trial could not be stopped") }

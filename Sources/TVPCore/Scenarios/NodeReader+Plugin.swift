@@ -1,4 +1,5 @@
 import Foundation
+import TVPSystem
 import TVPWorkloads
 import Yams
 
@@ -51,6 +52,10 @@ extension NodeReader {
             return nil
         }
         let resolved = URL(fileURLWithPath: text.hasPrefix("/") ? text : "\(directory)/\(text)").standardized.path
+        if requiresFiles, let kind = Files.irregularKind(resolved) {
+            problem(node, key, "\(resolved) is \(kind), not a shared library; name the plugin's .so file, e.g. `build/libmytask.so`")
+            return nil
+        }
         var isDirectory: ObjCBool = false
         guard !requiresFiles || (FileManager.default.fileExists(atPath: resolved, isDirectory: &isDirectory) && !isDirectory.boolValue) else {
             problem(node, key, "no file \(resolved) (`library` is relative to the scenario file's folder, \(directory)); build the plugin first (see its Makefile or Package.swift), or correct the path")

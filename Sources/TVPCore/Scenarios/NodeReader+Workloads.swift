@@ -31,6 +31,12 @@ extension NodeReader {
             if let node = parameters.removeValue(forKey: "tasks") {
                 taskCounts[name] = taskCount(node, path: "\(path).tasks")
             }
+            // Whether a task is deterministic is a fact about it, not a variant: its cells would be
+            // the same cells, and one value would silently win.
+            if name == "plugin", let node = parameters["deterministic"], case .sequence = node {
+                problem(node, "\(path).deterministic", "takes one value, `true` or `false`, not a list: a task is deterministic or it is not (a list does not sweep it); write `deterministic: false` for a task whose digests differ between calls")
+                continue
+            }
             // A sweep can name one variant twice (a tally's layout means nothing to a shared table).
             for variant in sweep(parameters) {
                 if let workload = workload(name, variant, path: path), !result.contains(workload) { result.append(workload) }

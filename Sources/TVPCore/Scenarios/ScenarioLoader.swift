@@ -51,6 +51,9 @@ public enum ScenarioLoader {
     /// Loads and validates the scenario file at `path`, planned for `cpus` usable CPUs.
     public static func load(path: String, cpus: Int = ProcFS.usableCPUs()) throws -> Scenario {
         let text: String
+        if let kind = Files.irregularKind(path) {
+            throw ScenarioError(source: path, problems: [.init(message: "is \(kind), not a scenario file; give the path of a YAML file, e.g. scenarios/quick.yaml")])
+        }
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {

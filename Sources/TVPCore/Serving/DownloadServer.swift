@@ -55,6 +55,9 @@ public final class DownloadServer: Sendable {
             return DownloadServer(configuration: configuration, port: bound, group: group, channel: channel)
         } catch {
             try? group.syncShutdownGracefully()
+            if let io = error as? IOError, io.errnoCode == SystemErrorNumbers.addressInUse {
+                throw DownloadServerError(message: "cannot listen on 127.0.0.1:\(port): port \(port) is already in use by another program; choose another with --port, or --port 0 for a free one (printed when listening)")
+            }
             throw DownloadServerError(message: "cannot listen on 127.0.0.1:\(port): \(error)")
         }
     }

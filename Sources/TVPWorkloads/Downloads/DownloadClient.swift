@@ -15,6 +15,9 @@ public struct DownloadClient: ~Copyable {
     public let port: UInt16
     private var connection: LoopbackSocket?
     private var buffer: [UInt8]
+    /// The task timeout, when the caller runs the client in its own process (where nothing else
+    /// could stop a download that hangs): no socket call waits longer.
+    private let taskTimeoutSeconds: Double?
 
     /// Longest wait for the server beyond its latency before a download fails, seconds.
     public static let idleTimeoutSeconds = 30.0
@@ -22,10 +25,13 @@ public struct DownloadClient: ~Copyable {
     /// 10,000 threads in flight each client's buffer is resident memory of its own.
     public static let receiveBytes = 16 << 10
 
-    /// A client of the server on `port`; it connects on its first download.
-    public init(workload: DownloadWorkload, port: UInt16) {
+    /// A client of the server on `port`; it connects on its first download. With
+    /// `taskTimeoutSeconds`, every connect, send and receive waits at most that long
+    /// (`SO_SNDTIMEO`/`SO_RCVTIMEO`), so a slow server fails the task instead of stalling the trial.
+    public init(workload: DownloadWorkload, port: UInt16, taskTimeoutSeconds: Double? = nil) {
         self.workload = workload
         self.port = port
+        self.taskTimeoutSeconds = taskTimeoutSeconds
         buffer = [UInt8](repeating: 0, count: Self.receiveBytes)
     }
 
@@ -96,7 +102,7 @@ public struct DownloadClient: ~Copyable {
     private mutating func connected<Hooks: TaskHooks>(hooks: Hooks) throws(DownloadError) -> LoopbackSocket {
         if let connection { return connection }
         let port = self.port
-        let timeout = Double(workload.latencyNanoseconds) / 1e9 + Self.idleTimeoutSeconds
+        let timeout = min(Double(workload.latencyNanoseconds) / 1e9 + Self.idleTimeoutSeconds, taskTimeoutSeconds ?? .infinity)
         hooks.beginBlocking()
         let attempt = Result { () throws in try LoopbackSocket.connect(port: port, timeoutSeconds: timeout) }
         hooks.endBlocking()
@@ -115,7 +121,8 @@ public struct DownloadClient: ~Copyable {
         do {
             return try socket.receive(into: &buffer)
         } catch {
-            throw .connection("receiving the response: \(error)")
+            let limit = taskTimeoutSeconds.map { " (no answer within the task timeout, task_timeout_s: \($0) s?)" } ?? ""
+            throw .connection("receiving the response: \(error)\(limit)")
         }
     }
 

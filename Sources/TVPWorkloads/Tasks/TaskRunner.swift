@@ -33,14 +33,15 @@ public struct TaskRunner: ~Copyable {
     public static let sliceUpdateBytes = 1 << 20
 
     /// A runner for `workload`; `io` needs its fixture files and `shared` its source as `input`.
-    public init(workload: Workload, input: TaskInput) {
+    /// `taskTimeoutSeconds` bounds each blocking socket call of a `download` (in-process modes).
+    public init(workload: Workload, input: TaskInput, taskTimeoutSeconds: Double? = nil) {
         self.workload = workload
         self.input = input
         if case .mixed = workload { mixedBlock = Self.mixedBlock() } else { mixedBlock = [] }
         sharing = SharingContext(workload: workload, input: input)
         if case .plugin(let plugin) = workload { self.plugin = PluginHost.instance(for: plugin) } else { plugin = nil }
         if case .download(let download) = workload, let port = input.serverPort {
-            downloadClient = DownloadClient(workload: download, port: port)
+            downloadClient = DownloadClient(workload: download, port: port, taskTimeoutSeconds: taskTimeoutSeconds)
         }
         if let shared = workload.sharedInput, case .shared(let source) = input {
             switch source.location {

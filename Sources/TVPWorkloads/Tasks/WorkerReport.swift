@@ -66,7 +66,9 @@ public struct WorkerReport: Sendable, Equatable {
         guard f.count == 8, f[0] == "ok", let digest = TaskDigest(hex: f[1]), let pid = Int32(f[2]),
               let start = UInt64(f[3]), let taskStart = UInt64(f[4]), let taskEnd = UInt64(f[5]),
               let transfer = UInt64(f[6]), let output = f[7] == "-" ? .some(nil) : Hexadecimal.decode(f[7]).map(Optional.some)
-        else { return .malformed("unreadable output '\(line.prefix(80))'") }
+        else {
+            return .malformed("unreadable output '\(line.prefix(80))': a worker's standard output carries its results, so a task (a plugin, its set-up) must not print to stdout; print to stderr instead (include/tvp_task.h)")
+        }
         return .report(WorkerReport(digest: digest, pid: pid, processStartNanoseconds: start,
                                     taskStartNanoseconds: taskStart, taskEndNanoseconds: taskEnd,
                                     transferNanoseconds: transfer, output: output))
