@@ -59,7 +59,7 @@ struct PluginScenarioTests {
         ("plugin: { symbol: t }", "`workloads.plugin.library`: missing"),
         ("plugin: { library: lib/libtask.so }", "`workloads.plugin.symbol`: missing"),
         ("plugin: { library: nowhere.so, symbol: t }", "build the plugin first"),
-        ("plugin: { library: lib, symbol: t }", "no file"),
+        ("plugin: { library: lib, symbol: t }", "is a directory, not a shared library"),
         ("plugin: { library: lib/libtask.so, symbol: 9lives }", "letters, digits and `_`"),
         ("plugin: { library: lib/libtask.so, symbol: t, transfer: shm }", "needs `input_size`"),
         ("plugin: { library: lib/libtask.so, symbol: t, deterministic: maybe }", "expected true or false"),
