@@ -70,7 +70,8 @@ struct UsableCPUsEndToEndTests {
     func sixtyFour() throws {
         let (result, folder, meta, directory) = try run(prefix: [], environment: ["TVP_CPUS": "64"])
         defer { Files.removeTree(directory) }
-        #expect(result.status == 0, "\(result.stderr)")
+        // The 2-worker claim is judged here, so on a busy machine it may fail (exit 2): no timing claim in a test.
+        #expect(result.status == 0 || result.status == 2, "\(result.stderr)")
         let machine = try #require(meta["machine"] as? [String: Any])
         #expect(machine["usable_cpus"] as? Int == 64 && machine["usable_cpus_source"] as? String == "TVP_CPUS")
         #expect((machine["detected_usable_cpus"] as? Int ?? 0) >= 1)
@@ -79,6 +80,7 @@ struct UsableCPUsEndToEndTests {
         #expect(rows.allSatisfy { $0["tasks"] == "64" }, "tasks: max(4, cpus) = 64")
         // 64 CPUs make the 2-worker claim judged, not skipped.
         #expect(!result.stdout.contains("SKIP"), "\(result.stdout)")
+        #expect(result.stdout.contains("PASS  threads.speedup(cpu, workers: 2) >= 1.4") || result.stdout.contains("FAIL  threads.speedup(cpu, workers: 2) >= 1.4"))
     }
 
     @Test("in a cgroup v1 with a quota of one CPU: 1 usable CPU from the quota, the claim skipped",
