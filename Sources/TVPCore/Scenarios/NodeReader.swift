@@ -65,15 +65,14 @@ struct NodeReader {
     /// `cpus / 2` or `max(16, 4 * cpus)`, rounded up and at least 1 (`CPUExpression`).
     mutating func count(_ node: Node, _ key: String, _ range: ClosedRange<Int>) -> Int? {
         guard let text = string(node, key) else { return nil }
-        if Int(text.replacingOccurrences(of: "_", with: "")) != nil || !CPUExpression.mentionsCPUs(text) {
-            return integer(node, key, range)
-        }
+        if Int(text.replacingOccurrences(of: "_", with: "")) != nil { return integer(node, key, range) }
         guard let value = CPUExpression.count(text, cpus: cpus) else {
             problem(node, key, "expected a whole number or an expression of `cpus` such as `2 * cpus`, `cpus / 2` or `max(16, 4 * cpus)`, got '\(text)'")
             return nil
         }
         guard range.contains(value) else {
-            problem(node, key, "'\(text)' is \(value) with cpus = \(cpus): it must be between \(range.lowerBound) and \(range.upperBound)")
+            let with = CPUExpression.mentionsCPUs(text) ? " with cpus = \(cpus)" : ""
+            problem(node, key, "'\(text)' is \(value)\(with): it must be between \(range.lowerBound) and \(range.upperBound)")
             return nil
         }
         return value
