@@ -229,7 +229,9 @@ public final class ChildSupervisor {
     private func nextEvent(of child: Supervised) -> UInt64? {
         if child.killed { return nil }
         if let terminatedAt = child.terminatedAt { return terminatedAt + Self.nanoseconds(terminationGraceSeconds) }
-        return child.deadline.map { $0 + (StoppedTime.nanoseconds() &- child.stoppedAtDeadline) }
+        let stopped = StoppedTime.nanoseconds()
+        let extension_ = stopped > child.stoppedAtDeadline ? stopped - child.stoppedAtDeadline : 0
+        return child.deadline.map { $0.addingReportingOverflow(extension_).overflow ? UInt64.max : $0 + extension_ }
     }
 
     /// Signals the children whose deadline or grace has passed; `lenient`: a deadline (not a
@@ -238,7 +240,7 @@ public final class ChildSupervisor {
         let now = MonotonicInstant.now().nanoseconds
         for (pid, var child) in children {
             guard var due = nextEvent(of: child) else { continue }
-            if lenient && child.terminatedAt == nil { due += 1_000_000_000 }
+            if lenient && child.terminatedAt == nil { due = due > UInt64.max - 1_000_000_000 ? UInt64.max : due + 1_000_000_000 }
             guard now >= due else { continue }
             if child.terminatedAt == nil {
                 try sendSignal(SIGTERM, to: pid, group: child.group)

@@ -15,6 +15,9 @@ public enum StoppedTime {
     private static let committed = Atomic<UInt64>(0)
     private static let lastTick = Atomic<UInt64>(0)
     private static let started = Atomic<Bool>(false)
+    /// The most `nanoseconds()` returned: a stop counted while pending is never taken back when the
+    /// ticking thread commits a slightly different figure, so callers see a clock that only moves on.
+    private static let reported = Atomic<UInt64>(0)
 
     /// Starts the ticking thread once per process; later calls do nothing. Returns whether it runs.
     @discardableResult
@@ -41,7 +44,8 @@ public enum StoppedTime {
         let now = MonotonicInstant.now().nanoseconds
         let last = lastTick.load(ordering: .relaxed)
         let overdue = now > last + interval ? now - last - interval : 0
-        return total + (overdue > 1_000_000_000 ? overdue : 0)
+        let value = total + (overdue > 1_000_000_000 ? overdue : 0)
+        return max(value, reported.max(value, ordering: .relaxed).newValue)
     }
 
     /// `nanoseconds()` as seconds.
