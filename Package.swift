@@ -15,7 +15,7 @@ let dynamicCrypto: [LinkerSetting] = [.linkedLibrary("crypto")]
 /// libcrypto is static too (`-l:`); the dlopen/getaddrinfo link warnings (libcrypto, Swift runtime)
 /// are for code the worker never reaches (no config loading, no network, no prespecialization library). `--gc-sections` also drops dead code in debug.
 let leanWorkerLinking: [LinkerSetting] = [
-    .unsafeFlags(["-static-executable", "-Xlinker", "--gc-sections", "-Xlinker", "-l:libcrypto.a"]),
+    .unsafeFlags(["-static-executable", "-Xlinker", "--gc-sections", "-Xlinker", "-l:libcrypto.a", "-Xlinker", "--no-mmap-output-file"]),
 ]
 
 /// The plugin worker runs the same tasks as the worker, plugins included, so it must `dlopen`,
@@ -27,7 +27,7 @@ let leanWorkerLinking: [LinkerSetting] = [
 /// 5.2×. A Swift plugin brings its own shared Swift runtime, which lives beside the worker's hidden
 /// static one (the ABI passes only C values between them).
 let pluginWorkerLinking: [LinkerSetting] = [
-    .unsafeFlags(["-static-stdlib", "-Xclang-linker", "-no-pie", "-Xlinker", "--gc-sections", "-Xlinker", "-l:libcrypto.a"]),
+    .unsafeFlags(["-static-stdlib", "-Xclang-linker", "-no-pie", "-Xlinker", "--gc-sections", "-Xlinker", "-l:libcrypto.a", "-Xlinker", "--no-mmap-output-file"]),
 ]
 
 let package = Package(
@@ -58,6 +58,9 @@ let package = Package(
         // How tvp calls a task plugin (include/tvp_task.h) and the crash guard's signal handler,
         // which must be async-signal-safe C.
         .target(name: "CTVPTask"),
+        // The worker executables' argv, kept from .init_array instead of the static Swift runtime's
+        // parse of /proc/self/maps at every start (worker_start.c). Only the workers link it.
+        .target(name: "CTVPWorkerStart"),
         .target(
             name: "TVPSystem",
             dependencies: ["COpenSSL", "CTVPSystem", "CTVPTask", .product(name: "SystemPackage", package: "swift-system")]
@@ -81,12 +84,12 @@ let package = Package(
         ),
         .executableTarget(
             name: "tvp-worker",
-            dependencies: ["TVPWorkloads", "TVPSystem"],
+            dependencies: ["CTVPWorkerStart", "TVPWorkloads", "TVPSystem"],
             linkerSettings: leanWorkerLinking
         ),
         .executableTarget(
             name: "tvp-plugin-worker",
-            dependencies: ["TVPWorkloads", "TVPSystem"],
+            dependencies: ["CTVPWorkerStart", "TVPWorkloads", "TVPSystem"],
             linkerSettings: pluginWorkerLinking
         ),
         .testTarget(name: "TVPSystemTests", dependencies: ["TVPSystem"], linkerSettings: dynamicCrypto),
