@@ -15,7 +15,7 @@ let dynamicCrypto: [LinkerSetting] = [.linkedLibrary("crypto")]
 /// libcrypto is static too (`-l:`); the dlopen/getaddrinfo link warnings (libcrypto, Swift runtime)
 /// are for code the worker never reaches (no config loading, no network, no prespecialization library). `--gc-sections` also drops dead code in debug.
 let leanWorkerLinking: [LinkerSetting] = [
-    .unsafeFlags(["-static-executable", "-Xlinker", "--gc-sections", "-Xlinker", "-l:libcrypto.a"]),
+    .unsafeFlags(["-static-executable", "-Xlinker", "--gc-sections", "-Xlinker", "-l:libcrypto.a", "-Xlinker", "--no-mmap-output-file"]),
 ]
 
 /// The plugin worker runs the same tasks as the worker, plugins included, so it must `dlopen`,
@@ -26,8 +26,15 @@ let leanWorkerLinking: [LinkerSetting] = [
 /// 1.0, this 2.4×, `-static-stdlib` alone 3.4×, the default (Swift runtime as shared libraries)
 /// 5.2×. A Swift plugin brings its own shared Swift runtime, which lives beside the worker's hidden
 /// static one (the ABI passes only C values between them).
+/// C++'s runtime is static too: `script/static-libstdcxx` comes first in the library search, and its
+/// `libstdc++.so` is a linker script naming `libstdc++.a`, so the `-lstdc++` that `-static-stdlib`
+/// adds takes the archive (its symbols hidden by `--exclude-libs ALL`, as the Swift runtime's are).
+/// Mapped as a shared library, libstdc++ made a task's mmap/munmap work (will-it-scale's malloc1)
+/// 7-8 % dearer than in a plain C host that dlopens the same library; without it, 1.004× (CPU) and
+/// 1.021× (wall), 15 alternating rounds at load 0.2 (benchmarks/plugin_mmap.sh, docs/overhead.md).
 let pluginWorkerLinking: [LinkerSetting] = [
-    .unsafeFlags(["-static-stdlib", "-Xclang-linker", "-no-pie", "-Xlinker", "--gc-sections", "-Xlinker", "-l:libcrypto.a"]),
+    .unsafeFlags(["-static-stdlib", "-Xclang-linker", "-no-pie", "-Xlinker", "--gc-sections", "-Xlinker", "-l:libcrypto.a", "-Xlinker", "--no-mmap-output-file",
+                  "-Xclang-linker", "-L" + Context.packageDirectory + "/script/static-libstdcxx"]),
 ]
 
 let package = Package(
@@ -58,6 +65,9 @@ let package = Package(
         // How tvp calls a task plugin (include/tvp_task.h) and the crash guard's signal handler,
         // which must be async-signal-safe C.
         .target(name: "CTVPTask"),
+        // The worker executables' argv, kept from .init_array instead of the static Swift runtime's
+        // parse of /proc/self/maps at every start (worker_start.c). Only the workers link it.
+        .target(name: "CTVPWorkerStart"),
         .target(
             name: "TVPSystem",
             dependencies: ["COpenSSL", "CTVPSystem", "CTVPTask", .product(name: "SystemPackage", package: "swift-system")]
@@ -81,12 +91,12 @@ let package = Package(
         ),
         .executableTarget(
             name: "tvp-worker",
-            dependencies: ["TVPWorkloads", "TVPSystem"],
+            dependencies: ["CTVPWorkerStart", "TVPWorkloads", "TVPSystem"],
             linkerSettings: leanWorkerLinking
         ),
         .executableTarget(
             name: "tvp-plugin-worker",
-            dependencies: ["TVPWorkloads", "TVPSystem"],
+            dependencies: ["CTVPWorkerStart", "TVPWorkloads", "TVPSystem"],
             linkerSettings: pluginWorkerLinking
         ),
         .testTarget(name: "TVPSystemTests", dependencies: ["TVPSystem"], linkerSettings: dynamicCrypto),

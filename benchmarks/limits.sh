@@ -11,8 +11,8 @@
 #   LIMITS_OUT=DIR     where raw outputs and the tvp run go (default: a new folder under /tmp)
 #
 # Order, so that every figure of a row comes from the same minutes on a machine whose speed drifts:
-#   1. row a: spawn_time alternates the static C no-op and `tvp-worker task null - 0` round by round,
-#      so both sides of that row share every minute by construction;
+#   1. row a: spawn_time alternates the static C no-op, `tvp-worker task null - 0` and the static
+#      Swift no-op round by round, so every side of that row shares every minute by construction;
 #   2. the references of rows b–e (pool, pipe_roundtrip, pipe_bandwidth, openssl speed) run once;
 #   3. one tvp run of the scenario gives every tvp figure of rows b–e;
 #   4. the same references run again; each reference figure is the mean of its two runs (the median
@@ -56,7 +56,10 @@ reference() {
 bracket_references() {
     local dir="$1"
     echo "load: $(cut -d' ' -f1-3 /proc/loadavg)   $(date -u '+%H:%M:%S UTC')"
-    reference "$dir/pool" "$refs/pool" -w 2 -n 100000 -r 15
+    # -b: each item does tvp's per-task bookkeeping (two clock reads, an outcome in its slot): row
+    # b's twin. Without it, the bare dispatch, shown beside it.
+    reference "$dir/pool" "$refs/pool" -w 2 -n 100000 -r 15 -b
+    reference "$dir/pool_bare" "$refs/pool" -w 2 -n 100000 -r 15
     reference "$dir/pipe_roundtrip" "$refs/pipe_roundtrip" -n 20000 -r 9
     reference "$dir/pipe_bandwidth" "$refs/pipe_bandwidth" -t 256M -p 1M -r 7
     # The kernel's default 64 KiB pipe, for comparison only (no row uses it).
@@ -95,8 +98,14 @@ for tool in tvp tvp-worker; do
 done
 echo "tvp: $bin"
 
-section "row a: worker start-up (C no-op and tvp-worker alternating)"
-reference "$work/spawn_time" "$refs/spawn_time" 300 "$refs/noop" -- "$bin/tvp-worker" task null - 0
+section "row a: worker start-up (C no-op, tvp-worker and the static Swift no-op alternating)"
+# The static Swift no-op (build.sh, when swiftc is found) is the Swift runtime's floor: row a′
+# judges tvp-worker against it, in the same loop.
+if [[ -x "$refs/swift_noop" ]]; then
+    reference "$work/spawn_time" "$refs/spawn_time" 300 "$refs/noop" -- "$bin/tvp-worker" task null - 0 -- "$refs/swift_noop"
+else
+    reference "$work/spawn_time" "$refs/spawn_time" 300 "$refs/noop" -- "$bin/tvp-worker" task null - 0
+fi
 
 section "references, before the tvp run"
 bracket_references "$work/before"

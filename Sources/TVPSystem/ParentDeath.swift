@@ -15,7 +15,9 @@ public enum ParentDeath {
     /// Arms the death signal when `TVP_PARENT_PID` is set, and ends the process at once (exit
     /// status 137, as if SIGKILLed) when that parent is already gone. Call it first thing.
     public static func arm() {
-        guard let value = getenv(environmentKey), let parent = pid_t(String(cString: value)) else { return }
+        // `withCString` hands the key's own bytes to getenv; passing the String would build a
+        // ContiguousArray<CChar> (generic metadata) in every fresh worker.
+        guard let value = environmentKey.withCString({ getenv($0) }), let parent = pid_t(String(cString: value)) else { return }
         _ = tvp_set_parent_death_signal(SIGKILL)
         if getppid() != parent { _exit(137) }
     }

@@ -7,4 +7,4 @@ import TVPWorkloads
 let processStart = MonotonicInstant.now()
 // Die with tvp, even a SIGKILLed one: no worker may run on for nobody.
 ParentDeath.arm()
-WorkerProgram(processStart: processStart, allowsPlugins: true).main(CommandLine.arguments)
+WorkerProgram(processStart: processStart, allowsPlugins: true).main()

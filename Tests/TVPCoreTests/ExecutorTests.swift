@@ -53,6 +53,21 @@ struct ExecutorTests {
         #expect(counts.takeAll() == Array(0..<5_000))
     }
 
+    @Test("slots collected in place come back in task order; abandoned ones come back as nil")
+    func slotsCollectedInPlace() throws {
+        let filled = TaskSlots<String>.collect(count: 3_000) { slots in
+            (try? ThreadPool.run(workers: 3, taskCount: 3_000) { next in
+                while let index = next() { slots.fill("task \(index)", at: index) }
+            })?.finished ?? false
+        }
+        #expect(filled == (0..<3_000).map { "task \($0)" })
+        let abandoned = TaskSlots<String>.collect(count: 10) { slots in
+            slots.fill("only one", at: 0)
+            return false
+        }
+        #expect(abandoned == nil)
+    }
+
     @Test("the thread pool runs exactly `workers` distinct threads at once", arguments: [1, 3, 8])
     func poolUsesExactlyWorkersThreads(workers: Int) throws {
         // Each task waits until `workers` tasks are in flight at the same time: that can only happen

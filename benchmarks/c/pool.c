@@ -1,7 +1,7 @@
 /*
  * pool.c — the cost per item of a minimal thread pool: one mutex, two condition variables.
  *
- *   pool [-w WORKERS] [-n ITEMS] [-r REPETITIONS]      defaults: 2 workers, 100000 items, 15
+ *   pool [-w WORKERS] [-n ITEMS] [-r REPETITIONS] [-b]   defaults: 2 workers, 100000 items, 15
  *
  * The design is the textbook pool, and the shape of tvp's `threads` trial, whose task list is
  * known when the trial starts:
@@ -15,6 +15,14 @@
  *   - the main thread waits on `batch_done`; the clock stops.
  * A trivial item stores a value in its own result slot, as a tvp task stores its digest; the
  * slots are checked afterwards, which proves every item ran exactly once.
+ *
+ * With -b an item does tvp's per-task bookkeeping as well, so that the pool is the twin of tvp's
+ * `threads` mode on `null` tasks and not only of its dispatch: it reads CLOCK_MONOTONIC before and
+ * after the item and stores a task outcome as tvp does (the 32-byte digest, the duration, the
+ * thread) in the item's own slot. As in a tvp trial, the outcomes are allocated inside the clock
+ * after free memory was given back to the system (malloc_trim, as tvp does before each trial), so
+ * their pages are faulted in by the items that write them. Without -b the figure is the bare
+ * dispatch.
  *
  * Per item = (clock stop − clock start) ÷ N: queue locking, contention between workers, waking
  * the idle workers once, and the items themselves. Creating the W threads is timed apart
@@ -32,6 +40,7 @@
  */
 #include "bench.h"
 
+#include <malloc.h>
 #include <pthread.h>
 
 /* The pool's shared state; every field is guarded by `mutex`. */
@@ -46,11 +55,28 @@ struct pool {
     size_t idle;                 /* workers waiting for a batch (used to know creation is over) */
     int stop;
     uint64_t *results;           /* one slot per item, written without the lock */
+    struct outcome *outcomes;    /* with -b: one outcome per item, written without the lock */
 };
 
-/* Runs one trivial item: a value derived from the item number, in the item's own slot. */
+/* What tvp stores per task (-b): the digest of a null task (32 zero bytes), how long the task
+ * ran, and the thread that ran it. */
+struct outcome {
+    uint64_t digest[4];
+    uint64_t duration_ns;
+    uint64_t thread;
+};
+
+/* Runs one trivial item: a value derived from the item number, in the item's own slot; with -b
+ * timed by two clock reads and recorded as an outcome, as tvp records a task. */
 static void run_item(struct pool *pool, uint32_t item)
 {
+    if (pool->outcomes) {
+        uint64_t start = now_ns();
+        pool->results[item] = (uint64_t)item * 2654435761u + 1;
+        uint64_t end = now_ns();
+        pool->outcomes[item] = (struct outcome){.duration_ns = end - start, .thread = (uint64_t)pthread_self()};
+        return;
+    }
     pool->results[item] = (uint64_t)item * 2654435761u + 1;
 }
 
@@ -135,9 +161,14 @@ static void *worker(void *argument)
 int main(int argc, char **argv)
 {
     size_t workers = 2, items = 100000, repetitions = 15;
+    int bookkeeping = 0;
     for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "-b") == 0) {
+            bookkeeping = 1;
+            continue;
+        }
         if (i + 1 >= argc)
-            usage_error("usage: pool [-w WORKERS] [-n ITEMS] [-r REPETITIONS]");
+            usage_error("usage: pool [-w WORKERS] [-n ITEMS] [-r REPETITIONS] [-b]");
         if (strcmp(argv[i], "-w") == 0)
             workers = (size_t)parse_count(argv[++i], "WORKERS", 1, 4096);
         else if (strcmp(argv[i], "-n") == 0)
@@ -145,7 +176,7 @@ int main(int argc, char **argv)
         else if (strcmp(argv[i], "-r") == 0)
             repetitions = (size_t)parse_count(argv[++i], "REPETITIONS", 1, 100000);
         else
-            usage_error("unknown option '%s'; usage: pool [-w WORKERS] [-n ITEMS] [-r REPETITIONS]", argv[i]);
+            usage_error("unknown option '%s'; usage: pool [-w WORKERS] [-n ITEMS] [-r REPETITIONS] [-b]", argv[i]);
     }
 
     uint32_t *queue = malloc(items * sizeof *queue);
@@ -165,6 +196,8 @@ int main(int argc, char **argv)
         /* Fault the result pages in before the clock, as tvp allocates its slots before a trial. */
         memset(results, 0, items * sizeof *results);
         struct pool pool = {.queue = queue, .results = results};
+        if (bookkeeping)
+            malloc_trim(0);
         int error;
         if ((error = pthread_mutex_init(&pool.mutex, NULL)) != 0)
             die_code("pthread_mutex_init", error);
@@ -183,8 +216,16 @@ int main(int argc, char **argv)
             wait_on(&pool.batch_done, &pool);
         unlock(&pool);
         uint64_t batch_start = now_ns();
+        struct outcome *outcomes = NULL;
+        if (bookkeeping) {
+            /* The trial's result storage, fresh: tvp allocates its slots when the trial starts. */
+            outcomes = malloc(items * sizeof *outcomes);
+            if (!outcomes)
+                die("malloc");
+        }
 
         lock(&pool);
+        pool.outcomes = outcomes;
         pool.count = items;
         pool.next = 0;
         pool.finished = 0;
@@ -208,11 +249,12 @@ int main(int argc, char **argv)
         pthread_mutex_destroy(&pool.mutex);
 
         for (size_t i = 0; i < items; i++) {
-            if (results[i] != (uint64_t)i * 2654435761u + 1) {
+            if (results[i] != (uint64_t)i * 2654435761u + 1 || (outcomes && (outcomes[i].digest[0] != 0 || outcomes[i].thread == 0))) {
                 fprintf(stderr, "pool: item %zu did not run (or ran wrong); the pool is broken\n", i);
                 return 1;
             }
         }
+        free(outcomes);
         size_t busiest = 0;
         for (size_t w = 0; w < workers; w++)
             busiest = slots[w].items_run > busiest ? slots[w].items_run : busiest;
@@ -227,15 +269,15 @@ int main(int argc, char **argv)
     sort_doubles(join_us, repetitions);
     sort_doubles(busiest_share, repetitions);
     double median = median_sorted(per_item_us, repetitions);
-    printf("workers=%zu\nitems=%zu\nrepetitions=%zu\n", workers, items, repetitions);
+    printf("workers=%zu\nitems=%zu\nrepetitions=%zu\nbookkeeping=%d\n", workers, items, repetitions, bookkeeping);
     printf("per_item_median_us=%.4f\nper_item_min_us=%.4f\nper_item_max_us=%.4f\n",
            median, per_item_us[0], per_item_us[repetitions - 1]);
     printf("create_median_us=%.1f\njoin_median_us=%.1f\nbusiest_worker_share_median=%.3f\n",
            median_sorted(create_us, repetitions), median_sorted(join_us, repetitions),
            median_sorted(busiest_share, repetitions));
-    fprintf(stderr, "pool: %zu workers, %zu items: %.4f us per item (median of %zu; min %.4f, max %.4f); "
+    fprintf(stderr, "pool%s: %zu workers, %zu items: %.4f us per item (median of %zu; min %.4f, max %.4f); "
             "creating the threads %.1f us, joining %.1f us; the busiest worker ran %.1f %% of the items\n",
-            workers, items, median, repetitions, per_item_us[0], per_item_us[repetitions - 1],
+            bookkeeping ? " -b" : "", workers, items, median, repetitions, per_item_us[0], per_item_us[repetitions - 1],
             median_sorted(create_us, repetitions), median_sorted(join_us, repetitions),
             100 * median_sorted(busiest_share, repetitions));
     return 0;

@@ -30,23 +30,68 @@ public struct ExecutionRequest: Sendable {
 }
 
 /// What happened to one task.
+///
+/// A `threads` trial writes one per task into fresh memory inside its clock, so the layout is kept
+/// small (80 bytes, from 112): the rare parts (an error, a worker's output) live in one reference,
+/// nil for every task that succeeded without output, and "no spawn time" is a reserved value.
 public struct TaskOutcome: Sendable {
-    /// The task's digest, nil when it failed.
-    public var digest: TaskDigest?
-    /// Why it failed, nil when it succeeded.
-    public var error: String?
+    private var storedDigest: TaskDigest
     /// How long the task itself ran, in nanoseconds (a process's spawn excluded).
     public var durationNanoseconds: UInt64
-    /// For process modes: from the spawn call to the worker's first instruction, in nanoseconds.
-    public var spawnNanoseconds: UInt64?
+    private var storedSpawn: UInt64
     /// How long the task spent obtaining its input (`shared` under a transfer), within its duration.
     public var transferNanoseconds: UInt64 = 0
-    /// The process that ran it.
-    public var processID: Int32
     /// The thread that ran it (distinct among the threads alive during the trial).
     public var threadID: UInt
+    private var rare: Rare?
+    /// The process that ran it.
+    public var processID: Int32
+    private var hasDigest: Bool
+
+    /// An error and a worker's output: what few tasks have.
+    private final class Rare: Sendable {
+        let error: String?
+        let output: [UInt8]?
+        init(error: String?, output: [UInt8]?) { self.error = error; self.output = output }
+    }
+
+    private static let noSpawn = UInt64.max
+
+    init(digest: TaskDigest?, error: String?, durationNanoseconds: UInt64, spawnNanoseconds: UInt64?,
+         transferNanoseconds: UInt64 = 0, processID: Int32, threadID: UInt, output: [UInt8]? = nil) {
+        storedDigest = digest ?? .zero
+        hasDigest = digest != nil
+        self.durationNanoseconds = durationNanoseconds
+        storedSpawn = spawnNanoseconds ?? Self.noSpawn
+        self.transferNanoseconds = transferNanoseconds
+        self.threadID = threadID
+        self.processID = processID
+        rare = error == nil && output == nil ? nil : Rare(error: error, output: output)
+    }
+
+    /// The task's digest, nil when it failed.
+    public var digest: TaskDigest? {
+        get { hasDigest ? storedDigest : nil }
+        set { storedDigest = newValue ?? .zero; hasDigest = newValue != nil }
+    }
+
+    /// Why it failed, nil when it succeeded.
+    public var error: String? {
+        get { rare?.error }
+        set { rare = newValue == nil && output == nil ? nil : Rare(error: newValue, output: output) }
+    }
+
+    /// For process modes: from the spawn call to the worker's first instruction, in nanoseconds.
+    public var spawnNanoseconds: UInt64? {
+        get { storedSpawn == Self.noSpawn ? nil : storedSpawn }
+        set { storedSpawn = newValue ?? Self.noSpawn }
+    }
+
     /// What a worker process sent back besides the digest: its `local` tally counts; nil otherwise.
-    public var output: [UInt8]? = nil
+    public var output: [UInt8]? {
+        get { rare?.output }
+        set { rare = error == nil && newValue == nil ? nil : Rare(error: error, output: newValue) }
+    }
 
     /// A task that produced `digest`.
     public static func success(_ digest: TaskDigest, duration: UInt64, spawn: UInt64? = nil, transfer: UInt64 = 0,

@@ -19,35 +19,43 @@ func runOnThreadPool(
     _ request: ExecutionRequest, mode: String,
     runTask: @escaping @Sendable (inout TaskRunner, Int) -> TaskOutcome
 ) -> ExecutionResult {
-    let slots = TaskSlots<TaskOutcome>(count: request.tasks)
     let workload = request.workload, input = request.input, timeout = request.taskTimeoutSeconds
     // Every task gets the timeout: the trial may last as long as its slowest thread's share.
     let rounds = (request.tasks + request.workers - 1) / max(1, request.workers)
     let threadCount = ThreadCountSampler()
-    let outcome: ThreadPool.Outcome
+    var outcome = ThreadPool.Outcome(threadsCreated: 0, finished: false)
+    var startFailure: (any Error)?
     let poolStart = MonotonicInstant.now()
     var poolStartElapsed: UInt64 = 0
-    do {
-        outcome = try ThreadPool.run(workers: request.workers, taskCount: request.tasks,
-                                     timeoutSeconds: request.taskTimeoutSeconds * Double(max(1, rounds)),
-                                     started: {
-                                         poolStartElapsed = MonotonicInstant.now().nanoseconds &- poolStart.nanoseconds
-                                         threadCount.sample()
-                                     }) { next in
-            var runner = TaskRunner(workload: workload, input: input, taskTimeoutSeconds: timeout)
-            var completed = 0
-            while let index = next() {
-                slots.fill(runTask(&runner, index), at: index)
-                if completed.isMultiple(of: ThreadCountSampler.completionStride) { threadCount.sampleIfDue() }
-                completed += 1
+    // The threads write each task's outcome straight into the trial's array: no second array and no
+    // copy of 100,000 outcomes inside the clock.
+    let outcomes = TaskSlots<TaskOutcome>.collect(count: request.tasks) { slots in
+        do {
+            outcome = try ThreadPool.run(workers: request.workers, taskCount: request.tasks,
+                                         timeoutSeconds: request.taskTimeoutSeconds * Double(max(1, rounds)),
+                                         started: {
+                                             poolStartElapsed = MonotonicInstant.now().nanoseconds &- poolStart.nanoseconds
+                                             threadCount.sample()
+                                         }) { next in
+                var runner = TaskRunner(workload: workload, input: input, taskTimeoutSeconds: timeout)
+                var completed = 0
+                while let index = next() {
+                    slots.fill(runTask(&runner, index), at: index)
+                    if completed.isMultiple(of: ThreadCountSampler.completionStride) { threadCount.sampleIfDue() }
+                    completed += 1
+                }
             }
+        } catch {
+            startFailure = error
+            return false
         }
-    } catch {
-        return ExecutionResult(outcomes: Array(repeating: .failure("could not start threads: \(error)"), count: request.tasks))
+        return outcome.finished
     }
-    // Every slot is filled once all threads finished; abandoned threads may still write theirs.
-    var result = ExecutionResult(outcomes: outcome.finished
-        ? slots.takeAll() : Array(repeating: .failure("not finished"), count: request.tasks))
+    if let startFailure {
+        return ExecutionResult(outcomes: Array(repeating: .failure("could not start threads: \(startFailure)"), count: request.tasks))
+    }
+    // Abandoned threads may still write their slots, which the collected storage keeps for them.
+    var result = ExecutionResult(outcomes: outcomes ?? Array(repeating: .failure("not finished"), count: request.tasks))
     if !outcome.finished {
         result.abandoned = InProcessWait.abandonment(outcome.interruptedBy.map { .interrupted($0) } ?? .timedOut,
                                                      mode: mode, timeoutSeconds: request.taskTimeoutSeconds)

@@ -1,3 +1,5 @@
+import TVPSystem
+
 /// The 32-byte result of one task; equal tasks give equal digests in every mode.
 ///
 /// Held inline as four words rather than an array: a thread pool stores one per task, and an array
@@ -47,10 +49,18 @@ public struct TaskDigest: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The digest of a task that does nothing (`null` workload): 32 zero bytes.
-    public static let zero = TaskDigest(bytes: [UInt8](repeating: 0, count: 32))
+    public static var zero: TaskDigest { TaskDigest(words: (0, 0, 0, 0)) }
 
     /// Lower-case hexadecimal, 64 characters.
     public var hex: String { Hexadecimal.encode(bytes) }
+
+    /// Appends `hex` to `line`, without a String.
+    func appendHex(to line: inout LineBuffer) {
+        line.append(hexOfLittleEndian: words.0)
+        line.append(hexOfLittleEndian: words.1)
+        line.append(hexOfLittleEndian: words.2)
+        line.append(hexOfLittleEndian: words.3)
+    }
 
     public var description: String { hex }
 

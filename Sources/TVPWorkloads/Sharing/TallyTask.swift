@@ -50,17 +50,23 @@ struct SharingContext {
     private(set) var graph: RefGraph?
 
     init(workload: Workload, input: TaskInput) {
-        switch (workload, input) {
-        case (.tally(let tally), .tally(let table)):
-            self.table = table
-            if tally.sync == .local { slot = table.claimSlot() }
-        case (.tally(let tally), _) where tally.sync == .local:
-            sendsCounts = true
-        case (.refs, .graphs(let graphs)):
-            graph = graphs.claim()
-        case (.refs(let refs), _):
-            // A worker process builds its own graph, before its first task.
-            graph = RefGraph(nodes: refs.nodes)
+        // One enum at a time: a switch over the pair would make a fresh worker instantiate the
+        // tuple's metadata through the runtime's demangler before its first task.
+        switch workload {
+        case .tally(let tally):
+            if case .tally(let table) = input {
+                self.table = table
+                if tally.sync == .local { slot = table.claimSlot() }
+            } else if tally.sync == .local {
+                sendsCounts = true
+            }
+        case .refs(let refs):
+            if case .graphs(let graphs) = input {
+                graph = graphs.claim()
+            } else {
+                // A worker process builds its own graph, before its first task.
+                graph = RefGraph(nodes: refs.nodes)
+            }
         default:
             break
         }

@@ -60,6 +60,9 @@ public enum TaskSpec {
 
     /// Decodes a workload encoded by `encode(_:)`.
     public static func decodeWorkload(_ text: String) throws -> Workload {
+        // A spec without fields needs no split and no dictionary: a fresh worker would instantiate
+        // their generic metadata for nothing (docs/overhead.md, a worker's start-up).
+        if text == "null" { return .null }
         let parts = text.split(separator: ";", omittingEmptySubsequences: false)
         let fields = try keyValues(parts.dropFirst())
         switch parts.first {

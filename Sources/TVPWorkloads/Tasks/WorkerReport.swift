@@ -1,3 +1,6 @@
+import SystemPackage
+import TVPSystem
+
 /// The line a worker process writes to its parent after running one task:
 /// `ok DIGEST PID PROCESS_START_NS TASK_START_NS TASK_END_NS TRANSFER_NS OUTPUT` or `error MESSAGE`,
 /// OUTPUT being the task's output in hexadecimal (a `local` tally's counts), or `-` when it has none.
@@ -37,6 +40,27 @@ public struct WorkerReport: Sendable, Equatable {
     public var line: String {
         "ok \(digest.hex) \(pid) \(processStartNanoseconds) \(taskStartNanoseconds) \(taskEndNanoseconds) \(transferNanoseconds) "
             + (output.map(Hexadecimal.encode) ?? "-") + "\n"
+    }
+
+    /// Writes `line` to `descriptor`. A report without output (every task but a `local` tally's) is
+    /// built on the stack: a fresh worker pays no String or Array machinery for it.
+    public func write(to descriptor: FileDescriptor) throws {
+        guard output == nil else { return try descriptor.writeAll(Array(line.utf8)) }
+        var buffer = LineBuffer()
+        buffer.append("ok ")
+        digest.appendHex(to: &buffer)
+        buffer.append(UInt8(ascii: " "))
+        buffer.append(decimal: Int64(pid))
+        buffer.append(UInt8(ascii: " "))
+        buffer.append(decimal: processStartNanoseconds)
+        buffer.append(UInt8(ascii: " "))
+        buffer.append(decimal: taskStartNanoseconds)
+        buffer.append(UInt8(ascii: " "))
+        buffer.append(decimal: taskEndNanoseconds)
+        buffer.append(UInt8(ascii: " "))
+        buffer.append(decimal: transferNanoseconds)
+        buffer.append(" -\n")
+        try buffer.write(to: descriptor)
     }
 
     /// The line a worker writes when its task failed.

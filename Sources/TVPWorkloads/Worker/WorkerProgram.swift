@@ -24,22 +24,36 @@ public struct WorkerProgram {
         self.allowsPlugins = allowsPlugins
     }
 
+    /// Runs the command in the process's arguments (argv) and ends the process. The arguments are
+    /// read one by one: `CommandLine.arguments` would build an Array of Strings, whose generic
+    /// metadata a fresh process instantiates through the runtime's demangler (docs/overhead.md).
+    public func main() -> Never {
+        let count = ProcessArguments.count
+        main(count: count, command: count > 1 ? ProcessArguments.argument(1) : "", argument: ProcessArguments.argument)
+    }
+
     /// Runs the command in `arguments` (argv) and ends the process.
     public func main(_ arguments: [String]) -> Never {
+        main(count: arguments.count, command: arguments.count > 1 ? arguments[1] : "", argument: { arguments[$0] })
+    }
+
+    private func main(count: Int, command: String, argument: (Int) -> String) -> Never {
         do {
-            switch (arguments.count, arguments.count > 1 ? arguments[1] : "") {
+            switch (count, command) {
             case (5, "task"):
-                guard let index = Int(arguments[4]), index >= 0 else { fail("task index must be a whole number, got '\(arguments[4])'", code: 64) }
+                let indexText = argument(4)
+                guard let index = Int(indexText), index >= 0 else { fail("task index must be a whole number, got '\(indexText)'", code: 64) }
                 do {
-                    try runOneTask(workload: try decode(arguments[2]), input: try TaskSpec.decodeInput(arguments[3]), index: index)
+                    try runOneTask(workload: try decode(argument(2)), input: try TaskSpec.decodeInput(argument(3)), index: index)
                 } catch {
                     fail("task \(index): \(error)", code: 1)
                 }
                 exitImmediately(0)
             case (4, "serve"):
-                try serve(workload: try decode(arguments[2]), input: try TaskSpec.decodeInput(arguments[3]))
+                try serve(workload: try decode(argument(2)), input: try TaskSpec.decodeInput(argument(3)))
             default:
-                fail("usage: tvp-worker task WORKLOAD INPUT INDEX | tvp-worker serve WORKLOAD INPUT (got \(arguments.dropFirst().joined(separator: " ")))", code: 64)
+                let given = (1..<max(1, count)).map(argument).joined(separator: " ")
+                fail("usage: tvp-worker task WORKLOAD INPUT INDEX | tvp-worker serve WORKLOAD INPUT (got \(given))", code: 64)
             }
         } catch {
             fail("\(error)", code: 1)
@@ -73,8 +87,9 @@ public struct WorkerProgram {
             digest: digest, pid: currentProcessID(), processStartNanoseconds: processStart.nanoseconds,
             taskStartNanoseconds: taskStart.nanoseconds, taskEndNanoseconds: taskEnd.nanoseconds,
             transferNanoseconds: runner.lastTransferNanoseconds, output: runner.lastOutput)
-        try standardOutput.writeAll(Array(report.line.utf8))
-        PluginHost.tearDownAll()
+        try report.write(to: standardOutput)
+        // Only a plugin has anything to tear down; the table of plugins is not touched otherwise.
+        if case .plugin = workload { PluginHost.tearDownAll() }
     }
 
     /// Serves task frames from stdin until it closes; each task's result (or failure) goes back as a

@@ -16,6 +16,7 @@ let benchmarks: @Sendable () -> Void = {
         thresholds: Tolerance.timing()
     )
     threadPoolBenchmarks()
+    perTaskPathBenchmarks()
     frameBenchmarks()
     hashingBenchmarks()
 }
