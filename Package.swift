@@ -26,7 +26,7 @@ let leanWorkerLinking: [LinkerSetting] = [
 /// 1.0, this 2.4×, `-static-stdlib` alone 3.4×, the default (Swift runtime as shared libraries)
 /// 5.2×. A Swift plugin brings its own shared Swift runtime, which lives beside the worker's hidden
 /// static one (the ABI passes only C values between them).
-/// C++'s runtime is static too: `script/static-libstdcxx` comes first in the library search, and its
+/// C++'s runtime is static too: the `link/` folder comes first in the library search, and its
 /// `libstdc++.so` is a linker script naming `libstdc++.a`, so the `-lstdc++` that `-static-stdlib`
 /// adds takes the archive (its symbols hidden by `--exclude-libs ALL`, as the Swift runtime's are).
 /// Mapped as a shared library, libstdc++ made a task's mmap/munmap work (will-it-scale's malloc1)
@@ -34,7 +34,7 @@ let leanWorkerLinking: [LinkerSetting] = [
 /// 1.021× (wall), 15 alternating rounds at load 0.2 (benchmarks/plugin_mmap.sh, docs/overhead.md).
 let pluginWorkerLinking: [LinkerSetting] = [
     .unsafeFlags(["-static-stdlib", "-Xclang-linker", "-no-pie", "-Xlinker", "--gc-sections", "-Xlinker", "-l:libcrypto.a", "-Xlinker", "--no-mmap-output-file",
-                  "-Xclang-linker", "-L" + Context.packageDirectory + "/script/static-libstdcxx"]),
+                  "-Xclang-linker", "-L" + Context.packageDirectory + "/link"]),
 ]
 
 let package = Package(
