@@ -1,0 +1,21 @@
+title = 'Speedup over serial (median serial wall time ÷ median wall time; bars: 95 % bootstrap CI)'
+subtitle = 'scenario default · 32 tasks per trial · median of 10 trials per cell · 2 usable CPUs'
+y_log_base = 2
+usable_cpus = 2
+array workers[5] = [1, 2, 4, 8, 16]
+array panel_title[2] = ['cpu[8MiB]', 'io[20ms 4x256KiB warm]']
+array panel_ylabel[2] = ['speedup (× serial)', 'speedup (× serial)']
+array panel_ylog[2] = [1, 1]
+array panel_ylow[2] = [0.6073573829629629, 0.6949646948148147]
+array panel_yhigh[2] = [21.6, 21.6]
+array panel_first[2] = [1, 4]
+array panel_last[2] = [3, 6]
+array block_color[6] = ['#000000', '#0072B2', '#D55E00', '#000000', '#0072B2', '#D55E00']
+array block_point[6] = [13, 7, 5, 13, 7, 5]
+array block_dash[6] = [1, 1, 1, 1, 1, 1]
+array block_width[6] = [2, 2, 2, 2, 2, 2]
+array legend_title[5] = ['serial', 'threads', 'processes', 'ideal (= workers)', 'usable CPUs']
+array legend_color[5] = ['#000000', '#0072B2', '#D55E00', '#555555', '#9b1c1c']
+array legend_point[5] = [13, 7, 5, 0, 0]
+array legend_dash[5] = [1, 1, 1, 2, 3]
+array legend_width[5] = [2, 2, 2, 1.5, 2]

@@ -1,0 +1,21 @@
+title = 'Speedup over serial (median serial wall time ÷ median wall time; bars: 95 % bootstrap CI)'
+subtitle = 'scenario folklore · 32 tasks per trial · median of 12 trials per cell · 2 usable CPUs'
+y_log_base = 2
+usable_cpus = 2
+array workers[3] = [1, 2, 16]
+array panel_title[2] = ['cpu[8MiB]', 'io[20ms 1x256KiB warm]']
+array panel_ylabel[2] = ['speedup (× serial)', 'speedup (× serial)']
+array panel_ylog[2] = [1, 1]
+array panel_ylow[2] = [0.6039489466666667, 0.6913646874074074]
+array panel_yhigh[2] = [21.6, 21.6]
+array panel_first[2] = [1, 7]
+array panel_last[2] = [6, 12]
+array block_color[12] = ['#000000', '#0072B2', '#D55E00', '#009E73', '#56B4E9', '#CC79A7', '#000000', '#0072B2', '#D55E00', '#009E73', '#56B4E9', '#CC79A7']
+array block_point[12] = [13, 7, 5, 11, 3, 15, 13, 7, 5, 11, 3, 15]
+array block_dash[12] = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]
+array block_width[12] = [2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]
+array legend_title[8] = ['serial', 'threads', 'processes', 'gil', 'gil-release', 'async', 'ideal (= workers)', 'usable CPUs']
+array legend_color[8] = ['#000000', '#0072B2', '#D55E00', '#009E73', '#56B4E9', '#CC79A7', '#555555', '#9b1c1c']
+array legend_point[8] = [13, 7, 5, 11, 3, 15, 0, 0]
+array legend_dash[8] = [1, 1, 1, 1, 1, 1, 2, 3]
+array legend_width[8] = [2, 2, 2, 2, 2, 2, 1.5, 2]
