@@ -50,7 +50,12 @@ struct StopAndKillTests {
         #expect(rows.count == 24 && rows.allSatisfy { $0["ok"] == "true" }, "\(rows.filter { $0["ok"] != "true" }.map { $0["error"] ?? "" })")
         let stopped = rows.compactMap { Double($0["stopped_s"] ?? "") }.filter { $0 > 0 }
         print("stopped_s of the stopped trials: \(stopped)")
-        #expect(stopped.count >= 1 && stopped.count <= 3 && stopped.allSatisfy { $0 > 2 && $0 < 20 }, "\(stopped)")
+        // Each 3 s stop lands in one trial, or is split between a trial and the next (a stop that
+        // straddles a trial's end: both are marked, one perhaps by a fraction of a millisecond); the
+        // moments between two trials belong to none. So: at most two marked trials per stop, and
+        // together they hold most of the 9 s.
+        let total = stopped.reduce(0, +)
+        #expect(stopped.count >= 1 && stopped.count <= 6 && total > 6 && total < 20, "\(stopped)")
         #expect(try meta(run)["status"] as? String == "complete")
         #expect(stderr.contains("tvp was stopped for"), "stderr: \(stderr)")
     }
