@@ -94,7 +94,7 @@ public struct ComparisonOptions: Sendable {
     public var seed: UInt64
 
     /// The drift allowed by default between two runs made apart, in cells inside tvp's process and in
-    /// those of the process modes (see "Use in CI" in the README for the A/A measurements behind them).
+    /// those of the process modes (see docs/ci.md for the A/A measurements behind them).
     public static let defaultDrift = 0.5, defaultProcessDrift = 0.75
 
     /// Options with the command line's defaults: wall_s, 5 %, the default drifts, not strict, seed 42.

@@ -168,7 +168,7 @@ public enum ReportPage {
     static func fileSection(_ run: RunFolder) -> String {
         let files = ["trials.csv", "summary.csv", "meta.json", "crossover.csv", "breakeven.csv"].filter { Files.exists(run.path($0)) }
         return "## Files\n\n" + files.map { "`\($0)`" }.joined(separator: ", ")
-            + " (columns in the README), charts in `charts/` (PNG and SVG). `tvp plot` redraws the charts, "
+            + " (columns in tvp's docs/results.md), charts in `charts/` (PNG and SVG; their data in `charts/data/`, which `gnuplot -c plot.gp` draws). `tvp plot` redraws the charts, "
             + "`tvp report` rewrites this page, `tvp check` re-evaluates the expectations.\n"
     }
 
