@@ -52,9 +52,10 @@ struct StopAndKillTests {
         print("stopped_s of the stopped trials: \(stopped)")
         // Each 3 s stop lands in one trial, or is split between a trial and the next (a stop that
         // straddles a trial's end: both are marked, one perhaps by a fraction of a millisecond), or
-        // falls wholly between two trials (the gap then lasts 3 s longer, and no trial is touched:
-        // seen once in a busy full test run). So: at most two marked trials per stop, at least one
-        // stop marked, and no more than the 9 s of stops marked.
+        // falls wholly between two trials (the gap then lasts 3 s longer, and no trial is touched).
+        // One busy full test run marked two of the three stops (2.995 and 2.996 s), every trial ok;
+        // a stop between trials is the likely reason, not established. So: at most two marked trials
+        // per stop, at least one stop marked, and no more than the 9 s of stops marked.
         let total = stopped.reduce(0, +)
         #expect(stopped.count >= 1 && stopped.count <= 6 && total > 2 && total < 12, "\(stopped)")
         #expect(try meta(run)["status"] as? String == "complete")
