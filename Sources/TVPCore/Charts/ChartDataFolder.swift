@@ -46,8 +46,8 @@ public enum ChartDataFolder {
                 index.drawn.append(chart.name)
             }
         }
-        try write(indexText(index), to: "\(staging)/index.gp")
-        try write(index.skipped.map { "\($0.chart)\t\($0.reason.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " "))\n" }.joined(),
+        try ChartStage.write(indexText(index), to: "\(staging)/index.gp")
+        try ChartStage.write(index.skipped.map { "\($0.chart)\t\($0.reason.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " "))\n" }.joined(),
                   to: "\(staging)/skipped.tsv")
         try Files.setMode(staging, 0o755)
         let target = path(run.directory)
@@ -68,13 +68,5 @@ public enum ChartDataFolder {
         tvp_charts = "\(index.drawn.joined(separator: " "))"
 
         """
-    }
-
-    private static func write(_ text: String, to path: String) throws {
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-        } catch {
-            throw ResultsError(path: path, problem: "cannot write the chart data: \(error.localizedDescription)")
-        }
     }
 }

@@ -28,9 +28,13 @@ public enum ChartRenderer {
     /// Needs no gnuplot.
     @discardableResult
     public static func prepareData(runDirectory: String, charts: [Chart] = ChartCatalog.all) throws -> ChartDataFolder.Index {
-        let runDirectory = InstallLocation.absolute(RunFolder.normalized(runDirectory))
+        try ChartDataFolder.write(try loadRun(InstallLocation.absolute(RunFolder.normalized(runDirectory))), charts: charts)
+    }
+
+    /// The run folder at the absolute `runDirectory`, which must hold summary.csv.
+    private static func loadRun(_ runDirectory: String) throws -> RunFolder {
         guard Files.exists("\(runDirectory)/summary.csv") else { throw ChartError.noSummary("\(runDirectory)/summary.csv") }
-        return try ChartDataFolder.write(try RunFolder.load(runDirectory), charts: charts)
+        return try RunFolder.load(runDirectory)
     }
 
     /// Writes the chart data of `charts` and draws every chart the run has data for. A chart
@@ -39,7 +43,7 @@ public enum ChartRenderer {
     public static func render(runDirectory: String, environment: [String: String],
                               charts: [Chart] = ChartCatalog.all) throws -> Rendering {
         let runDirectory = InstallLocation.absolute(RunFolder.normalized(runDirectory))
-        let index = try prepareData(runDirectory: runDirectory, charts: charts)
+        let index = try ChartDataFolder.write(try loadRun(runDirectory), charts: charts)
         guard let gnuplot = gnuplotPath(environment: environment) else { throw ChartError.gnuplotMissing }
         guard let plotScript = InstallLocation.plotScript(environment: environment),
               let scripts = InstallLocation.chartsDirectory(environment: environment) else { throw ChartError.scriptsMissing }

@@ -10,7 +10,8 @@ enum ChartStage {
         for table in data.tables { try write(table.text, to: "\(folder)/\(table.name)") }
     }
 
-    private static func write(_ text: String, to path: String) throws {
+    /// Writes `text` to the file `path`, an error naming it when it cannot.
+    static func write(_ text: String, to path: String) throws {
         do {
             try Data(text.utf8).write(to: URL(fileURLWithPath: path))
         } catch {
