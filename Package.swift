@@ -46,7 +46,7 @@ let package = Package(
         .executable(name: "tvp-plugin-worker", targets: ["tvp-plugin-worker"]),
         // Only for the micro-benchmarks in benchmarks/package-benchmark/, a package of their own that can reach this
         // one's modules through a product alone; not an API promise.
-        .library(name: "TVPCore", targets: ["TVPCore", "TVPWorkloads", "TVPSystem"]),
+        .library(name: "TVPLibraries", targets: ["TVPRun", "TVPWorkloads", "TVPSystem"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -54,7 +54,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
         // The `download` workload's server (`tvp serve`) and its `async` client: the Swift server
-        // ecosystem's event loop. Only TVPCore links it; the worker keeps its blocking sockets.
+        // ecosystem's event loop. Only TVPMeasure (the `async` client) and TVPServe link it; the worker keeps its blocking sockets.
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
@@ -72,36 +72,69 @@ let package = Package(
             name: "TVPSystem",
             dependencies: ["COpenSSL", "CTVPSystem", "CTVPTask", .product(name: "SystemPackage", package: "swift-system")]
         ),
+        // The tasks, their parameters and their encoding for the worker (the wire protocol both
+        // sides speak); no Foundation, since the worker links it.
         .target(name: "TVPWorkloads", dependencies: ["TVPSystem"]),
+        // The worker program: reads task specs, runs them, reports. Linked only by the worker executables.
+        .target(name: "TVPWorker", dependencies: ["TVPWorkloads", "TVPSystem"]),
+        // Statistics: percentiles, intervals, bootstrap, rank tests, the seeded generator. Pure values.
+        .target(name: "TVPStatistics"),
+        // The one formatting home: durations, rates, percents, byte sizes, Markdown escaping.
+        .target(name: "TVPFormatting"),
+        // Scenarios and planning: the YAML model and loader, expectations as declared, cpus, the trial plan.
         .target(
-            name: "TVPCore",
-            dependencies: [
-                "TVPWorkloads", "TVPSystem",
-                .product(name: "Yams", package: "Yams"),
-                .product(name: "CSV", package: "CSV.swift"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-            ],
+            name: "TVPPlan",
+            dependencies: ["TVPWorkloads", "TVPSystem", "TVPStatistics", "TVPFormatting", .product(name: "Yams", package: "Yams")]
+        ),
+        // Execution and measurement: executors per mode, the trial measurer; produces trials and the
+        // run's facts. Writes no file.
+        .target(
+            name: "TVPMeasure",
+            dependencies: ["TVPPlan", "TVPWorkloads", "TVPSystem", "TVPStatistics", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio")],
+            linkerSettings: dynamicCrypto
+        ),
+        // Analysis and gate: summaries, crossovers, expectation verdicts, compare, paired. Pure values: reads no file.
+        .target(name: "TVPAnalysis", dependencies: ["TVPMeasure", "TVPPlan", "TVPWorkloads", "TVPStatistics", "TVPFormatting"]),
+        // Results: the run folder, written once and read once (trials.csv, summary.csv, meta.json, crossover.csv).
+        .target(
+            name: "TVPResults",
+            dependencies: ["TVPAnalysis", "TVPMeasure", "TVPPlan", "TVPWorkloads", "TVPStatistics", "TVPFormatting", .product(name: "CSV", package: "CSV.swift")]
+        ),
+        // Charts and report: chart data for plot.gp, gnuplot, report.md, console and JSON output.
+        .target(
+            name: "TVPReport",
+            dependencies: ["TVPResults", "TVPAnalysis", "TVPMeasure", "TVPPlan", "TVPWorkloads", "TVPSystem", "TVPStatistics", "TVPFormatting"]
+        ),
+        // The loopback HTTP server of `download` (`tvp serve`).
+        .target(name: "TVPServe", dependencies: ["TVPWorkloads", "TVPSystem", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio")]),
+        // A run from start to end: fixtures, the supervised trial loop, the end of a run, paired runs.
+        .target(
+            name: "TVPRun",
+            dependencies: ["TVPReport", "TVPResults", "TVPAnalysis", "TVPMeasure", "TVPPlan", "TVPServe", "TVPWorkloads", "TVPSystem", "TVPStatistics", "TVPFormatting"],
             linkerSettings: dynamicCrypto
         ),
         .executableTarget(
             name: "tvp",
-            dependencies: ["TVPCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["TVPRun", "TVPReport", "TVPResults", "TVPAnalysis", "TVPMeasure", "TVPPlan", "TVPServe", "TVPFormatting",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "tvp-worker",
-            dependencies: ["CTVPWorkerStart", "TVPWorkloads", "TVPSystem"],
+            dependencies: ["CTVPWorkerStart", "TVPWorker"],
             linkerSettings: leanWorkerLinking
         ),
         .executableTarget(
             name: "tvp-plugin-worker",
-            dependencies: ["CTVPWorkerStart", "TVPWorkloads", "TVPSystem"],
+            dependencies: ["CTVPWorkerStart", "TVPWorker"],
             linkerSettings: pluginWorkerLinking
         ),
         .testTarget(name: "TVPSystemTests", dependencies: ["TVPSystem"], linkerSettings: dynamicCrypto),
         .testTarget(name: "TVPWorkloadsTests", dependencies: ["TVPWorkloads"], linkerSettings: dynamicCrypto),
-        .testTarget(name: "TVPCoreTests", dependencies: ["TVPCore"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "TVPTests",
+            dependencies: ["TVPRun", "TVPReport", "TVPResults", "TVPAnalysis", "TVPMeasure", "TVPPlan", "TVPServe", "TVPStatistics", "TVPFormatting", "TVPWorker", "TVPWorkloads", "TVPSystem"],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(name: "TVPEndToEndTests", dependencies: ["TVPSystem", "TVPWorkloads"], linkerSettings: dynamicCrypto),
     ]
 )

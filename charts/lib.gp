@@ -6,7 +6,7 @@
 #
 # (`format` is png or svg), and one chart can be drawn by hand the same way:
 #     gnuplot -e "charts_dir = 'charts'; data_dir = 'RUN/charts/data/speedup'; output = 's.png'; format = 'png'" charts/speedup.gp
-# DATA_DIR holds what Swift prepared for the chart (Sources/TVPCore/Charts/<Name>Chart.swift):
+# DATA_DIR holds what Swift prepared for the chart (Sources/TVPReport/Charts/<Name>Chart.swift):
 # settings.gp, plain assignments (heading, panels and their y ranges, line styles, legend entries),
 # and the data tables, tab-separated, the column names atop each block (`index` b - 1). A chart
 # script loads this file first and then only draws. Anything on stderr fails the chart (tvp's rule),

@@ -1,5 +1,6 @@
 import TVPSystem
 import TVPWorkloads
+import TVPWorker
 
 // tvp-plugin-worker runs plugin tasks (include/tvp_task.h) for tvp's process modes, with the same
 // commands and protocol as tvp-worker (see WorkerProgram). It is dynamically linked, since a static

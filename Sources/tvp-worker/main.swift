@@ -1,5 +1,6 @@
 import TVPSystem
 import TVPWorkloads
+import TVPWorker
 
 // tvp-worker runs tasks of the built-in workloads for tvp's process modes (see WorkerProgram). Its
 // start-up is part of what they measure, so it links no Foundation, is one static executable, and

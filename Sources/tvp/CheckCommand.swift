@@ -1,5 +1,6 @@
 import ArgumentParser
-import TVPCore
+import TVPAnalysis
+import TVPResults
 
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

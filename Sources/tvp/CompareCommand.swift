@@ -1,5 +1,6 @@
 import ArgumentParser
-import TVPCore
+import TVPAnalysis
+import TVPReport
 
 extension ComparisonMetric: ExpressibleByArgument {}
 extension ComparisonFormat: ExpressibleByArgument {}

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import TVPCore
+import TVPAnalysis
+import TVPReport
 
 /// `tvp export RUN_DIR --format json`: a run's cells in hyperfine's JSON layout.
 struct ExportCommand: ParsableCommand {

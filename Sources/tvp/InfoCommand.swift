@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import TVPCore
+import TVPMeasure
+import TVPPlan
+import TVPReport
 
 /// `tvp info`: the machine facts a run records in meta.json.
 struct InfoCommand: ParsableCommand {

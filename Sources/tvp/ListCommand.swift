@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import TVPCore
+import TVPPlan
+import TVPReport
 
 struct ListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,11 @@
 import ArgumentParser
 import Foundation
-import TVPCore
+import TVPAnalysis
+import TVPMeasure
+import TVPPlan
+import TVPReport
+import TVPResults
+import TVPRun
 
 /// `tvp paired BASELINE CURRENT [SCENARIO]`: the regression gate that cancels drift.
 struct PairedCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import TVPCore
+import TVPReport
+import TVPRun
 
 struct PlotCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

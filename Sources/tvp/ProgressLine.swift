@@ -1,5 +1,5 @@
 import Foundation
-import TVPCore
+import TVPRun
 
 /// One updating line on stderr, only when stderr is a terminal: trials done of total, the cell
 /// just measured, elapsed time and an estimate of the time left.

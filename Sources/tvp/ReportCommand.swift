@@ -1,5 +1,6 @@
 import ArgumentParser
-import TVPCore
+import TVPReport
+import TVPResults
 
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,11 @@
 import ArgumentParser
 import Foundation
-import TVPCore
+import TVPAnalysis
+import TVPMeasure
+import TVPPlan
+import TVPReport
+import TVPResults
+import TVPRun
 
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

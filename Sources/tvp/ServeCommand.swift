@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
-import TVPCore
 import TVPWorkloads
+import TVPPlan
+import TVPServe
 
 struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,5 @@
 import ArgumentParser
-import TVPCore
+import TVPMeasure
 
 @main
 struct TVP: ParsableCommand {

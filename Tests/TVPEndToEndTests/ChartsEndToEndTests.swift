@@ -98,7 +98,7 @@ struct ChartsEndToEndTests {
         let directory = try scratchDirectory()
         defer { Files.removeTree(directory) }
         let run = "\(directory)/run"
-        try copyFolder(packageRootForEndToEnd + "/Tests/TVPCoreTests/Fixtures/charts/report-sample", to: run)
+        try copyFolder(packageRootForEndToEnd + "/Tests/TVPTests/Fixtures/charts/report-sample", to: run)
         let before = try filesOutsideCharts(run)
         let bin = try fakeGnuplot("echo $$ > \(directory)/gnuplot.pid\nexec /bin/sleep 60", in: directory)
         let (process, err) = try startTVP(["plot", run], in: directory,
@@ -143,7 +143,7 @@ struct ChartsEndToEndTests {
         let directory = try scratchDirectory()
         defer { Files.removeTree(directory) }
         let run = "\(directory)/run"
-        try copyFolder(packageRootForEndToEnd + "/Tests/TVPCoreTests/Fixtures/charts/report-sample", to: run)
+        try copyFolder(packageRootForEndToEnd + "/Tests/TVPTests/Fixtures/charts/report-sample", to: run)
         let before = try filesOutsideCharts(run)
         let temporary = "\(directory)/tmp"
         try Files.makeDirectories(temporary)

@@ -208,7 +208,7 @@ struct PlotEndToEndTests {
 
 @Suite("tvp compare and tvp check end to end", .serialized)
 struct CompareEndToEndTests {
-    let fixtures = packageRootForEndToEnd + "/Tests/TVPCoreTests/Fixtures/compare"
+    let fixtures = packageRootForEndToEnd + "/Tests/TVPTests/Fixtures/compare"
 
     @Test("comparing a run with itself passes with exit 0")
     func selfComparison() throws {

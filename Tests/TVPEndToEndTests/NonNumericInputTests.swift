@@ -7,7 +7,7 @@ import TVPSystem
 /// what to write, exit 1, and no trap.
 @Suite("Input that is not a number, end to end", .serialized)
 struct NonNumericInputTests {
-    static let fixture = packageRootForEndToEnd + "/Tests/TVPCoreTests/Fixtures/compare/quick"
+    static let fixture = packageRootForEndToEnd + "/Tests/TVPTests/Fixtures/compare/quick"
 
     @Test("an expect bound of nan or inf, or a negative factor, is refused when the scenario loads: exit 1, nothing run",
           arguments: [

@@ -79,7 +79,7 @@ struct PlotScriptTests {
         defer { Files.removeTree(directory) }
         let planted = try plantedFolder(in: directory)
         let run = "\(directory)/run"
-        try copyFolder(packageRootForEndToEnd + "/Tests/TVPCoreTests/Fixtures/charts/report-sample", to: run)
+        try copyFolder(packageRootForEndToEnd + "/Tests/TVPTests/Fixtures/charts/report-sample", to: run)
         let plot = try runTVP(["plot", run], in: planted)
         #expect(plot.status == 0, "\(plot.stderr)")
         #expect(Files.exists("\(run)/charts/speedup.png"))
@@ -121,7 +121,7 @@ struct PlotScriptTests {
         let directory = try scratchDirectory()
         defer { Files.removeTree(directory) }
         let run = "\(directory)/run"
-        try copyFolder(packageRootForEndToEnd + "/Tests/TVPCoreTests/Fixtures/charts/report-sample", to: run)
+        try copyFolder(packageRootForEndToEnd + "/Tests/TVPTests/Fixtures/charts/report-sample", to: run)
         let missing = try runProgram(gnuplot, ["-c", plotScript, run], in: directory)
         #expect(missing.status != 0 && missing.stderr.contains("\(run)/charts/data/index.gp"), "\(missing.stderr)")
         try Files.makeDirectories("\(run)/charts/data")

@@ -1,0 +1,40 @@
+import TVPWorkloads
+import TVPPlan
+
+/// Runs every task one after another on one thread: the baseline of every speedup. The tasks run
+/// on a `SerialLane` the calling thread waits for, so a task past `task_timeout_s`, or a Ctrl-C,
+/// ends the trial as under `threads` (the task cannot be killed: the run is abandoned).
+public struct SerialExecutor: Executor {
+    /// Creates the executor.
+    public init() {}
+
+    public func run(_ request: ExecutionRequest) -> ExecutionResult {
+        nonisolated(unsafe) var result = ExecutionResult(outcomes: [])
+        let outcome = SerialLane.run(timeoutSeconds: request.taskTimeoutSeconds) { lane in
+            result = Self.runTasks(request, lane: lane)
+        }
+        guard let outcome else { return Self.runTasks(request, lane: nil) }
+        guard let abandoned = InProcessWait.abandonment(outcome, mode: Mode.serial.rawValue, timeoutSeconds: request.taskTimeoutSeconds) else {
+            return result
+        }
+        var unfinished = ExecutionResult(outcomes: Array(repeating: .failure("not finished"), count: request.tasks))
+        unfinished.abandoned = abandoned
+        return unfinished
+    }
+
+    /// Every task in order on the calling thread, `lane` counting them.
+    private static func runTasks(_ request: ExecutionRequest, lane: SerialLane?) -> ExecutionResult {
+        var runner = TaskRunner(workload: request.workload, input: request.input, taskTimeoutSeconds: request.taskTimeoutSeconds)
+        let threadCount = ThreadCountSampler()
+        var outcomes: [TaskOutcome] = []
+        outcomes.reserveCapacity(request.tasks)
+        for index in 0..<request.tasks {
+            outcomes.append(timedTask(&runner, index: index))
+            lane?.progress.add(1, ordering: .relaxed)
+            if index.isMultiple(of: ThreadCountSampler.completionStride) { threadCount.sampleIfDue() }
+        }
+        var result = ExecutionResult(outcomes: outcomes)
+        result.osThreadsMax = threadCount.observedMaximum
+        return result
+    }
+}

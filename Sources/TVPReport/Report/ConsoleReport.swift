@@ -1,0 +1,94 @@
+import Foundation
+import TVPAnalysis
+import TVPResults
+
+/// The tables printed after a run: per workload, rows by mode and workers with the median wall
+/// time, its interval, the speedup with its interval, efficiency and flags for doubtful cells.
+public enum ConsoleReport {
+    /// The report as text.
+    public static func render(_ summaries: [CellSummary], breakEvens: [Crossover.BreakEven] = []) -> String {
+        var out = ""
+        var variants: [String] = []
+        for s in summaries where !variants.contains(s.cell.workload.label) { variants.append(s.cell.workload.label) }
+        for variant in variants {
+            let rows = summaries.filter { $0.cell.workload.label == variant }
+            out += "\n\(variant) — \(rows.first!.cell.tasks) tasks per trial\n"
+            let header = ["mode", "workers", "median wall", "95% CI", "speedup", "95% CI", "efficiency", "per task", "notes"]
+            let table = rows.map { s in
+                [s.cell.mode.rawValue, String(s.cell.workers), seconds(s.wallMedian),
+                 "\(seconds(s.wallCI.lowerBound))–\(seconds(s.wallCI.upperBound))",
+                 s.speedup.map { String(format: "%.2f×", $0) } ?? "–",
+                 s.speedupCI.map { String(format: "%.2f–%.2f", $0.lowerBound, $0.upperBound) } ?? "–",
+                 s.efficiency.map { String(format: "%.0f%%", $0 * 100) } ?? "–",
+                 microseconds(s.perTaskMicroseconds), notes(s)]
+            }
+            out += format([header] + table)
+        }
+        let shipped = summaries.filter { $0.transferMegabytesPerSecond != nil || $0.poolStartMedian != nil && $0.cell.workload.shipsData }
+        if !shipped.isEmpty {
+            out += "\nShipping the shared input: how fast workers received it, and the pool start\n"
+            let header = ["variant", "mode", "workers", "received at", "throughput", "pool start"]
+            out += format([header] + shipped.map { s in
+                [s.cell.workload.label, s.cell.mode.rawValue, String(s.cell.workers),
+                 s.transferMegabytesPerSecond.map { String(format: "%.0f MB/s", $0) } ?? "in place",
+                 s.megabytesPerSecond.map { String(format: "%.0f MB/s", $0) } ?? "–",
+                 s.poolStartMedian.map(seconds) ?? "–"]
+            })
+        }
+        let sharing = summaries.filter { $0.perUpdateNanoseconds != nil }
+        if !sharing.isEmpty {
+            out += "\nWhere sharing hurts: wall time per update (tally: an increment; alloc: a free and a malloc; refs: a step)\n"
+            let header = ["variant", "mode", "workers", "per update", "lost updates (median)"]
+            out += format([header] + sharing.map { s in
+                [s.cell.workload.label, s.cell.mode.rawValue, String(s.cell.workers),
+                 String(format: "%.2f ns", s.perUpdateNanoseconds ?? 0),
+                 s.lostUpdatesMedian.map { String(format: "%.0f", $0) } ?? "–"]
+            })
+        }
+        if !breakEvens.isEmpty {
+            out += "\nCrossover (mixed): where a process mode starts to beat a thread mode\n"
+            out += breakEvens.map { "  \(CrossoverText.verdict($0))\n" }.joined()
+        }
+        let noisy = summaries.filter(\.isNoisy).count
+        if noisy > 0 {
+            out += "\nWarning: \(noisy) of \(summaries.count) cells are noisy (coefficient of variation above "
+                + "\(Int(Summarizer.noisyCoefficientOfVariation * 100)) %). Their medians are less certain: look at the "
+                + "confidence intervals, add repetitions, or quiet the machine (steal, other load).\n"
+        }
+        let outliers = summaries.map(\.outliers).reduce(0, +)
+        if outliers > 0 {
+            out += "Warning: \(outliers) statistical outlier trials (modified z-score above "
+                + "\(Int(Summarizer.outlierThreshold))); other programs or steal may have disturbed them.\n"
+        }
+        return out
+    }
+
+    static func notes(_ s: CellSummary) -> String {
+        var notes: [String] = []
+        if s.failed > 0 { notes.append("\(s.failed) failed") }
+        if s.isNoisy { notes.append(String(format: "noisy (CV %.0f%%)", s.wallCV * 100)) }
+        if s.outliers > 0 { notes.append("\(s.outliers) outlier\(s.outliers == 1 ? "" : "s")") }
+        if s.n < 3 { notes.append("n=\(s.n)") }
+        return notes.joined(separator: ", ")
+    }
+
+    /// A duration in seconds with a readable unit.
+    public static func seconds(_ value: Double) -> String {
+        switch value {
+        case ..<1e-3: String(format: "%.1f µs", value * 1e6)
+        case ..<1: String(format: "%.2f ms", value * 1e3)
+        default: String(format: "%.3f s", value)
+        }
+    }
+
+    static func microseconds(_ value: Double) -> String { seconds(value / 1e6) }
+
+    /// Left-aligned text columns with two spaces between them.
+    public static func format(_ rows: [[String]]) -> String {
+        let widths = rows[0].indices.map { column in rows.map { $0[column].count }.max()! }
+        return rows.map { row in
+            row.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }
+                .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        }.joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,20 @@
+import TVPAnalysis
+import TVPPlan
+/// Re-evaluates a finished run's expectations from its files: the scenario text in meta.json and the
+/// trials in trials.csv, summarised again with the usable CPUs of the machine it ran on.
+public enum RunCheck {
+    /// The expectations of the run at `path` (a run folder or its trials.csv), evaluated.
+    public static func check(_ path: String) throws -> (run: RunData, results: [ExpectationResult]) {
+        let run = try RunData.load(path)
+        guard let meta = run.meta else {
+            throw ResultsError(path: path, problem: "meta.json is missing or unreadable: it holds the scenario whose expectations are checked")
+        }
+        let scenario = try ScenarioLoader.parse(meta.scenarioText, source: "\(meta.scenarioPath) (as recorded in meta.json)",
+                                                defaultName: meta.scenario, requiresFiles: false,
+                                                cpus: meta.machine.usableCPUs)
+        let expectations = try ExpectationParser.expectations(of: scenario, source: meta.scenarioPath)
+        let summaries = Summarizer(usableCPUs: meta.machine.usableCPUs)
+            .summarize(run.samples, cellOrder: scenario.cells)
+        return (run, ExpectationEvaluator.evaluate(expectations, summaries: summaries, cpus: scenario.cpus))
+    }
+}
