@@ -55,57 +55,6 @@ extension TrialSample {
     }
 }
 
-extension Workload {
-    /// Rebuilds a workload from its CSV name and parameter columns, within the scenario's limits.
-    init(csvRow fields: TrialRowFields) throws(TrialRowProblem) {
-        typealias Limits = ScenarioLoader.Limits
-        let name = fields.text("workload")
-        switch name {
-        case "null": self = .null
-        case "cpu":
-            self = .cpu(CPUWorkload(bytesPerTask: try fields.wholeNumber("bytes_per_task", in: Limits.bytesPerTask)))
-        case "io":
-            let sleep = try fields.number("sleep_ms", in: Limits.sleepMilliseconds)
-            let files = try fields.wholeNumber("files_per_task", in: Limits.filesPerTask)
-            let size = try fields.wholeNumber("file_size", in: Limits.fileSize)
-            guard let cache = CacheState(rawValue: fields.text("cache")) else {
-                throw TrialRowProblem(column: "cache", text: fields.text("cache"), expected: "warm or cold")
-            }
-            self = .io(IOWorkload(sleepNanoseconds: UInt64((sleep * 1e6).rounded()), filesPerTask: files,
-                                  fileSize: size, cache: cache))
-        case "shared":
-            let size = try fields.wholeNumber("input_size", in: Limits.inputSize)
-            guard let transfer = Transfer(rawValue: fields.text("transfer")) else {
-                throw TrialRowProblem(column: "transfer", text: fields.text("transfer"),
-                                      expected: "one of \(Transfer.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            self = .shared(SharedWorkload(inputSize: size, transfer: transfer))
-        case "mixed":
-            let taskMilliseconds = try fields.number("task_ms", in: Limits.taskMilliseconds)
-            let share = try fields.number("cpu_share", in: Limits.cpuShare)
-            let hashBytes = try fields.wholeNumber("hash_bytes", in: 0...Int.max)
-            self = .mixed(MixedWorkload(taskNanoseconds: UInt64((taskMilliseconds * 1e6).rounded()), cpuShare: share,
-                                        hashBytes: hashBytes))
-        case "tally", "alloc", "refs":
-            self = try Workload(sharingCSVRow: fields, name: name)
-        case "download":
-            let files = try fields.wholeNumber("files", in: DownloadWorkload.filesRange)
-            let size = try fields.wholeNumber("file_size", in: DownloadWorkload.fileSizeRange)
-            let latency = try fields.number("latency_ms", in: DownloadWorkload.latencyMillisecondsRange)
-            guard let keepAlive = ["true": true, "false": false][fields.text("keep_alive")] else {
-                throw TrialRowProblem(column: "keep_alive", text: fields.text("keep_alive"), expected: "true or false")
-            }
-            self = .download(DownloadWorkload(files: files, fileSize: size, latencyNanoseconds: UInt64((latency * 1e6).rounded()),
-                                              keepAlive: keepAlive))
-        case "plugin":
-            self = .plugin(try PluginWorkload(csvRow: fields))
-        default:
-            throw TrialRowProblem(column: "workload", text: name,
-                                  expected: "a workload (one of \(Workload.names.joined(separator: ", ")))")
-        }
-    }
-}
-
 /// The fields of one trials.csv row, read as the types they must hold.
 struct TrialRowFields {
     private let row: [String: String]

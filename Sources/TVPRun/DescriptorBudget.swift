@@ -16,7 +16,7 @@ enum DescriptorBudget {
         switch cell.mode {
         case .processes: cell.workload.shipsData ? 3 : 2
         case .processPool: 3
-        case .serial, .threads, .gil, .gilRelease, .async: cell.workload.download != nil ? 1 : 0
+        case .serial, .threads, .gil, .gilRelease, .async: cell.workload.needs == .server ? 1 : 0
         }
     }
 

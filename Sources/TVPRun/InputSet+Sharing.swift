@@ -15,20 +15,9 @@ extension InputSet {
     /// - `refs`: the graph every thread walks, or a copy per runner; nothing under process modes,
     ///   whose workers build their own.
     static func stageSharedState(_ cell: Cell, number: () -> Int) throws -> StagedInput? {
-        switch cell.workload {
-        case .tally(let tally):
-            let processes = cell.mode.usesProcesses
-            let name = processes && tally.sync.sharesTable ? "/tvp-\(getpid())-\(number())" : nil
-            let slots = tally.sync == .local && !processes ? runners(cell) : 0
-            let table = try TallyTable.create(bins: tally.bins, slots: slots, padded: tally.layout == .padded, sharedName: name)
-            return StagedInput(input: .tally(table), remove: { table.remove() })
-        case .refs(let refs):
-            guard !cell.mode.usesProcesses else { return StagedInput(input: .none, remove: {}) }
-            let graphs = RefGraphSet(nodes: refs.nodes, shared: refs.graph == .shared, copies: runners(cell))
-            return StagedInput(input: .graphs(graphs), remove: {})
-        default:
-            return nil
-        }
+        let staged = try cell.workload.kind.stageSharedState(processes: cell.mode.usesProcesses, runners: runners(cell),
+                                                             sharedName: { "/tvp-\(getpid())-\(number())" })
+        return staged.map { StagedInput(input: $0.input, remove: $0.remove) }
     }
 
     /// How many task runners an in-process mode starts for `cell`: one per thread, one per task

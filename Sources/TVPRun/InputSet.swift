@@ -36,17 +36,19 @@ final class InputSet {
         forcedExitRegistration = InterruptSignal.registerForForcedExit(.flatDirectory, directory)
         do {
             for workload in workloads {
-                switch workload {
-                case .io(let io):
-                    fixtures[workload] = try IOFixture.create(for: io, tasks: tasks(workload), in: directory,
-                                                              checkpoint: Interruption.checkpoint)
-                    if io.cache == .cold && FileSystem.isInMemory(directory) {
+                switch workload.needs {
+                case .files(let filesPerTask, let fileSize, let cold):
+                    fixtures[workload] = try IOFixture.create(filesPerTask: filesPerTask, fileSize: fileSize, tasks: tasks(workload),
+                                                              in: directory, checkpoint: Interruption.checkpoint)
+                    if cold && FileSystem.isInMemory(directory) {
                         warnings.append(Self.memoryFileSystemWarning(scratch: scratchDirectory))
                     }
-                default:
+                case .sharedInput:
                     if let shared = workload.sharedInput, sharedInputs[shared.inputSize] == nil {
                         sharedInputs[shared.inputSize] = try shared.makeInput(checkpoint: Interruption.checkpoint)
                     }
+                case .nothing, .taskCount, .server:
+                    break
                 }
             }
         } catch let error as SystemCallError where error.errno == .noSpace {
@@ -68,13 +70,13 @@ final class InputSet {
     /// fixture, the shared input in memory (`shared`, a `plugin`'s), the task count alone (a
     /// `plugin` without input), or nothing.
     func input(for cell: Cell) -> TaskInput {
-        if let shared = cell.workload.sharedInput {
-            return sharedInputs[shared.inputSize].map { .shared(SharedSource(slices: cell.tasks, location: .memory($0))) } ?? .none
-        }
-        switch cell.workload {
-        case .io: return fixtures[cell.workload].map(TaskInput.files) ?? .none
-        case .plugin: return .taskCount(cell.tasks)
-        default: return .none
+        switch cell.workload.needs {
+        case .sharedInput:
+            guard let shared = cell.workload.sharedInput, let region = sharedInputs[shared.inputSize] else { return .none }
+            return .shared(SharedSource(slices: cell.tasks, location: .memory(region)))
+        case .files: return fixtures[cell.workload].map(TaskInput.files) ?? .none
+        case .taskCount: return .taskCount(cell.tasks)
+        case .nothing, .server: return .none
         }
     }
 
@@ -124,13 +126,12 @@ final class InputSet {
     /// Puts the page cache in the state the cell asks for, just before its clock starts: a warm
     /// trial reads its files (the machine evicts idle pages within ~30 s), a cold one drops them.
     func prepareCache(for workload: Workload) throws {
-        guard case .io(let io) = workload, let fixture = fixtures[workload] else { return }
-        switch io.cache {
-        case .warm:
-            var buffer = [UInt8](repeating: 0, count: TaskRunner.readChunkBytes)
-            for path in fixture.allPaths { try Files.streamRead(path, buffer: &buffer) { _ in } }
-        case .cold:
+        guard case .files(_, _, let cold) = workload.needs, let fixture = fixtures[workload] else { return }
+        if cold {
             for path in fixture.allPaths { try Files.dropFromPageCache(path) }
+        } else {
+            var buffer = [UInt8](repeating: 0, count: IOWorkload.readChunkBytes)
+            for path in fixture.allPaths { try Files.streamRead(path, buffer: &buffer) { _ in } }
         }
     }
 

@@ -12,26 +12,15 @@ enum ReferenceDigests {
     /// tasks (`RunInterrupted`), a task that fails is an error naming it.
     static func compute(_ cell: Cell, input: TaskInput) throws -> TaskDigest {
         let baseline = cell.serialBaseline
-        if case .tally = baseline.workload {
-            // A tally's digest is its final table's, which the trial's totals compute from the tasks.
-            let result = SerialExecutor().runTrial(ExecutionRequest(workload: baseline.workload, input: input,
-                                                                    tasks: baseline.tasks, workers: 1))
-            guard let digest = result.combinedDigest else {
-                throw InputError(description: "the reference run of \(baseline.workload.label) failed: \(result.errorSummary ?? "")")
-            }
-            return digest
-        }
+        // A workload with a reference of its own: a tally's final table, downloads' files.
+        if let digest = try baseline.workload.kind.referenceDigest(tasks: baseline.tasks, input: input) { return digest }
         var runner = TaskRunner(workload: baseline.workload, input: input)
         var digests: [TaskDigest] = []
         digests.reserveCapacity(baseline.tasks)
         for index in 0..<baseline.tasks {
             try Interruption.checkpoint()
             do {
-                switch baseline.workload {
-                case .io: digests.append(try runner.readAndDigest(task: index))
-                case .mixed: digests.append(runner.hashPart(task: index, hooks: NoTaskHooks()))
-                default: digests.append(try runner.run(task: index))
-                }
+                digests.append(try runner.runWithoutWaiting(task: index))
             } catch {
                 throw InputError(description: "the reference run of \(baseline.workload.label) failed at task \(index): \(error)")
             }

@@ -109,7 +109,7 @@ public struct Runner {
         guard Files.isExecutable(options.workerPath) || !builtInProcessCells else {
             throw ResultsError(path: options.workerPath, problem: "the worker executable (found \(options.workerSource)) is missing or not executable; build it with `swift build -c release` (it sits next to tvp), or set $TVP_WORKER to it")
         }
-        if scenario.workloads.contains(where: { $0.download != nil }), !Files.isExecutable(options.serverPath) {
+        if scenario.workloads.contains(where: { $0.is(DownloadWorkload.self) }), !Files.isExecutable(options.serverPath) {
             throw ResultsError(path: options.serverPath, problem: "the download server, `tvp serve` (found as \(options.serverSource)), is missing or not executable; set $TVP_SERVER to a tvp executable")
         }
         try PluginPreparation.check(scenario.cells, pluginWorkerPath: options.pluginWorkerPath, source: options.pluginWorkerSource)
@@ -152,14 +152,13 @@ public struct Runner {
         try writer.writeMeta(run.meta)
         // `mixed` tasks hash for a share of their budget: how many bytes that is depends on this machine.
         var scenario = self.scenario
-        if scenario.workloads.contains(where: { if case .mixed = $0 { true } else { false } }) {
+        if scenario.workloads.contains(where: { $0.calibratedVariant(bytesPerSecond: 1) != nil }) {
             events(.preparing("measuring the hashing rate for mixed tasks"))
-            let rate = TaskRunner.measureHashingRate()
+            let rate = MixedWorkload.measureHashingRate()
             run.meta.hashingRateMBPerSecond = rate / 1e6
-            scenario.workloads = scenario.workloads.map {
-                if case .mixed(let mixed) = $0 { .mixed(mixed.calibrated(bytesPerSecond: rate)) } else { $0 }
-            }
+            scenario.workloads = scenario.workloads.map { $0.calibratedVariant(bytesPerSecond: rate) ?? $0 }
         }
+
         run.cells = scenario.cells
         if run.cells.contains(where: \.workload.isPlugin) { run.meta.plugins = PluginFact.of(run.cells) }
         let plan = TrialPlanner.plan(cells: run.cells, warmup: scenario.warmup, repetitions: scenario.repetitions, seed: scenario.seed)
@@ -180,11 +179,6 @@ public struct Runner {
         // One reference per serial cell (workload and task count): every mode and transfer must match it.
         var references: [Cell: TaskDigest] = [:]
         for cell in run.cells where !cell.workload.isPlugin && references[cell.serialBaseline] == nil {
-            // Downloads are checked against the files themselves: no server, no serial run of hours.
-            if let download = cell.serialBaseline.workload.download {
-                references[cell.serialBaseline] = download.referenceDigest(tasks: cell.serialBaseline.tasks)
-                continue
-            }
             // `tally` and `refs` tasks need the table or graph they share, staged as for a trial.
             let staged = try inputs.stage(cell.serialBaseline)
             defer { staged.remove() }
@@ -201,11 +195,11 @@ public struct Runner {
                                      switchIntervalNanoseconds: UInt64((scenario.switchIntervalMilliseconds * 1e6).rounded()))
         run.samples.reserveCapacity(plan.count)
         // Download servers start before the first trial that needs them, and stop after the last.
-        let servers = scenario.workloads.contains { $0.download != nil } ? DownloadServers(executable: options.serverPath) : nil
+        let servers = scenario.workloads.contains { $0.is(DownloadWorkload.self) } ? DownloadServers(executable: options.serverPath) : nil
         defer { servers?.stopAll() }
         var lastTrialOfServer: [DownloadServerConfiguration: Int] = [:]
         for (index, trial) in plan.enumerated() {
-            if let download = trial.cell.workload.download { lastTrialOfServer[download.server] = index }
+            if let download = trial.cell.workload.as(DownloadWorkload.self) { lastTrialOfServer[download.server] = index }
         }
         if servers != nil && scenario.modes.contains(.async) { AsyncDownloads.prepare() }
         // Descriptors are counted around the trials only: Foundation opens some of its own once.
@@ -218,7 +212,7 @@ public struct Runner {
             plugins.guardTrial(of: trial.cell)
             var input = staged.input
             var server: DownloadServers.Snapshot?
-            if let download = trial.cell.workload.download, let servers {
+            if let download = trial.cell.workload.as(DownloadWorkload.self), let servers {
                 server = try servers.snapshot(for: download.server)
                 input = .server(port: server!.server.port)
             }

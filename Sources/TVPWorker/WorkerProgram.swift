@@ -69,7 +69,7 @@ public struct WorkerProgram {
     /// The workload in `text`, its plugin set up when it is one.
     private func decode(_ text: String) throws -> Workload {
         let workload = try TaskSpec.decodeWorkload(text)
-        if case .plugin(let plugin) = workload {
+        if let plugin = workload.as(PluginWorkload.self) {
             guard allowsPlugins else {
                 throw PluginError("the static tvp-worker cannot load plugins (it has no dynamic loader); tvp runs plugin tasks in tvp-plugin-worker, which must sit next to tvp")
             }
@@ -90,7 +90,7 @@ public struct WorkerProgram {
             transferNanoseconds: runner.lastTransferNanoseconds, output: runner.lastOutput)
         try report.write(to: standardOutput)
         // Only a plugin has anything to tear down; the table of plugins is not touched otherwise.
-        if case .plugin = workload { PluginHost.tearDownAll() }
+        if workload.isPlugin { PluginHost.tearDownAll() }
     }
 
     /// Serves task frames from stdin until it closes; each task's result (or failure) goes back as a

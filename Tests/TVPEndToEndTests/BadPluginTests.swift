@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TVPSystem
+import TVPWorkloads
 
 /// Plugins that misbehave: every problem is named with the file and the fix, a crash under a
 /// process mode fails only its trial, and a crash of tvp itself loses no finished row.
@@ -156,11 +157,12 @@ struct BadPluginTests {
         let directory = try folderWithPlugins()
         defer { Files.removeTree(directory) }
         let worker = (Files.currentExecutablePath()! as NSString).deletingLastPathComponent + "/tvp-worker"
-        let result = try runProgram(worker, ["task", "plugin;lib=\(directory)/libtest.so;sym=good;param=", "tasks=1", "0"], in: directory)
+        let spec = TaskSpec.encode(.plugin(PluginWorkload(library: "\(directory)/libtest.so", libraryPath: "\(directory)/libtest.so", symbol: "good")))
+        let result = try runProgram(worker, ["task", spec, "tasks=1", "0"], in: directory)
         #expect(result.status == 1)
         #expect(result.stdout.contains("the static tvp-worker cannot load plugins") && result.stdout.contains("tvp-plugin-worker"))
         let plugin = try runProgram(worker.replacingOccurrences(of: "/tvp-worker", with: "/tvp-plugin-worker"),
-                                    ["task", "plugin;lib=\(directory)/libtest.so;sym=good;param=", "tasks=1", "0"], in: directory)
+                                    ["task", spec, "tasks=1", "0"], in: directory)
         #expect(plugin.status == 0 && plugin.stdout.hasPrefix("ok "), "\(plugin.stdout)")
     }
 }

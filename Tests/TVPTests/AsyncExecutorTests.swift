@@ -92,7 +92,7 @@ struct AsyncExecutorTests {
         let directory = try Files.makePrivateDirectory(in: Files.temporaryDirectory, prefix: "tvp-test-")
         defer { Files.removeTree(directory) }
         var fixture: IOFixture?
-        if case .io(let io) = workload { fixture = try IOFixture.create(for: io, tasks: 7, in: directory) }
+        if let io = workload.as(IOWorkload.self) { fixture = try IOFixture.create(for: io, tasks: 7, in: directory) }
         let request = ExecutionRequest(workload: workload, input: fixture.map(TaskInput.files) ?? .none, tasks: 7, workers: 3)
         let serial = SerialExecutor().run(request)
         #expect(serial.errorSummary == nil)

@@ -28,7 +28,7 @@ struct PluginScenarioTests {
             """.utf8), to: path)
         // Loaded from another working directory: the path still starts at the scenario's folder.
         let scenario = try ScenarioLoader.load(path: path)
-        let plugins = scenario.workloads.compactMap { if case .plugin(let p) = $0 { p } else { nil } }
+        let plugins = scenario.workloads.compactMap { $0.as(PluginWorkload.self) }
         #expect(plugins.count == 4)
         #expect(plugins.allSatisfy { $0.library == "lib/../lib/libtask.so" && $0.libraryPath == "\(directory)/lib/libtask.so" })
         #expect(Set(plugins.map(\.parameter)) == ["a", "b,c"] && plugins.allSatisfy { $0.deterministic && $0.symbol == "my_task" })
@@ -38,7 +38,7 @@ struct PluginScenarioTests {
         #expect(scenario.cells.filter { $0.mode == .processes }.count == 4)
         let labels = Set(scenario.cells.map(\.workload.label))
         #expect(labels.contains("plugin[my_task b_c 1MiB shm]") && labels.contains("plugin[my_task a 1MiB]"))
-        let columns = Dictionary(uniqueKeysWithValues: plugins[0].parameters.map { ($0.name, $0.value) })
+        let columns = Dictionary(uniqueKeysWithValues: Workload.plugin(plugins[0]).parameters.map { ($0.name, $0.value) })
         #expect(columns["plugin_library"] == "lib/../lib/libtask.so" && columns["plugin_symbol"] == "my_task" && columns["input_size"] == "1048576")
         // trials.csv gives the workload back (by the library's spelling), so runs compare.
         let row = columns.merging(["transfer": plugins[0].input!.transfer.rawValue, "workload": "plugin"]) { $1 }
@@ -51,7 +51,7 @@ struct PluginScenarioTests {
         defer { Files.removeTree(directory) }
         let scenario = try ScenarioLoader.parse("workloads: { plugin: { library: lib/libtask.so, symbol: t, deterministic: false } }\n",
                                                 source: "t.yaml", directory: directory)
-        guard case .plugin(let plugin) = scenario.workloads.first else { Issue.record("no plugin"); return }
+        guard let plugin = scenario.workloads.first?.as(PluginWorkload.self) else { Issue.record("no plugin"); return }
         #expect(!plugin.deterministic && plugin.input == nil && plugin.parameter == "")
         #expect(plugin.label == "plugin[t]")
     }

@@ -139,7 +139,7 @@ struct ProcessSupervisionTests {
         let directory = try Files.makePrivateDirectory(in: Files.temporaryDirectory, prefix: "tvp-test-")
         defer { Files.removeTree(directory) }
         var input = TaskInput.none
-        if case .io(let io) = workload { input = .files(try IOFixture.create(for: io, tasks: 3, in: directory)) }
+        if let io = workload.as(IOWorkload.self) { input = .files(try IOFixture.create(for: io, tasks: 3, in: directory)) }
         let cell = Cell(workload: workload, mode: .threads, workers: 3, tasks: 3)
         let start = MonotonicInstant.now()
         let reference = try ReferenceDigests.compute(cell, input: input)

@@ -35,7 +35,7 @@ struct SharedInputTests {
         let inputs = try InputSet(workloads: [workload], tasks: { _ in tasks })
         defer { inputs.remove() }
         var variants: [Workload] = [workload]
-        if case .shared(let shared) = workload {
+        if let shared = workload.as(SharedWorkload.self) {
             variants = Transfer.processTransfers.map { .shared(SharedWorkload(inputSize: shared.inputSize, transfer: $0)) }
         }
         var digests: [String: TaskDigest?] = [:]
@@ -195,7 +195,7 @@ struct SharedScenarioTests {
             """, source: "m.yaml")
         #expect(scenario.workloads.count == 6)
         #expect(scenario.workloads.map(\.label).contains("mixed[0.1ms 0.25cpu]"))
-        guard case .mixed(let first) = scenario.workloads[0] else { Issue.record("not mixed"); return }
+        guard let first = scenario.workloads[0].as(MixedWorkload.self) else { Issue.record("not mixed"); return }
         #expect(first.hashBytes == 0)
     }
 

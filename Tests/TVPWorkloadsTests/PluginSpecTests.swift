@@ -12,7 +12,7 @@ struct PluginSpecTests {
     func roundTrip(plugin: PluginWorkload) throws {
         let text = TaskSpec.encode(Workload.plugin(plugin))
         #expect(text.split(separator: ";").count == (plugin.input == nil ? 4 : 6), "an unescaped separator in \(text)")
-        guard case .plugin(let decoded) = try TaskSpec.decodeWorkload(text) else {
+        guard let decoded = try TaskSpec.decodeWorkload(text).as(PluginWorkload.self) else {
             Issue.record("not a plugin: \(text)")
             return
         }

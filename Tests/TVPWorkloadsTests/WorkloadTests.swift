@@ -20,10 +20,10 @@ struct WorkloadTests {
 
     @Test("cpu digests differ by task index and by size")
     func cpuTasksDiffer() {
-        let a = TaskRunner.hashPattern(task: 0, bytes: 1 << 16)
-        #expect(a != TaskRunner.hashPattern(task: 1, bytes: 1 << 16))
-        #expect(a != TaskRunner.hashPattern(task: 0, bytes: 1 << 17))
-        #expect(a == TaskRunner.hashPattern(task: 0, bytes: 1 << 16))
+        let a = CPUWorkload.hashPattern(task: 0, bytes: 1 << 16)
+        #expect(a != CPUWorkload.hashPattern(task: 1, bytes: 1 << 16))
+        #expect(a != CPUWorkload.hashPattern(task: 0, bytes: 1 << 17))
+        #expect(a == CPUWorkload.hashPattern(task: 0, bytes: 1 << 16))
     }
 
     @Test("io tasks read every byte of their files: changing one byte changes the digest")
@@ -118,7 +118,7 @@ struct WorkloadTests {
         #expect(MixedWorkload(taskNanoseconds: 10_000_000, cpuShare: 0).calibrated(bytesPerSecond: 400e6).hashBytes == 0)
         #expect(MixedWorkload(taskNanoseconds: 10_000_000, cpuShare: 1).sleepNanoseconds == 0)
         // A rate, not a bound on this CPU's: positive and finite is what calibration needs.
-        let rate = TaskRunner.measureHashingRate(bytes: 1 << 20, rounds: 3)
+        let rate = MixedWorkload.measureHashingRate(bytes: 1 << 20, rounds: 3)
         #expect(rate > 0 && rate.isFinite, "\(rate) B/s")
     }
 
@@ -211,7 +211,7 @@ struct WorkloadTests {
 extension Workload {
     /// Equality including what `==` leaves out (a mixed workload's calibrated bytes).
     func parametersMatch(_ other: Workload) -> Bool {
-        if case .mixed(let a) = self, case .mixed(let b) = other { return a.hashBytes == b.hashBytes && a == b }
+        if let a = self.as(MixedWorkload.self), let b = other.as(MixedWorkload.self) { return a.hashBytes == b.hashBytes && a == b }
         return self == other
     }
 }

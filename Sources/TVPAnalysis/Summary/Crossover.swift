@@ -79,11 +79,11 @@ public enum Crossover {
     public static func points(_ samples: [TrialSample], seed: UInt64) -> [Point] {
         var walls: [Cell: [Double]] = [:]
         for sample in samples where sample.ok && !sample.isWarmup {
-            if case .mixed = sample.cell.workload { walls[sample.cell, default: []].append(sample.wallSeconds) }
+            if sample.cell.workload.is(MixedWorkload.self) { walls[sample.cell, default: []].append(sample.wallSeconds) }
         }
         var result: [Point] = []
         for (cell, processWalls) in walls where processModes.contains(cell.mode) {
-            guard case .mixed(let mixed) = cell.workload else { continue }
+            guard let mixed = cell.workload.as(MixedWorkload.self) else { continue }
             for threadMode in threadModes {
                 let twin = Cell(workload: cell.workload, mode: threadMode, workers: cell.workers, tasks: cell.tasks)
                 guard let threadWalls = walls[twin] else { continue }

@@ -21,7 +21,7 @@ package enum AsyncDownloads {
 
     /// Runs every task of `request` and returns the outcomes in task order.
     static func run(_ request: ExecutionRequest, threadCount: ThreadCountSampler) async -> [TaskOutcome] {
-        guard case .download(let workload) = request.workload, let port = request.input.serverPort else {
+        guard let workload = request.workload.as(DownloadWorkload.self), let port = request.input.serverPort else {
             return Array(repeating: .failure("download tasks need the server's port as their input"), count: request.tasks)
         }
         let queue = TaskQueue(count: request.tasks)

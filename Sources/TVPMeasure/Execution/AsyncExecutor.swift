@@ -56,7 +56,8 @@ public struct AsyncExecutor: Executor {
 
     /// Runs every task of `request` in a task group, starting the next as one ends.
     private static func runGroup(_ request: ExecutionRequest, threadCount: ThreadCountSampler) async -> [TaskOutcome] {
-        if case .download = request.workload { return await AsyncDownloads.run(request, threadCount: threadCount) }
+        // Downloads are the one workload `async` runs its own way: on the event loop, with NIO's client.
+        if request.workload.is(DownloadWorkload.self) { return await AsyncDownloads.run(request, threadCount: threadCount) }
         return await withTaskGroup(of: (Int, TaskOutcome).self, returning: [TaskOutcome].self) { group in
             var outcomes = [TaskOutcome](repeating: .notRun, count: request.tasks)
             var nextTask = 0
@@ -90,14 +91,12 @@ public struct AsyncExecutor: Executor {
         let start = MonotonicInstant.now()
         do {
             let digest: TaskDigest
-            switch request.workload {
-            case .io:
-                if runner.sleepNanoseconds > 0 { try await Task.sleep(for: .nanoseconds(runner.sleepNanoseconds)) }
-                digest = try runner.readAndDigest(task: index)
-            case .mixed:
-                digest = runner.hashPart(task: index, hooks: NoTaskHooks())
-                if runner.sleepNanoseconds > 0 { try await Task.sleep(for: .nanoseconds(runner.sleepNanoseconds)) }
-            default:
+            // A task that waits (`io`, `mixed`) waits as `async` code does, around its work.
+            if let wait = runner.wait {
+                if wait.isFirst { try await Task.sleep(for: .nanoseconds(wait.nanoseconds)) }
+                digest = try runner.runWithoutWaiting(task: index)
+                if !wait.isFirst { try await Task.sleep(for: .nanoseconds(wait.nanoseconds)) }
+            } else {
                 digest = try runner.run(task: index)
             }
             return .success(digest, duration: MonotonicInstant.now().nanoseconds &- start.nanoseconds)

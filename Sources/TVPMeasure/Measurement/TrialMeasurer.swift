@@ -60,7 +60,7 @@ public struct TrialMeasurer: Sendable {
         var error = result.errorSummary
         let check = DigestCheck(digest, expected: expectedDigest)
         // A race loses updates, and its table differs from serial's: that is its result, counted.
-        let racy = if case .tally(let tally) = cell.workload { tally.sync == .racy } else { false }
+        let racy = cell.workload.as(TallyWorkload.self)?.sync == .racy
         if error == nil, check == .differs, let expectedDigest, !(racy && (result.tally?.lostUpdates ?? 0) > 0) {
             var message = "digest \(digest?.hex ?? "none") differs from the serial reference \(expectedDigest.hex)"
             if cell.workload.isPlugin {
@@ -95,7 +95,7 @@ public struct TrialMeasurer: Sendable {
             digest: digest, digestCheck: check, ok: error == nil, error: error, abandonedRun: result.abandoned != nil)
         record.tvpMaxRSSKiB = peakSelfKiB
         record.stoppedSeconds = Double(stoppedNanoseconds) / 1e9
-        if case .download = cell.workload {
+        if cell.workload.is(DownloadWorkload.self) {
             record.connectionErrors = outcomes.count { $0.error?.contains(DownloadError.connectionPrefix) ?? false }
         }
         return record

@@ -41,15 +41,3 @@ extension Cell {
     /// A cell of a parallel mode whose workload only computes.
     var isParallelCPUBound: Bool { mode != .serial && workload.onlyComputes }
 }
-
-extension Workload {
-    /// Whether a task only computes, never waiting (sleeps, files, sockets): then parallel modes
-    /// cannot beat serial by more than the CPUs they have. A plugin is taken to compute.
-    var onlyComputes: Bool {
-        switch self {
-        case .io, .download: false
-        case .mixed(let mixed): mixed.cpuShare >= 1
-        case .cpu, .null, .shared, .tally, .alloc, .refs, .plugin: true
-        }
-    }
-}

@@ -15,30 +15,7 @@ public enum DurationEstimate {
 
     /// Seconds one trial of `cell` is expected to take.
     static func trialSeconds(_ cell: Cell, usableCPUs: Int) -> Double {
-        var compute = 0.0, wait = 0.0
-        switch cell.workload {
-        case .null: break
-        case .cpu(let cpu): compute = Double(cpu.bytesPerTask) / 300e6
-        case .io(let io):
-            wait = Double(io.sleepNanoseconds) / 1e9
-            compute = Double(io.filesPerTask * io.fileSize) / 1e9
-        case .shared(let shared):
-            // Hashing, plus a copy at ~1 GB/s when the slice is shipped.
-            compute = Double(shared.inputSize) / Double(max(1, cell.tasks)) * (1 / 300e6 + (shared.transfer == .inPlace ? 0 : 1 / 1e9))
-        case .mixed(let mixed):
-            compute = Double(mixed.taskNanoseconds) / 1e9 * mixed.cpuShare
-            wait = Double(mixed.sleepNanoseconds) / 1e9
-        case .tally, .alloc, .refs:
-            // A contended lock costs up to ~100 ns per update on 2 cores.
-            compute = Double(cell.workload.updatesPerTask ?? 0) * 100e-9
-        case .plugin:
-            // Unknown until it runs: counted as 10 ms of computing per task.
-            compute = 0.01
-        case .download(let download):
-            // The server's latency, then a connection, a request and the body hashed on both sides.
-            wait = Double(download.latencyNanoseconds) / 1e9
-            compute = 200e-6 + Double(download.fileSize) / 300e6
-        }
+        var (compute, wait) = cell.workload.kind.estimatedTaskSeconds(tasks: cell.tasks)
         if cell.mode.usesProcesses { compute += 0.003 }
         let tasks = Double(cell.tasks)
         let lanes = Double(max(1, cell.workers))

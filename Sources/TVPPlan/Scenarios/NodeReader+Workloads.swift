@@ -1,3 +1,5 @@
+import Foundation
+import TVPSystem
 import TVPWorkloads
 import Yams
 
@@ -11,13 +13,14 @@ extension NodeReader {
         var result: [Workload] = []
         var taskCounts: [String: [Mode?: Int]] = [:]
         for (keyNode, value) in mapping {
-            guard let name = keyNode.string, let allowed = ScenarioLoader.workloadKeys[name] else {
+            guard let name = keyNode.string, let kind = Workload.kind(named: name) else {
                 let text = keyNode.string ?? "?"
                 let hint = closestMatch(to: text, in: Workload.names).map { "; did you mean `\($0)`?" } ?? ""
                 problem(keyNode, "workloads.\(text)", "unknown workload\(hint) (workloads: \(Workload.names.joined(separator: ", ")))")
                 continue
             }
             let path = "workloads.\(name)"
+            let allowed = kind.parameters.filter(\.inScenario).map(\.name) + ["tasks"]
             var parameters: [String: Node] = [:]
             switch value {
             case .mapping(let params): parameters = entries(params, allowed: allowed, path: path)
@@ -31,15 +34,19 @@ extension NodeReader {
             if let node = parameters.removeValue(forKey: "tasks") {
                 taskCounts[name] = taskCount(node, path: "\(path).tasks")
             }
-            // Whether a task is deterministic is a fact about it, not a variant: its cells would be
-            // the same cells, and one value would silently win.
-            if name == "plugin", let node = parameters["deterministic"], case .sequence = node {
-                problem(node, "\(path).deterministic", "takes one value, `true` or `false`, not a list: a task is deterministic or it is not (a list does not sweep it); write `deterministic: false` for a task whose digests differ between calls")
-                continue
+            // A parameter that is a fact about the task, not a variant, takes one value: its cells would
+            // be the same cells, and one value would silently win.
+            var facts = true
+            for declaration in kind.parameters where !declaration.sweeps {
+                if let node = parameters[declaration.name], case .sequence = node {
+                    problem(node, "\(path).\(declaration.name)", "takes one value, not a list: \(declaration.summary) (a list does not sweep it)")
+                    facts = false
+                }
             }
+            guard facts else { continue }
             // A sweep can name one variant twice (a tally's layout means nothing to a shared table).
             for variant in sweep(parameters) {
-                if let workload = workload(name, variant, path: path), !result.contains(workload) { result.append(workload) }
+                if let workload = workload(kind, variant, path: path), !result.contains(workload) { result.append(workload) }
             }
         }
         if result.isEmpty && problems.isEmpty { problem(node, "workloads", "declare at least one workload") }
@@ -75,71 +82,78 @@ extension NodeReader {
         return counts
     }
 
-    mutating func workload(_ name: String, _ p: [String: Node], path: String) -> Workload? {
-        switch name {
-        case "cpu":
-            let bytes = p["bytes_per_task"].map { size($0, "\(path).bytes_per_task", Limits.bytesPerTask) } ?? 8 << 20
-            return bytes.map { .cpu(CPUWorkload(bytesPerTask: $0)) }
-        case "io":
-            let sleep = p["sleep_ms"].map { number($0, "\(path).sleep_ms", Limits.sleepMilliseconds) } ?? 20
-            let files = p["files_per_task"].map { integer($0, "\(path).files_per_task", Limits.filesPerTask) } ?? 4
-            let fileSize = p["file_size"].map { size($0, "\(path).file_size", Limits.fileSize) } ?? 256 << 10
-            var cache: CacheState? = .warm
-            if let node = p["cache"] {
-                cache = string(node, "\(path).cache").flatMap { CacheState(rawValue: $0) }
-                if cache == nil { problem(node, "\(path).cache", "must be `warm` or `cold`") }
+    /// A variant of `kind` from its parameters, each read as its declaration says; nil (with
+    /// problems) when one is wrong or missing.
+    mutating func workload(_ kind: any WorkloadKind.Type, _ p: [String: Node], path: String) -> Workload? {
+        // A missing key is reported on the line of the workload's first parameter.
+        let first = p.values.min { ($0.mark?.line ?? 0) < ($1.mark?.line ?? 0) }
+        var values = ParameterValues()
+        var ok = true
+        for declaration in kind.parameters where declaration.inScenario {
+            let key = "\(path).\(declaration.name)"
+            guard let node = p[declaration.name] else {
+                if declaration.defaultValue == nil && !declaration.isOptional {
+                    problem(first, key, "missing: \(declaration.summary)")
+                    ok = false
+                }
+                continue
             }
-            guard let sleep, let files, let fileSize, let cache else { return nil }
-            return .io(IOWorkload(sleepNanoseconds: UInt64((sleep * 1e6).rounded()), filesPerTask: files,
-                                  fileSize: fileSize, cache: cache))
-        case "shared":
-            let inputSize = p["input_size"].map { size($0, "\(path).input_size", Limits.inputSize) } ?? 64 << 20
-            let transfer = p["transfer"].map { self.transfer($0, path: path) } ?? .pipe
-            guard let inputSize, let transfer else { return nil }
-            return .shared(SharedWorkload(inputSize: inputSize, transfer: transfer))
-        case "mixed":
-            let taskMilliseconds = p["task_ms"].map { number($0, "\(path).task_ms", Limits.taskMilliseconds) } ?? 10
-            let share = p["cpu_share"].map { number($0, "\(path).cpu_share", Limits.cpuShare) } ?? 0.5
-            guard let taskMilliseconds, let share else { return nil }
-            return .mixed(MixedWorkload(taskNanoseconds: UInt64((taskMilliseconds * 1e6).rounded()), cpuShare: share))
-        case "tally", "alloc", "refs":
-            return sharingWorkload(name, p, path: path)
-        case "plugin":
-            return plugin(p, path: path).map(Workload.plugin)
-        case "download":
-            return download(p, path: path)
-        default:
-            return .null
+            guard let text = string(node, key) else { ok = false; continue }
+            if let choices = declaration.scenarioChoices ?? declaration.choices, !choices.contains(text) {
+                let hint = closestMatch(to: text, in: choices).map { "; did you mean `\($0)`?" } ?? ""
+                problem(node, key, declaration.choiceMessage(choices, got: text) + hint + " (a list sweeps them)")
+                ok = false
+                continue
+            }
+            switch declaration.parse(text) {
+            case .success(let value):
+                values[declaration.name] = value
+                if declaration.kind == .file {
+                    guard let resolved = file(text, node: node, key: key) else { ok = false; continue }
+                    values.resolvedFiles[declaration.name] = resolved
+                }
+            case .failure(let parameterProblem):
+                problem(node, key, parameterProblem.message)
+                ok = false
+            }
         }
-    }
-
-    /// A `transfer` value: `pipe`, `file` or `shm`.
-    mutating func transfer(_ node: Node, path: String) -> Transfer? {
-        let names = Transfer.processTransfers.map(\.rawValue)
-        let transfer = string(node, "\(path).transfer").flatMap { Transfer(rawValue: $0) }.flatMap { names.contains($0.rawValue) ? $0 : nil }
-        if transfer == nil {
-            problem(node, "\(path).transfer", "must be `pipe`, `file` or `shm` (a list sweeps them: `[pipe, file, shm]`); threads always read in place")
-        }
-        return transfer
-    }
-
-    /// `download: { latency_ms, files, file_size, keep_alive }`.
-    mutating func download(_ p: [String: Node], path: String) -> Workload? {
-        let latency = p["latency_ms"].map { number($0, "\(path).latency_ms", DownloadWorkload.latencyMillisecondsRange) }
-            ?? DownloadWorkload.defaultLatencyMilliseconds
-        let files = p["files"].map { integer($0, "\(path).files", DownloadWorkload.filesRange) } ?? DownloadWorkload.defaultFiles
-        let fileSize = p["file_size"].map { size($0, "\(path).file_size", DownloadWorkload.fileSizeRange) } ?? DownloadWorkload.defaultFileSize
-        var keepAlive: Bool? = false
-        if let node = p["keep_alive"] {
-            keepAlive = string(node, "\(path).keep_alive").flatMap { ["true": true, "false": false][$0] }
-            if keepAlive == nil { problem(node, "\(path).keep_alive", "must be `true` or `false` (a list sweeps both: `[false, true]`)") }
-        }
-        guard let latency, let files, let fileSize, let keepAlive else { return nil }
-        guard files * fileSize <= DownloadWorkload.maximumTotalBytes else {
-            problem(p["file_size"] ?? p["files"], "\(path).file_size", "files × file_size must stay within 1GiB: the server holds every file in memory")
+        guard ok else { return nil }
+        do {
+            return try Self.make(kind, values.withDefaults(kind.parameters.filter { !$0.isOptional }))
+        } catch {
+            problem(p[error.parameter] ?? first, "\(path).\(error.parameter)", error.message)
             return nil
         }
-        return .download(DownloadWorkload(files: files, fileSize: fileSize, latencyNanoseconds: UInt64((latency * 1e6).rounded()),
-                                          keepAlive: keepAlive))
+    }
+
+    private static func make<Kind: WorkloadKind>(_ kind: Kind.Type, _ values: ParameterValues) throws(ParameterProblem) -> Workload {
+        Workload(try Kind(parameters: values))
+    }
+
+    /// A file a scenario names, resolved against the scenario's folder, when a file is there (or
+    /// files are not required); a problem otherwise.
+    private mutating func file(_ text: String, node: Node, key: String) -> String? {
+        guard !text.isEmpty else {
+            problem(node, key, "must name a file, e.g. `build/libmytask.so`")
+            return nil
+        }
+        let resolved = URL(fileURLWithPath: text.hasPrefix("/") ? text : "\(directory)/\(text)").standardized.path
+        if requiresFiles, let kind = Files.irregularKind(resolved) {
+            problem(node, key, "\(resolved) is \(kind), not a shared library; name the plugin's .so file, e.g. `build/libmytask.so`")
+            return nil
+        }
+        var isDirectory: ObjCBool = false
+        guard !requiresFiles || (FileManager.default.fileExists(atPath: resolved, isDirectory: &isDirectory) && !isDirectory.boolValue) else {
+            problem(node, key, "no file \(resolved) (`\(key.split(separator: ".").last ?? "")` is relative to the scenario file's folder, \(directory)); build the plugin first (see its Makefile or Package.swift), or correct the path")
+            return nil
+        }
+        return resolved
+    }
+}
+
+extension WorkloadParameter {
+    /// The names a `choice` parameter takes; nil for other kinds.
+    var choices: [String]? {
+        if case .choice(let names) = kind { names } else { nil }
     }
 }

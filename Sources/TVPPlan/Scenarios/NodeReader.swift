@@ -91,19 +91,6 @@ struct NodeReader {
         return value
     }
 
-    mutating func size(_ node: Node, _ key: String, _ range: ClosedRange<Int>) -> Int? {
-        guard let text = string(node, key) else { return nil }
-        guard let value = ByteSize.parse(text) else {
-            problem(node, key, "expected a size such as 4096, 256KiB, 8MiB or 1GiB, got '\(text)'")
-            return nil
-        }
-        guard range.contains(value) else {
-            problem(node, key, "must be between \(ByteSize.format(range.lowerBound)) and \(ByteSize.format(range.upperBound)), got \(text)")
-            return nil
-        }
-        return value
-    }
-
     mutating func list(_ node: Node, _ key: String) -> [Node] {
         switch node {
         case .sequence(let seq): return Array(seq)

@@ -111,6 +111,6 @@ public struct Cell: Hashable, Sendable, Comparable {
 extension Cell {
     /// The cell's plugin workload, nil for built-in workloads.
     package var plugin: PluginWorkload? {
-        if case .plugin(let plugin) = workload { plugin } else { nil }
+        workload.as(PluginWorkload.self)
     }
 }

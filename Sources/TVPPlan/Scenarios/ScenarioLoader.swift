@@ -11,41 +11,18 @@ public enum ScenarioLoader {
                                "modes", "workloads", "task_timeout_s", "switch_interval_ms", "expect",
                                "tasks_per_worker", "max_workers"]
     /// Parameters each workload accepts.
-    static let workloadKeys: [String: [String]] = [
-        "cpu": ["bytes_per_task", "tasks"],
-        "io": ["sleep_ms", "files_per_task", "file_size", "cache", "tasks"],
-        "null": ["tasks"],
-        "shared": ["input_size", "transfer", "tasks"],
-        "mixed": ["task_ms", "cpu_share", "tasks"],
-        "tally": ["updates", "bins", "sync", "layout", "tasks"],
-        "alloc": ["updates", "objects", "object_size", "tasks"],
-        "refs": ["updates", "nodes", "graph", "tasks"],
-        "plugin": ["library", "symbol", "parameter", "input_size", "transfer", "deterministic", "tasks"],
-        "download": ["latency_ms", "files", "file_size", "keep_alive", "tasks"],
-    ]
 
     /// Limits on values, shared by validation and error messages.
     package enum Limits {
+        // A workload's own parameters are bounded in its declaration (TVPWorkloads).
         /// 10,000 downloads in flight and some room: each needs a descriptor, a thread or a process.
         package static let workers = 1...16_384
         static let tasksPerWorker = 1...1_000
         package static let tasks = 1...10_000_000
         static let repetitions = 1...10_000
         static let warmup = 0...1_000
-        package static let bytesPerTask = 1...(16 << 30)
-        package static let fileSize = 1...(1 << 30)
-        package static let filesPerTask = 1...1_024
-        package static let sleepMilliseconds = 0.0...3_600_000.0
         static let taskTimeoutSeconds = 0.001...86_400.0
         static let switchIntervalMilliseconds = 0.1...1_000.0
-        package static let inputSize = 1...(16 << 30)
-        package static let taskMilliseconds = 0.001...3_600_000.0
-        package static let cpuShare = 0.0...1.0
-        package static let updates = 1...(1 << 40)
-        package static let bins = 1...(1 << 20)
-        package static let objects = 1...(1 << 24)
-        package static let objectSize = 8...(1 << 20)
-        package static let nodes = 1...(1 << 24)
     }
 
     /// Loads and validates the scenario file at `path`, planned for `cpus` usable CPUs.

@@ -36,9 +36,10 @@ extension TallyWorkload {
     }
 }
 
-/// What a runner keeps for the workloads whose tasks share state: the tally table it counts into
-/// (and its per-worker table in it), or the graph it walks.
-struct SharingContext {
+/// A `tally` task: its updates counted into the trial's table under the trial's sync, or into the
+/// runner's per-worker table; a worker process with a `local` table sends its counts back.
+final class TallyTask: WorkloadTask {
+    private let workload: TallyWorkload
     /// The trial's table (in-process, or mapped from tvp's shared-memory object), or the private
     /// table of a worker process that sends its counts back.
     private var table: TallyTable?
@@ -46,42 +47,29 @@ struct SharingContext {
     private var slot: Int?
     /// Whether each task's counts go back with its result (a worker process's `local` table).
     private var sendsCounts = false
-    /// The graph `refs` tasks walk.
-    private(set) var graph: RefGraph?
+    private(set) var lastOutput: [UInt8]?
 
-    init(workload: Workload, input: TaskInput) {
-        // One enum at a time: a switch over the pair would make a fresh worker instantiate the
-        // tuple's metadata through the runtime's demangler before its first task.
-        switch workload {
-        case .tally(let tally):
-            if case .tally(let table) = input {
-                self.table = table
-                if tally.sync == .local { slot = table.claimSlot() }
-            } else if tally.sync == .local {
-                sendsCounts = true
-            }
-        case .refs(let refs):
-            if case .graphs(let graphs) = input {
-                graph = graphs.claim()
-            } else {
-                // A worker process builds its own graph, before its first task.
-                graph = RefGraph(nodes: refs.nodes)
-            }
-        default:
-            break
+    init(_ workload: TallyWorkload, input: TaskInput) {
+        self.workload = workload
+        if case .tally(let table) = input {
+            self.table = table
+            if workload.sync == .local { slot = table.claimSlot() }
+        } else if workload.sync == .local {
+            sendsCounts = true
         }
     }
 
-    /// Runs `tally` task `index`; returns the task's counts to send back, when it sends them.
-    mutating func runTally<Hooks: TaskHooks>(_ tally: TallyWorkload, task index: Int, hooks: Hooks) throws -> [UInt8]? {
+    func run<Hooks: TaskHooks>(task index: Int, hooks: Hooks) throws -> TaskDigest {
+        lastOutput = nil
         if sendsCounts && table == nil {
-            table = try TallyTable.create(bins: tally.bins, slots: 1, padded: true)
+            table = try TallyTable.create(bins: workload.bins, slots: 1, padded: true)
             slot = 0
         }
         guard let table else {
-            throw TaskInputError(description: "a \(tally.sync.rawValue) tally task needs the trial's shared table")
+            throw TaskInputError(description: "a \(workload.sync.rawValue) tally task needs the trial's shared table")
         }
-        try tally.run(task: index, table: table, slot: slot, hooks: hooks)
-        return sendsCounts ? table.takeSlot(0) : nil
+        try workload.run(task: index, table: table, slot: slot, hooks: hooks)
+        lastOutput = sendsCounts ? table.takeSlot(0) : nil
+        return .zero
     }
 }

@@ -30,7 +30,7 @@ public enum TallyLayout: String, Hashable, Sendable, CaseIterable {
 
 /// Parameters of the `tally` workload: each task makes `updates` increments of `bins` counters,
 /// the bins chosen by a key stream seeded with the task index.
-public struct TallyWorkload: Hashable, Sendable {
+public struct TallyWorkload: WorkloadKind {
     /// Increments per task.
     public var updates: Int
     /// Counters in the table.
@@ -47,6 +47,71 @@ public struct TallyWorkload: Hashable, Sendable {
         self.sync = sync
         self.layout = sync == .local ? layout : .packed
     }
+
+    public static let name = "tally"
+    public static let summary = "updates to one table of counters shared by the trial's workers: a lock, atomics, a race, or a table per worker"
+    public static let parameters = [
+        WorkloadParameter("updates", .count(updatesRange), default: .integer(defaultUpdates), summary: "increments per task"),
+        WorkloadParameter("bins", .count(1...(1 << 20)), default: .integer(defaultBins), summary: "counters in the table"),
+        WorkloadParameter("sync", .choice(TallySync.allCases.map(\.rawValue)), default: .text("mutex"),
+                          summary: "how the counts are kept: `mutex`, `swift-mutex`, `atomic`, `local` (a table per worker) or `racy`"),
+        WorkloadParameter("layout", .choice(TallyLayout.allCases.map(\.rawValue)), default: .text("packed"),
+                          summary: "`local` only: per-worker tables `packed` together or `padded` to cache lines of their own"),
+    ]
+
+    public init(parameters values: ParameterValues) {
+        self.init(updates: values.integer("updates"), bins: values.integer("bins"), sync: values.choice("sync") ?? .mutex,
+                  layout: values.choice("layout") ?? .packed)
+    }
+    public var parameterValues: ParameterValues {
+        var values = ParameterValues([("updates", .integer(updates)), ("bins", .integer(bins)), ("sync", .text(sync.rawValue))])
+        if sync == .local { values["layout"] = .text(layout.rawValue) }
+        return values
+    }
+    /// A worker is told the layout whatever the sync (CSV files leave it empty where it means nothing).
+    public var specValues: ParameterValues {
+        var values = parameterValues
+        values["layout"] = .text(layout.rawValue)
+        return values
+    }
+    /// `tally[mutex]`, `tally[local padded]`, `tally[atomic 1Mx64]`: the sizes only where they
+    /// differ from the defaults.
+    public var label: String {
+        var words = [sync.rawValue]
+        if sync == .local { words.append(layout.rawValue) }
+        if updates != Self.defaultUpdates || bins != Self.defaultBins { words.append("\(formatCount(updates))x\(bins)") }
+        return "tally[\(words.joined(separator: " "))]"
+    }
+
+    public func makeTask(input: TaskInput, taskTimeoutSeconds: Double?) -> any WorkloadTask { TallyTask(self, input: input) }
+    public var updatesPerTask: Int? { updates }
+    public var runsInProcesses: Bool { sync.worksAcrossProcesses }
+    public func estimatedTaskSeconds(tasks: Int) -> (compute: Double, wait: Double) { (Double(updates) * 100e-9, 0) }
+
+    /// A zeroed table. In-process modes get it in tvp's memory, with one per-worker table per runner
+    /// when the sync is `local`. Under process modes a shared sync's table is a POSIX shared-memory
+    /// object that the workers map and `remove()` unlinks; a `local` one is empty, filled from the
+    /// tables the workers send back.
+    public func stageSharedState(processes: Bool, runners: Int, sharedName: () -> String) throws -> StagedState? {
+        let name = processes && sync.sharesTable ? sharedName() : nil
+        let slots = sync == .local && !processes ? runners : 0
+        let table = try TallyTable.create(bins: bins, slots: slots, padded: layout == .padded, sharedName: name)
+        return StagedState(input: .tally(table), remove: { table.remove() })
+    }
+
+    /// The final table's digest, counted plainly: a tally's digest is its table's, not its tasks'.
+    public func referenceDigest(tasks: Int, input: TaskInput) throws -> TaskDigest? { expectedDigest(tasks: tasks) }
+
+    /// The digest every non-racy trial of `tasks` tasks must end with: SHA-256 of the expected
+    /// counts, each a 64-bit word.
+    public func expectedDigest(tasks: Int) -> TaskDigest {
+        var hasher = SHA256Hasher()
+        for count in expectedTotals(tasks: tasks) { hasher.update(count) }
+        return hasher.finish()
+    }
+
+    /// The updates a scenario may ask of a task (`tally`, `alloc`, `refs`).
+    static let updatesRange = 1...(1 << 40)
 
     /// Updates per task when a scenario names none: 4 tasks make 20 M updates.
     public static let defaultUpdates = 5_000_000
@@ -70,6 +135,21 @@ public struct TallyWorkload: Hashable, Sendable {
         }
         return totals
     }
+}
+
+extension Workload {
+    /// A `tally` workload.
+    public static func tally(_ tally: TallyWorkload) -> Workload { Workload(tally) }
+}
+
+/// A count as people write it: 2.5M, 250k, 1000, 65536.
+func formatCount(_ count: Int) -> String {
+    if count >= 1_000_000 && count % 100_000 == 0 {
+        let millions = Double(count) / 1e6
+        return millions == millions.rounded() ? "\(Int(millions))M" : "\(millions)M"
+    }
+    if count >= 10_000 && count % 1_000 == 0 { return "\(count / 1_000)k" }
+    return String(count)
 }
 
 /// Xorshift64 (13, 7, 17) seeded by splitmix64 of a salt and a task index; each key reduced to a

@@ -3,32 +3,20 @@ import TVPSystem
 
 /// A task as it travels to a worker process: text that fits in argv, no shell, no Foundation.
 ///
-/// Encoding: `cpu;bytes=N`, `io;sleep_ns=N;files=N;size=N;cache=warm|cold`, `null`,
-/// `shared;size=N;transfer=pipe|file|shm`, `mixed;task_ns=N;cpu_share=X;hash_bytes=N`,
-/// `tally;updates=N;bins=N;sync=S;layout=L`, `alloc;updates=N;objects=N;size=N`,
-/// `refs;updates=N;nodes=N;graph=shared|private`, `download;files=N;size=N;latency_ns=N;keep_alive=0|1`,
-/// `plugin;…` (`TaskSpec+Plugin`). The input as `-` when there is none, `tasks=N` for a task count
+/// Encoding: the workload's name, then `PARAMETER=VALUE` for each of its parameters as its
+/// declarations write them (`cpu;bytes_per_task=8388608`, `null`). The input as `-` when there is none, `tasks=N` for a task count
 /// alone, `dir=PATH;count=N;size=N` for fixture files, for the `shared` input `slices=N;from=stdin`,
 /// `slices=N;file=PATH` or `slices=N;shm=NAME`, for a tally table shared between processes
 /// `table=NAME;bins=N`, and `port=N` for the download server.
 public enum TaskSpec {
-    /// The encoding of `workload`.
+    /// The encoding of `workload`: its name, then `column=value` for each of its spec values
+    /// (`%` and `;` escaped).
     public static func encode(_ workload: Workload) -> String {
-        switch workload {
-        case .null: "null"
-        case .cpu(let cpu): "cpu;bytes=\(cpu.bytesPerTask)"
-        case .io(let io):
-            "io;sleep_ns=\(io.sleepNanoseconds);files=\(io.filesPerTask);size=\(io.fileSize);cache=\(io.cache.rawValue)"
-        case .shared(let shared): "shared;size=\(shared.inputSize);transfer=\(shared.transfer.rawValue)"
-        case .mixed(let mixed): "mixed;task_ns=\(mixed.taskNanoseconds);cpu_share=\(mixed.cpuShare);hash_bytes=\(mixed.hashBytes)"
-        case .tally(let tally):
-            "tally;updates=\(tally.updates);bins=\(tally.bins);sync=\(tally.sync.rawValue);layout=\(tally.layout.rawValue)"
-        case .alloc(let alloc): "alloc;updates=\(alloc.updates);objects=\(alloc.objects);size=\(alloc.objectSize)"
-        case .refs(let refs): "refs;updates=\(refs.updates);nodes=\(refs.nodes);graph=\(refs.graph.rawValue)"
-        case .plugin(let plugin): encode(plugin)
-        case .download(let download):
-            "download;files=\(download.files);size=\(download.fileSize);latency_ns=\(download.latencyNanoseconds);keep_alive=\(download.keepAlive ? 1 : 0)"
+        var text = workload.name
+        for (name, value) in workload.kind.specValues.pairs {
+            text += ";\(name)=\(escape(value.text))"
         }
+        return text
     }
 
     /// The encoding of `input` as a worker process sees it. A `shared` input in memory cannot cross
@@ -58,67 +46,41 @@ public enum TaskSpec {
         public let description: String
     }
 
-    /// Decodes a workload encoded by `encode(_:)`.
+    /// Decodes a workload encoded by `encode(_:)`: each value checked against its declaration.
     public static func decodeWorkload(_ text: String) throws -> Workload {
         // A spec without fields needs no split and no dictionary: a fresh worker would instantiate
         // their generic metadata for nothing (docs/overhead.md, a worker's start-up).
         if text == "null" { return .null }
         let parts = text.split(separator: ";", omittingEmptySubsequences: false)
-        let fields = try keyValues(parts.dropFirst())
-        switch parts.first {
-        case "null":
-            return .null
-        case "cpu":
-            return .cpu(CPUWorkload(bytesPerTask: try integer(fields, "bytes")))
-        case "io":
-            guard let cache = CacheState(rawValue: fields["cache"] ?? "") else {
-                throw DecodingError(description: "io task without a valid cache= field in '\(text)'")
-            }
-            return .io(IOWorkload(
-                sleepNanoseconds: UInt64(try integer(fields, "sleep_ns")),
-                filesPerTask: try integer(fields, "files"), fileSize: try integer(fields, "size"), cache: cache))
-        case "shared":
-            guard let transfer = Transfer(rawValue: fields["transfer"] ?? "") else {
-                throw DecodingError(description: "shared task without a valid transfer= field in '\(text)'")
-            }
-            return .shared(SharedWorkload(inputSize: try integer(fields, "size"), transfer: transfer))
-        case "tally":
-            guard let sync = TallySync(rawValue: fields["sync"] ?? ""), let layout = TallyLayout(rawValue: fields["layout"] ?? "") else {
-                throw DecodingError(description: "tally task without a valid sync= and layout= in '\(text)'")
-            }
-            let bins = try integer(fields, "bins")
-            guard bins > 0 else { throw DecodingError(description: "tally task needs bins= of at least 1 in '\(text)'") }
-            return .tally(TallyWorkload(updates: try integer(fields, "updates"), bins: bins, sync: sync, layout: layout))
-        case "alloc":
-            let objects = try integer(fields, "objects"), size = try integer(fields, "size")
-            guard objects > 0, size >= 8 else {
-                throw DecodingError(description: "alloc task needs objects= of at least 1 and size= of at least 8 in '\(text)'")
-            }
-            return .alloc(AllocWorkload(updates: try integer(fields, "updates"), objects: objects, objectSize: size))
-        case "refs":
-            guard let graph = GraphSharing(rawValue: fields["graph"] ?? "") else {
-                throw DecodingError(description: "refs task without a valid graph= in '\(text)'")
-            }
-            return .refs(RefsWorkload(updates: try integer(fields, "updates"), nodes: max(1, try integer(fields, "nodes")), graph: graph))
-        case "mixed":
-            guard let share = Double(fields["cpu_share"] ?? ""), (0...1).contains(share) else {
-                throw DecodingError(description: "mixed task without a cpu_share= between 0 and 1 in '\(text)'")
-            }
-            return .mixed(MixedWorkload(taskNanoseconds: UInt64(try integer(fields, "task_ns")), cpuShare: share,
-                                        hashBytes: try integer(fields, "hash_bytes")))
-        case "plugin":
-            return .plugin(try decodePlugin(fields))
-        case "download":
-            guard let keepAlive = ["0": false, "1": true][fields["keep_alive"] ?? ""] else {
-                throw DecodingError(description: "download task without keep_alive=0 or 1 in '\(text)'")
-            }
-            let files = try integer(fields, "files")
-            guard files > 0 else { throw DecodingError(description: "download task needs files= of at least 1 in '\(text)'") }
-            return .download(DownloadWorkload(files: files, fileSize: try integer(fields, "size"),
-                                              latencyNanoseconds: UInt64(try integer(fields, "latency_ns")), keepAlive: keepAlive))
-        default:
+        guard let kind = Workload.kind(named: String(parts.first ?? "")) else {
             throw DecodingError(description: "unknown workload in task spec '\(text)'")
         }
+        let fields = try keyValues(parts.dropFirst())
+        var values = ParameterValues()
+        for declaration in kind.parameters {
+            guard let field = fields[declaration.name] else { continue }
+            switch declaration.parse(unescape(field)) {
+            case .success(let value): values[declaration.name] = value
+            case .failure(let problem): throw DecodingError(description: "\(kind.name) task spec: \(problem) in '\(text)'")
+            }
+        }
+        for name in fields.keys where !kind.parameters.contains(where: { $0.name == name }) {
+            throw DecodingError(description: "\(kind.name) task spec: unknown field \(name)= in '\(text)'")
+        }
+        // A spec carries every parameter that shapes what is measured (every one CSV files record):
+        // a missing one is a damaged spec. The others take their defaults.
+        for declaration in kind.parameters where declaration.inCSV && !declaration.isOptional && values[declaration.name] == nil {
+            throw DecodingError(description: "\(kind.name) task spec without \(declaration.name)= in '\(text)'")
+        }
+        do {
+            return try decode(kind, values.withDefaults(kind.parameters.filter { !$0.isOptional }))
+        } catch {
+            throw DecodingError(description: "\(kind.name) task spec: \(error) in '\(text)'")
+        }
+    }
+
+    private static func decode<Kind: WorkloadKind>(_ kind: Kind.Type, _ values: ParameterValues) throws(ParameterProblem) -> Workload {
+        Workload(try Kind(specValues: values))
     }
 
     /// Decodes an input encoded by `encode(_:)`, as the worker process that reads it: a `shared`

@@ -4,7 +4,7 @@
 ///
 /// Task `index` fetches file `index % files`; its digest is SHA-256 of the task index and the
 /// body, so every mode that received the right bytes gives the same digest.
-public struct DownloadWorkload: Hashable, Sendable {
+public struct DownloadWorkload: WorkloadKind {
     /// Distinct files the server holds.
     public var files: Int
     /// Size of each file, bytes.
@@ -33,6 +33,43 @@ public struct DownloadWorkload: Hashable, Sendable {
         self.fileSize = fileSize
         self.latencyNanoseconds = latencyNanoseconds
         self.keepAlive = keepAlive
+    }
+
+    public static let name = "download"
+    public static let summary = "an HTTP download from tvp's loopback server, which answers after a latency: real sockets"
+    public static let parameters = [
+        WorkloadParameter("files", .count(filesRange), default: .integer(defaultFiles), summary: "distinct files the server holds; task i fetches file i mod files"),
+        WorkloadParameter("file_size", .bytes(fileSizeRange), default: .integer(defaultFileSize), unit: "bytes", summary: "size of each file"),
+        WorkloadParameter("latency_ms", .milliseconds(latencyMillisecondsRange), default: .number(defaultLatencyMilliseconds), unit: "ms",
+                          summary: "how long the server waits before each answer"),
+        WorkloadParameter("keep_alive", .flag, default: .flag(false), summary: "`true`: a worker keeps its connection between downloads"),
+    ]
+
+    public init(parameters values: ParameterValues) throws(ParameterProblem) {
+        self.init(files: values.integer("files"), fileSize: values.integer("file_size"),
+                  latencyNanoseconds: nanoseconds(milliseconds: values.number("latency_ms")), keepAlive: values.flag("keep_alive"))
+        guard files * fileSize <= Self.maximumTotalBytes else {
+            throw ParameterProblem(parameter: "file_size", message: "files × file_size must stay within 1GiB: the server holds every file in memory")
+        }
+    }
+    public var parameterValues: ParameterValues {
+        ParameterValues([("files", .integer(files)), ("file_size", .integer(fileSize)),
+                         ("latency_ms", .number(Double(latencyNanoseconds) / 1e6)), ("keep_alive", .flag(keepAlive))])
+    }
+    public var label: String {
+        "download[\(ParameterValue.number(Double(latencyNanoseconds) / 1e6).text)ms \(files)x\(ByteSize.format(fileSize)) \(keepAlive ? "keep-alive" : "close")]"
+    }
+
+    public func makeTask(input: TaskInput, taskTimeoutSeconds: Double?) -> any WorkloadTask {
+        DownloadTask(client: input.serverPort.map { DownloadClient(workload: self, port: $0, taskTimeoutSeconds: taskTimeoutSeconds) })
+    }
+    public var needs: TaskNeeds { .server }
+    public func referenceDigest(tasks: Int, input: TaskInput) throws -> TaskDigest? { referenceDigest(tasks: tasks) }
+    public func bytesPerTrial(tasks: Int) -> Int { fileSize * tasks }
+    public var onlyComputes: Bool { false }
+    public func estimatedTaskSeconds(tasks: Int) -> (compute: Double, wait: Double) {
+        // The server's latency, then a connection, a request and the body hashed on both sides.
+        (0.0002 + Double(fileSize) / 300e6, Double(latencyNanoseconds) / 1e9)
     }
 
     /// The file task `index` downloads.
@@ -83,5 +120,20 @@ public struct DownloadServerConfiguration: Hashable, Sendable {
         self.files = files
         self.fileSize = fileSize
         self.latencyNanoseconds = latencyNanoseconds
+    }
+}
+
+extension Workload {
+    /// A `download` workload.
+    public static func download(_ download: DownloadWorkload) -> Workload { Workload(download) }
+}
+
+/// A `download` task: one file fetched from the server with the runner's client.
+final class DownloadTask: WorkloadTask {
+    private var client: DownloadClient?
+    init(client: consuming DownloadClient?) { self.client = client }
+    func run<Hooks: TaskHooks>(task index: Int, hooks: Hooks) throws -> TaskDigest {
+        guard client != nil else { throw TaskInputError(description: "download tasks need the server's port as their input") }
+        return try client!.download(task: index, hooks: hooks)
     }
 }

@@ -25,12 +25,20 @@ public struct IOFixture: Hashable, Sendable {
     public static func create(
         for workload: IOWorkload, tasks: Int, in directory: String, checkpoint: () throws -> Void = {}
     ) throws -> IOFixture {
-        let count = max(1, min(tasks * workload.filesPerTask, maximumFileCount))
-        let fixture = IOFixture(directory: directory, fileCount: count, fileSize: workload.fileSize)
+        try create(filesPerTask: workload.filesPerTask, fileSize: workload.fileSize, tasks: tasks, in: directory, checkpoint: checkpoint)
+    }
+
+    /// Writes the files `tasks` tasks of `filesPerTask` files of `fileSize` bytes read into
+    /// `directory` (at most `maximumFileCount`) and returns the fixture.
+    public static func create(
+        filesPerTask: Int, fileSize: Int, tasks: Int, in directory: String, checkpoint: () throws -> Void = {}
+    ) throws -> IOFixture {
+        let count = max(1, min(tasks * filesPerTask, maximumFileCount))
+        let fixture = IOFixture(directory: directory, fileCount: count, fileSize: fileSize)
         for file in 0..<count where !Files.exists(fixture.path(ofFile: file)) {
             try checkpoint()
-            var stream = PatternStream(seed: 0xF11E_0000_0000_0000 ^ UInt64(workload.fileSize) << 20 ^ UInt64(file))
-            try Files.writeDurably(stream.bytes(workload.fileSize), to: fixture.path(ofFile: file))
+            var stream = PatternStream(seed: 0xF11E_0000_0000_0000 ^ UInt64(fileSize) << 20 ^ UInt64(file))
+            try Files.writeDurably(stream.bytes(fileSize), to: fixture.path(ofFile: file))
         }
         return fixture
     }
