@@ -15,7 +15,7 @@ have (the figures above, and per trial: round, task_p50_us, spawn_p50_us, os_thr
 tvp_max_rss_kib, connection_errors, digest). So both files are read here, by column name.
 
 A median tvp writes is read from summary.csv, never computed again. A statistic tvp does not write
-(a median over rounds or over several runs, of per-round ratios; a bootstrap interval) is computed
+(a median over rounds, over several runs or of per-round ratios; a bootstrap interval) is computed
 by `median` and `bootstrap_interval` below, nowhere else.
 """
 
