@@ -14,33 +14,30 @@
 #
 # With --check, exits 2 unless each case calls what it must once per update (refs: one
 # swift_retain and one swift_release; alloc: one malloc and one free; tally mutex: one
-# pthread_mutex_lock). Environment: TVP_BIN (a release build folder; default .build/release),
-# SMALL and LARGE (default 100000 and 200000 updates).
+# pthread_mutex_lock). Environment: TVP_BIN (a release build folder; default: swift build -c
+# release), SMALL and LARGE (default 100000 and 200000 updates).
 set -uo pipefail
 
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-repo="$(cd "$here/.." && pwd)"
-bin="${TVP_BIN:-$repo/.build/release}"
-worker="$bin/tvp-worker"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 small="${SMALL:-100000}"
 large="${LARGE:-200000}"
 check=0
 [[ "${1:-}" == "--check" ]] && check=1
-command -v valgrind >/dev/null 2>&1 || { echo "callgrind_counts.sh: valgrind is not installed (apt-get install -y valgrind)" >&2; exit 1; }
-[[ -x "$worker" ]] || { echo "callgrind_counts.sh: $worker is missing; build with swift build -c release or set TVP_BIN" >&2; exit 1; }
-command -v objcopy >/dev/null 2>&1 || { echo "callgrind_counts.sh: objcopy is not installed (apt-get install -y binutils)" >&2; exit 1; }
+need_command valgrind "apt-get install -y valgrind"
+need_command objcopy "apt-get install -y binutils"
+locate_tvp tvp-worker
+worker="$bin/tvp-worker"
 work="$(mktemp -d /tmp/tvp-callgrind.XXXXXX)"
 tables=()
 cleanup() { rm -rf "$work"; for name in "${tables[@]}"; do rm -f "/dev/shm/$name"; done; }
 trap cleanup EXIT
-status=0
 
 # Valgrind 3.19 (Debian 12) gives up on the DWARF 5 debug info of Swift 6's static executables
 # ("Possibly corrupted debuginfo file"); callgrind names functions from the symbol table, so a
 # copy without the debug sections profiles the same code under the same names.
 built_worker="$worker"
 worker="$work/tvp-worker"
-objcopy --strip-debug "$built_worker" "$worker" || { echo "callgrind_counts.sh: could not copy $built_worker without its debug info" >&2; exit 1; }
+objcopy --strip-debug "$built_worker" "$worker" || fail "could not copy $built_worker without its debug info"
 
 # A tvp tally table of 256 bins and no per-worker tables, as TallyTable.create lays it out.
 make_table() {
@@ -83,9 +80,9 @@ for sync in mutex atomic racy; do
     make_table "tvp-callgrind-$$-$sync"
     run "tally-$sync" "$worker task tally;updates=@N@;bins=256;sync=$sync;layout=packed table=/tvp-callgrind-$$-$sync;bins=256 0" pthread_mutex_lock pthread_mutex_unlock
 done
-if [[ -x "$here/build/refs" && -x "$here/build/alloc" ]]; then
-    run c-refs "$here/build/refs -g private -w 1 -t 1 -r 1 -n @N@"
-    run c-alloc "$here/build/alloc -w 1 -t 1 -r 1 -n @N@"
+if [[ -x "$refs/refs" && -x "$refs/alloc" ]]; then
+    run c-refs "$refs/refs -g private -w 1 -t 1 -r 1 -n @N@"
+    run c-alloc "$refs/alloc -w 1 -t 1 -r 1 -n @N@"
 else
     echo "(C references not built: benchmarks/build.sh builds them)"
 fi

@@ -12,7 +12,7 @@
 # digests agree.
 #
 # Environment (defaults in brackets):
-#   TVP_BIN=DIR           release build folder holding tvp and tvp-worker [.build/release, built if missing]
+#   TVP_BIN=DIR           release build folder holding tvp and tvp-worker [swift build -c release]
 #   LATENCY_MS [50]  FILES [100]  FILE_SIZE bytes [16384]  KEEP_ALIVE "0 1" [0]
 #   WIDTHS "1 10 100 1000 10000" [1 10 100 1000]   TASKS_PER_WORKER [2]  MIN_TASKS [20]
 #   ROUNDS [3]            CLIENTS "threads asyncio curl" [all three]
@@ -27,22 +27,16 @@
 # Exit status: 0 when every run finished (this is a report, not a gate); 1 when something could not run.
 set -uo pipefail
 
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-repo="$(cd "$here/.." && pwd)"
-bin="${TVP_BIN:-$repo/.build/release}"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 latency="${LATENCY_MS:-50}" files="${FILES:-100}" size="${FILE_SIZE:-16384}"
 keep_alive="${KEEP_ALIVE:-0}" widths="${WIDTHS:-1 10 100 1000}"
 per_worker="${TASKS_PER_WORKER:-2}" min_tasks="${MIN_TASKS:-20}" rounds="${ROUNDS:-3}"
 clients="${CLIENTS:-threads asyncio curl}"
-out="${OUT:-$(mktemp -d /tmp/tvp-downloads.XXXXXX)}"
-mkdir -p "$out"
+output_folder out OUT downloads
 
-fail() { echo "downloads.sh: $*" >&2; exit 1; }
-if [ ! -x "$bin/tvp" ]; then
-    [ -z "${TVP_BIN:-}" ] || fail "$bin/tvp is missing"
-    (cd "$repo" && swift build -c release >&2) || fail "swift build -c release failed"
-fi
-command -v curl >/dev/null || fail "curl is missing (apt-get install curl)"
+locate_tvp tvp tvp-worker
+need_command curl "apt-get install -y curl"
+need_command python3 "apt-get install -y python3"
 ulimit -n "$(ulimit -Hn)"
 
 server_pid=""
@@ -94,9 +88,9 @@ EOF
 }
 
 echo "client,workers,tasks,keep_alive,wall_s,peak_threads,max_rss_kib,errors,digest" > "$out/clients.csv"
-echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$out/load.txt"
+echo "load before: $(load)" | tee "$out/load.txt"
 for round in $(seq "$rounds"); do
     if [ $((round % 2)) = 1 ]; then run_clients; run_tvp "$round"; else run_tvp "$round"; run_clients; fi
 done
-echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/load.txt"
+echo "load after: $(load)" | tee -a "$out/load.txt"
 python3 "$here/downloads_report.py" "$out" | tee "$out/report.md"

@@ -10,16 +10,16 @@
 # Run it on a quiet machine: other load is what the A/A part must not mistake for a regression,
 # and it would also blur what the detection part measures.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+locate_tvp tvp tvp-worker
+cd "$repo" # SCENARIO and OUT may be given relative to the checkout
+output_folder out OUT gate
 
-bin=${TVP_BIN:-.build/release}
 scenario=${SCENARIO:-scenarios/ci.yaml}
 aa_runs=${AA_RUNS:-13}
 hog_runs=${HOG_RUNS:-5}
 wrap_runs=${WRAP_RUNS:-5}
 paired_tries=${PAIRED_TRIES:-10}
-out=${OUT:-$(mktemp -d /tmp/tvp-gate-XXXXXX)}
-mkdir -p "$out"
 
 # Two builds that are the same code (copies, so each finds its worker beside it), and one whose
 # worker is a shell script that execs the real worker: one more exec per task, nothing else.

@@ -4,16 +4,10 @@
     python3 benchmarks/gate_report.py OUT     # OUT: the folder gate.sh wrote
 """
 import collections
-import json
 import os
 import sys
 
-
-def flagged(path):
-    """The cells a JSON comparison called regressions, as 'label' strings, and the mode of each."""
-    with open(path) as f:
-        report = json.load(f)
-    return [(c["cell"]["label"], c["cell"]["mode"]) for c in report["cells"] if c["verdict"] == "regression"]
+from tvp_results import regressions
 
 
 def is_process_mode(mode):
@@ -33,7 +27,7 @@ def cross_run(out):
         cells = collections.Counter()
         for r in alarms:
             name = f"{os.path.basename(r[1])}-{os.path.basename(r[2])}.json"
-            cells.update(label for label, _ in flagged(os.path.join(out, "compare", name)))
+            cells.update(label for label, _ in regressions(os.path.join(out, "compare", name)))
         top = ", ".join(f"{label} ({n})" for label, n in cells.most_common(4)) or "–"
         lines.append(f"| {title} | {len(group)} | {len(alarms)} | {100 * len(alarms) / len(group):.1f} % | {top} |")
     return lines
@@ -57,7 +51,7 @@ def paired(out):
             if r[2] != "2":
                 continue
             alarms += 1
-            found = flagged(r[3])
+            found = regressions(r[3])
             cells.update(label for label, _ in found)
             if all(is_process_mode(mode) for _, mode in found):
                 only_process += 1

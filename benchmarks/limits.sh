@@ -25,37 +25,18 @@
 # 1 when something could not be built or measured (the table still shows the rest).
 set -uo pipefail
 
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-repo="$(cd "$here/.." && pwd)"
-refs="$here/build"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 scenario="${TVP_SCENARIO:-$repo/scenarios/overhead.yaml}"
-work="${LIMITS_OUT:-$(mktemp -d /tmp/tvp-limits.XXXXXX)}"
+output_folder work LIMITS_OUT limits
 mkdir -p "$work/before" "$work/after"
-status=0
+show_references=1 # every raw output is part of the report
 
-fail() { echo "limits.sh: $*" >&2; exit 1; }
 section() { printf '\n== %s\n' "$*"; }
-
-# Runs a reference program, keeps its stdout as FILE.out, and shows both its outputs.
-#   reference FILE COMMAND...
-reference() {
-    local file="$1"; shift
-    echo "\$ ${*#"$repo/"}"
-    if "$@" >"$file.out" 2>"$file.err"; then
-        sed 's/^/    /' "$file.out" "$file.err"
-    else
-        local code=$?
-        sed 's/^/    /' "$file.out" "$file.err"
-        echo "    (failed with status $code)"
-        rm -f "$file.out"
-        status=1
-    fi
-}
 
 # The references of rows b–e, into folder $1.
 bracket_references() {
     local dir="$1"
-    echo "load: $(cut -d' ' -f1-3 /proc/loadavg)   $(date -u '+%H:%M:%S UTC')"
+    echo "load: $(load)   $(date -u '+%H:%M:%S UTC')"
     # -b: each item does tvp's per-task bookkeeping (two clock reads, an outcome in its slot): row
     # b's twin. Without it, the bare dispatch, shown beside it.
     reference "$dir/pool" "$refs/pool" -w 2 -n 100000 -r 15 -b
@@ -74,28 +55,16 @@ bracket_references() {
     fi
 }
 
-command -v python3 >/dev/null 2>&1 || fail "python3 is needed to read summary.csv (apt-get install -y python3)"
+need_command python3 "apt-get install -y python3"
 
 section "machine"
-echo "date:    $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
-echo "cpu:     $(lscpu 2>/dev/null | sed -n 's/^Model name:[[:space:]]*//p' | head -n 1)"
-echo "nproc:   $(nproc)"
-echo "kernel:  $(uname -r)"
-echo "load:    $(cut -d' ' -f1-3 /proc/loadavg)"
+machine_header
 command -v openssl >/dev/null 2>&1 && echo "openssl: $(openssl version)"
 echo "raw outputs and the tvp run: $work"
 
 section "build"
-"$here/build.sh" || fail "could not build the C references (above)"
-if [[ -n "${TVP_BIN:-}" ]]; then
-    bin="$TVP_BIN"
-else
-    swift build -c release --package-path "$repo" || fail "swift build -c release failed"
-    bin="$(swift build -c release --package-path "$repo" --show-bin-path)" || fail "swift build --show-bin-path failed"
-fi
-for tool in tvp tvp-worker; do
-    [[ -x "$bin/$tool" ]] || fail "$bin/$tool is not an executable; point TVP_BIN at a release build folder"
-done
+build_references
+locate_tvp tvp tvp-worker
 echo "tvp: $bin"
 
 section "row a: worker start-up (C no-op, tvp-worker and the static Swift no-op alternating)"
@@ -159,7 +128,7 @@ YAML
 for round in $(seq 1 "${LIMITS_ROUNDS:-5}"); do
     dir="$work/rounds/$round"
     mkdir -p "$dir"
-    echo "-- round $round   load: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "-- round $round   load: $(load)"
     command -v openssl >/dev/null 2>&1 && reference "$dir/openssl" openssl speed -elapsed -evp sha256 -bytes 16384 -seconds 2
     (cd "$repo" && "$bin/tvp" run "$datapaths" --out "$dir/tvp" --quiet --no-plot >/dev/null) || { echo "tvp run failed"; status=1; }
     reference "$dir/pipe_bandwidth" "$refs/pipe_bandwidth" -t 256M -p 1M -r 3

@@ -7,44 +7,29 @@ WORK_DIR holds the raw outputs limits.sh saved:
     spawn_time.out                           row a (spawn_time alternating the C no-op and tvp-worker)
     before/NAME.out, after/NAME.out          the references run before and after the tvp run, NAME one of
                                              pool, pipe_roundtrip, pipe_bandwidth, openssl
-SUMMARY_CSV is the tvp run's summary.csv, read by column name. A missing input makes its row "n/a"
-with the reason; the other rows are still printed.
+    rounds/N/NAME.out, rounds/N/tvp/RUN/       rows d and e in paired rounds: openssl, pipe_bandwidth
+                                             and a tvp run of their two cells
+SUMMARY_CSV is the tvp run's summary.csv (or its run folder). tvp's figures are read from the
+summary.csv files by column name, and the references' key=value lines, through tvp_results.py. A
+missing input makes its row "n/a" with the reason; the other rows are still printed.
 
 Exit status: 0 when every row was measured (whether or not it met its target: this is a report),
 1 when some row could not be measured.
 """
 
-import csv
-import glob
 import os
 import re
-import statistics
 import sys
+
+from tvp_results import Missing, Summary, median, reference_output, run_folders
 
 # Bracketing pass names and the key=value figure each reference contributes.
 BRACKETS = ("before", "after")
 
 
-class Missing(Exception):
-    """A figure that could not be obtained; the message says why."""
-
-
-def read_key_values(path):
-    """The key=value lines of a reference program's stdout, as a dict of strings."""
-    if not os.path.exists(path):
-        raise Missing(f"{os.path.basename(path)} was not produced (see the raw output above)")
-    values = {}
-    with open(path, encoding="utf-8") as file:
-        for line in file:
-            key, sep, value = line.rstrip("\n").partition("=")
-            if sep:
-                values[key.strip()] = value.strip()
-    return values
-
-
 def key_value_figure(path, key):
     """One numeric figure from a key=value output file."""
-    values = read_key_values(path)
+    values = reference_output(path)
     if key not in values:
         raise Missing(f"{os.path.basename(path)} has no `{key}=` line")
     try:
@@ -99,54 +84,14 @@ def bracketed(work_dir, name, figure):
     if not found:
         raise Missing("; ".join(problems))
     detail = ", ".join(f"{b} {v:.4g}" for b, v in found.items())
-    return statistics.mean(found.values()), detail
-
-
-class Summary:
-    """tvp's summary.csv, read by column name."""
-
-    def __init__(self, path):
-        self.path = path
-        self.problem = None
-        self.rows, self.columns = [], []
-        if path is None or not os.path.exists(path):
-            self.problem = f"no summary.csv ({path or 'the tvp run produced none'})"
-            return
-        with open(path, newline="", encoding="utf-8") as file:
-            reader = csv.DictReader(file)
-            self.columns = reader.fieldnames or []
-            self.rows = list(reader)
-
-    def figure(self, column, description, variant_contains=None, **cell):
-        """The number in `column` of the one row whose columns equal `cell` (and whose variant
-        contains `variant_contains`). Returns (value, row)."""
-        if self.problem:
-            raise Missing(self.problem)
-        for needed in ["variant", column, *cell]:
-            if needed not in self.columns:
-                raise Missing(f"summary.csv has no column `{needed}`: the tvp that wrote it predates that column")
-        rows = [r for r in self.rows if all(r[k] == str(v) for k, v in cell.items())]
-        if variant_contains:
-            rows = [r for r in rows if variant_contains in r["variant"]]
-        if not rows:
-            raise Missing(f"summary.csv has no row for {description}")
-        if len(rows) > 1:
-            variants = ", ".join(sorted(r["variant"] for r in rows))
-            raise Missing(f"summary.csv has {len(rows)} rows for {description} ({variants}); expected one")
-        text = rows[0][column].strip()
-        if not text:
-            raise Missing(f"`{column}` is empty for {description}")
-        try:
-            return float(text), rows[0]
-        except ValueError:
-            raise Missing(f"`{column}` is `{text}` for {description}, not a number")
+    return median(list(found.values())), detail
 
 
 def row_worker_startup(work_dir, summary):
     path = os.path.join(work_dir, "spawn_time.out")
     c_noop = key_value_figure(path, "a_median_us")
     worker = key_value_figure(path, "b_median_us")
-    values = read_key_values(path)
+    values = reference_output(path)
     rounds, min_ratio = values.get("rounds", "?"), values.get("ratio_min_b_over_a", "?")
     # Load on the machine inflates both medians by the same scheduling delays and pulls their ratio
     # towards 1; the minimums show what the two programs cost when they ran undisturbed.
@@ -157,7 +102,7 @@ def row_worker_startup(work_dir, summary):
 
 def row_swift_floor(work_dir, summary):
     path = os.path.join(work_dir, "spawn_time.out")
-    values = read_key_values(path)
+    values = reference_output(path)
     if "c_median_us" not in values:
         raise Missing("spawn_time ran without the static Swift no-op (benchmarks/build/swift_noop: build.sh needs swiftc)")
     swift_noop = key_value_figure(path, "c_median_us")
@@ -197,10 +142,10 @@ def paired_rounds(work_dir, reference_name, reference_figure, tvp_figure):
     pairs = []
     for name in sorted(os.listdir(rounds_dir), key=lambda n: int(n) if n.isdigit() else 0):
         folder = os.path.join(rounds_dir, name)
-        summaries = glob.glob(os.path.join(folder, "tvp", "*", "summary.csv"))
+        runs = run_folders(os.path.join(folder, "tvp"))
         try:
             reference = reference_figure(os.path.join(folder, f"{reference_name}.out"))
-            tvp = tvp_figure(Summary(summaries[0] if len(summaries) == 1 else None))
+            tvp = tvp_figure(Summary(runs[0] if len(runs) == 1 else None))
         except Missing:
             continue
         pairs.append((tvp, reference))
@@ -208,8 +153,8 @@ def paired_rounds(work_dir, reference_name, reference_figure, tvp_figure):
         raise Missing(f"no round in {rounds_dir} has both a {reference_name} figure and a tvp figure")
     ratios = [t / r for t, r in pairs]
     detail = "rounds (tvp/reference): " + ", ".join(f"{t:.0f}/{r:.0f}" for t, r in pairs)
-    return (statistics.median(t for t, _ in pairs), statistics.median(r for _, r in pairs),
-            statistics.median(ratios), f"median of the ratios of {len(pairs)} paired rounds; {detail}")
+    return (median([t for t, _ in pairs]), median([r for _, r in pairs]),
+            median(ratios), f"median of the ratios of {len(pairs)} paired rounds; {detail}")
 
 
 def openssl_mb(path):

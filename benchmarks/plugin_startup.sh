@@ -10,34 +10,33 @@
 # with the cpu plugin (libcrypto linked in), with the same plugin linked to libcrypto.so, and with
 # the Swift plugin (which loads the Swift runtime's shared libraries).
 set -euo pipefail
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-root="$(dirname "$here")"
-bin="${TVP_BIN:-$root/.build/release}"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 rounds="${1:-300}"
-"$here/build.sh" >/dev/null 2>&1
-make -s -C "$root/examples/cpu-plugin"
-swift build -c release --package-path "$root/examples/swift-sort" >/dev/null
-"${CC:-cc}" -O2 -shared -fPIC -I "$root/include" -o "$here/build/libplugin_test.so" "$root/Tests/Plugins/test_plugins.c"
+build_references
+locate_tvp tvp-worker tvp-plugin-worker
+make -s -C "$repo/examples/cpu-plugin"
+swift build -c release --package-path "$repo/examples/swift-sort" >/dev/null
+"${CC:-cc}" -O2 -shared -fPIC -I "$repo/include" -o "$refs/libplugin_test.so" "$repo/Tests/Plugins/test_plugins.c"
 # The cpu plugin again, but with libcrypto as a shared library: what a plugin's own dependencies cost.
-"${CC:-cc}" -O2 -shared -fPIC -Wno-deprecated-declarations -I "$root/include" -o "$here/build/libcpu_dynamic.so" \
-    "$root/examples/cpu-plugin/cpu_task.c" -lcrypto
+"${CC:-cc}" -O2 -shared -fPIC -Wno-deprecated-declarations -I "$repo/include" -o "$refs/libcpu_dynamic.so" \
+    "$repo/examples/cpu-plugin/cpu_task.c" -lcrypto
 
 static=("$bin/tvp-worker" task null - 0)
 plugin="$bin/tvp-plugin-worker"
 cases=(
     "tvp-plugin-worker, built-in null task|$plugin|task|null|-|0"
-    "tvp-plugin-worker, a C plugin without dependencies|$plugin|task|plugin;lib=$here/build/libplugin_test.so;sym=good;param=|tasks=1|0"
-    "tvp-plugin-worker, the cpu plugin hashing 0 bytes (libcrypto linked in)|$plugin|task|plugin;lib=$root/examples/cpu-plugin/libcpu_task.so;sym=tvp_cpu;param=0|tasks=1|0"
-    "tvp-plugin-worker, the same plugin linked to libcrypto.so|$plugin|task|plugin;lib=$here/build/libcpu_dynamic.so;sym=tvp_cpu;param=0|tasks=1|0"
-    "tvp-plugin-worker, the Swift plugin sorting 1 number (loads the Swift runtime)|$plugin|task|plugin;lib=$root/examples/swift-sort/.build/release/libSortTask.so;sym=sort_task;param=1|tasks=1|0"
+    "tvp-plugin-worker, a C plugin without dependencies|$plugin|task|plugin;lib=$refs/libplugin_test.so;sym=good;param=|tasks=1|0"
+    "tvp-plugin-worker, the cpu plugin hashing 0 bytes (libcrypto linked in)|$plugin|task|plugin;lib=$repo/examples/cpu-plugin/libcpu_task.so;sym=tvp_cpu;param=0|tasks=1|0"
+    "tvp-plugin-worker, the same plugin linked to libcrypto.so|$plugin|task|plugin;lib=$refs/libcpu_dynamic.so;sym=tvp_cpu;param=0|tasks=1|0"
+    "tvp-plugin-worker, the Swift plugin sorting 1 number (loads the Swift runtime)|$plugin|task|plugin;lib=$repo/examples/swift-sort/.build/release/libSortTask.so;sym=sort_task;param=1|tasks=1|0"
 )
-echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ)"
+machine_header
 echo
 echo "| process (spawn + one task + exit + waitpid) | median | tvp-worker null in the same loop | ratio |"
 echo "| --- | --- | --- | --- |"
 for entry in "${cases[@]}"; do
     IFS='|' read -r -a fields <<< "$entry"
-    out=$("$here/build/spawn_time" -w 3 "$rounds" "${static[@]}" -- "${fields[@]:1}" 2>/dev/null)
+    out=$("$refs/spawn_time" -w 3 "$rounds" "${static[@]}" -- "${fields[@]:1}" 2>/dev/null)
     a=$(sed -n 's/^a_median_us=//p' <<< "$out"); b=$(sed -n 's/^b_median_us=//p' <<< "$out")
     ratio=$(sed -n 's/^ratio_median_b_over_a=//p' <<< "$out")
     awk -v name="${fields[0]}" -v a="$a" -v b="$b" -v r="$ratio" 'BEGIN { printf "| %s | %.2f ms | %.2f ms | %s× |\n", name, b / 1000, a / 1000, r }'

@@ -21,42 +21,15 @@
 # 1 when something could not be built or measured.
 set -uo pipefail
 
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-repo="$(cd "$here/.." && pwd)"
-refs="$here/build"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 rounds="${SHARING_ROUNDS:-3}"
-work="${SHARING_OUT:-$(mktemp -d /tmp/tvp-sharing.XXXXXX)}"
-mkdir -p "$work"
-status=0
+output_folder work SHARING_OUT sharing
 
-fail() { echo "sharing.sh: $*" >&2; exit 1; }
-
-command -v python3 >/dev/null 2>&1 || fail "python3 is needed to read summary.csv (apt-get install -y python3)"
-echo "date:    $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
-echo "cpu:     $(lscpu 2>/dev/null | sed -n 's/^Model name:[[:space:]]*//p' | head -n 1), $(nproc) CPUs"
-echo "kernel:  $(uname -r)"
+need_command python3 "apt-get install -y python3"
+machine_header
 echo "raw outputs and the tvp runs: $work"
-
-"$here/build.sh" || fail "could not build the C references"
-if [[ -n "${TVP_BIN:-}" ]]; then
-    bin="$TVP_BIN"
-else
-    swift build -c release --package-path "$repo" || fail "swift build -c release failed"
-    bin="$(swift build -c release --package-path "$repo" --show-bin-path)" || fail "swift build --show-bin-path failed"
-fi
-for tool in tvp tvp-worker; do
-    [[ -x "$bin/$tool" ]] || fail "$bin/$tool is not an executable; point TVP_BIN at a release build folder"
-done
-
-# reference FILE COMMAND...: runs a C reference, keeps its stdout as FILE.out.
-reference() {
-    local file="$1"; shift
-    if ! "$@" >"$file.out" 2>"$file.err"; then
-        echo "    $(basename "$file") failed: $(tail -n 1 "$file.err")"
-        rm -f "$file.out"
-        status=1
-    fi
-}
+build_references
+locate_tvp tvp tvp-worker
 
 # c_group DIR GROUP: the C references of one group, at 1 and 2 threads and 2 processes.
 c_group() {
@@ -114,14 +87,14 @@ groups=(tally-mutex tally-atomic tally-racy tally-local-packed tally-local-padde
 for round in $(seq 1 "$rounds"); do
     dir="$work/rounds/$round"
     mkdir -p "$dir"
-    echo "-- round $round of $rounds   load: $(cut -d' ' -f1-3 /proc/loadavg)   $(date -u '+%H:%M:%S UTC')"
+    echo "-- round $round of $rounds   load: $(load)   $(date -u '+%H:%M:%S UTC')"
     for group in "${groups[@]}"; do
         # Each group's two sides run back to back, C first in odd rounds and tvp first in even ones.
         if ((round % 2)); then c_group "$dir" "$group"; tvp_group "$dir" "$group"
         else tvp_group "$dir" "$group"; c_group "$dir" "$group"; fi
     done
 done
-echo "load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "load at the end: $(load)"
 
 python3 "$here/sharing_report.py" "$work" || status=1
 exit $status

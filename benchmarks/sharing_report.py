@@ -13,61 +13,60 @@ pthread mutex and with a priority-inheriting one (the futex operation it uses), 
 Exit status: 0 when every row was measured, 1 when some could not be.
 """
 
-import csv
 import glob
 import os
-import statistics
 import sys
+
+from tvp_results import Missing, Summary, median, number, reference_output, run_folders
 
 TARGET = 1.5
 
-# (label, tvp variant, tvp mode, workers, C reference file stem, note)
+# (label, group, tvp variant, tvp mode, workers, C reference file stem, note). The group is the
+# tvp run (scenario name) the cell is read from: sharing.sh runs each group of cells on its own, and
+# a cell can appear in two groups' runs (a worker process always builds its own graph, so the
+# refs-shared run has refs[private] process-pool cells too); each row reads its own group's.
 ROWS = []
 for sync in ("mutex", "atomic", "racy"):
-    ROWS += [(f"tally {sync}", f"tally[{sync}]", "threads", 1, f"tally-{sync}-threads-1", ""),
-             (f"tally {sync}", f"tally[{sync}]", "threads", 2, f"tally-{sync}-threads-2", ""),
-             (f"tally {sync}", f"tally[{sync}]", "process-pool", 2, f"tally-{sync}-processes-2", "")]
+    ROWS += [(f"tally {sync}", f"tally-{sync}", f"tally[{sync}]", "threads", 1, f"tally-{sync}-threads-1", ""),
+             (f"tally {sync}", f"tally-{sync}", f"tally[{sync}]", "threads", 2, f"tally-{sync}-threads-2", ""),
+             (f"tally {sync}", f"tally-{sync}", f"tally[{sync}]", "process-pool", 2, f"tally-{sync}-processes-2", "")]
 for layout in ("packed", "padded"):
-    ROWS += [(f"tally local {layout}", f"tally[local {layout}]", "threads", 1, f"tally-local-{layout}-threads-1", ""),
-             (f"tally local {layout}", f"tally[local {layout}]", "threads", 2, f"tally-local-{layout}-threads-2", ""),
-             (f"tally local {layout}", f"tally[local {layout}]", "process-pool", 2, f"tally-local-{layout}-processes-2", "")]
+    group = f"tally-local-{layout}"
+    ROWS += [(f"tally local {layout}", group, f"tally[local {layout}]", "threads", 1, f"{group}-threads-1", ""),
+             (f"tally local {layout}", group, f"tally[local {layout}]", "threads", 2, f"{group}-threads-2", ""),
+             (f"tally local {layout}", group, f"tally[local {layout}]", "process-pool", 2, f"{group}-processes-2", "")]
 for workers in (1, 2):
-    ROWS += [("tally swift-mutex", "tally[swift-mutex]", "threads", workers, f"tally-mutex-threads-{workers}", "vs pthread mutex"),
-             ("tally swift-mutex", "tally[swift-mutex]", "threads", workers, f"tally-pi-mutex-threads-{workers}",
+    ROWS += [("tally swift-mutex", "tally-mutex", "tally[swift-mutex]", "threads", workers, f"tally-mutex-threads-{workers}",
+              "vs pthread mutex"),
+             ("tally swift-mutex", "tally-mutex", "tally[swift-mutex]", "threads", workers, f"tally-pi-mutex-threads-{workers}",
               "vs PI pthread mutex")]
-ROWS += [("alloc", "alloc[1000x64B]", "threads", 1, "alloc-threads-1", ""),
-         ("alloc", "alloc[1000x64B]", "threads", 2, "alloc-threads-2", ""),
-         ("alloc", "alloc[1000x64B]", "process-pool", 2, "alloc-processes-2", "")]
+ROWS += [("alloc", "alloc", "alloc[1000x64B]", "threads", 1, "alloc-threads-1", ""),
+         ("alloc", "alloc", "alloc[1000x64B]", "threads", 2, "alloc-threads-2", ""),
+         ("alloc", "alloc", "alloc[1000x64B]", "process-pool", 2, "alloc-processes-2", "")]
 for graph in ("shared", "private"):
-    ROWS += [(f"refs {graph}", f"refs[{graph}]", "threads", 1, f"refs-{graph}-threads-1", ""),
-             (f"refs {graph}", f"refs[{graph}]", "threads", 2, f"refs-{graph}-threads-2", "")]
-ROWS += [("refs private", "refs[private]", "process-pool", 2, "refs-private-processes-2", "")]
+    ROWS += [(f"refs {graph}", f"refs-{graph}", f"refs[{graph}]", "threads", 1, f"refs-{graph}-threads-1", ""),
+             (f"refs {graph}", f"refs-{graph}", f"refs[{graph}]", "threads", 2, f"refs-{graph}-threads-2", "")]
+ROWS += [("refs private", "refs-private", "refs[private]", "process-pool", 2, "refs-private-processes-2", "")]
 
 
 def key_values(path):
-    values = {}
-    if os.path.exists(path):
-        with open(path, encoding="utf-8") as file:
-            for line in file:
-                key, sep, value = line.rstrip("\n").partition("=")
-                if sep:
-                    values[key] = value
-    return values
+    """A C reference's key=value output; empty when it failed (its row is then not measured)."""
+    try:
+        return reference_output(path)
+    except Missing:
+        return {}
 
 
 def tvp_cells(round_dir):
-    """(variant, mode, workers) → (per_update_ns, lost_updates_median) of the round's tvp run."""
+    """(group, variant, mode, workers) → (per_update_ns, lost_updates_median) of the round's tvp
+    runs, one per group (its scenario's name)."""
     cells = {}
-    for path in glob.glob(os.path.join(round_dir, "tvp", "*", "summary.csv")):
-        with open(path, newline="", encoding="utf-8") as file:
-            rows = list(csv.DictReader(file))
-        for row in rows:
-            try:
-                cost = float(row["per_update_ns"])
-            except (KeyError, ValueError):
-                continue
-            lost = row.get("lost_updates_median") or ""
-            cells[(row["variant"], row["mode"], int(row["workers"]))] = (cost, float(lost) if lost else None)
+    for run in run_folders(os.path.join(round_dir, "tvp")):
+        for row in Summary(run).rows:
+            cost = number(row, "per_update_ns")
+            if cost is not None:
+                cell = (row["scenario"], row["variant"], row["mode"], int(row["workers"]))
+                cells[cell] = (cost, number(row, "lost_updates_median"))
     return cells
 
 
@@ -83,10 +82,10 @@ def main(argv):
     header = ("what", "tvp cell", "tvp ns", "C ns", "tvp ÷ C", "lost (tvp / C)", f"≤ {TARGET}")
     lines = []
     missing = []
-    for label, variant, mode, workers, stem, note in ROWS:
+    for label, group, variant, mode, workers, stem, note in ROWS:
         tvp, c, ratios, lost_tvp, lost_c = [], [], [], [], []
         for cells, round_dir in per_round:
-            mine = cells.get((variant, mode, workers))
+            mine = cells.get((group, variant, mode, workers))
             theirs = key_values(os.path.join(round_dir, stem + ".out"))
             if mine is None or "per_update_median_ns" not in theirs:
                 continue
@@ -102,14 +101,14 @@ def main(argv):
         if not ratios:
             missing.append(f"{cell} against {stem}: not measured in any round")
             continue
-        ratio = statistics.median(ratios)
+        ratio = median(ratios)
         lost = ""
         if label.startswith("tally racy"):
-            lost = f"{statistics.median(lost_tvp):,.0f} / {statistics.median(lost_c):,.0f}" if lost_tvp and lost_c else "?"
+            lost = f"{median(lost_tvp):,.0f} / {median(lost_c):,.0f}" if lost_tvp and lost_c else "?"
         verdict = "yes" if ratio <= TARGET else "NO"
         if note:
             verdict += f" ({note})"
-        lines.append((label, cell, f"{statistics.median(tvp):.2f}", f"{statistics.median(c):.2f}",
+        lines.append((label, cell, f"{median(tvp):.2f}", f"{median(c):.2f}",
                       f"{ratio:.2f} [{min(ratios):.2f}–{max(ratios):.2f}]", lost, verdict))
     widths = [max(len(str(row[i])) for row in [header] + lines) for i in range(len(header))]
     for row in [header] + lines:

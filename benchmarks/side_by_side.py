@@ -4,15 +4,16 @@
 Every round of a run holds one counted trial of every cell (in shuffled order), so the plugin's
 trial and the built-in task's trial of the same mode and workers ran minutes apart at most; the
 ratio of the two in each round cancels the machine's drift, and the median of those ratios (with a
-95 % bootstrap interval, seeded) says whether the plugin is slower.
+95 % bootstrap interval, seeded) says whether the plugin is slower. The two cells' own medians are
+tvp's, from the run's summary.csv.
 
-    benchmarks/side_by_side.py RUN_DIR/trials.csv
+    benchmarks/side_by_side.py RUN_DIR/trials.csv      (or RUN_DIR)
 """
 import collections
-import csv
 import random
-import statistics
 import sys
+
+from tvp_results import Missing, Summary, bootstrap_interval, counted_trials, median
 
 
 def variant(row):
@@ -21,32 +22,49 @@ def variant(row):
     return row["workload"]
 
 
+def summary_cell(name):
+    """The summary.csv columns that pick out the cells of `variant` name `name`."""
+    if name.startswith("plugin "):
+        return {"workload": "plugin", "plugin_parameter": name[len("plugin "):]}
+    return {"workload": name}
+
+
 def main(path):
-    rows = [r for r in csv.DictReader(open(path)) if r["warmup"] == "false" and r["ok"] == "true"]
+    rows = counted_trials(path)
+    summary = Summary(path)
     rounds = collections.defaultdict(dict)
     for r in rows:
         rounds[(r["mode"], int(r["workers"]), r["round"])][variant(r)] = r
     rng = random.Random(42)
+
+    def cell_median(name, column, mode, workers):
+        # summary.csv names the median of a trial column after it (wall_s: wall_median_s).
+        summary_column = "wall_median_s" if column == "wall_s" else column
+        try:
+            value, _ = summary.figure(summary_column, f"{name} / {mode} / {workers}", mode=mode, workers=workers,
+                                      **summary_cell(name))
+            return f"{value:.4g}"
+        except Missing as problem:
+            print(f"n/a: {problem}", file=sys.stderr)
+            return "n/a"
 
     def table(a, b, column, title):
         print(f"\n{title}: {b} ÷ {a}, column {column}\n")
         print(f"| mode | workers | {a} median | {b} median | per-round ratio, median | 95 % interval | rounds |")
         print("| --- | --- | --- | --- | --- | --- | --- |")
         for mode, workers in sorted({(m, w) for (m, w, _) in rounds}):
-            xs, ys, ratios = [], [], []
+            ratios = []
             for (m, w, _), cells in rounds.items():
                 if (m, w) != (mode, workers) or a not in cells or b not in cells:
                     continue
                 x, y = cells[a][column], cells[b][column]
                 if x and y and float(x) > 0:
-                    xs.append(float(x))
-                    ys.append(float(y))
                     ratios.append(float(y) / float(x))
             if not ratios:
                 continue
-            medians = sorted(statistics.median(rng.choices(ratios, k=len(ratios))) for _ in range(2000))
-            print(f"| {mode} | {workers} | {statistics.median(xs):.4g} | {statistics.median(ys):.4g} | "
-                  f"{statistics.median(ratios):.3f} | {medians[50]:.3f}–{medians[1949]:.3f} | {len(ratios)} |")
+            low, high = bootstrap_interval(ratios, rng)
+            print(f"| {mode} | {workers} | {cell_median(a, column, mode, workers)} | {cell_median(b, column, mode, workers)} | "
+                  f"{median(ratios):.3f} | {low:.3f}–{high:.3f} | {len(ratios)} |")
 
     table("cpu", "plugin 8388608", "wall_s", "Wall time of a trial")
     table("cpu", "plugin 8388608", "task_p50_us", "Median duration of a task")

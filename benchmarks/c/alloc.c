@@ -25,8 +25,8 @@ static const uint64_t alloc_salt = 0xA110C00000000000u;
 static const uint64_t golden = 0x9E3779B97F4A7C15u;
 
 struct churn {
-    size_t workers, tasks, updates, objects, size;
-    uint64_t *checksums; /* one per task */
+    struct word_trial trial; /* first: workers.h reaches it through the context pointer */
+    size_t objects, size;
 };
 
 static uint64_t *allocate(size_t size, uint64_t stamp)
@@ -54,7 +54,7 @@ static uint64_t run_task(const struct churn *c, size_t task)
     uint64_t stamp = golden, checksum = 0, state = task_seed(alloc_salt, task);
     for (size_t i = 0; i < c->objects; i++, stamp += golden)
         slots[i] = allocate(c->size, stamp);
-    for (size_t i = 0; i < c->updates; i++, stamp += golden) {
+    for (size_t i = 0; i < c->trial.options.updates; i++, stamp += golden) {
         size_t index = (size_t)reduce_key(next_key(&state), c->objects);
         checksum += release(slots[index]);
         slots[index] = allocate(c->size, stamp);
@@ -68,65 +68,39 @@ static uint64_t run_task(const struct churn *c, size_t task)
 static void worker(size_t w, void *context, int results)
 {
     struct churn *c = context;
-    for (size_t task = w; task < c->tasks; task += c->workers) {
-        report_word(c->checksums, task, run_task(c, task), results);
+    for (size_t task = w; task < c->trial.options.tasks; task += c->trial.options.workers) {
+        report_word(c->trial.words, task, run_task(c, task), results);
     }
-}
-
-static void collect(size_t w, void *context, int results)
-{
-    struct churn *c = context;
-    collect_words(w, c->tasks, c->workers, c->checksums, results);
 }
 
 int main(int argc, char **argv)
 {
     const char *usage = "usage: alloc [-m threads|processes] [-w WORKERS] [-t TASKS] [-n UPDATES] [-o OBJECTS] [-s SIZE] [-r REPETITIONS]";
-    struct churn c = {.workers = 2, .tasks = 4, .updates = 1000000, .objects = 1000, .size = 64};
-    enum worker_kind kind = worker_threads;
-    size_t repetitions = 7;
+    struct churn c = {.trial.options = default_trial_options(1000000), .objects = 1000, .size = 64};
+    const struct trial_options *o = &c.trial.options;
     for (int i = 1; i < argc; i++) {
         if (i + 1 >= argc)
             usage_error("%s", usage);
         const char *option = argv[i], *value = argv[++i];
-        if (strcmp(option, "-m") == 0)
-            kind = parse_worker_kind(value);
-        else if (strcmp(option, "-w") == 0)
-            c.workers = (size_t)parse_count(value, "WORKERS", 1, 256);
-        else if (strcmp(option, "-t") == 0)
-            c.tasks = (size_t)parse_count(value, "TASKS", 1, 1 << 20);
-        else if (strcmp(option, "-n") == 0)
-            c.updates = (size_t)parse_count(value, "UPDATES", 1, 1LL << 40);
-        else if (strcmp(option, "-o") == 0)
+        if (strcmp(option, "-o") == 0)
             c.objects = (size_t)parse_count(value, "OBJECTS", 1, 1 << 24);
         else if (strcmp(option, "-s") == 0)
             c.size = (size_t)parse_count(value, "SIZE", 8, 1 << 20);
-        else if (strcmp(option, "-r") == 0)
-            repetitions = (size_t)parse_count(value, "REPETITIONS", 1, 100000);
-        else
+        else if (!parse_trial_option(&c.trial.options, option, value))
             usage_error("unknown option '%s'; %s", option, usage);
     }
-    c.checksums = calloc(c.tasks, sizeof *c.checksums);
-    double *per_update_ns = malloc(repetitions * sizeof(double));
-    if (!c.checksums || !per_update_ns)
+    c.trial.words = calloc(o->tasks, sizeof *c.trial.words);
+    double *per_update_ns = malloc(o->repetitions * sizeof(double));
+    if (!c.trial.words || !per_update_ns)
         die("malloc");
 
-    uint64_t first = 0;
-    for (size_t repetition = 0; repetition < repetitions; repetition++) {
-        memset(c.checksums, 0, c.tasks * sizeof *c.checksums);
-        uint64_t start = now_ns();
-        run_workers(kind, c.workers, worker, collect, &c);
-        uint64_t end = now_ns();
-        check_results(c.checksums, c.tasks, repetition, &first);
-        per_update_ns[repetition] = (double)(end - start) / (double)(c.tasks * c.updates);
-    }
+    uint64_t checksum = time_word_trial(&c.trial, worker, NULL, NULL, per_update_ns);
 
     printf("mode=%s\nworkers=%zu\ntasks=%zu\nupdates=%zu\nobjects=%zu\nobject_size=%zu\nrepetitions=%zu\nchecksum=%llu\n",
-           kind == worker_threads ? "threads" : "processes", c.workers, c.tasks, c.updates, c.objects, c.size,
-           repetitions, (unsigned long long)first);
-    print_spread("per_update", "ns", per_update_ns, repetitions);
+           worker_kind_name(o->kind), o->workers, o->tasks, o->updates, c.objects, c.size, o->repetitions,
+           (unsigned long long)checksum);
+    print_spread("per_update", "ns", per_update_ns, o->repetitions);
     fprintf(stderr, "alloc: %zu x %zu B, %zu %s: %.2f ns per replacement (median of %zu)\n", c.objects, c.size,
-            c.workers, kind == worker_threads ? "threads" : "processes", median_sorted(per_update_ns, repetitions),
-            repetitions);
+            o->workers, worker_kind_name(o->kind), median_sorted(per_update_ns, o->repetitions), o->repetitions);
     return 0;
 }

@@ -1,6 +1,6 @@
 /*
  * bench.h — the few helpers every reference program shares: failing with the name of the call
- * and errno, a monotonic clock, argument parsing and order statistics.
+ * and errno, a monotonic clock, argument parsing, order statistics, pipes and child processes.
  *
  * Everything is `static inline`, so each program is still one translation unit (`cc prog.c`) and
  * a program that uses only some helpers gets no unused-function warnings.
@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -126,7 +127,6 @@ static inline double percentile_sorted(const double *sorted, size_t count, unsig
     return sorted[rank - 1];
 }
 
-/* Writes all `length` bytes, retrying short writes and EINTR; exits on any other failure. */
 /* Opens a close-on-exec pipe in `ends`, enlarged to `bytes` (F_SETPIPE_SZ) unless `bytes` is 0 (the
  * kernel's default), and returns the size the kernel granted (F_GETPIPE_SZ). */
 static inline int make_pipe(int ends[2], int bytes)
@@ -141,6 +141,7 @@ static inline int make_pipe(int ends[2], int bytes)
     return granted;
 }
 
+/* Writes all `length` bytes, retrying short writes and EINTR; exits on any other failure. */
 static inline void write_all(int fd, const void *buffer, size_t length, const char *call)
 {
     const char *bytes = buffer;
@@ -174,6 +175,38 @@ static inline int read_exactly(int fd, void *buffer, size_t length, const char *
         length -= (size_t)got;
     }
     return 0;
+}
+
+/* Forks a child that talks to this process over two pipes the caller made: it runs
+ * `serve(to_child[0], to_parent[1])` and exits 0 when that returns; this process keeps
+ * `to_child[1]` and `to_parent[0]` and closes the child's ends. Returns the child's pid. */
+static inline pid_t fork_child(const int to_child[2], const int to_parent[2], void (*serve)(int requests, int replies))
+{
+    fflush(NULL); /* or the child would print this process's buffered output again */
+    pid_t child = fork();
+    if (child < 0)
+        die("fork");
+    if (child == 0) {
+        close(to_child[1]);
+        close(to_parent[0]);
+        serve(to_child[0], to_parent[1]);
+        _exit(0);
+    }
+    if (close(to_child[0]) != 0 || close(to_parent[1]) != 0)
+        die("close");
+    return child;
+}
+
+/* Waits for `child` (retrying EINTR) and fails, naming it `who`, unless it exited with status 0. */
+static inline void reap(pid_t child, const char *who)
+{
+    int status;
+    while (waitpid(child, &status, 0) < 0) {
+        if (errno != EINTR)
+            die("waitpid");
+    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        fail("%s ended abnormally (wait status %d)", who, status);
 }
 
 #endif

@@ -21,13 +21,10 @@
  */
 #include "bench.h"
 
-#include <fcntl.h>
-#include <sys/wait.h>
-
 enum { chunk_bytes = 1 << 20 };
 
 /* The child: reads the data pipe to EOF and reports the byte count on the acknowledgement pipe. */
-static _Noreturn void drain(int data, int ack)
+static void drain(int data, int ack)
 {
     char *buffer = malloc(chunk_bytes);
     if (buffer == NULL)
@@ -48,7 +45,6 @@ static _Noreturn void drain(int data, int ack)
         received += (uint64_t)got;
     }
     write_all(ack, &received, sizeof received, "write count (child)");
-    _exit(0);
 }
 
 /* One repetition: returns GB/s and stores the data pipe's capacity in `granted`. */
@@ -58,16 +54,7 @@ static double transfer(uint64_t total, int pipe_bytes, const char *source, int *
     *granted = make_pipe(data, pipe_bytes);
     make_pipe(ack, 0);
 
-    pid_t child = fork();
-    if (child < 0)
-        die("fork");
-    if (child == 0) {
-        close(data[1]);
-        close(ack[0]);
-        drain(data[0], ack[1]);
-    }
-    if (close(data[0]) != 0 || close(ack[1]) != 0)
-        die("close");
+    pid_t child = fork_child(data, ack, drain);
 
     char ready;
     if (read_exactly(ack[0], &ready, 1, "read ready") != 0)
@@ -89,13 +76,7 @@ static double transfer(uint64_t total, int pipe_bytes, const char *source, int *
     if (received != total)
         fail("the child received %llu bytes of %llu", (unsigned long long)received, (unsigned long long)total);
     close(ack[0]);
-    int status;
-    while (waitpid(child, &status, 0) < 0) {
-        if (errno != EINTR)
-            die("waitpid");
-    }
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        fail("the child ended abnormally (wait status %d)", status);
+    reap(child, "the child");
     return (double)total / ((double)(end - start) / 1e9) / 1e9;
 }
 

@@ -23,13 +23,10 @@
  */
 #include "bench.h"
 
-#include <fcntl.h>
-#include <sys/wait.h>
-
 enum { request_bytes = 14, reply_bytes = 54, warmup_round_trips = 100 };
 
 /* The child: answers every request with a reply echoing its round number, until EOF. */
-static _Noreturn void serve(int requests, int replies)
+static void serve(int requests, int replies)
 {
     unsigned char request[request_bytes], reply[reply_bytes];
     memset(reply, 0x5a, sizeof reply);
@@ -37,7 +34,6 @@ static _Noreturn void serve(int requests, int replies)
         memcpy(reply, request, sizeof(uint64_t));
         write_all(replies, reply, sizeof reply, "write (child)");
     }
-    _exit(0);
 }
 
 /* The parent's side of `count` round trips, numbered from `first`. */
@@ -80,16 +76,7 @@ int main(int argc, char **argv)
     int granted = make_pipe(to_child, pipe_bytes);
     make_pipe(to_parent, pipe_bytes);
 
-    pid_t child = fork();
-    if (child < 0)
-        die("fork");
-    if (child == 0) {
-        close(to_child[1]);
-        close(to_parent[0]);
-        serve(to_child[0], to_parent[1]);
-    }
-    if (close(to_child[0]) != 0 || close(to_parent[1]) != 0)
-        die("close");
+    pid_t child = fork_child(to_child, to_parent, serve);
 
     double *per_round_trip_us = malloc(repetitions * sizeof(double));
     if (per_round_trip_us == NULL)
@@ -108,13 +95,7 @@ int main(int argc, char **argv)
     /* Closing the request pipe is the child's EOF: it exits, and must exit cleanly. */
     if (close(to_child[1]) != 0)
         die("close");
-    int status;
-    while (waitpid(child, &status, 0) < 0) {
-        if (errno != EINTR)
-            die("waitpid");
-    }
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        fail("the child ended abnormally (wait status %d)", status);
+    reap(child, "the child");
 
     sort_doubles(per_round_trip_us, repetitions);
     double median = median_sorted(per_round_trip_us, repetitions);

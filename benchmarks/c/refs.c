@@ -40,10 +40,10 @@ struct node {
 };
 
 struct walk {
+    struct word_trial trial; /* first: workers.h reaches it through the context pointer; words: the sums */
     int shared;
-    size_t workers, tasks, updates, nodes;
+    size_t nodes;
     struct node ***graphs; /* one node array per worker (threads); graph 0 when shared */
-    uint64_t *sums;       /* one per task */
 };
 
 static inline void retain(struct node *node)
@@ -108,25 +108,38 @@ static void worker(size_t w, void *context, int results)
 {
     struct walk *k = context;
     struct node **graph = results >= 0 ? build(k->nodes) : k->graphs[k->shared ? 0 : w];
-    for (size_t task = w; task < k->tasks; task += k->workers) {
-        report_word(k->sums, task, walk_task(graph, task, k->updates), results);
+    for (size_t task = w; task < k->trial.options.tasks; task += k->trial.options.workers) {
+        report_word(k->trial.words, task, walk_task(graph, task, k->trial.options.updates), results);
     }
     if (results >= 0)
         demolish(graph, k->nodes);
 }
 
-static void collect(size_t w, void *context, int results)
+/* Threads' graphs: one, or one per worker, built before the clock (a child builds its own). */
+static size_t thread_graphs(const struct walk *k)
 {
-    struct walk *k = context;
-    collect_words(w, k->tasks, k->workers, k->sums, results);
+    return k->trial.options.kind == worker_threads ? (k->shared ? 1 : k->trial.options.workers) : 0;
+}
+
+static void build_graphs(struct word_trial *trial)
+{
+    struct walk *k = (struct walk *)trial;
+    for (size_t w = 0; w < thread_graphs(k); w++)
+        k->graphs[w] = build(k->nodes);
+}
+
+static void demolish_graphs(struct word_trial *trial)
+{
+    struct walk *k = (struct walk *)trial;
+    for (size_t w = 0; w < thread_graphs(k); w++)
+        demolish(k->graphs[w], k->nodes);
 }
 
 int main(int argc, char **argv)
 {
     const char *usage = "usage: refs [-g shared|private] [-m threads|processes] [-w WORKERS] [-t TASKS] [-n UPDATES] [-c NODES] [-r REPETITIONS]";
-    struct walk k = {.shared = 1, .workers = 2, .tasks = 4, .updates = 2500000, .nodes = 256};
-    enum worker_kind kind = worker_threads;
-    size_t repetitions = 7;
+    struct walk k = {.trial.options = default_trial_options(2500000), .shared = 1, .nodes = 256};
+    const struct trial_options *o = &k.trial.options;
     for (int i = 1; i < argc; i++) {
         if (i + 1 >= argc)
             usage_error("%s", usage);
@@ -135,49 +148,26 @@ int main(int argc, char **argv)
             if (strcmp(value, "shared") != 0 && strcmp(value, "private") != 0)
                 usage_error("GRAPH must be shared or private, got '%s'", value);
             k.shared = strcmp(value, "shared") == 0;
-        } else if (strcmp(option, "-m") == 0) {
-            kind = parse_worker_kind(value);
-        } else if (strcmp(option, "-w") == 0) {
-            k.workers = (size_t)parse_count(value, "WORKERS", 1, 256);
-        } else if (strcmp(option, "-t") == 0) {
-            k.tasks = (size_t)parse_count(value, "TASKS", 1, 1 << 20);
-        } else if (strcmp(option, "-n") == 0) {
-            k.updates = (size_t)parse_count(value, "UPDATES", 1, 1LL << 40);
         } else if (strcmp(option, "-c") == 0) {
             k.nodes = (size_t)parse_count(value, "NODES", 1, 1 << 24);
-        } else if (strcmp(option, "-r") == 0) {
-            repetitions = (size_t)parse_count(value, "REPETITIONS", 1, 100000);
-        } else {
+        } else if (!parse_trial_option(&k.trial.options, option, value)) {
             usage_error("unknown option '%s'; %s", option, usage);
         }
     }
-    k.sums = calloc(k.tasks, sizeof *k.sums);
-    double *per_update_ns = malloc(repetitions * sizeof(double));
-    k.graphs = calloc(k.workers, sizeof *k.graphs);
-    if (!k.sums || !per_update_ns || !k.graphs)
+    k.trial.words = calloc(o->tasks, sizeof *k.trial.words);
+    double *per_update_ns = malloc(o->repetitions * sizeof(double));
+    k.graphs = calloc(o->workers, sizeof *k.graphs);
+    if (!k.trial.words || !per_update_ns || !k.graphs)
         die("malloc");
 
-    uint64_t first = 0;
-    for (size_t repetition = 0; repetition < repetitions; repetition++) {
-        if (kind == worker_threads)
-            for (size_t w = 0; w < (k.shared ? 1 : k.workers); w++)
-                k.graphs[w] = build(k.nodes);
-        uint64_t start = now_ns();
-        run_workers(kind, k.workers, worker, collect, &k);
-        uint64_t end = now_ns();
-        if (kind == worker_threads)
-            for (size_t w = 0; w < (k.shared ? 1 : k.workers); w++)
-                demolish(k.graphs[w], k.nodes);
-        check_results(k.sums, k.tasks, repetition, &first);
-        per_update_ns[repetition] = (double)(end - start) / (double)(k.tasks * k.updates);
-    }
+    uint64_t checksum = time_word_trial(&k.trial, worker, build_graphs, demolish_graphs, per_update_ns);
 
     printf("graph=%s\nmode=%s\nworkers=%zu\ntasks=%zu\nupdates=%zu\nnodes=%zu\nrepetitions=%zu\nchecksum=%llu\n",
-           k.shared ? "shared" : "private", kind == worker_threads ? "threads" : "processes", k.workers, k.tasks,
-           k.updates, k.nodes, repetitions, (unsigned long long)first);
-    print_spread("per_update", "ns", per_update_ns, repetitions);
+           k.shared ? "shared" : "private", worker_kind_name(o->kind), o->workers, o->tasks, o->updates, k.nodes,
+           o->repetitions, (unsigned long long)checksum);
+    print_spread("per_update", "ns", per_update_ns, o->repetitions);
     fprintf(stderr, "refs: %s graph of %zu nodes, %zu %s: %.2f ns per step (median of %zu)\n",
-            k.shared ? "shared" : "private", k.nodes, k.workers, kind == worker_threads ? "threads" : "processes",
-            median_sorted(per_update_ns, repetitions), repetitions);
+            k.shared ? "shared" : "private", k.nodes, o->workers, worker_kind_name(o->kind),
+            median_sorted(per_update_ns, o->repetitions), o->repetitions);
     return 0;
 }

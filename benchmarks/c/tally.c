@@ -48,10 +48,10 @@ static const char *const sync_names[] = {"mutex", "pi-mutex", "atomic", "racy", 
 static const uint64_t tally_salt = 0x7A11000000000000u;
 
 struct tally {
+    struct trial_options options; /* -m -w -t -n -r */
     enum sync sync;
     int padded;
-    enum worker_kind kind;
-    size_t workers, tasks, updates, bins;
+    size_t bins;
     size_t table_stride;          /* words from one worker's table to the next (padded), or 1 (packed) */
     size_t bin_stride;            /* words from one bin to the next in a worker's table */
     unsigned char *mapping;
@@ -74,7 +74,7 @@ static void count_task(struct tally *t, size_t task, uint64_t *own, size_t strid
     switch (t->sync) {
     case sync_mutex:
     case sync_pi_mutex:
-        for (size_t i = 0; i < t->updates; i++) {
+        for (size_t i = 0; i < t->options.updates; i++) {
             uint64_t bin = reduce_key(next_key(&state), bins);
             /* Cannot fail on an initialised default mutex; tvp does not check either. */
             pthread_mutex_lock(mutex);
@@ -83,19 +83,19 @@ static void count_task(struct tally *t, size_t task, uint64_t *own, size_t strid
         }
         break;
     case sync_atomic:
-        for (size_t i = 0; i < t->updates; i++) {
+        for (size_t i = 0; i < t->options.updates; i++) {
             uint64_t bin = reduce_key(next_key(&state), bins);
             atomic_fetch_add_explicit((_Atomic uint64_t *)&shared[bin], 1, memory_order_relaxed);
         }
         break;
     case sync_racy:
-        for (size_t i = 0; i < t->updates; i++) {
+        for (size_t i = 0; i < t->options.updates; i++) {
             _Atomic uint64_t *count = (_Atomic uint64_t *)&shared[reduce_key(next_key(&state), bins)];
             atomic_store_explicit(count, atomic_load_explicit(count, memory_order_relaxed) + 1, memory_order_relaxed);
         }
         break;
     case sync_local:
-        for (size_t i = 0; i < t->updates; i++)
+        for (size_t i = 0; i < t->options.updates; i++)
             own[reduce_key(next_key(&state), bins) * stride] += 1;
         break;
     }
@@ -109,7 +109,7 @@ static void worker(size_t w, void *context, int results)
         own = t->locals + w * t->table_stride;
     else if (t->sync == sync_local && (own = malloc(t->bins * sizeof *own)) == NULL)
         die("malloc");
-    for (size_t task = w; task < t->tasks; task += t->workers) {
+    for (size_t task = w; task < t->options.tasks; task += t->options.workers) {
         if (results >= 0 && own != NULL)
             memset(own, 0, t->bins * sizeof *own);
         /* A thread's table lies among the others; a process's own table is plain. */
@@ -138,9 +138,9 @@ static void collect(size_t w, void *context, int results)
 static void prepare(struct tally *t)
 {
     size_t table_bytes = round_up(t->bins * sizeof(uint64_t), 128);
-    t->bin_stride = t->padded ? 1 : t->workers;
+    t->bin_stride = t->padded ? 1 : t->options.workers;
     t->table_stride = t->padded ? table_bytes / sizeof(uint64_t) : 1;
-    size_t locals_bytes = t->padded ? t->workers * table_bytes : round_up(t->workers * t->bins * sizeof(uint64_t), 128);
+    size_t locals_bytes = t->padded ? t->options.workers * table_bytes : round_up(t->options.workers * t->bins * sizeof(uint64_t), 128);
     t->mapping_bytes = 128 + table_bytes + locals_bytes;
     t->mapping = mmap(NULL, t->mapping_bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
     if (t->mapping == MAP_FAILED)
@@ -150,7 +150,7 @@ static void prepare(struct tally *t)
     t->locals = (uint64_t *)(t->mapping + 128 + table_bytes);
     pthread_mutexattr_t attributes;
     int error = pthread_mutexattr_init(&attributes);
-    if (error == 0 && t->kind == worker_processes)
+    if (error == 0 && t->options.kind == worker_processes)
         error = pthread_mutexattr_setpshared(&attributes, PTHREAD_PROCESS_SHARED);
     if (error == 0 && t->sync == sync_pi_mutex)
         error = pthread_mutexattr_setprotocol(&attributes, PTHREAD_PRIO_INHERIT);
@@ -169,8 +169,8 @@ static void merge(struct tally *t)
         uint64_t sum = t->merged[b];
         if (t->sync != sync_local)
             sum += t->shared[b];
-        else if (t->kind == worker_threads)
-            for (size_t w = 0; w < t->workers; w++)
+        else if (t->options.kind == worker_threads)
+            for (size_t w = 0; w < t->options.workers; w++)
                 sum += t->locals[w * t->table_stride + b * t->bin_stride];
         t->merged[b] = sum;
     }
@@ -180,8 +180,8 @@ int main(int argc, char **argv)
 {
     const char *usage = "usage: tally [-s mutex|pi-mutex|atomic|racy|local] [-l packed|padded] [-m threads|processes] "
                         "[-w WORKERS] [-t TASKS] [-n UPDATES] [-b BINS] [-r REPETITIONS]";
-    struct tally t = {.sync = sync_mutex, .kind = worker_threads, .workers = 2, .tasks = 4, .updates = 2500000, .bins = 256};
-    size_t repetitions = 7;
+    struct tally t = {.options = default_trial_options(2500000), .sync = sync_mutex, .bins = 256};
+    const struct trial_options *o = &t.options;
     for (int i = 1; i < argc; i++) {
         if (i + 1 >= argc)
             usage_error("%s", usage);
@@ -197,40 +197,30 @@ int main(int argc, char **argv)
             if (strcmp(value, "packed") != 0 && strcmp(value, "padded") != 0)
                 usage_error("LAYOUT must be packed or padded, got '%s'", value);
             t.padded = strcmp(value, "padded") == 0;
-        } else if (strcmp(option, "-m") == 0) {
-            t.kind = parse_worker_kind(value);
-        } else if (strcmp(option, "-w") == 0) {
-            t.workers = (size_t)parse_count(value, "WORKERS", 1, 256);
-        } else if (strcmp(option, "-t") == 0) {
-            t.tasks = (size_t)parse_count(value, "TASKS", 1, 1 << 20);
-        } else if (strcmp(option, "-n") == 0) {
-            t.updates = (size_t)parse_count(value, "UPDATES", 1, 1LL << 40);
         } else if (strcmp(option, "-b") == 0) {
             t.bins = (size_t)parse_count(value, "BINS", 1, 1 << 20);
-        } else if (strcmp(option, "-r") == 0) {
-            repetitions = (size_t)parse_count(value, "REPETITIONS", 1, 100000);
-        } else {
+        } else if (!parse_trial_option(&t.options, option, value)) {
             usage_error("unknown option '%s'; %s", option, usage);
         }
     }
 
     uint64_t *expected = calloc(t.bins, sizeof *expected);
     t.merged = calloc(t.bins, sizeof *t.merged);
-    double *per_update_ns = malloc(repetitions * sizeof(double));
-    double *lost = malloc(repetitions * sizeof(double));
+    double *per_update_ns = malloc(o->repetitions * sizeof(double));
+    double *lost = malloc(o->repetitions * sizeof(double));
     if (!expected || !t.merged || !per_update_ns || !lost)
         die("malloc");
-    for (size_t task = 0; task < t.tasks; task++) {
+    for (size_t task = 0; task < o->tasks; task++) {
         uint64_t state = task_seed(tally_salt, task);
-        for (size_t i = 0; i < t.updates; i++)
+        for (size_t i = 0; i < o->updates; i++)
             expected[reduce_key(next_key(&state), t.bins)] += 1;
     }
-    uint64_t total = (uint64_t)t.tasks * t.updates;
+    uint64_t total = (uint64_t)o->tasks * o->updates;
 
-    for (size_t repetition = 0; repetition < repetitions; repetition++) {
+    for (size_t repetition = 0; repetition < o->repetitions; repetition++) {
         prepare(&t);
         uint64_t start = now_ns();
-        run_workers(t.kind, t.workers, worker, collect, &t);
+        run_workers(o->kind, o->workers, worker, collect, &t);
         merge(&t);
         uint64_t end = now_ns();
         uint64_t sum = 0;
@@ -249,14 +239,14 @@ int main(int argc, char **argv)
     }
 
     printf("sync=%s\nlayout=%s\nmode=%s\nworkers=%zu\ntasks=%zu\nupdates=%zu\nbins=%zu\nrepetitions=%zu\n",
-           sync_names[t.sync], t.padded ? "padded" : "packed", t.kind == worker_threads ? "threads" : "processes",
-           t.workers, t.tasks, t.updates, t.bins, repetitions);
-    print_spread("per_update", "ns", per_update_ns, repetitions);
-    double lost_median = (sort_doubles(lost, repetitions), median_sorted(lost, repetitions));
-    printf("lost_median=%.0f\nlost_min=%.0f\nlost_max=%.0f\n", lost_median, lost[0], lost[repetitions - 1]);
+           sync_names[t.sync], t.padded ? "padded" : "packed", worker_kind_name(o->kind),
+           o->workers, o->tasks, o->updates, t.bins, o->repetitions);
+    print_spread("per_update", "ns", per_update_ns, o->repetitions);
+    double lost_median = (sort_doubles(lost, o->repetitions), median_sorted(lost, o->repetitions));
+    printf("lost_median=%.0f\nlost_min=%.0f\nlost_max=%.0f\n", lost_median, lost[0], lost[o->repetitions - 1]);
     fprintf(stderr, "tally: %s %s, %zu %s: %.2f ns per update (median of %zu), %.0f of %llu updates lost\n",
-            sync_names[t.sync], t.padded ? "padded" : "packed", t.workers,
-            t.kind == worker_threads ? "threads" : "processes", median_sorted(per_update_ns, repetitions), repetitions,
+            sync_names[t.sync], t.padded ? "padded" : "packed", o->workers,
+            worker_kind_name(o->kind), median_sorted(per_update_ns, o->repetitions), o->repetitions,
             lost_median, (unsigned long long)total);
     return 0;
 }

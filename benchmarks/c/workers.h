@@ -14,7 +14,6 @@
 #include "bench.h"
 
 #include <pthread.h>
-#include <sys/wait.h>
 
 /* Where the workers run. */
 enum worker_kind { worker_threads, worker_processes };
@@ -47,6 +46,45 @@ static inline enum worker_kind parse_worker_kind(const char *text)
     if (strcmp(text, "processes") == 0)
         return worker_processes;
     usage_error("MODE must be `threads` or `processes`, got '%s'", text);
+}
+
+/* `threads` or `processes`, as the command line spells it. */
+static inline const char *worker_kind_name(enum worker_kind kind)
+{
+    return kind == worker_threads ? "threads" : "processes";
+}
+
+/* What every sharing reference's command line sets: -m MODE, -w WORKERS, -t TASKS, -n UPDATES
+ * (per task) and -r REPETITIONS. */
+struct trial_options {
+    enum worker_kind kind;
+    size_t workers, tasks, updates, repetitions;
+};
+
+/* The defaults every sharing reference starts from: threads, 2 workers, 4 tasks of `updates`
+ * updates each, 7 repetitions. */
+static inline struct trial_options default_trial_options(size_t updates)
+{
+    return (struct trial_options){.kind = worker_threads, .workers = 2, .tasks = 4, .updates = updates, .repetitions = 7};
+}
+
+/* Parses `option value` into `trial` when it is one of trial_options' options; returns 0 (and
+ * leaves `trial` alone) when it is not. */
+static inline int parse_trial_option(struct trial_options *trial, const char *option, const char *value)
+{
+    if (strcmp(option, "-m") == 0)
+        trial->kind = parse_worker_kind(value);
+    else if (strcmp(option, "-w") == 0)
+        trial->workers = (size_t)parse_count(value, "WORKERS", 1, 256);
+    else if (strcmp(option, "-t") == 0)
+        trial->tasks = (size_t)parse_count(value, "TASKS", 1, 1 << 20);
+    else if (strcmp(option, "-n") == 0)
+        trial->updates = (size_t)parse_count(value, "UPDATES", 1, 1LL << 40);
+    else if (strcmp(option, "-r") == 0)
+        trial->repetitions = (size_t)parse_count(value, "REPETITIONS", 1, 100000);
+    else
+        return 0;
+    return 1;
 }
 
 /* Runs `body` on `workers` workers of `kind` and waits for all of them; children's pipes are read
@@ -92,13 +130,9 @@ static inline void run_workers(enum worker_kind kind, size_t workers, worker_bod
     for (size_t w = 0; w < workers; w++) {
         collect(w, context, pipes[w]);
         close(pipes[w]);
-        int status;
-        while (waitpid(children[w], &status, 0) < 0) {
-            if (errno != EINTR)
-                die("waitpid");
-        }
-        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-            fail("worker process %zu ended abnormally (wait status %d)", w, status);
+        char who[48]; /* "worker process " and up to 20 digits */
+        snprintf(who, sizeof who, "worker process %zu", w);
+        reap(children[w], who);
     }
 }
 
@@ -161,6 +195,45 @@ static inline void check_results(const uint64_t *slots, size_t tasks, size_t rep
     else if (checksum != *first)
         fail("repetition %zu gave checksum %llu, the first %llu: the work differed", repetition,
              (unsigned long long)checksum, (unsigned long long)*first);
+}
+
+/* A trial whose tasks each give one 64-bit word (a checksum of their work), which must be the same
+ * in every repetition: alloc.c's and refs.c's. It is the first member of the program's context, so
+ * the context pointer run_workers hands around is also a pointer to it. */
+struct word_trial {
+    struct trial_options options;
+    uint64_t *words; /* one per task */
+};
+
+/* run_workers' `collect` of a word_trial: child w's words, one per task it ran. */
+static inline void collect_task_words(size_t w, void *context, int results)
+{
+    struct word_trial *trial = context;
+    collect_words(w, trial->options.tasks, trial->options.workers, trial->words, results);
+}
+
+/* Runs a word_trial's repetitions: each one runs `body` on the workers inside the clock, with
+ * `prepare` just before the clock and `finish` just after it (either may be NULL; both get the
+ * trial), then checks the words against the first repetition's. Stores each repetition's elapsed
+ * time ÷ (tasks × updates) in `per_update_ns` and returns the checksum. */
+static inline uint64_t time_word_trial(struct word_trial *trial, worker_body body, void (*prepare)(struct word_trial *),
+                                       void (*finish)(struct word_trial *), double *per_update_ns)
+{
+    const struct trial_options *o = &trial->options;
+    uint64_t first = 0;
+    for (size_t repetition = 0; repetition < o->repetitions; repetition++) {
+        memset(trial->words, 0, o->tasks * sizeof *trial->words);
+        if (prepare != NULL)
+            prepare(trial);
+        uint64_t start = now_ns();
+        run_workers(o->kind, o->workers, body, collect_task_words, trial);
+        uint64_t end = now_ns();
+        if (finish != NULL)
+            finish(trial);
+        check_results(trial->words, o->tasks, repetition, &first);
+        per_update_ns[repetition] = (double)(end - start) / (double)(o->tasks * o->updates);
+    }
+    return first;
 }
 
 /* Prints the median, minimum and maximum of `values` (sorted in place) as NAME_median_UNIT= ... */
