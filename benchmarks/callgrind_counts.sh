@@ -74,7 +74,7 @@ run() { count "$@" | tee -a "$results"; }
 
 echo "tvp-worker: $built_worker (profiled without its debug sections)   updates: $small and $large"
 run refs "$worker task refs;updates=@N@;nodes=256;graph=private - 0" swift_retain swift_release
-run alloc "$worker task alloc;updates=@N@;objects=1000;size=64 - 0" malloc free
+run alloc "$worker task alloc;updates=@N@;objects=1000;object_size=64 - 0" malloc free
 run tally-local "$worker task tally;updates=@N@;bins=256;sync=local;layout=packed - 0" pthread_mutex_lock
 for sync in mutex atomic racy; do
     make_table "tvp-callgrind-$$-$sync"

@@ -19,7 +19,7 @@ library="$refs/libmalloc1_task.so"
 worker="$bin/tvp-plugin-worker"
 machine_header
 run_host() { "$refs/malloc1_host" "$library" malloc1 "$iterations" 2>&1 >/dev/null | sed -n 's/^malloc1_ns_per_iter=\([0-9.]*\) malloc1_cpu_ns_per_iter=\([0-9.]*\)$/host \1 \2/p'; }
-run_worker() { "$worker" task "plugin;lib=$library;sym=malloc1;param=$iterations" tasks=1 0 2>&1 >/dev/null | sed -n 's/^malloc1_ns_per_iter=\([0-9.]*\) malloc1_cpu_ns_per_iter=\([0-9.]*\)$/worker \1 \2/p'; }
+run_worker() { "$worker" task "plugin;library=$library;symbol=malloc1;parameter=$iterations" tasks=1 0 2>&1 >/dev/null | sed -n 's/^malloc1_ns_per_iter=\([0-9.]*\) malloc1_cpu_ns_per_iter=\([0-9.]*\)$/worker \1 \2/p'; }
 {
     for round in $(seq 1 "$rounds"); do
         if (( round % 2 )); then run_host; run_worker; else run_worker; run_host; fi

@@ -25,10 +25,10 @@ static=("$bin/tvp-worker" task null - 0)
 plugin="$bin/tvp-plugin-worker"
 cases=(
     "tvp-plugin-worker, built-in null task|$plugin|task|null|-|0"
-    "tvp-plugin-worker, a C plugin without dependencies|$plugin|task|plugin;lib=$refs/libplugin_test.so;sym=good;param=|tasks=1|0"
-    "tvp-plugin-worker, the cpu plugin hashing 0 bytes (libcrypto linked in)|$plugin|task|plugin;lib=$repo/examples/cpu-plugin/libcpu_task.so;sym=tvp_cpu;param=0|tasks=1|0"
-    "tvp-plugin-worker, the same plugin linked to libcrypto.so|$plugin|task|plugin;lib=$refs/libcpu_dynamic.so;sym=tvp_cpu;param=0|tasks=1|0"
-    "tvp-plugin-worker, the Swift plugin sorting 1 number (loads the Swift runtime)|$plugin|task|plugin;lib=$repo/examples/swift-sort/.build/release/libSortTask.so;sym=sort_task;param=1|tasks=1|0"
+    "tvp-plugin-worker, a C plugin without dependencies|$plugin|task|plugin;library=$refs/libplugin_test.so;symbol=good;parameter=|tasks=1|0"
+    "tvp-plugin-worker, the cpu plugin hashing 0 bytes (libcrypto linked in)|$plugin|task|plugin;library=$repo/examples/cpu-plugin/libcpu_task.so;symbol=tvp_cpu;parameter=0|tasks=1|0"
+    "tvp-plugin-worker, the same plugin linked to libcrypto.so|$plugin|task|plugin;library=$refs/libcpu_dynamic.so;symbol=tvp_cpu;parameter=0|tasks=1|0"
+    "tvp-plugin-worker, the Swift plugin sorting 1 number (loads the Swift runtime)|$plugin|task|plugin;library=$repo/examples/swift-sort/.build/release/libSortTask.so;symbol=sort_task;parameter=1|tasks=1|0"
 )
 machine_header
 echo
