@@ -130,9 +130,11 @@ let package = Package(
         ),
         .testTarget(name: "TVPSystemTests", dependencies: ["TVPSystem"], linkerSettings: dynamicCrypto),
         .testTarget(name: "TVPWorkloadsTests", dependencies: ["TVPWorkloads"], linkerSettings: dynamicCrypto),
+        // The test binary as a worker for workloads declared in tests (started as `tvp-test-worker`).
+        .target(name: "CTVPTestWorker", path: "Tests/CTVPTestWorker"),
         .testTarget(
             name: "TVPTests",
-            dependencies: ["TVPRun", "TVPReport", "TVPResults", "TVPAnalysis", "TVPMeasure", "TVPPlan", "TVPServe", "TVPStatistics", "TVPFormatting", "TVPWorker", "TVPWorkloads", "TVPSystem"],
+            dependencies: ["CTVPTestWorker", "TVPRun", "TVPReport", "TVPResults", "TVPAnalysis", "TVPMeasure", "TVPPlan", "TVPServe", "TVPStatistics", "TVPFormatting", "TVPWorker", "TVPWorkloads", "TVPSystem"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "TVPEndToEndTests", dependencies: ["TVPSystem", "TVPWorkloads"], linkerSettings: dynamicCrypto),

@@ -60,12 +60,10 @@ public struct TrialMeasurer: Sendable {
         var error = result.errorSummary
         let check = DigestCheck(digest, expected: expectedDigest)
         // A race loses updates, and its table differs from serial's: that is its result, counted.
-        let racy = cell.workload.as(TallyWorkload.self)?.sync == .racy
-        if error == nil, check == .differs, let expectedDigest, !(racy && (result.tally?.lostUpdates ?? 0) > 0) {
+        let lost = cell.workload.kind.mayLoseUpdates && (result.tally?.lostUpdates ?? 0) > 0
+        if error == nil, check == .differs, let expectedDigest, !lost {
             var message = "digest \(digest?.hex ?? "none") differs from the serial reference \(expectedDigest.hex)"
-            if cell.workload.isPlugin {
-                message += "; a plugin whose digest depends on more than its task index, task count, input and parameter cannot be checked: make it deterministic, or declare `deterministic: false`"
-            }
+            if let hint = cell.workload.kind.digestMismatchHint { message += "; \(hint)" }
             error = message
         }
         let outcomes = result.outcomes
@@ -95,9 +93,8 @@ public struct TrialMeasurer: Sendable {
             digest: digest, digestCheck: check, ok: error == nil, error: error, abandonedRun: result.abandoned != nil)
         record.tvpMaxRSSKiB = peakSelfKiB
         record.stoppedSeconds = Double(stoppedNanoseconds) / 1e9
-        if cell.workload.is(DownloadWorkload.self) {
-            record.connectionErrors = outcomes.count { $0.error?.contains(DownloadError.connectionPrefix) ?? false }
-        }
+        // Only tasks that connect (`download`) fail on a connection.
+        record.connectionErrors = outcomes.count { $0.error?.contains(DownloadError.connectionPrefix) ?? false }
         return record
     }
 }

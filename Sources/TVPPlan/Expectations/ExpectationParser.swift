@@ -96,7 +96,7 @@ public enum ExpectationParser {
         if metric == .perUpdate, workload.updatesPerTask == nil {
             throw ExpectationSyntaxError("per_update is measured on workloads that count updates (tally, alloc, refs), not \(workload.name)")
         }
-        if metric == .lost, !(workload.name == "tally") {
+        if metric == .lost, !type(of: workload.kind).countsLostUpdates {
             throw ExpectationSyntaxError("lost counts the updates missing from a tally table; \(workload.name) has none")
         }
         if metric == .speedup || metric == .efficiency, !scenario.modes.contains(.serial) {

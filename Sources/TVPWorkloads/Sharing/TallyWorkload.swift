@@ -85,6 +85,8 @@ public struct TallyWorkload: WorkloadKind {
 
     public func makeTask(input: TaskInput, taskTimeoutSeconds: Double?) -> any WorkloadTask { TallyTask(self, input: input) }
     public var updatesPerTask: Int? { updates }
+    public var mayLoseUpdates: Bool { sync == .racy }
+    public static var countsLostUpdates: Bool { true }
     public var runsInProcesses: Bool { sync.worksAcrossProcesses }
     public func estimatedTaskSeconds(tasks: Int) -> (compute: Double, wait: Double) { (Double(updates) * 100e-9, 0) }
 

@@ -102,6 +102,9 @@ public struct PluginWorkload: WorkloadKind {
         return copy
     }
     public func bytesPerTrial(tasks: Int) -> Int { input?.inputSize ?? 0 }
+    public var digestMismatchHint: String? {
+        "a plugin whose digest depends on more than its task index, task count, input and parameter cannot be checked: make it deterministic, or declare `deterministic: false`"
+    }
     public func estimatedTaskSeconds(tasks: Int) -> (compute: Double, wait: Double) {
         // Unknown until it runs: counted as 10 ms of computing per task.
         (0.01, 0)

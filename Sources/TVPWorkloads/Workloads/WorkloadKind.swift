@@ -58,6 +58,14 @@ public protocol WorkloadKind: Hashable, Sendable {
     /// share); nil when the machine does not matter.
     func calibratedVariant(bytesPerSecond: Double) -> Self?
 
+    /// Whether a trial may lose updates and end with another digest than the reference, and still
+    /// be right (a racy `tally`: the loss is its result, counted).
+    var mayLoseUpdates: Bool { get }
+    /// Whether its trials count lost updates at all (the `lost` metric applies).
+    static var countsLostUpdates: Bool { get }
+    /// What to tell the user when a trial's digest differs from the reference; nil for nothing more.
+    var digestMismatchHint: String? { get }
+
     /// The values sent to a worker in the task spec (usually `parameterValues`).
     var specValues: ParameterValues { get }
     /// The variant a worker decodes from a task spec's values.
@@ -77,6 +85,9 @@ extension WorkloadKind {
     public var runsInProcesses: Bool { true }
     public func normalized(processes: Bool) -> Self { self }
     public func calibratedVariant(bytesPerSecond: Double) -> Self? { nil }
+    public var mayLoseUpdates: Bool { false }
+    public static var countsLostUpdates: Bool { false }
+    public var digestMismatchHint: String? { nil }
     public var specValues: ParameterValues { parameterValues }
     public init(specValues: ParameterValues) throws(ParameterProblem) { try self.init(parameters: specValues) }
 }
