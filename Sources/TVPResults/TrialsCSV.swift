@@ -1,4 +1,5 @@
 import TVPMeasure
+import TVPWorkloads
 /// The columns of trials.csv, one row per trial, warm-up trials included (`warmup=true`).
 public enum TrialsCSV {
     /// The header, in its fixed order. Units are in the names.
@@ -54,33 +55,8 @@ public enum TrialsCSV {
         "error",
     ]
 
-    /// Workload parameter columns, in header order (in summary.csv too), one per line.
-    static let parameterColumns = [
-        "bytes_per_task",
-        "sleep_ms",
-        "files_per_task",
-        "file_size",
-        "cache",
-        "input_size",
-        "transfer",
-        "task_ms",
-        "cpu_share",
-        "hash_bytes",
-        "files",
-        "latency_ms",
-        "keep_alive",
-        "updates",
-        "bins",
-        "sync",
-        "layout",
-        "objects",
-        "object_size",
-        "nodes",
-        "graph",
-        "plugin_library",
-        "plugin_symbol",
-        "plugin_parameter",
-    ]
+    /// Workload parameter columns, in header order (in summary.csv too): the workloads' declarations.
+    static var parameterColumns: [String] { Workload.parameterColumns }
 
     /// The fields of `record`, in header order.
     public static func fields(_ record: TrialRecord) -> [String] {

@@ -49,6 +49,18 @@ public struct Workload: Hashable, Sendable, CustomStringConvertible {
         builtIn.first { $0.name == name } ?? registered.withLock { $0.first { $0.name == name } }
     }
 
+    /// The parameter columns of trials.csv and summary.csv: every built-in workload's, in the order
+    /// of `builtIn` and of their declarations, each once (`file_size` is `io`'s and `download`'s).
+    public static let parameterColumns: [String] = {
+        var columns: [String] = []
+        for kind in builtIn {
+            for parameter in kind.parameters where parameter.inCSV && !columns.contains(parameter.column) {
+                columns.append(parameter.column)
+            }
+        }
+        return columns
+    }()
+
     /// The names of all workloads, for help texts and "did you mean".
     public static var names: [String] { kinds.map { $0.name } }
 
