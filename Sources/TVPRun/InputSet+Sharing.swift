@@ -4,16 +4,10 @@ import TVPWorkloads
 import TVPPlan
 
 extension InputSet {
-    /// The state a `tally` or `refs` trial shares, made now (before its clock) and dropped after it;
-    /// nil for other workloads.
-    ///
-    /// - `tally`: a zeroed table. In-process modes get it in tvp's memory, with one per-worker table
-    ///   per runner the mode starts when the sync is `local`. Under process modes a shared sync's table
-    ///   is a POSIX shared-memory object `/tvp-PID-N` that the workers map and `remove()` unlinks
-    ///   (left over by a killed tvp, `removeOrphanedCopies` finds it by that name); a `local` one is
-    ///   empty, filled from the tables the workers send back.
-    /// - `refs`: the graph every thread walks, or a copy per runner; nothing under process modes,
-    ///   whose workers build their own.
+    /// The state a trial of `cell` shares, made now (before its clock) and dropped after it, as its
+    /// workload stages it (`WorkloadKind.stageSharedState`: a `tally` table, a `refs` graph); nil
+    /// when its tasks share nothing. A shared-memory object is named `/tvp-PID-N`, so that one left
+    /// over by a killed tvp is found by `removeOrphanedCopies`.
     static func stageSharedState(_ cell: Cell, number: () -> Int) throws -> StagedInput? {
         let staged = try cell.workload.kind.stageSharedState(processes: cell.mode.usesProcesses, runners: runners(cell),
                                                              sharedName: { "/tvp-\(getpid())-\(number())" })
