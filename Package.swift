@@ -90,7 +90,7 @@ let package = Package(
         // run's facts. Writes no file.
         .target(
             name: "TVPMeasure",
-            dependencies: ["TVPPlan", "TVPWorkloads", "TVPSystem", "TVPStatistics", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio")],
+            dependencies: ["TVPPlan", "TVPWorkloads", "TVPSystem", "TVPStatistics", "TVPFormatting", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio")],
             linkerSettings: dynamicCrypto
         ),
         // Analysis and gate: summaries, crossovers, expectation verdicts, compare, paired. Pure values: reads no file.

@@ -1,4 +1,5 @@
 import Foundation
+import TVPFormatting
 import TVPSystem
 import TVPWorkloads
 import TVPAnalysis
@@ -120,9 +121,9 @@ public struct Runner {
         }
         let estimate = DurationEstimate.seconds(scenario, usableCPUs: ProcFS.usableCPUs())
         guard estimate < DurationEstimate.confirmationSeconds || options.confirmedLongRun else {
-            throw RunRefusal(message: "\(scenarioPath): this matrix of \(scenario.cells.count) cells would run for about \(DurationEstimate.format(estimate)); pass --yes to run it anyway, or shrink `workers`, `tasks`, `repetitions` or the workloads")
+            throw RunRefusal(message: "\(scenarioPath): this matrix of \(scenario.cells.count) cells would run for about \(Seconds.format(estimate, .rough)); pass --yes to run it anyway, or shrink `workers`, `tasks`, `repetitions` or the workloads")
         }
-        events(.preparing("estimated duration \(DurationEstimate.format(estimate))"))
+        events(.preparing("estimated duration \(Seconds.format(estimate, .rough))"))
         for notice in KilledRuns.mark(in: options.outDirectory) { events(.notice(notice)) }
         let writer = try ResultsWriter(outDirectory: options.outDirectory, scenarioName: scenario.name)
         events(.folder(writer.directory))
@@ -234,8 +235,8 @@ public struct Runner {
             try writer.append(record)
             run.samples.append(TrialSample(record))
             if record.stoppedSeconds > 0 {
-                let warning = String(format: "tvp was stopped for %.1f s during trial %d (%@, round %d): its wall time includes that (stopped_s in trials.csv); deadlines did not count it",
-                                     record.stoppedSeconds, run.samples.count, trial.cell.label, trial.round)
+                let warning = "tvp was stopped for \(Seconds.format(record.stoppedSeconds, .tenths)) during trial \(run.samples.count) (\(trial.cell.label), "
+                    + "round \(trial.round)): its wall time includes that (stopped_s in trials.csv); deadlines did not count it"
                 run.meta.warnings?.append(warning)
                 events(.notice("warning: \(warning)"))
             }

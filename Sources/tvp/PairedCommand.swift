@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TVPAnalysis
+import TVPFormatting
 import TVPMeasure
 import TVPPlan
 import TVPReport
@@ -120,7 +121,7 @@ struct PairedCommand: ParsableCommand {
         do {
             finished = try runner.run { event in
                 guard !quiet, case .ran(let round, let side, let seconds) = event else { return }
-                printError(String(format: "  round %d/%d: %@ ran in %.1f s", round, plannedRounds, side, seconds))
+                printError("  round \(round)/\(plannedRounds): \(side) ran in \(Seconds.format(seconds, .tenths))")
             }
         } catch {
             failure = "\(error)"

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TVPFormatting
 import TVPWorkloads
 import TVPPlan
 import TVPServe

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TVPFormatting
 import TVPWorkloads
 @testable import TVPPlan
 

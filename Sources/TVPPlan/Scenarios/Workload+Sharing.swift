@@ -1,3 +1,4 @@
+import TVPFormatting
 import TVPWorkloads
 
 extension Workload {

@@ -1,4 +1,5 @@
 import Foundation
+import TVPFormatting
 import TVPWorkloads
 
 /// The workload parameters as they appear in scenario files and CSV columns.
@@ -56,8 +57,9 @@ private func formatMilliseconds(_ nanoseconds: UInt64) -> String {
     return ms == ms.rounded() ? String(Int(ms)) : String(ms)
 }
 
-/// Byte sizes as people write them: `8MiB`, `256KiB`, `1GiB`, `64MB`, `4096`.
-public enum ByteSize {
+/// Byte sizes as people write them: `8MiB`, `256KiB`, `1GiB`, `64MB`, `4096` (written back by
+/// `ByteSize.format`, TVPFormatting).
+extension ByteSize {
     private static let units: [(suffix: String, factor: Int)] = [
         ("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10),
         ("GB", 1_000_000_000), ("MB", 1_000_000), ("KB", 1_000), ("kB", 1_000), ("B", 1),
@@ -80,14 +82,5 @@ public enum ByteSize {
             return nil
         }
         return trimmed.hasPrefix("-") ? nil : Int(trimmed)
-    }
-
-    /// The shortest exact binary form of `bytes`: "8MiB", "1536KiB", "100B".
-    public static func format(_ bytes: Int) -> String {
-        for (suffix, factor) in [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)]
-        where bytes >= factor && bytes % factor == 0 {
-            return "\(bytes / factor)\(suffix)"
-        }
-        return "\(bytes)B"
     }
 }
