@@ -127,7 +127,7 @@ final class InputSet {
         guard case .io(let io) = workload, let fixture = fixtures[workload] else { return }
         switch io.cache {
         case .warm:
-            var buffer = [UInt8](repeating: 0, count: TaskRunner.readChunkBytes)
+            var buffer = [UInt8](repeating: 0, count: InProcessTasks.readChunkBytes)
             for path in fixture.allPaths { try Files.streamRead(path, buffer: &buffer) { _ in } }
         case .cold:
             for path in fixture.allPaths { try Files.dropFromPageCache(path) }

@@ -21,7 +21,7 @@ enum ReferenceDigests {
             }
             return digest
         }
-        var runner = TaskRunner(workload: baseline.workload, input: input)
+        var runner = InProcessTasks(workload: baseline.workload, input: input)
         var digests: [TaskDigest] = []
         digests.reserveCapacity(baseline.tasks)
         for index in 0..<baseline.tasks {

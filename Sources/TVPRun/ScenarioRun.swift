@@ -7,7 +7,7 @@ import TVPMeasure
 import TVPPlan
 import TVPResults
 
-/// What the runner reports while it works, for a progress display.
+/// What a run reports while it works, for a progress display.
 public enum RunEvent: Sendable {
     /// Fixtures and reference digests are being prepared.
     case preparing(String)
@@ -85,7 +85,7 @@ public struct RunReport: Sendable {
 /// their interleaved order, streams every trial to trials.csv, then writes summary.csv and meta.json.
 /// Once the run folder exists, whatever stops the run — an error, a signal — still writes
 /// summary.csv and meta.json for the trials that finished ("failed" or "interrupted", with why).
-public struct Runner {
+public struct ScenarioRun {
     /// The scenario to run.
     public var scenario: Scenario
     /// Where it came from, and its text (recorded in meta.json).
@@ -95,7 +95,7 @@ public struct Runner {
     /// Output folder, worker path, command line.
     public var options: RunOptions
 
-    /// Creates a runner.
+    /// Prepares a run of `scenario`.
     public init(scenario: Scenario, scenarioPath: String, scenarioText: String, options: RunOptions) {
         self.scenario = scenario
         self.scenarioPath = scenarioPath
@@ -133,7 +133,7 @@ public struct Runner {
             seed: scenario.seed, commandLine: options.commandLine, startedAt: RunMeta.timestamp(), endedAt: nil,
             status: "running", trialsPlanned: 0, trialsCompleted: 0, trialsFailed: 0, machine: MachineFacts.current(cpus: options.cpus)))
         run.meta.estimatedSeconds = estimate
-        // The supervising tvp answers for the run; without one (a test calling the runner), this process.
+        // The supervising tvp answers for the run; without one (a test running a scenario itself), this process.
         run.meta.ownerProcess = RunSupervision.reporter == nil ? ProcFS.ownIdentity() : ProcFS.processIdentity(parentProcessID())
         run.meta.warnings = []
         do {
@@ -155,7 +155,7 @@ public struct Runner {
         var scenario = self.scenario
         if scenario.workloads.contains(where: { if case .mixed = $0 { true } else { false } }) {
             events(.preparing("measuring the hashing rate for mixed tasks"))
-            let rate = TaskRunner.measureHashingRate()
+            let rate = InProcessTasks.measureHashingRate()
             run.meta.hashingRateMBPerSecond = rate / 1e6
             scenario.workloads = scenario.workloads.map {
                 if case .mixed(let mixed) = $0 { .mixed(mixed.calibrated(bytesPerSecond: rate)) } else { $0 }
@@ -248,7 +248,7 @@ public struct Runner {
     }
 }
 
-/// What a run has done so far: the state `Runner` carries from preparation to its last files.
+/// What a run has done so far: the state `ScenarioRun` carries from preparation to its last files.
 struct RunProgress {
     var meta: RunMeta
     var cells: [Cell] = []

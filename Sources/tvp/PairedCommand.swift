@@ -95,7 +95,7 @@ struct PairedCommand: ParsableCommand {
         var meta = PairedMeta(
             baseline: PairedMeta.facts(builds.0), current: PairedMeta.facts(builds.1), scenarioPath: scenario,
             roundsPlanned: plannedRounds, repetitions: repetitions, warmup: warmup, seed: seed, commandLine: CommandLine.arguments)
-        for notice in PairedRunner.markKilledRuns(in: out) { printError("tvp: \(notice)") }
+        for notice in PairedRounds.markKilledRuns(in: out) { printError("tvp: \(notice)") }
         do {
             directory = try ResultsWriter.makeFolder(outDirectory: out, name: "paired-\(loaded.name)")
             try ResultsWriter.writeFile(try meta.json(), name: "meta.json", in: directory)
@@ -105,11 +105,11 @@ struct PairedCommand: ParsableCommand {
         if !quiet {
             printError("tvp paired: \(plannedRounds) rounds of \(scenario), \(cellCount) cells; results in \(directory)/")
         }
-        let runner = PairedRunner(baseline: builds.0, current: builds.1, plan: plan, directory: directory)
+        let pairedRounds = PairedRounds(baseline: builds.0, current: builds.1, plan: plan, directory: directory)
         var finished: [PairedRound] = []
         var failure: String?
         do {
-            finished = try runner.run { event in
+            finished = try pairedRounds.run { event in
                 guard !quiet, case .ran(let round, let side, let seconds) = event else { return }
                 printError("  round \(round)/\(plannedRounds): \(side) ran in \(Seconds.format(seconds, .tenths))")
             }

@@ -101,7 +101,7 @@ struct GILTests {
     @Test("gil runs each task under the lock; gil-release also takes it once per 64 KiB hash update")
     func lockPerTaskAndUpdate() throws {
         let blocks = 16
-        let request = ExecutionRequest(workload: .cpu(CPUWorkload(bytesPerTask: blocks * TaskRunner.patternBlockBytes)),
+        let request = ExecutionRequest(workload: .cpu(CPUWorkload(bytesPerTask: blocks * InProcessTasks.patternBlockBytes)),
                                        tasks: 8, workers: 2)
         let gil = GILExecutor(releasesLockWhileHashing: false).run(request)
         let held = try #require(gil.gil)

@@ -1,6 +1,6 @@
 import TVPSystem
 
-extension TaskRunner {
+extension InProcessTasks {
     /// `plugin` task `index`: the plugin's task function, given the task's slice of the shared input
     /// when there is one. Under `gil` the lock is held for the whole call (a C extension that keeps
     /// the GIL); under `gil-release` the call runs without it.

@@ -1,16 +1,17 @@
 import TVPSystem
 
-/// Runs single tasks of a workload. One runner per thread: it owns reusable buffers.
-public struct TaskRunner: ~Copyable {
-    /// The workload whose tasks this runner executes.
+/// The tasks of a workload, run one at a time in this process: on a thread of tvp (serial, threads,
+/// gil, async) or in a worker process. One per thread: it owns reusable buffers.
+public struct InProcessTasks: ~Copyable {
+    /// The workload whose tasks these are.
     public let workload: Workload
     /// The data the tasks read: `io` fixture files, or the `shared` input.
     public let input: TaskInput
     private var readBuffer: [UInt8] = []
     /// `shared`: where a slice that has to be copied in (pipe, file) lands; made for the largest
-    /// slice when the runner is, so no task is charged for a process's fresh memory.
+    /// slice when this value is, so no task is charged for a process's fresh memory.
     private var sliceBuffer: [UInt8] = []
-    /// `mixed`: the block hashed over and over, made when the runner is.
+    /// `mixed`: the block hashed over and over, made when this value is.
     private let mixedBlock: [UInt8]
     /// `plugin`: the plugin as this process set it up (`PluginHost`); nil until then.
     let plugin: PluginInstance?
@@ -21,7 +22,7 @@ public struct TaskRunner: ~Copyable {
     /// What the last task sends back besides its digest: a worker process's `local` tally counts
     /// (little-endian 64-bit words, one per bin); nil for every other task.
     public private(set) var lastOutput: [UInt8]?
-    /// `tally` and `refs`: the table or graph this runner's tasks use.
+    /// `tally` and `refs`: the table or graph these tasks use.
     private var sharing: SharingContext
 
     /// Size of each `read()` of a fixture file.
@@ -32,7 +33,7 @@ public struct TaskRunner: ~Copyable {
     /// Largest piece of a `shared` slice hashed in one update (one compute slice for `gil` modes).
     public static let sliceUpdateBytes = 1 << 20
 
-    /// A runner for `workload`; `io` needs its fixture files and `shared` its source as `input`.
+    /// The tasks of `workload`; `io` needs its fixture files and `shared` its source as `input`.
     /// `taskTimeoutSeconds` bounds each blocking socket call of a `download` (in-process modes).
     public init(workload: Workload, input: TaskInput, taskTimeoutSeconds: Double? = nil) {
         self.workload = workload

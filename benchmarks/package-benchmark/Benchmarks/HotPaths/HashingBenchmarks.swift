@@ -6,8 +6,8 @@ import TVPWorkloads
 /// (64 KiB each today).
 func hashingBenchmarks() {
     var pattern = PatternStream(seed: 1)
-    let readChunk = pattern.bytes(TaskRunner.readChunkBytes)
-    let patternBlock = pattern.bytes(TaskRunner.patternBlockBytes)
+    let readChunk = pattern.bytes(InProcessTasks.readChunkBytes)
+    let patternBlock = pattern.bytes(InProcessTasks.patternBlockBytes)
 
     // Read chunks arrive in one reused buffer, so folding runs from cache: the same here.
     Benchmark("ByteFold, one read chunk", configuration: .init(scalingFactor: .kilo)) { benchmark in
@@ -23,7 +23,7 @@ func hashingBenchmarks() {
         configuration: .init(metrics: Tolerance.allocationMetrics, thresholds: Tolerance.timingAndAllocations())
     ) { _ in
         var stream = PatternStream(seed: 2)
-        blackHole(stream.bytes(TaskRunner.patternBlockBytes))
+        blackHole(stream.bytes(InProcessTasks.patternBlockBytes))
     }
 
     // What the `cpu` workload pays per block, and the reference for the rates above.
