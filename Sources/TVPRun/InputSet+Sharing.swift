@@ -1,4 +1,3 @@
-import Glibc
 import TVPSystem
 import TVPWorkloads
 import TVPPlan
@@ -18,7 +17,7 @@ extension InputSet {
         switch cell.workload {
         case .tally(let tally):
             let processes = cell.mode.usesProcesses
-            let name = processes && tally.sync.sharesTable ? "/tvp-\(getpid())-\(number())" : nil
+            let name = processes && tally.sync.sharesTable ? "/tvp-\(currentProcessID())-\(number())" : nil
             let slots = tally.sync == .local && !processes ? runners(cell) : 0
             let table = try TallyTable.create(bins: tally.bins, slots: slots, padded: tally.layout == .padded, sharedName: name)
             return StagedInput(input: .tally(table), remove: { table.remove() })

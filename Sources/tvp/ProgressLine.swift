@@ -10,7 +10,7 @@ final class ProgressLine {
     private var lastDraw = Date.distantPast
 
     init(enabled: Bool) {
-        self.enabled = enabled && isatty(2) == 1
+        self.enabled = enabled && StandardError.isTerminal
     }
 
     func handle(_ event: RunEvent) {
