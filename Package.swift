@@ -74,9 +74,9 @@ let package = Package(
         ),
         // The tasks, their parameters and their encoding for the worker (the wire protocol both
         // sides speak); no Foundation, since the worker links it.
-        .target(name: "TVPWorkloads", dependencies: ["TVPSystem"]),
+        .target(name: "TVPWorkloads", dependencies: ["TVPSystem", .product(name: "SystemPackage", package: "swift-system")]),
         // The worker program: reads task specs, runs them, reports. Linked only by the worker executables.
-        .target(name: "TVPWorker", dependencies: ["TVPWorkloads", "TVPSystem"]),
+        .target(name: "TVPWorker", dependencies: ["TVPWorkloads", "TVPSystem", .product(name: "SystemPackage", package: "swift-system")]),
         // Statistics: percentiles, intervals, bootstrap, rank tests, the seeded generator. Pure values.
         .target(name: "TVPStatistics"),
         // The one formatting home: durations, rates, percents, byte sizes, Markdown escaping.
@@ -90,7 +90,7 @@ let package = Package(
         // run's facts. Writes no file.
         .target(
             name: "TVPMeasure",
-            dependencies: ["TVPPlan", "TVPWorkloads", "TVPSystem", "TVPStatistics", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio")],
+            dependencies: ["TVPPlan", "TVPWorkloads", "TVPSystem", "TVPStatistics", "TVPFormatting", .product(name: "SystemPackage", package: "swift-system"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio")],
             linkerSettings: dynamicCrypto
         ),
         // Analysis and gate: summaries, crossovers, expectation verdicts, compare, paired. Pure values: reads no file.
@@ -98,7 +98,7 @@ let package = Package(
         // Results: the run folder, written once and read once (trials.csv, summary.csv, meta.json, crossover.csv).
         .target(
             name: "TVPResults",
-            dependencies: ["TVPAnalysis", "TVPMeasure", "TVPPlan", "TVPWorkloads", "TVPStatistics", "TVPFormatting", .product(name: "CSV", package: "CSV.swift")]
+            dependencies: ["TVPAnalysis", "TVPMeasure", "TVPPlan", "TVPWorkloads", "TVPSystem", "TVPStatistics", "TVPFormatting", .product(name: "CSV", package: "CSV.swift")]
         ),
         // Charts and report: chart data for plot.gp, gnuplot, report.md, console and JSON output.
         .target(
@@ -110,7 +110,7 @@ let package = Package(
         // A run from start to end: fixtures, the supervised trial loop, the end of a run, paired runs.
         .target(
             name: "TVPRun",
-            dependencies: ["TVPReport", "TVPResults", "TVPAnalysis", "TVPMeasure", "TVPPlan", "TVPServe", "TVPWorkloads", "TVPSystem", "TVPStatistics", "TVPFormatting"],
+            dependencies: ["TVPReport", "TVPResults", "TVPAnalysis", "TVPMeasure", "TVPPlan", "TVPServe", "TVPWorkloads", "TVPSystem", "TVPStatistics", "TVPFormatting", .product(name: "SystemPackage", package: "swift-system")],
             linkerSettings: dynamicCrypto
         ),
         .executableTarget(
@@ -120,12 +120,12 @@ let package = Package(
         ),
         .executableTarget(
             name: "tvp-worker",
-            dependencies: ["CTVPWorkerStart", "TVPWorker"],
+            dependencies: ["CTVPWorkerStart", "TVPWorker", "TVPSystem"],
             linkerSettings: leanWorkerLinking
         ),
         .executableTarget(
             name: "tvp-plugin-worker",
-            dependencies: ["CTVPWorkerStart", "TVPWorker"],
+            dependencies: ["CTVPWorkerStart", "TVPWorker", "TVPSystem"],
             linkerSettings: pluginWorkerLinking
         ),
         .testTarget(name: "TVPSystemTests", dependencies: ["TVPSystem"], linkerSettings: dynamicCrypto),

@@ -1,4 +1,3 @@
-import Glibc
 import TVPSystem
 import TVPWorkloads
 import TVPPlan
@@ -10,7 +9,7 @@ extension InputSet {
     /// over by a killed tvp is found by `removeOrphanedCopies`.
     static func stageSharedState(_ cell: Cell, number: () -> Int) throws -> StagedInput? {
         let staged = try cell.workload.kind.stageSharedState(processes: cell.mode.usesProcesses, runners: runners(cell),
-                                                             sharedName: { "/tvp-\(getpid())-\(number())" })
+                                                             sharedName: { "/tvp-\(currentProcessID())-\(number())" })
         return staged.map { StagedInput(input: $0.input, remove: $0.remove) }
     }
 

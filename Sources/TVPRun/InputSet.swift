@@ -1,4 +1,3 @@
-import Glibc
 import Synchronization
 import TVPSystem
 import TVPWorkloads
@@ -105,7 +104,7 @@ final class InputSet {
             return StagedInput(input: .shared(SharedSource(slices: source.slices, location: .file(path))),
                                remove: { Files.removeTree(path) })
         case .shm:
-            let name = "/tvp-\(getpid())-\(number)"
+            let name = "/tvp-\(currentProcessID())-\(number)"
             let registration = InterruptSignal.registerForForcedExit(.sharedMemory, name)
             let object: SharedMemoryObject
             do {

@@ -1,3 +1,4 @@
+import TVPFormatting
 import TVPSystem
 
 /// What a tvp that was killed (SIGKILL, a crash: no chance to clean up) leaves behind, found and
@@ -24,7 +25,7 @@ enum Leftovers {
             Files.removeTree(path)
             lock.release()
             if !Files.exists(path) {
-                removed.append("removed \(path) (\(formatBytes(bytes))), left by tvp process \(owner), which ended without removing it (killed, or ended by code it ran): no process holds its lock")
+                removed.append("removed \(path) (\(ByteSize.format(bytes, .wholeUnitsDown))), left by tvp process \(owner), which ended without removing it (killed, or ended by code it ran): no process holds its lock")
             }
         }
         for name in Files.directoryEntries("/dev/shm").sorted() where name.hasPrefix("tvp-") {
@@ -34,9 +35,5 @@ enum Leftovers {
             removed.append("removed /dev/shm/\(name), left by tvp process \(pid), which no longer exists")
         }
         return removed
-    }
-
-    private static func formatBytes(_ bytes: Int) -> String {
-        bytes >= 1 << 20 ? "\(bytes >> 20) MiB" : bytes >= 1 << 10 ? "\(bytes >> 10) KiB" : "\(bytes) bytes"
     }
 }

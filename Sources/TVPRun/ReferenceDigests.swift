@@ -14,7 +14,7 @@ enum ReferenceDigests {
         let baseline = cell.serialBaseline
         // A workload with a reference of its own: a tally's final table, downloads' files.
         if let digest = try baseline.workload.kind.referenceDigest(tasks: baseline.tasks, input: input) { return digest }
-        var runner = TaskRunner(workload: baseline.workload, input: input)
+        var runner = InProcessTasks(workload: baseline.workload, input: input)
         var digests: [TaskDigest] = []
         digests.reserveCapacity(baseline.tasks)
         for index in 0..<baseline.tasks {

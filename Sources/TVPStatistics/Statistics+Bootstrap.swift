@@ -9,17 +9,29 @@ extension Statistics {
     /// lands only on the sample's own values); `medianRatio` covers 95–98 % there (StatisticsTests).
     public static func bootstrapRatioCI(numerator: [Double], denominator: [Double], confidence: Double = 0.95,
                                         resamples: Int = 2000, seed: UInt64) -> ClosedRange<Double> {
+        bootstrapRatioCI(ofMediansOf: [numerator, denominator], confidence: confidence, resamples: resamples, seed: seed) {
+            $0[0] / $0[1]
+        }
+    }
+
+    /// Percentile-bootstrap confidence interval of a ratio built from the medians of several samples
+    /// (a speedup's ratio, (serial₁ ÷ wall₁) ÷ (serial₀ ÷ wall₀), from four); deterministic in `seed`.
+    ///
+    /// Each resample draws every sample afresh, in `samples`' order, and `ratio` turns their medians
+    /// (in that order) into one replicate. An empty sample, or replicates that are not numbers, give
+    /// −∞...∞: nothing known.
+    public static func bootstrapRatioCI(ofMediansOf samples: [[Double]], confidence: Double = 0.95, resamples: Int = 2000,
+                                        seed: UInt64, ratio: ([Double]) -> Double) -> ClosedRange<Double> {
         checkBootstrapArguments(confidence: confidence, resamples: resamples)
-        guard !numerator.isEmpty && !denominator.isEmpty else { return -Double.infinity...Double.infinity }
+        guard !samples.contains(where: \.isEmpty) else { return -Double.infinity...Double.infinity }
         var generator = SeededGenerator(seed: seed)
-        var numeratorResampler = MedianResampler(numerator)
-        var denominatorResampler = MedianResampler(denominator)
+        var resamplers = samples.map(MedianResampler.init)
+        var medians = [Double](repeating: 0, count: samples.count)
         var ratios = [Double]()
         ratios.reserveCapacity(resamples)
         for _ in 0..<resamples {
-            let top = numeratorResampler.resampledMedian(using: &generator)
-            let bottom = denominatorResampler.resampledMedian(using: &generator)
-            ratios.append(top / bottom)
+            for index in resamplers.indices { medians[index] = resamplers[index].resampledMedian(using: &generator) }
+            ratios.append(ratio(medians))
         }
         return percentileInterval(of: &ratios, confidence: confidence)
     }
@@ -44,18 +56,18 @@ extension Statistics {
     ///
     /// The sample is sorted once; a resample is recorded as how many times each sorted position was drawn,
     /// and its median is read off the running total of those counts.
-    package struct MedianResampler {
+    struct MedianResampler {
         private let sorted: [Double]
         private var counts: [Int]
 
         /// Prepares to resample `sample`.
-        package init(_ sample: [Double]) {
+        init(_ sample: [Double]) {
             sorted = sample.sorted()
             counts = Array(repeating: 0, count: sample.count)
         }
 
         /// The median of one fresh resample of the same size as the sample.
-        package mutating func resampledMedian(using generator: inout SeededGenerator) -> Double {
+        mutating func resampledMedian(using generator: inout SeededGenerator) -> Double {
             let sorted = self.sorted  // read while `drawn` holds exclusive access to self
             let n = sorted.count
             var drawn = counts.mutableSpan

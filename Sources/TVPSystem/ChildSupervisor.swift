@@ -149,6 +149,14 @@ public final class ChildSupervisor {
         for pid in Array(children.keys) { try stop(pid) }
     }
 
+    /// The last resort once supervising itself failed (`poll`, `wait4`, `kill`): stops every child
+    /// it still can and reaps those that ended, without waiting for the rest or failing again;
+    /// returns the children reaped.
+    public func abandon() -> [EndedChild] {
+        try? stopAll()
+        return (try? finish(withinSeconds: 0)) ?? []
+    }
+
     /// Waits until one of `interests` is ready, a child ends, a deadline passes, tvp is
     /// interrupted, or `timeoutSeconds` pass (nil: no limit of the caller's); reaps the children
     /// that ended and signals those past their deadline. A signal arriving during the wait ends it

@@ -56,9 +56,6 @@ public final class PluginLibrary: @unchecked Sendable {
         teardown = dlsym(handle, symbol + "_teardown")
     }
 
-    /// Whether the library has a set-up function for the task.
-    public var hasSetup: Bool { setup != nil }
-
     /// Runs the task's set-up (if it has one) with `parameter`, for this process.
     public func setUp(parameter: String, name: String) throws(PluginError) -> PluginInstance {
         let instance = PluginInstance(library: self, parameter: parameter, name: name)

@@ -33,9 +33,6 @@ public struct ResourceUsage: Sendable, Equatable {
     /// Usage of the calling process, all threads (`getrusage(RUSAGE_SELF)`).
     public static func currentProcess() -> ResourceUsage { read(RUSAGE_SELF.rawValue) }
 
-    /// Usage of every child that has been waited for (`getrusage(RUSAGE_CHILDREN)`).
-    public static func reapedChildren() -> ResourceUsage { read(RUSAGE_CHILDREN.rawValue) }
-
     /// Usage of the calling thread only (`getrusage(RUSAGE_THREAD)`).
     public static func currentThread() -> ResourceUsage { read(1) }  // RUSAGE_THREAD, a GNU extension
 

@@ -61,3 +61,9 @@ public struct SystemCallError: Error, CustomStringConvertible, Sendable {
 func attempt<T>(_ operation: @autoclosure () -> String, _ body: () throws -> T) throws -> T {
     do { return try body() } catch let error as Errno { throw SystemCallError(operation(), error) }
 }
+
+/// Error numbers other targets compare with, without importing Glibc.
+public enum SystemErrorNumbers {
+    /// `EADDRINUSE`: the address (a port) is taken.
+    public static let addressInUse: Int32 = EADDRINUSE
+}

@@ -80,7 +80,7 @@ public struct WorkerProgram {
 
     /// Runs one task and writes its report line.
     private func runOneTask(workload: Workload, input: TaskInput, index: Int) throws {
-        var runner = TaskRunner(workload: workload, input: input)
+        var runner = InProcessTasks(workload: workload, input: input)
         let taskStart = MonotonicInstant.now()
         let digest = try runner.run(task: index)
         let taskEnd = MonotonicInstant.now()
@@ -96,7 +96,7 @@ public struct WorkerProgram {
     /// Serves task frames from stdin until it closes; each task's result (or failure) goes back as a
     /// frame. A frame that breaks the protocol ends the worker: the stream can no longer be trusted.
     private func serve(workload: Workload, input: TaskInput) throws -> Never {
-        var runner = TaskRunner(workload: workload, input: input)
+        var runner = InProcessTasks(workload: workload, input: input)
         try standardOutput.writeAll(Frame.ready(pid: currentProcessID(), processStartNanoseconds: processStart.nanoseconds).encoded)
         let reader = FrameReader(.standardInput)
         while true {

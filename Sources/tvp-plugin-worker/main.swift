@@ -1,5 +1,4 @@
 import TVPSystem
-import TVPWorkloads
 import TVPWorker
 
 // tvp-plugin-worker runs plugin tasks (include/tvp_task.h) for tvp's process modes, with the same

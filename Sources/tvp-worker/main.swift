@@ -1,5 +1,4 @@
 import TVPSystem
-import TVPWorkloads
 import TVPWorker
 
 // tvp-worker runs tasks of the built-in workloads for tvp's process modes (see WorkerProgram). Its

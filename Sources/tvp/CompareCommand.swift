@@ -43,9 +43,8 @@ struct CompareCommand: ParsableCommand {
     @Option(name: .long, help: "What to compare per trial.")
     var metric: ComparisonMetric = .wall
 
-    /// Relative change tolerated, as a fraction.
-    @Option(name: .long, help: "Relative change tolerated before a cell counts as changed (0.05 = 5%).")
-    var threshold: Double = 0.05
+    /// The threshold, --strict and the output format.
+    @OptionGroup var gate: GateOptions
 
     /// The drift allowed between two separately made runs.
     @Option(name: .long, help: ArgumentHelp(
@@ -59,23 +58,12 @@ struct CompareCommand: ParsableCommand {
         valueName: "fraction"))
     var processDrift: Double?
 
-    /// Whether inconclusive cells fail the gate.
-    @Flag(name: .long, help: "Fail (exit 2) on inconclusive cells too.")
-    var strict = false
-
-    /// How the report is printed.
-    @Option(name: .long, help: "Output format.")
-    var format: ComparisonFormat = .text
-
     /// Seed of the bootstrap.
     @Option(name: .long, help: "Seed of the bootstrap resampling.")
     var seed: UInt64 = 42
 
-    /// Rejects a threshold outside [0, 1).
+    /// Rejects a drift outside [0, 10] (the threshold is GateOptions').
     func validate() throws {
-        guard threshold.isFinite, threshold >= 0, threshold < 1 else {
-            throw ValidationError("--threshold must be a fraction in [0, 1), e.g. 0.05 for 5%; got \(threshold)")
-        }
         guard drift.isFinite, drift >= 0, drift <= 10 else {
             throw ValidationError("--drift must be a fraction from 0 to 10, e.g. 0.5 for runs that may differ by 1.5x; got \(drift)")
         }
@@ -92,12 +80,12 @@ struct CompareCommand: ParsableCommand {
             let after = try RunData.load(current)
             report = try Comparator.compare(
                 baseline: before, current: after,
-                options: ComparisonOptions(metric: metric, threshold: threshold, drift: drift, processDrift: processDrift,
-                                           strict: strict, seed: seed))
+                options: ComparisonOptions(metric: metric, threshold: gate.threshold, drift: drift, processDrift: processDrift,
+                                           strict: gate.strict, seed: seed))
         } catch {
             fail("\(error)")
         }
-        print(ComparisonFormatter.render(report, as: format), terminator: "")
+        print(ComparisonFormatter.render(report, as: gate.format), terminator: "")
         if report.exitCode != 0 { throw ExitCode(report.exitCode) }
     }
 }

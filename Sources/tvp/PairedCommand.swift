@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TVPAnalysis
+import TVPFormatting
 import TVPMeasure
 import TVPPlan
 import TVPReport
@@ -57,17 +58,10 @@ struct PairedCommand: ParsableCommand {
     @Option(name: .long, help: "What to compare per cell and round.")
     var metric: ComparisonMetric = .wall
 
-    @Option(name: .long, help: "Relative change tolerated before a cell counts as changed (0.05 = 5%).")
-    var threshold: Double = 0.05
+    @OptionGroup var gate: GateOptions
 
     @Option(name: .long, help: "Chance of any false alarm over all cells (Bonferroni).")
     var alpha: Double = 0.01
-
-    @Flag(name: .long, help: "Fail (exit 2) on inconclusive cells too.")
-    var strict = false
-
-    @Option(name: .long, help: "Output format.")
-    var format: ComparisonFormat = .text
 
     @Option(name: .long, help: "Seed of round 1's trial order.")
     var seed: UInt64 = 1
@@ -76,9 +70,6 @@ struct PairedCommand: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        guard threshold.isFinite, threshold >= 0, threshold < 1 else {
-            throw ValidationError("--threshold must be a fraction in [0, 1), e.g. 0.05 for 5%; got \(threshold)")
-        }
         guard alpha.isFinite, alpha > 0, alpha < 1 else { throw ValidationError("--alpha must be in (0, 1), e.g. 0.01; got \(alpha)") }
         if let rounds, !(2...1_000).contains(rounds) { throw ValidationError("--rounds must be between 2 and 1000, got \(rounds)") }
         guard (1...10_000).contains(repetitions) else { throw ValidationError("--repetitions must be between 1 and 10000, got \(repetitions)") }
@@ -94,7 +85,7 @@ struct PairedCommand: ParsableCommand {
         } catch {
             fail("\(error)")
         }
-        let options = PairedOptions(metric: metric, threshold: threshold, familyAlpha: alpha, strict: strict)
+        let options = PairedOptions(metric: metric, threshold: gate.threshold, familyAlpha: alpha, strict: gate.strict)
         let cellCount = loaded.cells.filter { metric != .speedup || $0.mode != .serial }.count
         let plannedRounds = rounds ?? max(10, options.minimumRounds(cells: cellCount) + 2)
         let plan = PairedPlan(scenarioPath: scenario, rounds: plannedRounds, repetitions: repetitions, warmup: warmup, seed: seed)
@@ -104,7 +95,7 @@ struct PairedCommand: ParsableCommand {
         var meta = PairedMeta(
             baseline: PairedMeta.facts(builds.0), current: PairedMeta.facts(builds.1), scenarioPath: scenario,
             roundsPlanned: plannedRounds, repetitions: repetitions, warmup: warmup, seed: seed, commandLine: CommandLine.arguments)
-        for notice in PairedRunner.markKilledRuns(in: out) { printError("tvp: \(notice)") }
+        for notice in PairedRounds.markKilledRuns(in: out) { printError("tvp: \(notice)") }
         do {
             directory = try ResultsWriter.makeFolder(outDirectory: out, name: "paired-\(loaded.name)")
             try ResultsWriter.writeFile(try meta.json(), name: "meta.json", in: directory)
@@ -114,13 +105,13 @@ struct PairedCommand: ParsableCommand {
         if !quiet {
             printError("tvp paired: \(plannedRounds) rounds of \(scenario), \(cellCount) cells; results in \(directory)/")
         }
-        let runner = PairedRunner(baseline: builds.0, current: builds.1, plan: plan, directory: directory)
+        let pairedRounds = PairedRounds(baseline: builds.0, current: builds.1, plan: plan, directory: directory)
         var finished: [PairedRound] = []
         var failure: String?
         do {
-            finished = try runner.run { event in
+            finished = try pairedRounds.run { event in
                 guard !quiet, case .ran(let round, let side, let seconds) = event else { return }
-                printError(String(format: "  round %d/%d: %@ ran in %.1f s", round, plannedRounds, side, seconds))
+                printError("  round \(round)/\(plannedRounds): \(side) ran in \(Seconds.format(seconds, .tenths))")
             }
         } catch {
             failure = "\(error)"
@@ -142,7 +133,7 @@ struct PairedCommand: ParsableCommand {
         } catch {
             fail("\(error)")
         }
-        print(ComparisonFormatter.render(report, as: format), terminator: "")
+        print(ComparisonFormatter.render(report, as: gate.format), terminator: "")
         if let signal {
             printError("tvp: interrupted by \(Interruption.name(of: signal)) after \(finished.count) of \(plannedRounds) rounds; judged on those, kept in \(directory)")
             throw ExitCode(Interruption.exitStatus(for: signal))

@@ -1,4 +1,5 @@
 import Foundation
+import TVPFormatting
 import TVPRun
 
 /// One updating line on stderr, only when stderr is a terminal: trials done of total, the cell
@@ -9,7 +10,7 @@ final class ProgressLine {
     private var lastDraw = Date.distantPast
 
     init(enabled: Bool) {
-        self.enabled = enabled && isatty(2) == 1
+        self.enabled = enabled && StandardError.isTerminal
     }
 
     func handle(_ event: RunEvent) {
@@ -29,7 +30,7 @@ final class ProgressLine {
             let elapsed = now.timeIntervalSince(started)
             let eta = elapsed / Double(completed) * Double(total - completed)
             let status = record.ok ? "" : "  (last trial FAILED)"
-            draw("\(completed)/\(total) trials  \(record.trial.cell.label)  elapsed \(clock(elapsed))  ETA \(clock(eta))\(status)")
+            draw("\(completed)/\(total) trials  \(record.trial.cell.label)  elapsed \(Seconds.format(elapsed, .clock))  ETA \(Seconds.format(eta, .clock))\(status)")
         }
     }
 
@@ -40,10 +41,5 @@ final class ProgressLine {
 
     private func draw(_ text: String) {
         FileHandle.standardError.write(Data("\r\u{1B}[K\(text)".utf8))
-    }
-
-    private func clock(_ seconds: Double) -> String {
-        let s = Int(seconds.rounded())
-        return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
     }
 }

@@ -119,10 +119,10 @@ struct RunCommand: ParsableCommand {
         options.pluginWorkerSource = WorkerLocator.source(of: "TVP_PLUGIN_WORKER", environment: environment)
         options.serverSource = WorkerLocator.source(of: "TVP_SERVER", environment: environment)
         options.cpus = usableCPUs
-        let runner = Runner(scenario: scenario, scenarioPath: loaded.path, scenarioText: loaded.text, options: options)
+        let scenarioRun = ScenarioRun(scenario: scenario, scenarioPath: loaded.path, scenarioText: loaded.text, options: options)
         let report: RunReport
         do {
-            report = try runner.run { event in
+            report = try scenarioRun.run { event in
                 switch event {
                 case .notice(let text):
                     progress.clear()

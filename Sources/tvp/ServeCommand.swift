@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import TVPWorkloads
+import TVPFormatting
 import TVPPlan
 import TVPServe
 
@@ -23,13 +23,13 @@ struct ServeCommand: ParsableCommand {
     var port: Int = 8080
 
     @Option(name: .long, help: "Number of files.")
-    var files: Int = DownloadWorkload.defaultFiles
+    var files: Int = DownloadServer.defaultFiles
 
     @Option(name: .customLong("file-size"), help: "Bytes per file, e.g. 16KiB, 1MiB, 4096.")
-    var fileSize: String = ByteSize.format(DownloadWorkload.defaultFileSize)
+    var fileSize: String = DownloadServer.defaultFileSizeText
 
     @Option(name: .customLong("latency-ms"), help: "Milliseconds the server waits before each answer.")
-    var latencyMilliseconds: Double = DownloadWorkload.defaultLatencyMilliseconds
+    var latencyMilliseconds: Double = DownloadServer.defaultLatencyMilliseconds
 
     @Option(name: .long, help: "Event-loop threads (default: the CPUs tvp may use).")
     var threads: Int?
@@ -39,17 +39,9 @@ struct ServeCommand: ParsableCommand {
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, got \(port)") }
-        guard DownloadWorkload.filesRange.contains(files) else {
-            throw ValidationError("--files must be between 1 and \(DownloadWorkload.filesRange.upperBound), got \(files)")
-        }
-        guard let bytes = ByteSize.parse(fileSize), DownloadWorkload.fileSizeRange.contains(bytes) else {
-            throw ValidationError("--file-size must be a size from 0 to 64MiB such as 16KiB, got '\(fileSize)'")
-        }
-        guard files * bytes <= DownloadWorkload.maximumTotalBytes else {
-            throw ValidationError("--files × --file-size must stay within 1GiB (the server holds every file in memory)")
-        }
-        guard DownloadWorkload.latencyMillisecondsRange.contains(latencyMilliseconds) else {
-            throw ValidationError("--latency-ms must be between 0 and 600000, got \(latencyMilliseconds)")
+        if let problem = DownloadServer.optionProblem(files: files, fileSize: DownloadServer.fileSize(parsing: fileSize), fileSizeText: fileSize,
+                                                      latencyMilliseconds: latencyMilliseconds) {
+            throw ValidationError(problem)
         }
         if let threads, !(1...1_024).contains(threads) { throw ValidationError("--threads must be between 1 and 1024, got \(threads)") }
     }
@@ -58,12 +50,10 @@ struct ServeCommand: ParsableCommand {
         if let refused = DownloadServer.prepareProcess(realtime: realtime) {
             printError("tvp serve: note: real-time priority refused (\(refused)); serving at normal priority, so busy clients on the same CPUs can delay answers")
         }
-        let configuration = DownloadServerConfiguration(
-            files: files, fileSize: ByteSize.parse(fileSize) ?? 0,
-            latencyNanoseconds: UInt64((latencyMilliseconds * 1e6).rounded()))
         let server: DownloadServer
         do {
-            server = try DownloadServer.start(configuration, port: port, threads: threads ?? DownloadServer.defaultThreads)
+            server = try DownloadServer.start(files: files, fileSize: DownloadServer.fileSize(parsing: fileSize) ?? 0, latencyMilliseconds: latencyMilliseconds,
+                                              port: port, threads: threads ?? DownloadServer.defaultThreads)
         } catch {
             fail("\(error)")
         }

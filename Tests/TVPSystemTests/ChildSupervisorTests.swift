@@ -90,6 +90,18 @@ struct ChildSupervisorTests {
         #expect(ended.first?.child.status == .signaled(SIGTERM))
     }
 
+    @Test("abandoning stops every child at once and reaps them")
+    func abandonStopsAndReapsAll() throws {
+        let supervisor = ChildSupervisor(terminationGraceSeconds: 5)
+        let children = try (0..<2).map { _ in try supervisor.start(ChildLaunch(path: "/bin/sleep", arguments: ["sleep", "30"])) }
+        let start = MonotonicInstant.now()
+        let ended = supervisor.abandon()
+        #expect(Set(ended.map(\.child.pid)) == Set(children.map(\.pid)))
+        #expect(ended.allSatisfy { $0.child.status == .signaled(SIGTERM) && $0.stoppedBy == .requested })
+        #expect(supervisor.running == 0)
+        #expect(MonotonicInstant.now().seconds(since: start) < 5, "sleep ends at SIGTERM; no grace is waited out")
+    }
+
     @Test("descriptors beyond the standard three reach the child at 3, 4, …; a source in that range is moved first")
     func extraDescriptors() throws {
         let first = try PipePair(), second = try PipePair()

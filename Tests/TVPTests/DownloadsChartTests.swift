@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TVPFormatting
 import TVPSystem
 @testable import TVPReport
 @testable import TVPResults
@@ -44,7 +45,7 @@ struct DownloadsChartTests {
         #expect(plotted.count == 18)
         #expect(plotted.contains(500) && plotted.contains(1008) && plotted.contains(90_000 * 1_024) && !plotted.contains(3) && !plotted.contains(1_024))
         #expect(table.values("high").compactMap(\.number).contains { abs($0 - 550) < 1e-9 })
-        #expect(data.finding == "At 1000 downloads in flight, threads reached 500× over serial with 1008 OS threads and \(ChartText.bytes(90_000 * 1_024)) and async 500× with 8 OS threads and \(ChartText.bytes(70_000 * 1_024)).")
+        #expect(data.finding == "At 1000 downloads in flight, threads reached 500× over serial with 1008 OS threads and \(ByteSize.format(90_000 * 1_024, .significant)) and async 500× with 8 OS threads and \(ByteSize.format(70_000 * 1_024, .significant)).")
     }
 
     @Test("a run without downloads has no downloads chart, and says why")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TVPFormatting
 import TVPSystem
 @testable import TVPReport
 @testable import TVPResults
@@ -36,7 +37,7 @@ struct ReportPageTests {
             #expect(report.contains("![\(chart.title)](charts/\(chart.name).png)"))
         }
         for row in folder.summary where row.isNoisy {
-            #expect(report.contains("| \(row.variant) \(row.mode) ×\(row.workers) | \(ChartText.percent(row.wallCV ?? 0)) |")
+            #expect(report.contains("| \(row.variant) \(row.mode) ×\(row.workers) | \(Percent.format(row.wallCV ?? 0, .spaced)) |")
                 || report.contains("…and"), "\(row.variant) \(row.mode) ×\(row.workers) is noisy but not listed")
         }
         // No HTML: GitHub and job summaries render it as it is.
@@ -56,7 +57,7 @@ struct ReportPageTests {
 
     @Test("table cells escape the pipe, and durations read as minutes and seconds")
     func formatting() {
-        #expect(ReportPage.cell("a | b\nc") == "a \\| b c")
-        #expect(ReportPage.clock(252) == "4 min 12 s" && ReportPage.clock(38) == "38 s" && ReportPage.clock(3900) == "1 h 05 min")
+        #expect(Markdown.inline("a | b\nc") == "a \\| b c")
+        #expect(Seconds.format(252, .elapsed) == "4 min 12 s" && Seconds.format(38, .elapsed) == "38 s" && Seconds.format(3900, .elapsed) == "1 h 05 min")
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TVPFormatting
 import TVPWorkloads
 @testable import TVPPlan
 
@@ -100,7 +101,7 @@ struct ScenarioLoaderTests {
     @Test("byte sizes", arguments: [("8MiB", 8 << 20), ("256KiB", 256 << 10), ("1GiB", 1 << 30), ("64MB", 64_000_000),
                                     ("4096", 4096), ("1.5KiB", 1536), ("x", nil), ("-1KiB", nil), ("1.3B", nil)] as [(String, Int?)])
     func byteSizes(text: String, bytes: Int?) {
-        #expect(ByteSize.parse(text) == bytes)
+        #expect(SizeSyntax.parse(text) == bytes)
     }
 
     @Test("the trial plan covers every cell once per round and is reproducible from the seed")

@@ -111,7 +111,7 @@ struct SharedInputTests {
             let scenario = try ScenarioLoader.parse(text, source: "cleanup.yaml")
             var options = RunOptions(outDirectory: out, workerPath: workerPath)
             options.scratchDirectory = scratch
-            let report = try Runner(scenario: scenario, scenarioPath: "cleanup.yaml", scenarioText: text, options: options).run()
+            let report = try ScenarioRun(scenario: scenario, scenarioPath: "cleanup.yaml", scenarioText: text, options: options).run()
             let processTrials = report.meta.trialsCompleted - 2
             #expect(processTrials == 8)
             // The failing worker fails every process trial; the real one none.

@@ -123,7 +123,7 @@ struct SharingTests {
             workloads: { tally: { updates: 1000, bins: 8, sync: [mutex, atomic, racy, local] } }
             """
         let scenario = try ScenarioLoader.parse(text, source: "dying.yaml")
-        let report = try Runner(scenario: scenario, scenarioPath: "dying.yaml", scenarioText: text,
+        let report = try ScenarioRun(scenario: scenario, scenarioPath: "dying.yaml", scenarioText: text,
                                 options: RunOptions(outDirectory: out, workerPath: dies)).run()
         // 4 syncs × 2 process modes × 2 repetitions fail; the serial ones pass.
         #expect(report.failures.count == 16, "\(report.failures.map { $0.error ?? "" }.prefix(2))")

@@ -88,7 +88,7 @@ struct ThrowawayWorkloadTests {
         let (folder, worker) = try workerLink()
         defer { Files.removeTree(folder) }
         let workload = Workload(FoldWorkload(words: 3_000, buffer: 1024, mix: "add"))
-        var runner = TaskRunner(workload: workload, input: .none)
+        var runner = InProcessTasks(workload: workload, input: .none)
         let reference = TaskDigest.combining(try (0..<7).map { try runner.run(task: $0) })
         let result = mode.executor(workerPath: worker).run(ExecutionRequest(workload: workload, tasks: 7, workers: 2))
         #expect(result.errorSummary == nil, "\(result.errorSummary ?? "")")

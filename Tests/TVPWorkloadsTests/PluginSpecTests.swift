@@ -55,7 +55,7 @@ struct PluginSpecTests {
 
     @Test("a runner whose plugin was not set up in this process says so instead of calling anything")
     func notSetUp() {
-        var runner = TaskRunner(workload: .plugin(PluginWorkload(library: "never.so", libraryPath: "/never.so", symbol: "t")), input: .taskCount(2))
+        var runner = InProcessTasks(workload: .plugin(PluginWorkload(library: "never.so", libraryPath: "/never.so", symbol: "t")), input: .taskCount(2))
         #expect(throws: (any Error).self) { try runner.run(task: 0) }
         do { _ = try runner.run(task: 0) } catch { #expect("\(error)".contains("never.so") && "\(error)".contains("not set up")) }
     }

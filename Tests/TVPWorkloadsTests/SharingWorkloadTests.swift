@@ -45,7 +45,7 @@ struct SharingWorkloadTests {
     @Test("a worker's local tally sends its counts back with each task and starts the next task from zero")
     func workerSendsCounts() throws {
         let tally = TallyWorkload(updates: 1000, bins: 8, sync: .local, layout: .packed)
-        var runner = TaskRunner(workload: .tally(tally), input: .none)
+        var runner = InProcessTasks(workload: .tally(tally), input: .none)
         var sum = [UInt64](repeating: 0, count: 8)
         for task in 0..<3 {
             _ = try runner.run(task: task)
@@ -61,27 +61,27 @@ struct SharingWorkloadTests {
 
     @Test("a tally task without the trial's table fails with a message instead of trapping")
     func tallyWithoutTable() {
-        var runner = TaskRunner(workload: .tally(TallyWorkload(updates: 10, bins: 4, sync: .atomic, layout: .packed)), input: .none)
+        var runner = InProcessTasks(workload: .tally(TallyWorkload(updates: 10, bins: 4, sync: .atomic, layout: .packed)), input: .none)
         #expect { _ = try runner.run(task: 0) } throws: { "\($0)".contains("needs the trial's shared table") }
     }
 
     @Test("alloc digests are deterministic and depend on the task and the working set")
     func allocDigests() throws {
         let alloc = AllocWorkload(updates: 20_000, objects: 100, objectSize: 64)
-        var runner = TaskRunner(workload: .alloc(alloc), input: .none)
+        var runner = InProcessTasks(workload: .alloc(alloc), input: .none)
         let first = try runner.run(task: 1)
         #expect(try runner.run(task: 1) == first)
         #expect(try runner.run(task: 2) != first)
-        var other = TaskRunner(workload: .alloc(AllocWorkload(updates: 20_000, objects: 101, objectSize: 64)), input: .none)
+        var other = InProcessTasks(workload: .alloc(AllocWorkload(updates: 20_000, objects: 101, objectSize: 64)), input: .none)
         #expect(try other.run(task: 1) != first)
     }
 
     @Test("refs: a walk sums the same on the shared graph, on a private copy and on a worker's own graph")
     func refsDigests() throws {
         let refs = RefsWorkload(updates: 50_000, nodes: 64, graph: .shared)
-        var own = TaskRunner(workload: .refs(refs), input: .none)
-        var shared = TaskRunner(workload: .refs(refs), input: .graphs(RefGraphSet(nodes: 64, shared: true, copies: 1)))
-        var copy = TaskRunner(workload: .refs(refs), input: .graphs(RefGraphSet(nodes: 64, shared: false, copies: 2)))
+        var own = InProcessTasks(workload: .refs(refs), input: .none)
+        var shared = InProcessTasks(workload: .refs(refs), input: .graphs(RefGraphSet(nodes: 64, shared: true, copies: 1)))
+        var copy = InProcessTasks(workload: .refs(refs), input: .graphs(RefGraphSet(nodes: 64, shared: false, copies: 2)))
         let digest = try own.run(task: 5)
         #expect(try shared.run(task: 5) == digest)
         #expect(try copy.run(task: 5) == digest)

@@ -14,7 +14,7 @@ struct WorkloadTests {
     func cpuTaskDigest() throws {
         // python3: SplitMix64 seeded with the task index 7, 8192 little-endian words = the 64 KiB block,
         // hashlib.sha256((block * 3)[:150000]).hexdigest()
-        var runner = TaskRunner(workload: .cpu(CPUWorkload(bytesPerTask: 150_000)), input: .none)
+        var runner = InProcessTasks(workload: .cpu(CPUWorkload(bytesPerTask: 150_000)), input: .none)
         #expect(try runner.run(task: 7).hex == "ae1bd23b82905b49af3a6fcfe2827691d8b2c28aa184f29c6ffd3b1378664cc2")
     }
 
@@ -33,7 +33,7 @@ struct WorkloadTests {
         let io = IOWorkload(sleepNanoseconds: 0, filesPerTask: 2, fileSize: 100_003, cache: .warm)
         let fixture = try IOFixture.create(for: io, tasks: 4, in: directory)
         #expect(fixture.fileCount == 8)
-        var runner = TaskRunner(workload: .io(io), input: .files(fixture))
+        var runner = InProcessTasks(workload: .io(io), input: .files(fixture))
         let before = try runner.run(task: 1)
         #expect(before == (try runner.run(task: 1)))
         #expect(before != (try runner.run(task: 2)))
@@ -50,7 +50,7 @@ struct WorkloadTests {
         let directory = try Files.makePrivateDirectory(in: Files.temporaryDirectory, prefix: "tvp-test-")
         defer { Files.removeTree(directory) }
         let io = IOWorkload(sleepNanoseconds: 30_000_000, filesPerTask: 1, fileSize: 4096, cache: .warm)
-        var runner = TaskRunner(workload: .io(io), input: .files(try IOFixture.create(for: io, tasks: 1, in: directory)))
+        var runner = InProcessTasks(workload: .io(io), input: .files(try IOFixture.create(for: io, tasks: 1, in: directory)))
         let start = MonotonicInstant.now()
         _ = try runner.run(task: 0)
         #expect(MonotonicInstant.now().seconds(since: start) >= 0.030)
@@ -59,7 +59,7 @@ struct WorkloadTests {
     @Test("a missing fixture file is an error naming the file, not a crash")
     func missingFixture() {
         let fixture = IOFixture(directory: "/nonexistent-tvp", fileCount: 1, fileSize: 10)
-        var runner = TaskRunner(workload: .io(IOWorkload(sleepNanoseconds: 0, filesPerTask: 1, fileSize: 10, cache: .warm)), input: .files(fixture))
+        var runner = InProcessTasks(workload: .io(IOWorkload(sleepNanoseconds: 0, filesPerTask: 1, fileSize: 10, cache: .warm)), input: .files(fixture))
         #expect(throws: SystemCallError.self) { try runner.run(task: 0) }
         do { _ = try runner.run(task: 0) } catch { #expect("\(error)".contains("/nonexistent-tvp/io-10-0.dat")) }
     }
@@ -101,7 +101,7 @@ struct WorkloadTests {
     func mixedDigest() throws {
         // python3: block = SplitMix64(0x313CED00), 8192 LE words; sha256(pack('<Q', 3) + (block * 2)[:100000])
         let mixed = MixedWorkload(taskNanoseconds: 20_000_000, cpuShare: 0.5, hashBytes: 100_000)
-        var runner = TaskRunner(workload: .mixed(mixed), input: .none)
+        var runner = InProcessTasks(workload: .mixed(mixed), input: .none)
         let start = MonotonicInstant.now()
         #expect(try runner.run(task: 3).hex == "bd4a602be760bd0bcfff4f981e49a357a540a160bfe16770c3ad01ca0f67e83e")
         // It then sleeps the other half of its budget.
@@ -141,20 +141,20 @@ struct WorkloadTests {
         let expected = "1c8413b02d94a4fbf175525243594c4e50bd900b68a439de6a0a1aa0993b698b"
         let input = try shared.makeInput()
         defer { input.release() }
-        var inMemory = TaskRunner(workload: .shared(shared), input: .shared(SharedSource(slices: 3, location: .memory(input))))
+        var inMemory = InProcessTasks(workload: .shared(shared), input: .shared(SharedSource(slices: 3, location: .memory(input))))
         #expect(try inMemory.run(task: 2).hex == expected)
         #expect(inMemory.lastTransferNanoseconds == 0)
 
         let directory = try Files.makePrivateDirectory(in: Files.temporaryDirectory, prefix: "tvp-test-")
         defer { Files.removeTree(directory) }
         try input.withBytes(0..<input.count) { try Files.write($0, to: "\(directory)/input.dat") }
-        var fromFile = TaskRunner(workload: .shared(shared), input: .shared(SharedSource(slices: 3, location: .file("\(directory)/input.dat"))))
+        var fromFile = InProcessTasks(workload: .shared(shared), input: .shared(SharedSource(slices: 3, location: .file("\(directory)/input.dat"))))
         #expect(try fromFile.run(task: 2).hex == expected)
         #expect(fromFile.lastTransferNanoseconds > 0)
 
         let object = try SharedMemoryObject.create("/tvp-test-\(currentProcessID())-\(UInt32.random(in: 0...UInt32.max))", copying: input)
         defer { object.remove() }
-        var fromMemoryObject = TaskRunner(workload: .shared(shared), input: .shared(SharedSource(slices: 3, location: .sharedMemory(object.name))))
+        var fromMemoryObject = InProcessTasks(workload: .shared(shared), input: .shared(SharedSource(slices: 3, location: .sharedMemory(object.name))))
         #expect(try fromMemoryObject.run(task: 2).hex == expected)
         object.remove()
         #expect(!SharedMemoryObject.exists(object.name))
@@ -162,7 +162,7 @@ struct WorkloadTests {
         let slice = shared.slice(task: 2, of: 3)
         let (readEnd, writer) = try FrameTests.pipeFed(input.copyBytes(slice), chunk: 10_000)
         defer { readEnd.closeQuietly(); writer.join() }
-        var fromPipe = TaskRunner(workload: .shared(shared), input: .shared(SharedSource(slices: 3, location: .stream(readEnd))))
+        var fromPipe = InProcessTasks(workload: .shared(shared), input: .shared(SharedSource(slices: 3, location: .stream(readEnd))))
         #expect(fromPipe.streamedBytes(task: 2) == slice.count)
         #expect(try fromPipe.run(task: 2).hex == expected)
     }
@@ -172,7 +172,7 @@ struct WorkloadTests {
         let shared = SharedWorkload(inputSize: 4096, transfer: .pipe)
         let (readEnd, writer) = try FrameTests.pipeFed([UInt8](repeating: 1, count: 100), chunk: 100)
         defer { readEnd.closeQuietly(); writer.join() }
-        var runner = TaskRunner(workload: .shared(shared), input: .shared(SharedSource(slices: 2, location: .stream(readEnd))))
+        var runner = InProcessTasks(workload: .shared(shared), input: .shared(SharedSource(slices: 2, location: .stream(readEnd))))
         #expect(throws: TaskInputError.self) { try runner.run(task: 1) }
     }
 

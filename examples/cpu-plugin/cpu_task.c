@@ -1,7 +1,7 @@
 // The built-in `cpu` task as a plugin: SHA-256 (OpenSSL libcrypto, as tvp's) over `parameter`
 // bytes of task_index's stream, which is its 64 KiB pattern block (SplitMix64 seeded with the task
 // index, little-endian words) hashed over and over in 64 KiB updates: exactly what
-// TaskRunner.hashPattern hashes, so the digests equal the built-in task's and the timings can be
+// InProcessTasks.hashPattern hashes, so the digests equal the built-in task's and the timings can be
 // compared side by side (side-by-side.yaml).
 #include "tvp_task.h"
 

@@ -339,26 +339,16 @@ public enum Comparator {
     }
 
     /// Percentile-bootstrap interval of current ÷ baseline figures, resampling every sample behind them.
-    static func bootstrapRatioCI(current: MetricSample, baseline: MetricSample, resamples: Int = 2000,
-                                 seed: UInt64) -> ClosedRange<Double> {
-        var generator = SeededGenerator(seed: seed)
-        var resamplers = [current.values, baseline.values, current.serialWalls ?? [], baseline.serialWalls ?? []]
-            .map { $0.isEmpty ? nil : Statistics.MedianResampler($0) }
-        var ratios = [Double]()
-        ratios.reserveCapacity(resamples)
-        for _ in 0..<resamples {
-            var medians = [Double](repeating: 1, count: 4)
-            for index in resamplers.indices where resamplers[index] != nil {
-                medians[index] = resamplers[index]!.resampledMedian(using: &generator)
+    static func bootstrapRatioCI(current: MetricSample, baseline: MetricSample, seed: UInt64) -> ClosedRange<Double> {
+        guard let currentSerial = current.serialWalls, let baselineSerial = baseline.serialWalls else {
+            // Cost metrics: cur ÷ base.
+            return Statistics.bootstrapRatioCI(ofMediansOf: [current.values, baseline.values], confidence: confidence, seed: seed) {
+                $0[0] / $0[1]
             }
-            // Cost metrics: cur ÷ base. Speedup: (serial_cur ÷ cur) ÷ (serial_base ÷ base).
-            ratios.append(current.serialWalls == nil
-                ? medians[0] / medians[1] : (medians[2] / medians[0]) / (medians[3] / medians[1]))
         }
-        ratios.sort()
-        let tail = (1 - confidence) / 2
-        let low = Statistics.percentile(ratios, tail * 100), high = Statistics.percentile(ratios, (1 - tail) * 100)
-        return low...high
+        // Speedup: (serial_cur ÷ cur) ÷ (serial_base ÷ base).
+        return Statistics.bootstrapRatioCI(ofMediansOf: [current.values, baseline.values, currentSerial, baselineSerial],
+                                           confidence: confidence, seed: seed) { ($0[2] / $0[0]) / ($0[3] / $0[1]) }
     }
 
     /// What an inconclusive verdict means when the interval lies beyond the threshold but within the

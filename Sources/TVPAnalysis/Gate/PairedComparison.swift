@@ -1,4 +1,5 @@
 import Foundation
+import TVPFormatting
 import TVPPlan
 import TVPStatistics
 
@@ -88,7 +89,7 @@ public enum PairedComparator {
             .filter { !$0.contains("different machines") }
         let minimum = options.minimumRounds(cells: compared.count)
         if rounds.count < minimum {
-            warnings.append("\(rounds.count) rounds cannot reach the \(formatConfidence(confidence)) confidence each of the "
+            warnings.append("\(rounds.count) rounds cannot reach the \(Percent.format(confidence, .spacedHundredthsDown)) confidence each of the "
                 + "\(compared.count) cells is judged at; give --rounds \(minimum) or more")
         }
         let report = ComparisonReport(
@@ -122,15 +123,10 @@ public enum PairedComparator {
         var note: String?
         if !interval.isAvailable {
             verdict = .inconclusive
-            note = "\(rounds.count) rounds cannot reach \(formatConfidence(confidence)) confidence"
+            note = "\(rounds.count) rounds cannot reach \(Percent.format(confidence, .spacedHundredthsDown)) confidence"
         }
         return CellComparison(cell: cell, baselineN: rounds.count, currentN: rounds.count, baselineMedian: baselineMedian,
                               currentMedian: currentMedian, ratio: exp(interval.estimate), ratioCI: ci,
                               pValue: SignedRank.pValue(logRatios), verdict: verdict, note: note)
-    }
-
-    /// A confidence as a percentage, rounded down to two decimals, e.g. 0.99952 → "99.95 %".
-    package static func formatConfidence(_ confidence: Double) -> String {
-        String(format: "%.2f %%", (confidence * 10_000).rounded(.down) / 100)
     }
 }

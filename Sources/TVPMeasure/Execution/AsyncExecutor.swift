@@ -87,7 +87,7 @@ public struct AsyncExecutor: Executor {
     /// `Task.sleep`; its reads or hashing run as in every other mode.
     private static func runTask(_ index: Int, of request: ExecutionRequest) async -> TaskOutcome {
         // The runner is made before the clock starts: a `mixed` runner builds its block on creation.
-        var runner = TaskRunner(workload: request.workload, input: request.input)
+        var runner = InProcessTasks(workload: request.workload, input: request.input)
         let start = MonotonicInstant.now()
         do {
             let digest: TaskDigest

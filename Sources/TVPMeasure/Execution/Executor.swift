@@ -206,7 +206,7 @@ extension Mode {
 }
 
 /// Runs task `index` on a runner and times it.
-func timedTask(_ runner: inout TaskRunner, index: Int) -> TaskOutcome {
+func timedTask(_ runner: inout InProcessTasks, index: Int) -> TaskOutcome {
     let start = MonotonicInstant.now()
     do {
         let digest = try runner.run(task: index)

@@ -31,7 +31,7 @@ public struct GILExecutor: Executor {
 
     /// Runs task `index` holding the lock from its start to its end, except where the task releases
     /// it; the duration includes every wait for the lock, as a Python thread's would.
-    private static func timedTask(_ runner: inout TaskRunner, index: Int, hooks: GILTaskHooks) -> TaskOutcome {
+    private static func timedTask(_ runner: inout InProcessTasks, index: Int, hooks: GILTaskHooks) -> TaskOutcome {
         let start = MonotonicInstant.now()
         hooks.lock.acquire()
         let digest = Result { () throws in try runner.run(task: index, hooks: hooks) }

@@ -99,20 +99,9 @@ public struct ProcessExecutor: Executor {
                 threadCount.sampleIfDue()
             }
         } catch {
-            // The supervisor itself failed (poll, wait4, kill): stop what it still can, fail the
-            // trial, and end the run, since children may be left that tvp cannot account for.
-            let message = "process supervision failed: \(error)"
-            for (_, var worker) in live {
-                worker.process.closeInput()
-                worker.process.closeOutput()
-                outcomes[worker.task] = .failure(message, processID: worker.process.pid)
-            }
-            for index in nextTask..<request.tasks { outcomes[index] = .failure("not run: \(message)") }
-            try? supervisor.stopAll()
-            for ended in (try? supervisor.finish(withinSeconds: 0)) ?? [] {
-                result.childUsage = result.childUsage.adding(ended.child.usage)
-            }
-            result.abandoned = message
+            // The supervisor itself failed: end the trial and the run.
+            result.abandon(after: error, supervisor: supervisor, workers: live.values.map { ($0.task, $0.process) },
+                           notRun: nextTask..<request.tasks, outcomes: &outcomes)
         }
         result.outcomes = outcomes
         result.osThreadsMax = threadCount.observedMaximum

@@ -193,20 +193,9 @@ public struct ProcessPoolExecutor: Executor {
                 if var worker = pool.remove(ended.child.pid) { worker.process.closeOutput() }
             }
         } catch {
-            // The supervisor itself failed (poll, wait4, kill): stop what it still can, fail the
-            // tasks in flight and those not run, and end the run.
-            let message = "process supervision failed: \(error)"
-            for slot in pool.live {
-                if let task = pool.slots[slot]!.currentTask { outcomes[task] = .failure(message, processID: pool.slots[slot]!.process.pid) }
-                pool.slots[slot]!.process.closeInput()
-                pool.slots[slot]!.process.closeOutput()
-            }
-            for index in nextTask..<request.tasks { outcomes[index] = .failure("not run: \(message)") }
-            try? pool.supervisor.stopAll()
-            for ended in (try? pool.supervisor.finish(withinSeconds: 0)) ?? [] {
-                result.childUsage = result.childUsage.adding(ended.child.usage)
-            }
-            result.abandoned = message
+            // The supervisor itself failed: end the trial and the run.
+            result.abandon(after: error, supervisor: pool.supervisor, workers: pool.live.map { (pool.slots[$0]!.currentTask, pool.slots[$0]!.process) },
+                           notRun: nextTask..<request.tasks, outcomes: &outcomes)
         }
         result.outcomes = outcomes
         result.osThreadsMax = threadCount.observedMaximum

@@ -24,7 +24,7 @@ public struct SerialExecutor: Executor {
 
     /// Every task in order on the calling thread, `lane` counting them.
     private static func runTasks(_ request: ExecutionRequest, lane: SerialLane?) -> ExecutionResult {
-        var runner = TaskRunner(workload: request.workload, input: request.input, taskTimeoutSeconds: request.taskTimeoutSeconds)
+        var runner = InProcessTasks(workload: request.workload, input: request.input, taskTimeoutSeconds: request.taskTimeoutSeconds)
         let threadCount = ThreadCountSampler()
         var outcomes: [TaskOutcome] = []
         outcomes.reserveCapacity(request.tasks)

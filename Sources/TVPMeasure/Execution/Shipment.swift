@@ -42,9 +42,6 @@ struct Shipment {
     /// Total bytes to send.
     var count: Int { prefix.count + (slice?.range.count ?? 0) }
 
-    /// Whether every byte went.
-    var isDone: Bool { sent == count }
-
     /// Writes what `descriptor` takes now; returns whether the shipment is complete. Throws when
     /// the write fails (`EPIPE`: the worker is gone).
     mutating func send(to descriptor: FileDescriptor) throws -> Bool {

@@ -18,7 +18,7 @@ public struct ThreadPoolExecutor: Executor {
 /// task on the calling thread's runner. Shared by `threads` and the `gil` modes.
 func runOnThreadPool(
     _ request: ExecutionRequest, mode: String,
-    runTask: @escaping @Sendable (inout TaskRunner, Int) -> TaskOutcome
+    runTask: @escaping @Sendable (inout InProcessTasks, Int) -> TaskOutcome
 ) -> ExecutionResult {
     let workload = request.workload, input = request.input, timeout = request.taskTimeoutSeconds
     // Every task gets the timeout: the trial may last as long as its slowest thread's share.
@@ -38,7 +38,7 @@ func runOnThreadPool(
                                              poolStartElapsed = MonotonicInstant.now().nanoseconds &- poolStart.nanoseconds
                                              threadCount.sample()
                                          }) { next in
-                var runner = TaskRunner(workload: workload, input: input, taskTimeoutSeconds: timeout)
+                var runner = InProcessTasks(workload: workload, input: input, taskTimeoutSeconds: timeout)
                 var completed = 0
                 while let index = next() {
                     slots.fill(runTask(&runner, index), at: index)

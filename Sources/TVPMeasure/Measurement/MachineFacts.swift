@@ -1,4 +1,5 @@
 import Foundation
+import TVPFormatting
 import TVPSystem
 import TVPPlan
 
@@ -94,12 +95,12 @@ public struct MachineFacts: Codable, Sendable, Equatable {
          ("logical CPUs", "\(logicalCPUs)"),
          ("usable CPUs", "\(usableCPUs)" + (usableCPUsSource.map { " (\($0)" + (detectedUsableCPUs.map { "; this machine has \($0)" } ?? "") + ")" }
             ?? cgroupCPUQuota.map { " (cgroup quota \($0))" } ?? "")),
-         ("memory", "\(memoryKiB / 1024) MiB"), ("kernel", kernel), ("host", hostname),
+         ("memory", ByteSize.format(memoryKiB * 1024, .wholeUnitsDown)), ("kernel", kernel), ("host", hostname),
          ("Swift", swiftVersion), ("tvp", tvpVersion + (gitCommit.map { " (\($0))" } ?? "")),
          ("build", optimizedBuild ? "release (optimized)" : "debug (unoptimized: numbers are not representative)"),
          ("timer slack", "\(timerSlackNanoseconds) ns"),
          ("load average", loadAverage.map { String(format: "%.2f", $0) }.joined(separator: " ")),
-         ("steal now", String(format: "%.1f %%", stealFraction * 100))]
+         ("steal now", Percent.format(stealFraction, .spacedTenths))]
     }
 }
 

@@ -34,9 +34,6 @@ public enum Mode: String, CaseIterable, Hashable, Sendable, Comparable {
     /// Whether the mode runs tasks in other processes.
     public var usesProcesses: Bool { self == .processes || self == .processPool }
 
-    /// Whether the mode serialises computation behind a global interpreter lock.
-    public var usesGIL: Bool { self == .gil || self == .gilRelease }
-
     public static func < (lhs: Mode, rhs: Mode) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
     }

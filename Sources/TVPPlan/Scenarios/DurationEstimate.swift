@@ -23,13 +23,4 @@ public enum DurationEstimate {
         let computeLanes = cell.mode == .gil ? 1 : min(lanes, Double(usableCPUs))
         return tasks * compute / computeLanes + tasks * wait / lanes
     }
-
-    /// "45 s", "12 min", "3.5 h".
-    public static func format(_ seconds: Double) -> String {
-        switch seconds {
-        case ..<90: "\(Int(seconds.rounded())) s"
-        case ..<5_400: "\(Int((seconds / 60).rounded())) min"
-        default: String(format: "%.1f h", seconds / 3_600)
-        }
-    }
 }

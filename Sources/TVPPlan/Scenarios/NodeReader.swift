@@ -1,5 +1,6 @@
 import Foundation
 import Yams
+import TVPFormatting
 
 /// Walks the YAML node tree, converting values and collecting problems instead of stopping at the first.
 struct NodeReader {

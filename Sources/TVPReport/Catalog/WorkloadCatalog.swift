@@ -36,7 +36,7 @@ public enum WorkloadCatalog {
         let choices = parameter.scenarioChoices
         return switch parameter.kind {
         case .count(let range): "whole number \(range.lowerBound)–\(range.upperBound == Int.max ? "∞" : String(range.upperBound))"
-        case .bytes(let range): "size \(ByteSize.format(range.lowerBound))–\(ByteSize.format(range.upperBound))"
+        case .bytes(let range): "size \(SizeSyntax.format(range.lowerBound))–\(SizeSyntax.format(range.upperBound))"
         case .milliseconds(let range): "ms \(ParameterValue.number(range.lowerBound).text)–\(ParameterValue.number(range.upperBound).text)"
         case .number(let range): "number \(ParameterValue.number(range.lowerBound).text)–\(ParameterValue.number(range.upperBound).text)"
         case .choice(let names): (choices ?? names).joined(separator: " \(bar) ")
@@ -49,7 +49,7 @@ public enum WorkloadCatalog {
 
     private static func defaultText(_ parameter: WorkloadParameter) -> String? {
         guard let value = parameter.defaultValue else { return nil }
-        if case .bytes = parameter.kind { return ByteSize.format(value.integer) }
+        if case .bytes = parameter.kind { return SizeSyntax.format(value.integer) }
         return value.text.isEmpty ? "\"\"" : value.text
     }
 

@@ -1,3 +1,4 @@
+import TVPFormatting
 import TVPResults
 /// cpu_vs_wall: CPU time (user + sys, children included) against wall time of one trial, a panel
 /// per variant: solid lines with filled points are CPU time, dashed lines with hollow points wall
@@ -44,7 +45,7 @@ enum CPUVsWallChart {
             guard let most = here.max(by: { ($0.cpuMedian ?? 0) < ($1.cpuMedian ?? 0) }),
                   let least = here.min(by: { ($0.cpuMedian ?? 0) < ($1.cpuMedian ?? 0) }), most.mode != least.mode else { return nil }
             let (a, b) = (most.cpuMedian ?? 0, least.cpuMedian ?? 1)
-            return "on \(variant) ×\(workers), \(most.mode) use \(ChartText.seconds(a)) of CPU per trial against \(ChartText.seconds(b)) for \(least.mode) (\(ChartText.times(a / b)))"
+            return "on \(variant) ×\(workers), \(most.mode) use \(Seconds.format(a, .significant)) of CPU per trial against \(Seconds.format(b, .significant)) for \(least.mode) (\(Ratio.format(a / b, .short)))"
         }
         guard !clauses.isEmpty else { return "Each mode's CPU time per trial against its wall time." }
         let sentence = clauses.joined(separator: "; ")

@@ -18,7 +18,4 @@ public enum ChartCatalog {
         SharingChart.chart,
         DownloadsChart.chart,
     ]
-
-    /// The chart named `name`.
-    public static func chart(named name: String) -> Chart? { all.first { $0.name == name } }
 }

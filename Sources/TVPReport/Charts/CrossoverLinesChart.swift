@@ -1,5 +1,6 @@
 import Foundation
 import TVPAnalysis
+import TVPFormatting
 import TVPResults
 
 /// crossover_lines: the crossover as lines, the second view of `crossover`: a panel per pair of
@@ -34,7 +35,7 @@ enum CrossoverLinesChart {
             lower.append("▼ \(pair.threadMode) faster")
             verdicts.append(pair.breakEven.map(CrossoverText.shortVerdict) ?? "")
         }
-        for (k, size) in sizes.enumerated() { panels.legend.line("\(CrossoverText.number(size)) ms tasks", LineStyle(color: ramp(k, of: sizes.count), point: 7)) }
+        for (k, size) in sizes.enumerated() { panels.legend.line("\(Number.format(size)) ms tasks", LineStyle(color: ramp(k, of: sizes.count), point: 7)) }
         panels.legend.line("break-even (ratio 1)", LineStyle(color: "#222222", width: 3.5))
 
         var data = ChartData(finding: CrossoverMapChart.finding(pairs))

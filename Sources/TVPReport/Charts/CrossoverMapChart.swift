@@ -1,5 +1,6 @@
 import Foundation
 import TVPAnalysis
+import TVPFormatting
 import TVPResults
 
 /// crossover: the crossover as a map. A panel per pair of modes (thread mode, process mode, workers);
@@ -90,13 +91,13 @@ enum CrossoverMapChart {
         s.set("x_low", xEdges.first?.0 ?? 0.1)
         s.set("x_high", xEdges.last?.1 ?? 1)
         s.set("x_tic_value", numbers: sizes)
-        s.set("x_tic_label", texts: sizes.map { "\(CrossoverText.number($0)) ms" })
+        s.set("x_tic_label", texts: sizes.map { "\(Number.format($0)) ms" })
         s.set("x_label", "task size: its time budget (log scale)")
-        s.set("y_tic_label", texts: shares.map { CrossoverText.number($0) })
+        s.set("y_tic_label", texts: shares.map { Number.format($0) })
         s.set("cb_limit", limit)
         let tics = stride(from: -limit, through: limit, by: 1).map { $0 }
         s.set("cb_tic_value", numbers: tics)
-        s.set("cb_tic_label", texts: tics.map { $0 == 0 ? "1" : "\(CrossoverText.number(pow(2, abs($0))))×" })
+        s.set("cb_tic_label", texts: tics.map { $0 == 0 ? "1" : "\(Number.format(pow(2, abs($0))))×" })
         s.set("panel_verdict", texts: verdicts)
         s.set("box_left", 0.07)
         s.set("box_top", 0.84)
@@ -111,7 +112,7 @@ enum CrossoverMapChart {
     /// The factor by which the faster mode wins, "14×" (thread mode) or "1.9×" (process mode), in
     /// parentheses when the 95 % interval of the ratio includes 1.
     static func label(_ point: Crossover.Point) -> String {
-        let factor = ChartText.times(point.ratio >= 1 ? point.ratio : 1 / point.ratio)
+        let factor = Ratio.format(point.ratio >= 1 ? point.ratio : 1 / point.ratio, .short)
         return point.ratioCI.contains(1) ? "(\(factor))" : factor
     }
 

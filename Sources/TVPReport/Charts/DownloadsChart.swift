@@ -1,3 +1,4 @@
+import TVPFormatting
 import TVPResults
 /// downloads: a thread per download or an event loop. Against downloads in flight (workers), per
 /// `download` variant: the speedup over serial (throughput, with its 95 % interval and the ideal
@@ -76,8 +77,8 @@ enum DownloadsChart {
         let parts = modes.enumerated().compactMap { index, mode -> String? in
             guard let row = rows.first(where: { $0.workers == widest && $0.mode == mode }),
                   let threads = row.osThreadsMaxMedian, let kib = row.tvpMaxRSSMedianKiB else { return nil }
-            let memory = ChartText.bytes(kib * 1_024)
-            let speed = row.speedup.map { "\(index == 0 ? "reached " : "")\(ChartText.times($0))\(index == 0 ? " over serial" : "") with " } ?? (index == 0 ? "held " : "")
+            let memory = ByteSize.format(kib * 1_024, .significant)
+            let speed = row.speedup.map { "\(index == 0 ? "reached " : "")\(Ratio.format($0, .short))\(index == 0 ? " over serial" : "") with " } ?? (index == 0 ? "held " : "")
             return "\(mode) \(speed)\(Int(threads.rounded())) OS thread\(threads == 1 ? "" : "s") and \(memory)"
         }
         guard !parts.isEmpty else { return "" }

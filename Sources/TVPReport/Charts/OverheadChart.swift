@@ -1,3 +1,4 @@
+import TVPFormatting
 import TVPResults
 /// overhead: what a mode costs per task when the task does nothing (the null workload): trial
 /// wall time ÷ tasks on a log axis, bars from the fastest and slowest trials, each mode's value
@@ -23,7 +24,7 @@ enum OverheadChart {
             let perTask = { (row: SummaryRow, wall: Double?) in (wall ?? row.wallMedian) / Double(max(row.tasks, 1)) }
             let lines = axis.lines(rows, extra: { row in
                 let y = (row.perTaskMicroseconds ?? 0) * 1e-6
-                return [.number(row.spawnP50Microseconds.map { $0 * 1e-6 }), .text(ChartText.seconds(y)),
+                return [.number(row.spawnP50Microseconds.map { $0 * 1e-6 }), .text(Seconds.format(y, .significant)),
                         .number(row.workers == first[row.mode] ? y : nil)]
             }) { row in ((row.perTaskMicroseconds ?? 0) * 1e-6, perTask(row, row.wallMin), perTask(row, row.wallMax)) }
             // Room above the highest bar or spawn for nothing to touch the top.
@@ -50,11 +51,11 @@ enum OverheadChart {
     static func finding(_ rows: [SummaryRow], modes: [String]) -> String {
         let workers = rows.map(\.workers).min() ?? 1
         let costs = modes.compactMap { mode in
-            rows.first { $0.mode == mode && $0.workers == workers }.map { "\(mode) \(ChartText.seconds(($0.perTaskMicroseconds ?? 0) * 1e-6))" }
+            rows.first { $0.mode == mode && $0.workers == workers }.map { "\(mode) \(Seconds.format(($0.perTaskMicroseconds ?? 0) * 1e-6, .significant))" }
         }
         let spawns = modes.compactMap { mode in
             rows.first { $0.mode == mode && $0.workers == workers && $0.spawnP50Microseconds != nil }
-                .map { "\(mode) \(ChartText.seconds(($0.spawnP50Microseconds ?? 0) * 1e-6))" }
+                .map { "\(mode) \(Seconds.format(($0.spawnP50Microseconds ?? 0) * 1e-6, .significant))" }
         }
         return "Per task on the null workload at \(workers) worker\(workers == 1 ? "" : "s"): \(ChartText.list(costs))"
             + (spawns.isEmpty ? "." : "; median spawn of a worker process: \(ChartText.list(spawns)).")

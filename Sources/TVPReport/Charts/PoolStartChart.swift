@@ -1,4 +1,5 @@
 import Foundation
+import TVPFormatting
 import TVPResults
 
 /// pool_start: the pool start apart from the tasks. A panel per variant (the null workload first,
@@ -78,8 +79,8 @@ enum PoolStartChart {
 
     /// "980 ms · pool start 45.6 µs (0.0 %)", and "(bar cut)" for a cut bar.
     static func text(_ bar: SummaryRow, cut: Bool) -> String {
-        ChartText.seconds(bar.wallMedian)
-            + (bar.poolStartMedian.map { " · pool start \(ChartText.seconds($0)) (\(ChartText.percent($0 / bar.wallMedian)))" } ?? "")
+        Seconds.format(bar.wallMedian, .significant)
+            + (bar.poolStartMedian.map { " · pool start \(Seconds.format($0, .significant)) (\(Percent.format($0 / bar.wallMedian, .spaced)))" } ?? "")
             + (cut ? " (bar cut)" : "")
     }
 
@@ -96,8 +97,8 @@ enum PoolStartChart {
             let starts = mine.compactMap(\.poolStartMedian)
             guard let low = starts.min(), let high = starts.max() else { return nil }
             let share = mine.compactMap { row in row.poolStartMedian.map { $0 / row.wallMedian } }.max() ?? 0
-            let span = low == high ? ChartText.seconds(low) : "\(ChartText.seconds(low))–\(ChartText.seconds(high))"
-            return "\(mode) \(span) (at most \(ChartText.percent(share)) of a trial)"
+            let span = low == high ? Seconds.format(low, .significant) : "\(Seconds.format(low, .significant))–\(Seconds.format(high, .significant))"
+            return "\(mode) \(span) (at most \(Percent.format(share, .spaced)) of a trial)"
         }
         return "Pool start: " + ChartText.list(parts) + "."
     }

@@ -1,4 +1,5 @@
 import Foundation
+import TVPFormatting
 import TVPResults
 
 /// sharing: where sharing hurts. The cost of one update of each sharing strategy against workers:
@@ -84,7 +85,7 @@ enum SharingChart {
         let clauses = variants.map { variant, rows -> String in
             let modes = ChartStyle.ordered(rows.map(\.mode), by: ChartStyle.modeOrder).filter { ["threads", "process-pool", "processes"].contains($0) }
             let costs = modes.compactMap { mode in
-                rows.first { $0.mode == mode }.map { "\(ChartText.seconds(($0.perUpdateNanoseconds ?? 0) * 1e-9)) on \(mode)" }
+                rows.first { $0.mode == mode }.map { "\(Seconds.format(($0.perUpdateNanoseconds ?? 0) * 1e-9, .significant)) on \(mode)" }
             }
             return "\(variant) \(costs.joined(separator: ", "))"
         }

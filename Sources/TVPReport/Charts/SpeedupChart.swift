@@ -1,3 +1,4 @@
+import TVPFormatting
 import TVPResults
 /// speedup: speedup over serial against workers, a panel per workload variant that does work, a
 /// line per mode with its 95 % bootstrap interval, the ideal line (= workers) and the usable-CPU
@@ -47,7 +48,7 @@ enum SpeedupChart {
                 rows.filter { $0.mode == mode }.max { ($0.speedup ?? 0) < ($1.speedup ?? 0) }
             }
             let parts = best.enumerated().map { index, row in
-                "\(row.mode) \(index == 0 ? "reach " : "")\(ChartText.times(row.speedup ?? 0))\(index == 0 ? " over serial" : "") (at \(row.workers) worker\(row.workers == 1 ? "" : "s"))"
+                "\(row.mode) \(index == 0 ? "reach " : "")\(Ratio.format(row.speedup ?? 0, .short))\(index == 0 ? " over serial" : "") (at \(row.workers) worker\(row.workers == 1 ? "" : "s"))"
             }
             return "on \(variant), \(ChartText.list(parts))"
         }

@@ -1,4 +1,5 @@
 import Foundation
+import TVPFormatting
 import TVPResults
 
 /// transfer: what it costs a process to get its data, which threads read in place. The shared
@@ -69,7 +70,7 @@ enum TransferChart {
             s.set("x_low", (sizes.first ?? 1) / 1.3)
             s.set("x_high", (sizes.last ?? 1) * 1.3)
             s.set("x_tic_value", numbers: sizes)
-            s.set("x_tic_label", texts: sizes.map(ChartText.bytes))
+            s.set("x_tic_label", texts: sizes.map { ByteSize.format($0, .significant) })
             s.set("x_label", "input size (log scale)")
         } else {
             s.set("x_log", 0)
@@ -77,7 +78,7 @@ enum TransferChart {
             s.set("x_high", Double(transfers.count) + 0.5)
             s.set("x_tic_value", numbers: transfers.indices.map { Double($0 + 1) })
             s.set("x_tic_label", texts: transfers)
-            s.set("x_label", "how a worker gets its slice (\(ChartText.bytes(sizes.first ?? 0)) input)")
+            s.set("x_label", "how a worker gets its slice (\(ByteSize.format(sizes.first ?? 0, .significant)) input)")
         }
         data.settings = s
         chartPanels.write(into: &data)
@@ -92,15 +93,15 @@ enum TransferChart {
         let received = ChartStyle.ordered(here.compactMap(\.transfer), by: ChartStyle.transferOrder).compactMap { transfer -> (String, Double)? in
             here.filter { $0.transfer == transfer }.compactMap(\.transferMegabytesPerSecond).max().map { (transfer, $0) }
         }.sorted { $0.1 > $1.1 }
-        var sentence = "At \(ChartText.bytes(size)) and \(workers) worker\(workers == 1 ? "" : "s")"
+        var sentence = "At \(ByteSize.format(size, .significant)) and \(workers) worker\(workers == 1 ? "" : "s")"
         if !received.isEmpty {
-            sentence += ", worker processes received their slices at " + ChartText.list(received.map { String(format: "%.0f MB/s by %@", $0.1, $0.0) })
+            sentence += ", worker processes received their slices at " + ChartText.list(received.map { "\(Rate.format(megabytesPerSecond: $0.1)) by \($0.0)" })
         }
         let inPlace = here.filter { $0.mode == "threads" }.compactMap(\.megabytesPerSecond).max()
         let process = here.filter { ["processes", "process-pool"].contains($0.mode) }.max { ($0.megabytesPerSecond ?? 0) < ($1.megabytesPerSecond ?? 0) }
         if let inPlace, let process, let rate = process.megabytesPerSecond {
-            sentence += String(format: "; threads hashed %.0f MB/s in place, the fastest process mode %.0f MB/s (%@ by %@)",
-                               inPlace, rate, process.mode, process.transfer ?? "?")
+            sentence += "; threads hashed \(Rate.format(megabytesPerSecond: inPlace)) in place, the fastest process mode "
+                + "\(Rate.format(megabytesPerSecond: rate)) (\(process.mode) by \(process.transfer ?? "?"))"
         }
         return sentence + "."
     }

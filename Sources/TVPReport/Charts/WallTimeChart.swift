@@ -1,3 +1,4 @@
+import TVPFormatting
 import TVPResults
 /// wall_time: median wall time of one trial against workers, a panel per variant (null included:
 /// its wall time is each mode's own cost), a line per mode, bars from the fastest to the slowest trial.
@@ -28,7 +29,7 @@ enum WallTimeChart {
     /// "Fastest per variant: cpu[8MiB] threads ×4 in 432 ms; io[…] threads ×16 in 45.1 ms; …".
     static func finding(_ variants: [(variant: String, rows: [SummaryRow])]) -> String {
         let fastest = variants.prefix(4).compactMap { variant, rows in
-            rows.min { $0.wallMedian < $1.wallMedian }.map { "\(variant) \($0.mode) ×\($0.workers) in \(ChartText.seconds($0.wallMedian))" }
+            rows.min { $0.wallMedian < $1.wallMedian }.map { "\(variant) \($0.mode) ×\($0.workers) in \(Seconds.format($0.wallMedian, .significant))" }
         }
         return "Fastest cell per variant (median wall time of one trial): " + fastest.joined(separator: "; ")
             + (variants.count > 4 ? "; more in the chart." : ".")

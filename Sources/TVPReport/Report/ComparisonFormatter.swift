@@ -32,7 +32,7 @@ public enum ComparisonFormatter {
 
     /// Tables for a terminal, one per verdict, and a one-line verdict at the end.
     public static func text(_ report: ComparisonReport) -> String {
-        var out = "\(title(report)), threshold ±\(percent(report.options.threshold)), " + designSummary(report) + "\n"
+        var out = "\(title(report)), threshold ±\(Percent.format(report.options.threshold)), " + designSummary(report) + "\n"
         out += "baseline: \(report.baselinePath)\ncurrent:  \(report.currentPath)\n"
         out += explanation(report).joined(separator: "\n") + "\n"
         for warning in report.warnings { out += "warning: \(warning)\n" }
@@ -61,7 +61,7 @@ public enum ComparisonFormatter {
         out += "**\(verdictLine(report))**\n\n"
         out += "Baseline `\(report.baselinePath)`, current `\(report.currentPath)`; \(designSummary(report)). "
             + "\(explanation(report).joined(separator: " "))\n\n"
-        for warning in report.warnings { out += "> **Warning:** \(escape(warning))\n>\n" }
+        for warning in report.warnings { out += "> **Warning:** \(Markdown.inline(warning))\n>\n" }
         if !report.warnings.isEmpty { out.removeLast(2); out += "\n" }
         out += "| verdict | " + tableHeader(report.design).joined(separator: " | ") + " |\n"
         out += "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- |\n"
@@ -69,11 +69,11 @@ public enum ComparisonFormatter {
             for comparison in report.comparisons where comparison.verdict == verdict {
                 var fields = cells(of: comparison, metric: report.options.metric)
                 fields[0] = "`\(fields[0])`"
-                out += "| \(verdict.rawValue) | " + fields.map(escape).joined(separator: " | ") + " |\n"
+                out += "| \(verdict.rawValue) | " + fields.map(Markdown.inline).joined(separator: " | ") + " |\n"
             }
         }
         for (side, cells) in [("baseline", report.onlyInBaseline), ("current", report.onlyInCurrent)] where !cells.isEmpty {
-            out += "\n**Only in \(side)** (\(cells.count)): " + cells.map { "`\(escape(name($0)))`" }.joined(separator: ", ") + "\n"
+            out += "\n**Only in \(side)** (\(cells.count)): " + cells.map { "`\(Markdown.inline(name($0)))`" }.joined(separator: ", ") + "\n"
         }
         return out
     }
@@ -113,7 +113,7 @@ public enum ComparisonFormatter {
         switch design {
         case .crossRun: ["cell", "tasks", "n", "baseline", "current", "change", "95% CI", "p", "note"]
         case .paired(_, let confidence):
-            ["cell", "tasks", "rounds", "baseline", "current", "change", "\(PairedComparator.formatConfidence(confidence).replacingOccurrences(of: " ", with: "")) CI", "p", "note"]
+            ["cell", "tasks", "rounds", "baseline", "current", "change", "\(Percent.format(confidence, .spacedHundredthsDown).replacingOccurrences(of: " ", with: "")) CI", "p", "note"]
         }
     }
 
@@ -126,9 +126,9 @@ public enum ComparisonFormatter {
     /// How the sides were measured, in a phrase.
     static func designSummary(_ report: ComparisonReport) -> String {
         switch report.design {
-        case .crossRun: "drift between runs ±\(percent(report.options.drift)), ±\(percent(report.options.processDrift)) in process cells"
+        case .crossRun: "drift between runs ±\(Percent.format(report.options.drift)), ±\(Percent.format(report.options.processDrift)) in process cells"
         case .paired(let rounds, let confidence):
-            "\(rounds) rounds in ABBA order, each cell at \(PairedComparator.formatConfidence(confidence)) confidence"
+            "\(rounds) rounds in ABBA order, each cell at \(Percent.format(confidence, .spacedHundredthsDown)) confidence"
         }
     }
 
@@ -149,11 +149,11 @@ public enum ComparisonFormatter {
             + "\(report.count(.inconclusive)) inconclusive, \(report.count(.unchanged)) unchanged"
         var line = switch report.outcome {
         case .regression:
-            "REGRESSION: \(report.count(.regression)) of \(total) cells got worse beyond \(percent(report.options.threshold)) and the drift between runs (\(counts))"
+            "REGRESSION: \(report.count(.regression)) of \(total) cells got worse beyond \(Percent.format(report.options.threshold)) and the drift between runs (\(counts))"
         case .inconclusive:
             "INCONCLUSIVE: no regression, but \(report.count(.inconclusive)) of \(total) cells are inconclusive and --strict is set (\(counts))"
         case .pass:
-            "PASS: no regression beyond \(percent(report.options.threshold)) in \(total) cells (\(counts))"
+            "PASS: no regression beyond \(Percent.format(report.options.threshold)) in \(total) cells (\(counts))"
         }
         let missing = report.onlyInBaseline.count + report.onlyInCurrent.count
         if missing > 0 { line += "; \(missing) cell\(missing == 1 ? "" : "s") in one run only" }
@@ -167,10 +167,10 @@ public enum ComparisonFormatter {
             let t = options.threshold
             let worse = options.metric.higherIsBetter
                 ? "a regression is an interval wholly below \(change(1 / (1 + t))), an improvement one wholly above \(change(1 / (1 - t)))"
-                : "a regression is an interval wholly above +\(percent(t)), an improvement one wholly below -\(percent(t))"
-            let family = percent((1 - confidence) * Double(report.comparisons.count))
+                : "a regression is an interval wholly above +\(Percent.format(t)), an improvement one wholly below -\(Percent.format(t))"
+            let family = Percent.format((1 - confidence) * Double(report.comparisons.count))
             return ["Change = Hodges–Lehmann estimate of the per-round ratio current ÷ baseline − 1, with its exact "
-                    + "signed-rank interval at \(PairedComparator.formatConfidence(confidence)) per cell, so that the chance of "
+                    + "signed-rank interval at \(Percent.format(confidence, .spacedHundredthsDown)) per cell, so that the chance of "
                     + "a false alarm in any of the \(report.comparisons.count) cells is at most \(family); p from the Wilcoxon signed-rank test.",
                     "Both builds ran in every round, so the machine's drift cancels; \(worse)."]
         }
@@ -178,8 +178,8 @@ public enum ComparisonFormatter {
             ? "Change = speedup current ÷ speedup baseline − 1 (each run's median serial wall ÷ its median wall), with its 95% bootstrap interval (both cells of both runs resampled); p from Mann–Whitney U."
             : "Change = median current ÷ median baseline − 1, with its 95% bootstrap interval; p from Mann–Whitney U."
         let t = options.threshold, d = options.drift, dp = options.processDrift
-        let drift = "The interval knows the noise within each run; runs made apart also drift, by up to ±\(percent(d)) "
-            + "(±\(percent(dp)) in cells of the process modes, whose spawns move with where the vCPUs land), so a change "
+        let drift = "The interval knows the noise within each run; runs made apart also drift, by up to ±\(Percent.format(d)) "
+            + "(±\(Percent.format(dp)) in cells of the process modes, whose spawns move with where the vCPUs land), so a change "
             + "whose median lies inside that is inconclusive (`tvp paired` cancels the drift)."
         guard options.metric.higherIsBetter else {
             return [basis, "Lower is better: a regression is an interval wholly above \(change(1 + t)) whose median change "
@@ -195,25 +195,19 @@ public enum ComparisonFormatter {
 
     /// A ratio as a signed percentage change, e.g. 1.215 → "+21.5%".
     static func change(_ ratio: Double) -> String {
-        ratio.isFinite ? String(format: "%+.1f%%", (ratio - 1) * 100) : "–"
+        ratio.isFinite ? Percent.format(ratio - 1, .signed) : "–"
     }
-
-    /// A fraction as a percentage without needless decimals, e.g. 0.05 → "5%".
-    static func percent(_ fraction: Double) -> String { Percent.format(fraction) }
 
     /// A median in the metric's unit.
     static func value(_ v: Double, _ metric: ComparisonMetric) -> String {
         guard v.isFinite else { return "–" }
         return switch metric {
-        case .wall, .cpu, .user, .system: ConsoleReport.seconds(v)
-        case .maxRSS: v >= 1024 ? String(format: "%.1f MiB", v / 1024) : String(format: "%.0f KiB", v)
-        case .taskP50: ConsoleReport.seconds(v / 1e6)
-        case .speedup: v >= 0.1 ? String(format: "%.2f×", v) : String(format: "%.2g×", v)
+        case .wall, .cpu, .user, .system: Seconds.format(v, .fixed)
+        case .maxRSS: ByteSize.format(v * 1024, .tenthsOfMiB)
+        case .taskP50: Seconds.format(v / 1e6, .fixed)
+        case .speedup: Ratio.format(v, .hundredthsOrSignificant)
         }
     }
-
-    /// Text safe inside a Markdown table cell.
-    static func escape(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|") }
 }
 
 // MARK: JSON documents

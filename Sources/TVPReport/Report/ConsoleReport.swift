@@ -1,5 +1,6 @@
 import Foundation
 import TVPAnalysis
+import TVPFormatting
 import TVPResults
 
 /// The tables printed after a run: per workload, rows by mode and workers with the median wall
@@ -15,12 +16,12 @@ public enum ConsoleReport {
             out += "\n\(variant) — \(rows.first!.cell.tasks) tasks per trial\n"
             let header = ["mode", "workers", "median wall", "95% CI", "speedup", "95% CI", "efficiency", "per task", "notes"]
             let table = rows.map { s in
-                [s.cell.mode.rawValue, String(s.cell.workers), seconds(s.wallMedian),
-                 "\(seconds(s.wallCI.lowerBound))–\(seconds(s.wallCI.upperBound))",
-                 s.speedup.map { String(format: "%.2f×", $0) } ?? "–",
+                [s.cell.mode.rawValue, String(s.cell.workers), Seconds.format(s.wallMedian, .fixed),
+                 "\(Seconds.format(s.wallCI.lowerBound, .fixed))–\(Seconds.format(s.wallCI.upperBound, .fixed))",
+                 s.speedup.map { Ratio.format($0, .hundredths) } ?? "–",
                  s.speedupCI.map { String(format: "%.2f–%.2f", $0.lowerBound, $0.upperBound) } ?? "–",
-                 s.efficiency.map { String(format: "%.0f%%", $0 * 100) } ?? "–",
-                 microseconds(s.perTaskMicroseconds), notes(s)]
+                 s.efficiency.map { Percent.format($0, .whole) } ?? "–",
+                 Seconds.format(s.perTaskMicroseconds / 1e6, .fixed), notes(s)]
             }
             out += format([header] + table)
         }
@@ -30,9 +31,9 @@ public enum ConsoleReport {
             let header = ["variant", "mode", "workers", "received at", "throughput", "pool start"]
             out += format([header] + shipped.map { s in
                 [s.cell.workload.label, s.cell.mode.rawValue, String(s.cell.workers),
-                 s.transferMegabytesPerSecond.map { String(format: "%.0f MB/s", $0) } ?? "in place",
-                 s.megabytesPerSecond.map { String(format: "%.0f MB/s", $0) } ?? "–",
-                 s.poolStartMedian.map(seconds) ?? "–"]
+                 s.transferMegabytesPerSecond.map { Rate.format(megabytesPerSecond: $0) } ?? "in place",
+                 s.megabytesPerSecond.map { Rate.format(megabytesPerSecond: $0) } ?? "–",
+                 s.poolStartMedian.map { Seconds.format($0, .fixed) } ?? "–"]
             })
         }
         let sharing = summaries.filter { $0.perUpdateNanoseconds != nil }
@@ -52,7 +53,7 @@ public enum ConsoleReport {
         let noisy = summaries.filter(\.isNoisy).count
         if noisy > 0 {
             out += "\nWarning: \(noisy) of \(summaries.count) cells are noisy (coefficient of variation above "
-                + "\(Int(Summarizer.noisyCoefficientOfVariation * 100)) %). Their medians are less certain: look at the "
+                + "\(Percent.format(Summarizer.noisyCoefficientOfVariation, .spaced))). Their medians are less certain: look at the "
                 + "confidence intervals, add repetitions, or quiet the machine (steal, other load).\n"
         }
         let outliers = summaries.map(\.outliers).reduce(0, +)
@@ -66,22 +67,11 @@ public enum ConsoleReport {
     static func notes(_ s: CellSummary) -> String {
         var notes: [String] = []
         if s.failed > 0 { notes.append("\(s.failed) failed") }
-        if s.isNoisy { notes.append(String(format: "noisy (CV %.0f%%)", s.wallCV * 100)) }
+        if s.isNoisy { notes.append("noisy (CV \(Percent.format(s.wallCV, .whole)))") }
         if s.outliers > 0 { notes.append("\(s.outliers) outlier\(s.outliers == 1 ? "" : "s")") }
         if s.n < 3 { notes.append("n=\(s.n)") }
         return notes.joined(separator: ", ")
     }
-
-    /// A duration in seconds with a readable unit.
-    public static func seconds(_ value: Double) -> String {
-        switch value {
-        case ..<1e-3: String(format: "%.1f µs", value * 1e6)
-        case ..<1: String(format: "%.2f ms", value * 1e3)
-        default: String(format: "%.3f s", value)
-        }
-    }
-
-    static func microseconds(_ value: Double) -> String { seconds(value / 1e6) }
 
     /// Left-aligned text columns with two spaces between them.
     public static func format(_ rows: [[String]]) -> String {

@@ -1,6 +1,7 @@
 import Foundation
 import TVPSystem
 import TVPAnalysis
+import TVPFormatting
 import TVPMeasure
 import TVPPlan
 import TVPResults
@@ -77,10 +78,10 @@ public enum ReportPage {
         guard let m = machine else { return "not recorded (no readable meta.json)" }
         let sha = m.shaExtensions.map { $0 ? "SHA extensions: yes (sha_ni)" : "SHA extensions: no" } ?? "SHA extensions: not recorded"
         let cpus = "\(m.usableCPUs) usable CPU\(m.usableCPUs == 1 ? "" : "s") (of \(m.logicalCPUs)"
-            + (m.cgroupCPUQuota.map { ", cgroup quota \(CrossoverText.number($0))" } ?? "") + ")"
+            + (m.cgroupCPUQuota.map { ", cgroup quota \(Number.format($0))" } ?? "") + ")"
         let build = (m.optimizedBuild ? "release build" : "**debug build** (numbers not representative)")
             + " of tvp \(m.tvpVersion)" + (m.gitCommit.map { " (\($0))" } ?? "") + ", \(m.swiftVersion)"
-        return [cell(m.cpuModel), sha, cpus, cell(m.kernel), build].joined(separator: " · ")
+        return [Markdown.inline(m.cpuModel), sha, cpus, Markdown.inline(m.kernel), build].joined(separator: " · ")
     }
 
     /// "scenario `default` (scenarios/default.yaml) · 1331 of 1331 trials, 0 failed · 30 cells · seed 42 · 4 min 12 s · …".
@@ -93,8 +94,8 @@ public enum ReportPage {
         parts.append("\(run.summary.count) cells")
         if let meta = run.meta {
             parts.append("seed \(meta.seed)")
-            if let ended = meta.endedAt, let seconds = duration(from: meta.startedAt, to: ended) { parts.append("took \(clock(seconds))") }
-            if let steal = meta.stealFractionDuringRun { parts.append("hypervisor steal \(ChartText.percent(steal)) of CPU time") }
+            if let ended = meta.endedAt, let seconds = duration(from: meta.startedAt, to: ended) { parts.append("took \(Seconds.format(seconds, .elapsed))") }
+            if let steal = meta.stealFractionDuringRun { parts.append("hypervisor steal \(Percent.format(steal, .spaced)) of CPU time") }
             parts.append("status \(meta.status)")
             parts.append("CSV schema \(meta.schemaVersion)")
         }
@@ -105,7 +106,7 @@ public enum ReportPage {
         var out = "## Expectations\n\n"
         switch verdicts {
         case .unavailable(let reason):
-            out += "Not evaluated: \(cell(reason)).\n\n"
+            out += "Not evaluated: \(Markdown.inline(reason)).\n\n"
         case .evaluated(let results) where results.isEmpty:
             out += "The scenario declares none.\n\n"
         case .evaluated(let results):
@@ -113,7 +114,7 @@ public enum ReportPage {
             for result in results {
                 let verdict = result.verdict == .fail ? "**FAIL**" : result.verdict.rawValue
                 let measured = (result.skipped.map { "skipped: \($0); " } ?? "") + result.measured
-                out += "| \(verdict) | `\(result.expectation.text.replacingOccurrences(of: "`", with: "'"))` | \(cell(measured)) |\n"
+                out += "| \(verdict) | `\(result.expectation.text.replacingOccurrences(of: "`", with: "'"))` | \(Markdown.inline(measured)) |\n"
             }
             let held = results.filter { $0.verdict == .pass }.count
             let skipped = results.filter { $0.verdict == .skip }.count
@@ -144,14 +145,14 @@ public enum ReportPage {
     /// The noisiest cells first, at most `limit`.
     static func noiseSection(_ rows: [SummaryRow], limit: Int = 15) -> String {
         let noisy = rows.filter(\.isNoisy).sorted { ($0.wallCV ?? 0) > ($1.wallCV ?? 0) }
-        let threshold = ChartText.percent(Summarizer.noisyCoefficientOfVariation)
+        let threshold = Percent.format(Summarizer.noisyCoefficientOfVariation, .spaced)
         var out = "## Noisy cells\n\n"
         guard !noisy.isEmpty else { return out + "None: every cell's wall time varied by at most \(threshold) (coefficient of variation).\n\n" }
         out += "\(noisy.count) of \(rows.count) cells have a wall-time coefficient of variation above \(threshold): their medians are "
             + "less certain (see the confidence intervals; add repetitions or quiet the machine).\n\n"
         out += "| cell | CV | median wall time | trials |\n| --- | --- | --- | --- |\n"
         for row in noisy.prefix(limit) {
-            out += "| \(cell(label(row))) | \(ChartText.percent(row.wallCV ?? 0)) | \(ChartText.seconds(row.wallMedian)) | \(row.n) |\n"
+            out += "| \(Markdown.inline(label(row))) | \(Percent.format(row.wallCV ?? 0, .spaced)) | \(Seconds.format(row.wallMedian, .significant)) | \(row.n) |\n"
         }
         if noisy.count > limit { out += "\n…and \(noisy.count - limit) more (summary.csv, column `noisy`).\n" }
         return out + "\n"
@@ -165,7 +166,7 @@ public enum ReportPage {
         out += "\(total) trial\(total == 1 ? "" : "s") failed (trials.csv, columns `ok` and `error`, says why)"
         guard !failedCells.isEmpty else { return out + ".\n\n" }
         out += "; counted trials that failed, per cell:\n\n| cell | failed | succeeded |\n| --- | --- | --- |\n"
-        for row in failedCells { out += "| \(cell(label(row))) | \(row.failed) | \(row.n) |\n" }
+        for row in failedCells { out += "| \(Markdown.inline(label(row))) | \(row.failed) | \(row.n) |\n" }
         return out + "\n"
     }
 
@@ -179,11 +180,6 @@ public enum ReportPage {
     /// "cpu[8MiB] threads ×4".
     static func label(_ row: SummaryRow) -> String { "\(row.variant) \(row.mode) ×\(row.workers)" }
 
-    /// Text safe inside a table cell: no line breaks, `|` escaped.
-    static func cell(_ text: String) -> String {
-        text.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "|", with: "\\|")
-    }
-
     /// "2026-11-22 01:45 UTC" from an ISO 8601 timestamp.
     static func day(_ timestamp: String) -> String {
         guard timestamp.count >= 16 else { return timestamp }
@@ -195,11 +191,5 @@ public enum ReportPage {
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         guard let a = formatter.date(from: start), let b = formatter.date(from: end) else { return nil }
         return b.timeIntervalSince(a)
-    }
-
-    /// "4 min 12 s", "38 s", "1 h 05 min".
-    static func clock(_ seconds: Double) -> String {
-        let s = Int(seconds.rounded())
-        return s >= 3600 ? String(format: "%d h %02d min", s / 3600, s / 60 % 60) : s >= 60 ? "\(s / 60) min \(s % 60) s" : "\(s) s"
     }
 }

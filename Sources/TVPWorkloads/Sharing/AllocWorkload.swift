@@ -36,7 +36,7 @@ public struct AllocWorkload: WorkloadKind {
     }
     /// `alloc[1000x64B]`, with the updates where they differ from the default.
     public var label: String {
-        var words = ["\(formatCount(objects))x\(ByteSize.format(objectSize))"]
+        var words = ["\(formatCount(objects))x\(SizeSyntax.format(objectSize))"]
         if updates != Self.defaultUpdates { words.append(formatCount(updates)) }
         return "alloc[\(words.joined(separator: " "))]"
     }

@@ -16,7 +16,7 @@ public struct CPUWorkload: WorkloadKind {
 
     public init(parameters values: ParameterValues) { bytesPerTask = values.integer("bytes_per_task") }
     public var parameterValues: ParameterValues { ParameterValues([("bytes_per_task", .integer(bytesPerTask))]) }
-    public var label: String { "cpu[\(ByteSize.format(bytesPerTask))]" }
+    public var label: String { "cpu[\(SizeSyntax.format(bytesPerTask))]" }
 
     public func makeTask(input: TaskInput, taskTimeoutSeconds: Double?) -> any WorkloadTask { CPUTask(bytes: bytesPerTask) }
     public func bytesPerTrial(tasks: Int) -> Int { bytesPerTask * tasks }

@@ -57,7 +57,7 @@ public struct DownloadWorkload: WorkloadKind {
                          ("latency_ms", .number(Double(latencyNanoseconds) / 1e6)), ("keep_alive", .flag(keepAlive))])
     }
     public var label: String {
-        "download[\(ParameterValue.number(Double(latencyNanoseconds) / 1e6).text)ms \(files)x\(ByteSize.format(fileSize)) \(keepAlive ? "keep-alive" : "close")]"
+        "download[\(ParameterValue.number(Double(latencyNanoseconds) / 1e6).text)ms \(files)x\(SizeSyntax.format(fileSize)) \(keepAlive ? "keep-alive" : "close")]"
     }
 
     public func makeTask(input: TaskInput, taskTimeoutSeconds: Double?) -> any WorkloadTask {

@@ -46,7 +46,7 @@ public struct IOWorkload: WorkloadKind {
                          ("file_size", .integer(fileSize)), ("cache", .text(cache.rawValue))])
     }
     public var label: String {
-        "io[\(ParameterValue.number(Double(sleepNanoseconds) / 1e6).text)ms \(filesPerTask)x\(ByteSize.format(fileSize)) \(cache.rawValue)]"
+        "io[\(ParameterValue.number(Double(sleepNanoseconds) / 1e6).text)ms \(filesPerTask)x\(SizeSyntax.format(fileSize)) \(cache.rawValue)]"
     }
 
     public func makeTask(input: TaskInput, taskTimeoutSeconds: Double?) -> any WorkloadTask { IOTask(self, fixture: input.fixture) }

@@ -87,7 +87,7 @@ public struct PluginWorkload: WorkloadKind {
             words.append(shown.count > 40 ? String(shown.prefix(39)) + "…" : shown)
         }
         if let input {
-            words.append(ByteSize.format(input.inputSize))
+            words.append(SizeSyntax.format(input.inputSize))
             if input.transfer != .inPlace { words.append(input.transfer.rawValue) }
         }
         return "plugin[\(words.joined(separator: " "))]"

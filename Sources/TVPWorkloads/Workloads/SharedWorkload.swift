@@ -51,7 +51,7 @@ public struct SharedWorkload: WorkloadKind {
         ParameterValues([("input_size", .integer(inputSize)), ("transfer", .text(transfer.rawValue))])
     }
     public var label: String {
-        transfer == .inPlace ? "shared[\(ByteSize.format(inputSize))]" : "shared[\(ByteSize.format(inputSize)) \(transfer.rawValue)]"
+        transfer == .inPlace ? "shared[\(SizeSyntax.format(inputSize))]" : "shared[\(SizeSyntax.format(inputSize)) \(transfer.rawValue)]"
     }
 
     public func makeTask(input: TaskInput, taskTimeoutSeconds: Double?) -> any WorkloadTask { SharedTask(self, input: input) }

@@ -78,11 +78,11 @@ public struct WorkloadParameter: Sendable {
             guard range.contains(value) else { return .failure(problem("must be between \(range.lowerBound) and \(range.upperBound), got \(value)")) }
             return .success(.integer(value))
         case .bytes(let range):
-            guard let value = ByteSize.parse(text) else {
+            guard let value = SizeSyntax.parse(text) else {
                 return .failure(problem("expected a size such as 4096, 256KiB, 8MiB or 1GiB, got '\(text)'"))
             }
             guard range.contains(value) else {
-                return .failure(problem("must be between \(ByteSize.format(range.lowerBound)) and \(ByteSize.format(range.upperBound)), got \(text)"))
+                return .failure(problem("must be between \(SizeSyntax.format(range.lowerBound)) and \(SizeSyntax.format(range.upperBound)), got \(text)"))
             }
             return .success(.integer(value))
         case .milliseconds(let range), .number(let range):
@@ -240,8 +240,10 @@ public struct ParameterProblem: Error, CustomStringConvertible, Sendable, Equata
     public var description: String { "`\(parameter)`: \(message)" }
 }
 
-/// Byte sizes as people write them: `8MiB`, `256KiB`, `1GiB`, `64MB`, `4096`.
-public enum ByteSize {
+/// Byte sizes as scenarios, labels and `tvp serve` write them: `8MiB`, `256KiB`, `1GiB`, `64MB`,
+/// `4096`; `format` writes the shortest exact form back. Without Foundation, for the workloads'
+/// declarations; the other ways tvp shows a size (charts, notices) are `ByteSize`'s (TVPFormatting).
+public enum SizeSyntax {
     private static let units: [(suffix: String, factor: Int)] = [
         ("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10),
         ("GB", 1_000_000_000), ("MB", 1_000_000), ("KB", 1_000), ("kB", 1_000), ("B", 1),

@@ -4,7 +4,7 @@ import TVPAnalysis
 import TVPPlan
 
 /// Runs two builds' `tvp run` in alternating rounds and collects their run folders.
-public struct PairedRunner {
+public struct PairedRounds {
     /// The builds.
     public var baseline, current: Build
     /// The rounds to run.
@@ -15,9 +15,9 @@ public struct PairedRunner {
     /// its output; returns its exit status.
     public var launch: (_ executable: String, _ arguments: [String], _ environment: [String: String], _ log: String) throws -> Int32
 
-    /// Creates a runner; `launch` defaults to `ExternalCommand.run`.
+    /// Prepares the rounds; `launch` defaults to `ExternalCommand.run`.
     public init(baseline: Build, current: Build, plan: PairedPlan, directory: String,
-                launch: @escaping (String, [String], [String: String], String) throws -> Int32 = PairedRunner.launchProcess) {
+                launch: @escaping (String, [String], [String: String], String) throws -> Int32 = PairedRounds.launchProcess) {
         self.baseline = baseline
         self.current = current
         self.plan = plan
@@ -25,7 +25,7 @@ public struct PairedRunner {
         self.launch = launch
     }
 
-    /// What the runner reports after each build's run.
+    /// What is reported after each build's run.
     public enum Event: Sendable {
         /// A build finished its run of a round.
         case ran(round: Int, side: String, seconds: Double)

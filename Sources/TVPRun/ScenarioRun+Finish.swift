@@ -4,7 +4,7 @@ import TVPMeasure
 import TVPPlan
 import TVPResults
 
-extension Runner {
+extension ScenarioRun {
     /// Writes summary.csv, the crossover files and meta.json for the trials `run` finished, with
     /// the run's status ("complete", "failed" or "interrupted") and why, and returns the report.
     /// The trials file's reserve is handed back first, so a disk that filled up still takes them.

@@ -1,44 +1,6 @@
 import Glibc
 import SystemPackage
 
-/// How a child process ended.
-public enum ExitStatus: Sendable, Equatable, CustomStringConvertible {
-    /// It called `exit` with this code.
-    case exited(Int32)
-    /// It was killed by this signal.
-    case signaled(Int32)
-
-    /// Whether it exited with code 0.
-    public var isSuccess: Bool { self == .exited(0) }
-
-    public var description: String {
-        switch self {
-        case .exited(let code): "exit status \(code)"
-        case .signaled(let signal): "killed by signal \(signal) (\(signalName(signal)))"
-        }
-    }
-}
-
-/// The name of a signal number, e.g. "SIGKILL".
-public func signalName(_ signal: Int32) -> String {
-    switch signal {
-    case SIGHUP: "SIGHUP"
-    case SIGINT: "SIGINT"
-    case SIGQUIT: "SIGQUIT"
-    case SIGILL: "SIGILL"
-    case SIGTRAP: "SIGTRAP"
-    case SIGABRT: "SIGABRT"
-    case SIGBUS: "SIGBUS"
-    case SIGFPE: "SIGFPE"
-    case SIGKILL: "SIGKILL"
-    case SIGSEGV: "SIGSEGV"
-    case SIGPIPE: "SIGPIPE"
-    case SIGTERM: "SIGTERM"
-    case SIGSTOP: "SIGSTOP"
-    default: "signal \(signal)"
-    }
-}
-
 /// A reaped child: how it ended and what it used.
 public struct ReapedChild: Sendable {
     /// The child's pid.
@@ -90,22 +52,4 @@ private func decodeWaitStatus(_ status: CInt) -> ExitStatus {
     let termSignal = status & 0x7f
     if termSignal == 0 { return .exited((status >> 8) & 0xff) }
     return .signaled(termSignal)
-}
-
-/// The calling process's pid (`getpid`).
-public func currentProcessID() -> Int32 { getpid() }
-
-/// An identity of the calling thread, distinct among live threads (`pthread_self`).
-public func currentThreadID() -> UInt { UInt(pthread_self()) }
-
-/// Ends the calling process at once with `code` (`_exit`: no atexit handlers, no buffered output).
-public func exitImmediately(_ code: Int32) -> Never { _exit(code) }
-
-/// The pid of the process that started this one (`getppid`).
-public func parentProcessID() -> Int32 { getppid() }
-
-/// Error numbers other targets compare with, without importing Glibc.
-public enum SystemErrorNumbers {
-    /// `EADDRINUSE`: the address (a port) is taken.
-    public static let addressInUse: Int32 = EADDRINUSE
 }

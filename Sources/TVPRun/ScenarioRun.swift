@@ -1,4 +1,5 @@
 import Foundation
+import TVPFormatting
 import TVPSystem
 import TVPWorkloads
 import TVPAnalysis
@@ -6,7 +7,7 @@ import TVPMeasure
 import TVPPlan
 import TVPResults
 
-/// What the runner reports while it works, for a progress display.
+/// What a run reports while it works, for a progress display.
 public enum RunEvent: Sendable {
     /// Fixtures and reference digests are being prepared.
     case preparing(String)
@@ -84,7 +85,7 @@ public struct RunReport: Sendable {
 /// their interleaved order, streams every trial to trials.csv, then writes summary.csv and meta.json.
 /// Once the run folder exists, whatever stops the run — an error, a signal — still writes
 /// summary.csv and meta.json for the trials that finished ("failed" or "interrupted", with why).
-public struct Runner {
+public struct ScenarioRun {
     /// The scenario to run.
     public var scenario: Scenario
     /// Where it came from, and its text (recorded in meta.json).
@@ -94,7 +95,7 @@ public struct Runner {
     /// Output folder, worker path, command line.
     public var options: RunOptions
 
-    /// Creates a runner.
+    /// Prepares a run of `scenario`.
     public init(scenario: Scenario, scenarioPath: String, scenarioText: String, options: RunOptions) {
         self.scenario = scenario
         self.scenarioPath = scenarioPath
@@ -120,9 +121,9 @@ public struct Runner {
         }
         let estimate = DurationEstimate.seconds(scenario, usableCPUs: ProcFS.usableCPUs())
         guard estimate < DurationEstimate.confirmationSeconds || options.confirmedLongRun else {
-            throw RunRefusal(message: "\(scenarioPath): this matrix of \(scenario.cells.count) cells would run for about \(DurationEstimate.format(estimate)); pass --yes to run it anyway, or shrink `workers`, `tasks`, `repetitions` or the workloads")
+            throw RunRefusal(message: "\(scenarioPath): this matrix of \(scenario.cells.count) cells would run for about \(Seconds.format(estimate, .rough)); pass --yes to run it anyway, or shrink `workers`, `tasks`, `repetitions` or the workloads")
         }
-        events(.preparing("estimated duration \(DurationEstimate.format(estimate))"))
+        events(.preparing("estimated duration \(Seconds.format(estimate, .rough))"))
         for notice in KilledRuns.mark(in: options.outDirectory) { events(.notice(notice)) }
         let writer = try ResultsWriter(outDirectory: options.outDirectory, scenarioName: scenario.name)
         events(.folder(writer.directory))
@@ -132,7 +133,7 @@ public struct Runner {
             seed: scenario.seed, commandLine: options.commandLine, startedAt: RunMeta.timestamp(), endedAt: nil,
             status: "running", trialsPlanned: 0, trialsCompleted: 0, trialsFailed: 0, machine: MachineFacts.current(cpus: options.cpus)))
         run.meta.estimatedSeconds = estimate
-        // The supervising tvp answers for the run; without one (a test calling the runner), this process.
+        // The supervising tvp answers for the run; without one (a test running a scenario itself), this process.
         run.meta.ownerProcess = RunSupervision.reporter == nil ? ProcFS.ownIdentity() : ProcFS.processIdentity(parentProcessID())
         run.meta.warnings = []
         do {
@@ -228,8 +229,8 @@ public struct Runner {
             try writer.append(record)
             run.samples.append(TrialSample(record))
             if record.stoppedSeconds > 0 {
-                let warning = String(format: "tvp was stopped for %.1f s during trial %d (%@, round %d): its wall time includes that (stopped_s in trials.csv); deadlines did not count it",
-                                     record.stoppedSeconds, run.samples.count, trial.cell.label, trial.round)
+                let warning = "tvp was stopped for \(Seconds.format(record.stoppedSeconds, .tenths)) during trial \(run.samples.count) (\(trial.cell.label), "
+                    + "round \(trial.round)): its wall time includes that (stopped_s in trials.csv); deadlines did not count it"
                 run.meta.warnings?.append(warning)
                 events(.notice("warning: \(warning)"))
             }
@@ -241,7 +242,7 @@ public struct Runner {
     }
 }
 
-/// What a run has done so far: the state `Runner` carries from preparation to its last files.
+/// What a run has done so far: the state `ScenarioRun` carries from preparation to its last files.
 struct RunProgress {
     var meta: RunMeta
     var cells: [Cell] = []

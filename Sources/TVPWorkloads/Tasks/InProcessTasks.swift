@@ -1,8 +1,9 @@
 import TVPSystem
 
-/// Runs single tasks of a workload with the state its kind makes for one runner (buffers, a
-/// connection, a claimed table). One runner per thread, child task or worker process.
-public struct TaskRunner: ~Copyable {
+/// The tasks of a workload, run one at a time in this process: on a thread of tvp (serial, threads,
+/// gil, async) or in a worker process, with the state its kind makes for one runner (buffers, a
+/// connection, a claimed table). One per thread, child task or worker process.
+public struct InProcessTasks: ~Copyable {
     /// The workload whose tasks this runner executes.
     public let workload: Workload
     /// The data the tasks read: fixture files, a shared input, a table, a server's port.
