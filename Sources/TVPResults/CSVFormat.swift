@@ -44,6 +44,13 @@ enum CSVFormat {
         return String(format: "%.9g", value)
     }
 
+    /// A whole number (a count, a byte total) as one, `1048576` rather than `1.04857600e+06`;
+    /// anything else as `number`.
+    static func whole(_ value: Double) -> String {
+        guard value.isFinite, value == value.rounded(), abs(value) < 9e18 else { return number(value) }
+        return String(Int(value))
+    }
+
     /// A number, or an empty field when there is none.
     static func number(_ value: Double?) -> String { value.map(number) ?? "" }
 

@@ -1,5 +1,6 @@
 import Foundation
 import TVPSystem
+import TVPAnalysis
 import TVPMeasure
 import TVPResults
 
@@ -17,7 +18,7 @@ enum KilledRuns {
             let folder = "\(outDirectory)/\(name)"
             guard let text = try? String(contentsOfFile: "\(folder)/meta.json", encoding: .utf8),
                   text.contains("\"running\"") else { continue }
-            if var meta = try? JSONDecoder().decode(RunMeta.self, from: Data(text.utf8)) {
+            if var meta = try? RunFolder.decodeMeta(Data(text.utf8)) {
                 guard meta.status == "running", let owner = meta.ownerProcess, !ProcFS.isRunning(identity: owner) else { continue }
                 meta.status = "failed"
                 meta.reason = reason(owner)

@@ -22,7 +22,7 @@ extension Runner {
             }
         }
         var problems: [String] = []
-        do { try writer.writeSummary(summaries, scenario: scenario.name) } catch { problems.append("\(error)") }
+        do { try writer.writeSummary(summaries) } catch { problems.append("\(error)") }
         let crossover = Crossover.points(run.samples, seed: scenario.seed)
         let breakEvens = Crossover.breakEvens(crossover)
         do { try writer.writeCrossover(crossover, breakEvens) } catch { problems.append("\(error)") }
@@ -41,7 +41,7 @@ extension Runner {
             run.meta.reason = failure
         } else if let first = run.failures.first {
             run.meta.status = "failed"
-            run.meta.reason = "\(run.failures.count) of \(run.samples.count) trials failed; the first (\(first.trial.cell.label), round \(first.trial.round)): \(first.error ?? "")"
+            run.meta.reason = "\(run.failures.count) of \(run.samples.count) trials failed; the first (\(first.cell.label), round \(first.round)): \(first.error ?? "")"
         } else {
             run.meta.status = "complete"
         }

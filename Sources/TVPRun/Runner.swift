@@ -19,7 +19,7 @@ public enum RunEvent: Sendable {
     /// The trials have ended (all run, interrupted or failed): no plugin code runs after this.
     case trialsEnded
     /// A trial finished.
-    case trialFinished(TrialRecord, completed: Int, total: Int)
+    case trialFinished(TrialSample, completed: Int, total: Int)
 }
 
 /// How a run should go, beyond its scenario. Every path is absolute, resolved against the
@@ -66,7 +66,7 @@ public struct RunReport: Sendable {
     /// Trials that finished.
     public var trialsCompleted: Int
     /// Finished trials that failed, with their errors.
-    public var failures: [TrialRecord]
+    public var failures: [TrialSample]
     /// What meta.json says.
     public var meta: RunMeta
     /// The signal that stopped the run early, nil when it ran to the end.
@@ -222,8 +222,7 @@ public struct Runner {
                 server = try servers.snapshot(for: download.server)
                 input = .server(port: server!.server.port)
             }
-            var record = measurer.measure(trial, scenario: scenario.name, input: input,
-                                          expectedDigest: references[trial.cell.serialBaseline])
+            var record = measurer.measure(trial, input: input, expectedDigest: references[trial.cell.serialBaseline])
             if let server, let servers {
                 servers.complete(&record, since: server)
                 if lastTrialOfServer[server.configuration] == index { servers.stop(server.configuration) }
@@ -232,7 +231,7 @@ public struct Runner {
             // A trial cut short by Ctrl-C measured nothing worth keeping.
             try Interruption.checkpoint()
             try writer.append(record)
-            run.samples.append(TrialSample(record))
+            run.samples.append(record)
             if record.stoppedSeconds > 0 {
                 let warning = String(format: "tvp was stopped for %.1f s during trial %d (%@, round %d): its wall time includes that (stopped_s in trials.csv); deadlines did not count it",
                                      record.stoppedSeconds, run.samples.count, trial.cell.label, trial.round)
@@ -252,7 +251,7 @@ struct RunProgress {
     var meta: RunMeta
     var cells: [Cell] = []
     var samples: [TrialSample] = []
-    var failures: [TrialRecord] = []
+    var failures: [TrialSample] = []
     var interruptedBy: Int32?
     var failure: String?
     var steal0 = 0.0, cpu0 = 0.0

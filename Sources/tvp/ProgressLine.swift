@@ -29,7 +29,7 @@ final class ProgressLine {
             let elapsed = now.timeIntervalSince(started)
             let eta = elapsed / Double(completed) * Double(total - completed)
             let status = record.ok ? "" : "  (last trial FAILED)"
-            draw("\(completed)/\(total) trials  \(record.trial.cell.label)  elapsed \(clock(elapsed))  ETA \(clock(eta))\(status)")
+            draw("\(completed)/\(total) trials  \(record.cell.label)  elapsed \(clock(elapsed))  ETA \(clock(eta))\(status)")
         }
     }
 

@@ -140,11 +140,11 @@ struct RunCommand: ParsableCommand {
         progress.clear()
         print(ConsoleReport.render(report.summaries, breakEvens: report.breakEvens))
         for failure in report.failures.prefix(5) {
-            printError("failed trial: \(failure.trial.cell.label) round \(failure.trial.round): \(failure.error ?? "")")
+            printError("failed trial: \(failure.cell.label) round \(failure.round): \(failure.error ?? "")")
         }
         print("Results: \(report.directory)/ (trials.csv, summary.csv, meta.json)")
         if let signal = report.interruptedBy {
-            writeReport(report.directory)
+            writeReport(report)
             printError("tvp: interrupted by \(Interruption.name(of: signal)) after \(report.trialsCompleted) of \(report.meta.trialsPlanned) trials; the finished trials are saved in \(report.directory)")
             throw ExitCode(Interruption.exitStatus(for: signal))
         }
@@ -152,7 +152,7 @@ struct RunCommand: ParsableCommand {
             printError("tvp: interrupted by \(Interruption.name(of: signal)) while drawing the charts; every result file is saved in \(report.directory) (`tvp plot` draws the charts)")
             throw ExitCode(Interruption.exitStatus(for: signal))
         }
-        writeReport(report.directory)
+        writeReport(report)
         exportJSON(report.directory, to: exportPath)
         if let failure = report.failure {
             printError("tvp: run failed after \(report.trialsCompleted) of \(report.meta.trialsPlanned) trials: \(failure)")
@@ -184,7 +184,7 @@ extension RunCommand {
     func drawCharts(_ directory: String, draw: Bool) -> Int32? {
         do {
             guard draw else {
-                try ChartRenderer.prepareData(runDirectory: directory)
+                try ChartRenderer.prepareData(try ChartRenderer.load(directory))
                 return nil
             }
             let rendering = try ChartRenderer.render(runDirectory: directory, environment: ProcessInfo.processInfo.environment)
@@ -204,7 +204,7 @@ extension RunCommand {
     func exportJSON(_ directory: String, to path: String?) {
         guard let path else { return }
         do {
-            try JSONExport.write(try RunData.load(directory), to: path)
+            try JSONExport.write(try RunFolder.load(directory, reading: .trials), to: path)
             print("JSON: \(path)")
         } catch {
             printError("note: no JSON export: \(error)")
@@ -212,10 +212,10 @@ extension RunCommand {
     }
 
     /// Writes report.md of a finished run; a failure is reported, not fatal.
-    func writeReport(_ directory: String) {
+    func writeReport(_ report: RunReport) {
         do {
-            try ResultsWriter.writeReport(try ReportPage.make(directory), runDirectory: directory)
-            print("Report: \(directory)/report.md")
+            try ResultsWriter.writeReport(try ReportPage.make(report.directory), runDirectory: report.directory)
+            print("Report: \(report.directory)/report.md")
         } catch {
             printError("note: no report.md: \(error)")
         }

@@ -1,5 +1,5 @@
 import Foundation
-import TVPResults
+import TVPAnalysis
 
 /// pool_start: the pool start apart from the tasks. A panel per variant (the null workload first,
 /// then at most three others), a horizontal bar per (mode, workers) as long as the median wall
@@ -77,7 +77,7 @@ enum PoolStartChart {
     }
 
     /// "980 ms · pool start 45.6 µs (0.0 %)", and "(bar cut)" for a cut bar.
-    static func text(_ bar: SummaryRow, cut: Bool) -> String {
+    static func text(_ bar: CellSummary, cut: Bool) -> String {
         ChartText.seconds(bar.wallMedian)
             + (bar.poolStartMedian.map { " · pool start \(ChartText.seconds($0)) (\(ChartText.percent($0 / bar.wallMedian)))" } ?? "")
             + (cut ? " (bar cut)" : "")
@@ -90,7 +90,7 @@ enum PoolStartChart {
     }
 
     /// "Pool start: threads 45.6–74.2 µs (at most 0.3 % of a trial), process-pool 834 µs–26.4 ms (at most 4.6 %)."
-    static func finding(_ rows: [SummaryRow], modes: [String]) -> String {
+    static func finding(_ rows: [CellSummary], modes: [String]) -> String {
         let parts = modes.compactMap { mode -> String? in
             let mine = rows.filter { $0.mode == mode }
             let starts = mine.compactMap(\.poolStartMedian)
