@@ -108,6 +108,30 @@ public final class ResultsWriter {
         try writeAtomically(Data(CrossoverCSV.text(breakEvens).utf8), name: "breakeven.csv")
     }
 
+    /// The run folder this writer wrote, as a value: `meta`, and `trials`, `summaries` and the
+    /// crossover `points` each passed through its file's columns in memory, so that they hold what
+    /// the files hold (numbers to their 9 significant digits, cells by their written names). The
+    /// charts, report.md and JSON export a run makes from it are then the ones `tvp plot`, `tvp
+    /// report` and `tvp export` make from the folder later, and no file is read back.
+    public func written(meta: RunMeta, trials: [TrialSample], summaries: [CellSummary], crossover points: [Crossover.Point]) -> RunFolder {
+        func row(_ header: [String], _ fields: [String]) -> [String: String] {
+            Dictionary(zip(header, fields), uniquingKeysWith: { first, _ in first })
+        }
+        let trialsHeader = TrialsCSV.header, summaryHeader = SummaryCSV.header
+        var written = trials.map { trial in
+            // A trial whose row tvp could not read back (no other reader could either) stays as measured.
+            (try? TrialsCSV.trial(row(trialsHeader, TrialsCSV.fields(trial, scenario: scenario)))) ?? trial
+        }
+        for index in written.indices { written[index].abandonedRun = trials[index].abandonedRun }
+        return RunFolder(
+            directory: directory, trialsPath: trialsPath, meta: meta, trials: written,
+            summary: summaries.map { SummaryCSV.summary(row(summaryHeader, SummaryCSV.fields($0, scenario: scenario))) ?? $0 },
+            scenario: summaries.isEmpty ? nil : scenario,
+            crossover: (try? CrossoverCSV.points(points.map { point in
+                row(CrossoverCSV.pointTable.header, CrossoverCSV.pointTable.fields(CrossoverCSV.PointRow(point: point), scenario: ""))
+            })) ?? points)
+    }
+
     /// Writes report.md into the run folder `directory` (new or old: `tvp report` rewrites it, and
     /// nothing else of an old run).
     public static func writeReport(_ text: String, runDirectory directory: String) throws {

@@ -2,6 +2,7 @@ import TVPSystem
 import TVPAnalysis
 import TVPMeasure
 import TVPPlan
+import TVPReport
 import TVPResults
 
 extension Runner {
@@ -12,14 +13,18 @@ extension Runner {
         writer.releaseReserve()
         let summaries = Summarizer(usableCPUs: run.meta.machine.usableCPUs).summarize(run.samples, cellOrder: run.cells)
         let ranToEnd = run.interruptedBy == nil && run.failure == nil
+        // The verdicts judge the run (its exit status) only when it ran to its end; report.md shows
+        // them for the trials that finished in any case, as `tvp report` on the folder does.
         var expectations: [ExpectationResult] = []
-        if ranToEnd {
-            do {
-                expectations = ExpectationEvaluator.evaluate(
-                    try ExpectationParser.expectations(of: scenario, source: scenarioPath), summaries: summaries, cpus: scenario.cpus)
-            } catch {
-                run.failure = "\(error)"
-            }
+        let verdicts: ReportPage.Verdicts
+        do {
+            let evaluated = ExpectationEvaluator.evaluate(
+                try ExpectationParser.expectations(of: scenario, source: scenarioPath), summaries: summaries, cpus: scenario.cpus)
+            if ranToEnd { expectations = evaluated }
+            verdicts = run.samples.isEmpty ? .unavailable(TrialsFileError.noTrials(path: writer.trialsPath).description) : .evaluated(evaluated)
+        } catch {
+            if ranToEnd { run.failure = "\(error)" }
+            verdicts = .unavailable("\(error)")
         }
         var problems: [String] = []
         do { try writer.writeSummary(summaries) } catch { problems.append("\(error)") }
@@ -52,6 +57,8 @@ extension Runner {
         }
         return RunReport(directory: writer.directory, summaries: summaries, trialsCompleted: run.samples.count,
                          failures: run.failures, meta: run.meta, interruptedBy: run.interruptedBy, failure: run.failure,
-                         expectations: expectations, breakEvens: breakEvens)
+                         expectations: expectations, breakEvens: breakEvens,
+                         folder: writer.written(meta: run.meta, trials: run.samples, summaries: summaries, crossover: crossover),
+                         verdicts: verdicts)
     }
 }

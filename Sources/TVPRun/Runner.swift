@@ -4,6 +4,7 @@ import TVPWorkloads
 import TVPAnalysis
 import TVPMeasure
 import TVPPlan
+import TVPReport
 import TVPResults
 
 /// What the runner reports while it works, for a progress display.
@@ -78,6 +79,12 @@ public struct RunReport: Sendable {
     public var expectations: [ExpectationResult]
     /// Runs with `mixed` cells: where each process mode starts to pay off against threads.
     public var breakEvens: [Crossover.BreakEven] = []
+    /// The run folder as its files hold it (`ResultsWriter.written`), for the charts, report.md and
+    /// the JSON export: what `tvp plot`, `tvp report` and `tvp export` would read from it.
+    public var folder: RunFolder
+    /// The expectations for report.md: evaluated on the trials that finished, even when the run
+    /// stopped early, or why they could not be.
+    public var verdicts: ReportPage.Verdicts
 }
 
 /// Runs a scenario: prepares fixtures and reference digests outside any clock, runs the trials in
