@@ -6,9 +6,6 @@ import TVPMeasure
 enum CSVFormat {
     /// The schema of trials.csv and summary.csv; a change of columns bumps it.
     static var schemaVersion: Int { TrialSchema.version }
-    /// Older schemas tvp still reads: their files lack columns added since, and name a few columns
-    /// by their old names (`renamedColumns`).
-    static var readableSchemaVersions: ClosedRange<Int> { TrialSchema.readableVersions }
 
     /// Columns schema 4 renamed, old name to new: a process's start-up is its *spawn*, a pool's
     /// start-up phase is its *pool start*.
