@@ -3,16 +3,12 @@ import TVPMeasure
 import TVPPlan
 
 extension TrialSample {
-    /// The trial of a trials.csv row under the current column names (`CSVFormat.currentNames`); nil
-    /// when the row does not describe a trial (`init(parsing:)` says why).
+    /// The trial of a trials.csv row (column name to field, under the current names:
+    /// `CSVFormat.currentNames`); nil when the row does not describe a trial (`TrialsCSV.trial`
+    /// says why).
     public init?(row: [String: String]) {
-        guard let trial = try? TrialSample(parsing: row) else { return nil }
+        guard let trial = try? TrialsCSV.trial(row) else { return nil }
         self = trial
-    }
-
-    /// The trial of a trials.csv row (`TrialsCSV`); the error names the column that is wrong and what it must hold.
-    public init(parsing row: [String: String]) throws(TrialRowProblem) {
-        self = try TrialsCSV.trial(row)
     }
 }
 
