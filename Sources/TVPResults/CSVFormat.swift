@@ -6,9 +6,6 @@ import TVPMeasure
 enum CSVFormat {
     /// The schema of trials.csv and summary.csv; a change of columns bumps it.
     static var schemaVersion: Int { TrialSchema.version }
-    /// Older schemas tvp still reads: their files lack columns added since, and name a few columns
-    /// by their old names (`renamedColumns`).
-    static var readableSchemaVersions: ClosedRange<Int> { TrialSchema.readableVersions }
 
     /// Columns schema 4 renamed, old name to new: a process's start-up is its *spawn*, a pool's
     /// start-up phase is its *pool start*.
@@ -42,6 +39,13 @@ enum CSVFormat {
         guard value.isFinite else { return "" }
         if value == 0 { return "0" }
         return String(format: "%.9g", value)
+    }
+
+    /// A whole number (a count, a byte total) as one, `1048576` rather than `1.04857600e+06`;
+    /// anything else as `number`.
+    static func whole(_ value: Double) -> String {
+        guard value.isFinite, value == value.rounded(), abs(value) < 9e18 else { return number(value) }
+        return String(Int(value))
     }
 
     /// A number, or an empty field when there is none.

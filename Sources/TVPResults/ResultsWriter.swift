@@ -14,6 +14,8 @@ import TVPMeasure
 public final class ResultsWriter {
     /// The run folder, `<out>/<UTC timestamp>-<scenario>`.
     public let directory: String
+    /// The name of the run's scenario, in every row.
+    public let scenario: String
     private let trials: AppendOnlyFile
 
     /// Disk space trials.csv keeps past its end for the run's last files.
@@ -27,6 +29,7 @@ public final class ResultsWriter {
     public init(outDirectory: String, scenarioName: String, startedAt: Date = Date()) throws {
         let candidate = try Self.makeFolder(outDirectory: outDirectory, name: scenarioName, startedAt: startedAt)
         directory = candidate
+        scenario = scenarioName
         do {
             trials = try AppendOnlyFile(path: "\(candidate)/trials.csv", reserveBytes: Self.reserveBytes)
             try trials.append(CSVFormat.line(TrialsCSV.header))
@@ -71,9 +74,9 @@ public final class ResultsWriter {
     }
 
     /// Appends one trial's row to trials.csv, written whole; when it throws, the row is not in the file.
-    public func append(_ record: TrialRecord) throws {
+    public func append(_ trial: TrialSample) throws {
         do {
-            try trials.append(CSVFormat.line(TrialsCSV.fields(record)))
+            try trials.append(CSVFormat.line(TrialsCSV.fields(trial, scenario: scenario)))
         } catch {
             throw ResultsError(path: trials.path, problem: "cannot write the trial's row: \(error)")
         }
@@ -91,7 +94,7 @@ public final class ResultsWriter {
     public func releaseReserve() { trials.releaseReserve() }
 
     /// Writes summary.csv.
-    public func writeSummary(_ summaries: [CellSummary], scenario: String) throws {
+    public func writeSummary(_ summaries: [CellSummary]) throws {
         let text = ([SummaryCSV.header] + summaries.map { SummaryCSV.fields($0, scenario: scenario) })
             .map(CSVFormat.line).joined()
         try writeAtomically(Data(text.utf8), name: "summary.csv")
@@ -101,19 +104,32 @@ public final class ResultsWriter {
     /// mode; nothing without points). Only `tvp run` writes them: plotting an old run never does.
     public func writeCrossover(_ points: [Crossover.Point], _ breakEvens: [Crossover.BreakEven]) throws {
         guard !points.isEmpty else { return }
-        let n = CSVFormat.number as (Double) -> String
-        let pointRows = [CrossoverCSV.pointHeader] + points.map {
-            [$0.threadMode.rawValue, $0.processMode.rawValue, String($0.workers), n($0.taskMilliseconds), n($0.cpuShare),
-             n($0.threadWall), n($0.processWall), n($0.ratio), n($0.ratioCI.lowerBound), n($0.ratioCI.upperBound),
-             String($0.processWins)]
+        try writeAtomically(Data(CrossoverCSV.text(points).utf8), name: "crossover.csv")
+        try writeAtomically(Data(CrossoverCSV.text(breakEvens).utf8), name: "breakeven.csv")
+    }
+
+    /// The run folder this writer wrote, as a value: `meta`, and `trials`, `summaries` and the
+    /// crossover `points` each passed through its file's columns in memory, so that they hold what
+    /// the files hold (numbers to their 9 significant digits, cells by their written names). The
+    /// charts, report.md and JSON export a run makes from it are then the ones `tvp plot`, `tvp
+    /// report` and `tvp export` make from the folder later, and no file is read back.
+    public func written(meta: RunMeta, trials: [TrialSample], summaries: [CellSummary], crossover points: [Crossover.Point]) -> RunFolder {
+        func row(_ header: [String], _ fields: [String]) -> [String: String] {
+            Dictionary(zip(header, fields), uniquingKeysWith: { first, _ in first })
         }
-        try writeAtomically(Data(pointRows.map(CSVFormat.line).joined().utf8), name: "crossover.csv")
-        let breakEvenRows = [CrossoverCSV.breakEvenHeader] + breakEvens.map {
-            [$0.threadMode.rawValue, $0.processMode.rawValue, String($0.workers), CSVFormat.number($0.paysOffFromMilliseconds),
-             n($0.largestMeasuredMilliseconds), n($0.bestRatio), n($0.bestAtMilliseconds), n($0.bestAtShare),
-             CrossoverText.verdict($0)]
+        let trialsHeader = TrialsCSV.header, summaryHeader = SummaryCSV.header
+        var written = trials.map { trial in
+            // A trial whose row tvp could not read back (no other reader could either) stays as measured.
+            (try? TrialsCSV.trial(row(trialsHeader, TrialsCSV.fields(trial, scenario: scenario)))) ?? trial
         }
-        try writeAtomically(Data(breakEvenRows.map(CSVFormat.line).joined().utf8), name: "breakeven.csv")
+        for index in written.indices { written[index].abandonedRun = trials[index].abandonedRun }
+        return RunFolder(
+            directory: directory, trialsPath: trialsPath, meta: meta, trials: written,
+            summary: summaries.map { SummaryCSV.summary(row(summaryHeader, SummaryCSV.fields($0, scenario: scenario))) ?? $0 },
+            scenario: summaries.isEmpty ? nil : scenario,
+            crossover: (try? CrossoverCSV.points(points.map { point in
+                row(CrossoverCSV.pointTable.header, CrossoverCSV.pointTable.fields(CrossoverCSV.PointRow(point: point), scenario: ""))
+            })) ?? points)
     }
 
     /// Writes report.md into the run folder `directory` (new or old: `tvp report` rewrites it, and
@@ -133,13 +149,6 @@ public final class ResultsWriter {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try writeAtomically(try encoder.encode(meta) + Data("\n".utf8), name: "meta.json", in: directory)
-    }
-
-    /// The meta.json of the run folder `directory`, nil when there is none.
-    public static func readMeta(in directory: String) throws -> RunMeta? {
-        let path = "\(directory)/meta.json"
-        guard FileManager.default.fileExists(atPath: path) else { return nil }
-        return try JSONDecoder().decode(RunMeta.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
     }
 
     private func writeAtomically(_ data: Data, name: String) throws {

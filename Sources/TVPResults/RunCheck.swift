@@ -1,11 +1,10 @@
 import TVPAnalysis
 import TVPPlan
-/// Re-evaluates a finished run's expectations from its files: the scenario text in meta.json and the
-/// trials in trials.csv, summarised again with the usable CPUs of the machine it ran on.
+/// Re-evaluates a finished run's expectations from its folder: the scenario text in meta.json and
+/// the trials of trials.csv, summarised again with the usable CPUs of the machine it ran on.
 public enum RunCheck {
-    /// The expectations of the run at `path` (a run folder or its trials.csv), evaluated.
-    public static func check(_ path: String) throws -> (run: RunData, results: [ExpectationResult]) {
-        let run = try RunData.load(path)
+    /// The expectations of `run` (read with its trials), evaluated; `path` names the run in errors.
+    public static func check(_ run: RunFolder, path: String) throws -> [ExpectationResult] {
         guard let meta = run.meta else {
             throw ResultsError(path: path, problem: "meta.json is missing or unreadable: it holds the scenario whose expectations are checked")
         }
@@ -14,7 +13,7 @@ public enum RunCheck {
                                                 cpus: meta.machine.usableCPUs)
         let expectations = try ExpectationParser.expectations(of: scenario, source: meta.scenarioPath)
         let summaries = Summarizer(usableCPUs: meta.machine.usableCPUs)
-            .summarize(run.samples, cellOrder: scenario.cells)
-        return (run, ExpectationEvaluator.evaluate(expectations, summaries: summaries, cpus: scenario.cpus))
+            .summarize(run.trials, cellOrder: scenario.cells)
+        return ExpectationEvaluator.evaluate(expectations, summaries: summaries, cpus: scenario.cpus)
     }
 }

@@ -55,15 +55,15 @@ final class DownloadServers {
                         cpuSeconds: ProcFS.cpuSeconds(ofProcess: server.pid) ?? 0, listenDrops: ProcFS.listenDrops())
     }
 
-    /// Adds the server's share to `record` after its trial: CPU time, peak memory, dropped
+    /// Adds the server's share to `trial` after it ran: CPU time, peak memory, dropped
     /// connections, and a failure when the server died during the trial.
-    func complete(_ record: inout TrialRecord, since before: Snapshot) {
+    func complete(_ record: inout TrialSample, since before: Snapshot) {
         let pid = before.server.pid
         let cpu = ProcFS.cpuSeconds(ofProcess: pid)
         let peak = ProcFS.peakResidentKiB(ofProcess: pid)
         record.serverCPUSeconds = cpu.map { max(0, $0 - before.cpuSeconds) }
-        record.serverMaxRSSKiB = peak
-        if let drops = ProcFS.listenDrops(), let earlier = before.listenDrops { record.listenDrops = drops - earlier }
+        record.serverMaxRSSKiB = peak.map(Double.init)
+        if let drops = ProcFS.listenDrops(), let earlier = before.listenDrops { record.listenDrops = Double(drops - earlier) }
         let ended = (try? supervisor.wait(for: [], timeoutSeconds: 0).ended) ?? []
         for child in ended where child.child.pid == pid {
             running[before.configuration] = nil

@@ -1,5 +1,6 @@
 import Foundation
 import TVPSystem
+import TVPAnalysis
 import TVPMeasure
 import TVPResults
 
@@ -17,19 +18,15 @@ enum KilledRuns {
             let folder = "\(outDirectory)/\(name)"
             guard let text = try? String(contentsOfFile: "\(folder)/meta.json", encoding: .utf8),
                   text.contains("\"running\"") else { continue }
-            if var meta = try? JSONDecoder().decode(RunMeta.self, from: Data(text.utf8)) {
-                guard meta.status == "running", let owner = meta.ownerProcess, !ProcFS.isRunning(identity: owner) else { continue }
-                meta.status = "failed"
-                meta.reason = reason(owner)
+            if var meta = try? RunFolder.decodeMeta(Data(text.utf8)) {
+                guard let reason = markKilled(&meta.course) else { continue }
                 if (try? ResultsWriter.writeMeta(meta, in: folder)) != nil {
-                    marked.append("marked \(folder) failed: \(meta.reason!)")
+                    marked.append("marked \(folder) failed: \(reason)")
                 }
-            } else if var meta = try? pairedDecoder.decode(PairedMeta.self, from: Data(text.utf8)) {
-                guard meta.status == "running", let owner = meta.ownerProcess, !ProcFS.isRunning(identity: owner) else { continue }
-                meta.status = "failed"
-                meta.reason = reason(owner)
+            } else if var meta = try? JSONDecoder().decode(PairedMeta.self, from: Data(text.utf8)) {
+                guard let reason = markKilled(&meta.course) else { continue }
                 if let json = try? meta.json(), (try? ResultsWriter.writeFile(json, name: "meta.json", in: folder)) != nil {
-                    marked.append("marked \(folder) failed: \(meta.reason!)")
+                    marked.append("marked \(folder) failed: \(reason)")
                 }
                 for round in Files.directoryEntries("\(folder)/rounds") {
                     for side in Files.directoryEntries("\(folder)/rounds/\(round)") {
@@ -41,11 +38,14 @@ enum KilledRuns {
         return marked
     }
 
-    private static let pairedDecoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        return decoder
-    }()
+    /// Marks `course` failed, with why, when it says "running" and the tvp that answers for it is
+    /// gone; returns the reason, nil when it is left alone.
+    private static func markKilled(_ course: inout RunCourse) -> String? {
+        guard course.status == "running", let owner = course.ownerProcess, !ProcFS.isRunning(identity: owner) else { return nil }
+        course.status = "failed"
+        course.reason = reason(owner)
+        return course.reason
+    }
 
     private static func reason(_ owner: String) -> String {
         "the tvp that ran it (pid \(owner.split(separator: ":").first ?? "")) ended without finishing it (killed, e.g. by SIGKILL); every finished row is kept; found at \(RunMeta.timestamp())"

@@ -2,6 +2,7 @@ import Foundation
 import TVPSystem
 import TVPAnalysis
 import TVPPlan
+import TVPResults
 
 /// Runs two builds' `tvp run` in alternating rounds and collects their run folders.
 public struct PairedRounds {
@@ -39,7 +40,7 @@ public struct PairedRounds {
         var rounds: [PairedRound] = []
         for round in 1...plan.rounds {
             if InterruptSignal.received != nil { break }
-            var runs: [String: RunData] = [:]
+            var runs: [String: RunFolder] = [:]
             let order = PairedPlan.baselineFirst(inRound: round) ? [("baseline", baseline), ("current", current)]
                 : [("current", current), ("baseline", baseline)]
             for (side, build) in order {
@@ -57,7 +58,7 @@ public struct PairedRounds {
                 guard status == 0 || status == 2, let folder = Files.directoryEntries(out).first(where: { !$0.hasSuffix(".log") }) else {
                     throw PairedError(message: "round \(round): \(build.name)'s `tvp run` exited with status \(status); its output is in \(log)")
                 }
-                runs[side] = try RunData.load("\(out)/\(folder)")
+                runs[side] = try RunFolder.load("\(out)/\(folder)", reading: .trials)
                 events(.ran(round: round, side: side, seconds: MonotonicInstant.now().seconds(since: start)))
             }
             rounds.append(PairedRound(number: round, baseline: runs["baseline"]!, current: runs["current"]!))

@@ -1,6 +1,7 @@
 import Foundation
 import SystemPackage
 import TVPSystem
+import TVPAnalysis
 import TVPMeasure
 import TVPResults
 
@@ -174,7 +175,7 @@ public enum RunSupervision {
         let rows = (try? String(contentsOfFile: "\(folder)/trials.csv", encoding: .utf8))
             .map { max(0, $0.split(separator: "\n").count - 1) } ?? 0
         do {
-            if var meta = try ResultsWriter.readMeta(in: folder), meta.status == "running" {
+            if var meta = try RunFolder.meta(in: folder), meta.status == "running" {
                 meta.status = interrupted == nil ? "failed" : "interrupted"
                 meta.reason = reason
                 meta.endedAt = RunMeta.timestamp()

@@ -2,6 +2,7 @@ import TVPSystem
 import TVPAnalysis
 import TVPMeasure
 import TVPPlan
+import TVPReport
 import TVPResults
 
 extension ScenarioRun {
@@ -12,17 +13,21 @@ extension ScenarioRun {
         writer.releaseReserve()
         let summaries = Summarizer(usableCPUs: run.meta.machine.usableCPUs).summarize(run.samples, cellOrder: run.cells)
         let ranToEnd = run.interruptedBy == nil && run.failure == nil
+        // The verdicts judge the run (its exit status) only when it ran to its end; report.md shows
+        // them for the trials that finished in any case, as `tvp report` on the folder does.
         var expectations: [ExpectationResult] = []
-        if ranToEnd {
-            do {
-                expectations = ExpectationEvaluator.evaluate(
-                    try ExpectationParser.expectations(of: scenario, source: scenarioPath), summaries: summaries, cpus: scenario.cpus)
-            } catch {
-                run.failure = "\(error)"
-            }
+        let verdicts: ReportPage.Verdicts
+        do {
+            let evaluated = ExpectationEvaluator.evaluate(
+                try ExpectationParser.expectations(of: scenario, source: scenarioPath), summaries: summaries, cpus: scenario.cpus)
+            if ranToEnd { expectations = evaluated }
+            verdicts = run.samples.isEmpty ? .unavailable(TrialsFileError.noTrials(path: writer.trialsPath).description) : .evaluated(evaluated)
+        } catch {
+            if ranToEnd { run.failure = "\(error)" }
+            verdicts = .unavailable("\(error)")
         }
         var problems: [String] = []
-        do { try writer.writeSummary(summaries, scenario: scenario.name) } catch { problems.append("\(error)") }
+        do { try writer.writeSummary(summaries) } catch { problems.append("\(error)") }
         let crossover = Crossover.points(run.samples, seed: scenario.seed)
         let breakEvens = Crossover.breakEvens(crossover)
         do { try writer.writeCrossover(crossover, breakEvens) } catch { problems.append("\(error)") }
@@ -41,7 +46,7 @@ extension ScenarioRun {
             run.meta.reason = failure
         } else if let first = run.failures.first {
             run.meta.status = "failed"
-            run.meta.reason = "\(run.failures.count) of \(run.samples.count) trials failed; the first (\(first.trial.cell.label), round \(first.trial.round)): \(first.error ?? "")"
+            run.meta.reason = "\(run.failures.count) of \(run.samples.count) trials failed; the first (\(first.cell.label), round \(first.round)): \(first.error ?? "")"
         } else {
             run.meta.status = "complete"
         }
@@ -52,6 +57,8 @@ extension ScenarioRun {
         }
         return RunReport(directory: writer.directory, summaries: summaries, trialsCompleted: run.samples.count,
                          failures: run.failures, meta: run.meta, interruptedBy: run.interruptedBy, failure: run.failure,
-                         expectations: expectations, breakEvens: breakEvens)
+                         expectations: expectations, breakEvens: breakEvens,
+                         folder: writer.written(meta: run.meta, trials: run.samples, summaries: summaries, crossover: crossover),
+                         verdicts: verdicts)
     }
 }

@@ -5,6 +5,7 @@ import TVPWorkloads
 import TVPAnalysis
 import TVPMeasure
 import TVPPlan
+import TVPReport
 import TVPResults
 
 /// What a run reports while it works, for a progress display.
@@ -20,7 +21,7 @@ public enum RunEvent: Sendable {
     /// The trials have ended (all run, interrupted or failed): no plugin code runs after this.
     case trialsEnded
     /// A trial finished.
-    case trialFinished(TrialRecord, completed: Int, total: Int)
+    case trialFinished(TrialSample, completed: Int, total: Int)
 }
 
 /// How a run should go, beyond its scenario. Every path is absolute, resolved against the
@@ -67,7 +68,7 @@ public struct RunReport: Sendable {
     /// Trials that finished.
     public var trialsCompleted: Int
     /// Finished trials that failed, with their errors.
-    public var failures: [TrialRecord]
+    public var failures: [TrialSample]
     /// What meta.json says.
     public var meta: RunMeta
     /// The signal that stopped the run early, nil when it ran to the end.
@@ -79,6 +80,12 @@ public struct RunReport: Sendable {
     public var expectations: [ExpectationResult]
     /// Runs with `mixed` cells: where each process mode starts to pay off against threads.
     public var breakEvens: [Crossover.BreakEven] = []
+    /// The run folder as its files hold it (`ResultsWriter.written`), for the charts, report.md and
+    /// the JSON export: what `tvp plot`, `tvp report` and `tvp export` would read from it.
+    public var folder: RunFolder
+    /// The expectations for report.md: evaluated on the trials that finished, even when the run
+    /// stopped early, or why they could not be.
+    public var verdicts: ReportPage.Verdicts
 }
 
 /// Runs a scenario: prepares fixtures and reference digests outside any clock, runs the trials in
@@ -217,8 +224,7 @@ public struct ScenarioRun {
                 server = try servers.snapshot(for: download.server)
                 input = .server(port: server!.server.port)
             }
-            var record = measurer.measure(trial, scenario: scenario.name, input: input,
-                                          expectedDigest: references[trial.cell.serialBaseline])
+            var record = measurer.measure(trial, input: input, expectedDigest: references[trial.cell.serialBaseline])
             if let server, let servers {
                 servers.complete(&record, since: server)
                 if lastTrialOfServer[server.configuration] == index { servers.stop(server.configuration) }
@@ -227,7 +233,7 @@ public struct ScenarioRun {
             // A trial cut short by Ctrl-C measured nothing worth keeping.
             try Interruption.checkpoint()
             try writer.append(record)
-            run.samples.append(TrialSample(record))
+            run.samples.append(record)
             if record.stoppedSeconds > 0 {
                 let warning = "tvp was stopped for \(Seconds.format(record.stoppedSeconds, .tenths)) during trial \(run.samples.count) (\(trial.cell.label), "
                     + "round \(trial.round)): its wall time includes that (stopped_s in trials.csv); deadlines did not count it"
@@ -247,7 +253,7 @@ struct RunProgress {
     var meta: RunMeta
     var cells: [Cell] = []
     var samples: [TrialSample] = []
-    var failures: [TrialRecord] = []
+    var failures: [TrialSample] = []
     var interruptedBy: Int32?
     var failure: String?
     var steal0 = 0.0, cpu0 = 0.0

@@ -20,9 +20,10 @@ struct CheckCommand: ParsableCommand {
     var runDirectory: String
 
     func run() throws {
-        let checked: (run: RunData, results: [ExpectationResult])
+        let checked: (run: RunFolder, results: [ExpectationResult])
         do {
-            checked = try RunCheck.check(runDirectory)
+            let run = try RunFolder.load(runDirectory, reading: .trials)
+            checked = (run, try RunCheck.check(run, path: runDirectory))
         } catch {
             fail("\(error)")
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import TVPAnalysis
 import TVPReport
+import TVPResults
 
 extension ComparisonMetric: ExpressibleByArgument {}
 extension ComparisonFormat: ExpressibleByArgument {}
@@ -76,8 +77,8 @@ struct CompareCommand: ParsableCommand {
     func run() throws {
         let report: ComparisonReport
         do {
-            let before = try RunData.load(baseline)
-            let after = try RunData.load(current)
+            let before = try RunFolder.load(baseline, reading: .trials)
+            let after = try RunFolder.load(current, reading: .trials)
             report = try Comparator.compare(
                 baseline: before, current: after,
                 options: ComparisonOptions(metric: metric, threshold: gate.threshold, drift: drift, processDrift: processDrift,

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TVPAnalysis
 import TVPReport
+import TVPResults
 
 /// `tvp export RUN_DIR --format json`: a run's cells in hyperfine's JSON layout.
 struct ExportCommand: ParsableCommand {
@@ -33,7 +34,7 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let run = try RunData.load(runDirectory)
+            let run = try RunFolder.load(runDirectory, reading: .trials)
             if let output {
                 try JSONExport.write(run, to: output)
             } else {

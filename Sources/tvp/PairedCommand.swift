@@ -93,7 +93,7 @@ struct PairedCommand: ParsableCommand {
         do { try Interruption.install() } catch { fail("\(error)") }
         let directory: String
         var meta = PairedMeta(
-            baseline: PairedMeta.facts(builds.0), current: PairedMeta.facts(builds.1), scenarioPath: scenario,
+            baseline: PairedMeta.buildFacts(builds.0), current: PairedMeta.buildFacts(builds.1), scenarioPath: scenario,
             roundsPlanned: plannedRounds, repetitions: repetitions, warmup: warmup, seed: seed, commandLine: CommandLine.arguments)
         for notice in PairedRounds.markKilledRuns(in: out) { printError("tvp: \(notice)") }
         do {

@@ -30,7 +30,7 @@ final class ProgressLine {
             let elapsed = now.timeIntervalSince(started)
             let eta = elapsed / Double(completed) * Double(total - completed)
             let status = record.ok ? "" : "  (last trial FAILED)"
-            draw("\(completed)/\(total) trials  \(record.trial.cell.label)  elapsed \(Seconds.format(elapsed, .clock))  ETA \(Seconds.format(eta, .clock))\(status)")
+            draw("\(completed)/\(total) trials  \(record.cell.label)  elapsed \(Seconds.format(elapsed, .clock))  ETA \(Seconds.format(eta, .clock))\(status)")
         }
     }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import TVPAnalysis
 import TVPReport
 import TVPResults
 

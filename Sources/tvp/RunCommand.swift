@@ -140,20 +140,20 @@ struct RunCommand: ParsableCommand {
         progress.clear()
         print(ConsoleReport.render(report.summaries, breakEvens: report.breakEvens))
         for failure in report.failures.prefix(5) {
-            printError("failed trial: \(failure.trial.cell.label) round \(failure.trial.round): \(failure.error ?? "")")
+            printError("failed trial: \(failure.cell.label) round \(failure.round): \(failure.error ?? "")")
         }
         print("Results: \(report.directory)/ (trials.csv, summary.csv, meta.json)")
         if let signal = report.interruptedBy {
-            writeReport(report.directory)
+            writeReport(report)
             printError("tvp: interrupted by \(Interruption.name(of: signal)) after \(report.trialsCompleted) of \(report.meta.trialsPlanned) trials; the finished trials are saved in \(report.directory)")
             throw ExitCode(Interruption.exitStatus(for: signal))
         }
-        if !report.summaries.isEmpty, let signal = drawCharts(report.directory, draw: !noPlot) {
+        if !report.summaries.isEmpty, let signal = drawCharts(report.folder, draw: !noPlot) {
             printError("tvp: interrupted by \(Interruption.name(of: signal)) while drawing the charts; every result file is saved in \(report.directory) (`tvp plot` draws the charts)")
             throw ExitCode(Interruption.exitStatus(for: signal))
         }
-        writeReport(report.directory)
-        exportJSON(report.directory, to: exportPath)
+        writeReport(report)
+        exportJSON(report.folder, to: exportPath)
         if let failure = report.failure {
             printError("tvp: run failed after \(report.trialsCompleted) of \(report.meta.trialsPlanned) trials: \(failure)")
             printError("tvp: summary.csv and meta.json (status \"failed\", with this reason) for the finished trials are in \(report.directory)")
@@ -181,13 +181,14 @@ extension RunCommand {
     /// later, anywhere) and, with `draw`, draws the charts; a missing gnuplot or a failure is
     /// reported, not fatal: the CSV files are the results, the charts a view of them. Returns the
     /// signal that stopped the drawing, if one did (gnuplot stopped, nothing half-drawn left).
-    func drawCharts(_ directory: String, draw: Bool) -> Int32? {
+    func drawCharts(_ run: RunFolder, draw: Bool) -> Int32? {
+        let directory = run.directory
         do {
             guard draw else {
-                try ChartRenderer.prepareData(runDirectory: directory)
+                try ChartRenderer.prepareData(run)
                 return nil
             }
-            let rendering = try ChartRenderer.render(runDirectory: directory, environment: ProcessInfo.processInfo.environment)
+            let rendering = try ChartRenderer.render(run, environment: ProcessInfo.processInfo.environment)
             print("Charts: \(directory)/charts/ (\(rendering.files.count) files)")
         } catch ChartError.gnuplotMissing {
             printError("note: no charts drawn: gnuplot is not installed (apt-get install -y gnuplot-nox); the chart data is in \(directory)/charts/data: draw it with `tvp plot \(directory)` or `gnuplot -c plot.gp \(directory)`")
@@ -201,21 +202,23 @@ extension RunCommand {
 
     /// Writes the run's JSON export when asked (`--export-json`); a failure is reported, not fatal:
     /// the run folder holds the results.
-    func exportJSON(_ directory: String, to path: String?) {
+    func exportJSON(_ run: RunFolder, to path: String?) {
         guard let path else { return }
         do {
-            try JSONExport.write(try RunData.load(directory), to: path)
+            // As `tvp export` on the folder: a run that finished no trial has nothing to export.
+            guard !run.trials.isEmpty else { throw TrialsFileError.noTrials(path: run.trialsPath) }
+            try JSONExport.write(run, to: path)
             print("JSON: \(path)")
         } catch {
             printError("note: no JSON export: \(error)")
         }
     }
 
-    /// Writes report.md of a finished run; a failure is reported, not fatal.
-    func writeReport(_ directory: String) {
+    /// Writes report.md of a finished run, from the values it computed; a failure is reported, not fatal.
+    func writeReport(_ report: RunReport) {
         do {
-            try ResultsWriter.writeReport(try ReportPage.make(directory), runDirectory: directory)
-            print("Report: \(directory)/report.md")
+            try ResultsWriter.writeReport(ReportPage.make(report.folder, verdicts: report.verdicts), runDirectory: report.directory)
+            print("Report: \(report.directory)/report.md")
         } catch {
             printError("note: no report.md: \(error)")
         }

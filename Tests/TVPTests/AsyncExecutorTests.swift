@@ -110,10 +110,10 @@ struct AsyncExecutorTests {
         let pool = ThreadPoolExecutor().run(ExecutionRequest(workload: .cpu(CPUWorkload(bytesPerTask: 4 << 20)), tasks: 6, workers: 6))
         #expect(pool.osThreadsMax >= 6 + 1)
         let measurer = TrialMeasurer(workerPath: builtWorkerPath, taskTimeoutSeconds: 60, switchIntervalNanoseconds: 1_000_000)
-        func record(_ mode: Mode) -> TrialRecord {
+        func record(_ mode: Mode) -> TrialSample {
             let trial = PlannedTrial(cell: Cell(workload: .cpu(CPUWorkload(bytesPerTask: 1 << 20)), mode: mode, workers: 2, tasks: 8),
                                      round: 1, position: 1, isWarmup: false, repetition: 1)
-            return measurer.measure(trial, scenario: "test", input: .none, expectedDigest: nil)
+            return measurer.measure(trial, input: .none, expectedDigest: nil)
         }
         let serial = record(.serial), gil = record(.gil)
         #expect(serial.osThreadsMax >= 1)
@@ -121,9 +121,9 @@ struct AsyncExecutorTests {
         #expect(gil.ok)
         #expect(gil.osThreadsMax >= 3)
         #expect(gil.gilSwitches != nil && gil.gilWaitMaxMicroseconds != nil)
-        let fields = Dictionary(uniqueKeysWithValues: zip(TrialsCSV.header, TrialsCSV.fields(gil)))
-        #expect(fields["gil_switches"] == String(gil.gilSwitches!))
-        #expect(Int(fields["os_threads_max"] ?? "") == gil.osThreadsMax)
-        #expect(Dictionary(uniqueKeysWithValues: zip(TrialsCSV.header, TrialsCSV.fields(serial)))["gil_wait_max_us"] == "")
+        let fields = Dictionary(uniqueKeysWithValues: zip(TrialsCSV.header, TrialsCSV.fields(gil, scenario: "test")))
+        #expect(fields["gil_switches"] == String(Int(gil.gilSwitches!)))
+        #expect(Double(fields["os_threads_max"] ?? "") == gil.osThreadsMax)
+        #expect(Dictionary(uniqueKeysWithValues: zip(TrialsCSV.header, TrialsCSV.fields(serial, scenario: "test")))["gil_wait_max_us"] == "")
     }
 }

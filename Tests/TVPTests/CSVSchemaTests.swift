@@ -35,15 +35,15 @@ struct CSVSchemaTests {
 
     @Test("the committed schema 2 and 3 reference runs load with their spawns and pool starts under the new names")
     func oldRunsLoad() throws {
-        let overhead = try RunData.load(packageRoot + "/results/reference/overhead")
+        let overhead = try RunFolder.load(packageRoot + "/results/reference/overhead", reading: .trials)
         #expect(overhead.schemaVersion == 3)
-        #expect(overhead.samples.contains { $0.cell.mode == .processPool && $0.poolStartSeconds != nil && $0.spawnP50Microseconds != nil })
-        let summary = try SummaryRow.read(packageRoot + "/results/reference/overhead/summary.csv")
+        #expect(overhead.trials.contains { $0.cell.mode == .processPool && $0.poolStartSeconds != nil && $0.spawnP50Microseconds != nil })
+        let summary = try SummaryCSV.read(packageRoot + "/results/reference/overhead/summary.csv").summaries
         #expect(summary.contains { $0.mode == "process-pool" && $0.poolStartMedian != nil && $0.spawnP50Microseconds != nil })
-        let schema2 = try RunData.load(packageRoot + "/results/reference/default")
+        let schema2 = try RunFolder.load(packageRoot + "/results/reference/default", reading: .trials)
         #expect(schema2.schemaVersion == 2)
-        #expect(schema2.samples.contains { $0.cell.mode == .processes && $0.spawnP50Microseconds != nil })
-        #expect(schema2.samples.allSatisfy { $0.poolStartSeconds == nil })
+        #expect(schema2.trials.contains { $0.cell.mode == .processes && $0.spawnP50Microseconds != nil })
+        #expect(schema2.trials.allSatisfy { $0.poolStartSeconds == nil })
     }
 
     @Test("fields are quoted as RFC 4180 requires")

@@ -11,7 +11,7 @@ struct ChartDataTests {
     func speedupValues() throws {
         let directory = try ChartFixtures.runFolder("full")
         defer { Files.removeTree(directory) }
-        let run = try RunFolder.load(directory)
+        let run = try RunFolder.load(directory, reading: .summary)
         let data = try ChartFixtures.data(SpeedupChart.chart, run)
         // Written as gnuplot reads it, then parsed back.
         try ChartStage.write(data, into: "\(directory)/stage")
@@ -26,7 +26,7 @@ struct ChartDataTests {
         #expect(blocks.count == 6)
         #expect(ChartFixtures.numbers(data, "panel_first") == [1, 4] && ChartFixtures.numbers(data, "panel_last") == [3, 6])
         // Each block is one mode, coloured as that mode, and holds that mode's speedups in worker order.
-        let threads = try #require(run.summary.filter { $0.variant == "cpu[8MiB]" && $0.mode == "threads" }.sorted { $0.workers < $1.workers } as [SummaryRow]?)
+        let threads = try #require(run.summary.filter { $0.variant == "cpu[8MiB]" && $0.mode == "threads" }.sorted { $0.workers < $1.workers } as [CellSummary]?)
         #expect(data.tables[0].values("y", block: 2).compactMap(\.number) == threads.compactMap(\.speedup))
         #expect(ChartFixtures.texts(data, "block_color")[1] == "#0072B2")
         #expect(ChartFixtures.texts(data, "legend_title") == ["serial", "threads", "processes", "ideal (= workers)", "usable CPUs"])
@@ -39,7 +39,7 @@ struct ChartDataTests {
         let data = try ChartFixtures.data(OverheadChart.chart, run)
         let table = try #require(data.table("series.tsv"))
         let nulls = run.summary.filter { $0.workload == "null" }
-        #expect(table.values("y").compactMap(\.number).sorted() == nulls.compactMap { $0.perTaskMicroseconds.map { $0 * 1e-6 } }.sorted())
+        #expect(table.values("y").compactMap(\.number).sorted() == nulls.compactMap { $0.perTaskMicroseconds.finite.map { $0 * 1e-6 } }.sorted())
         #expect(table.values("spawn").compactMap(\.number).sorted() == nulls.compactMap { $0.spawnP50Microseconds.map { $0 * 1e-6 } }.sorted())
         #expect(table.values("label_y").compactMap(\.number).count == Set(nulls.map(\.mode)).count)
     }

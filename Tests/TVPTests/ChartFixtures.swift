@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TVPSystem
 import TVPWorkloads
+@testable import TVPAnalysis
 @testable import TVPReport
 @testable import TVPResults
 
@@ -27,7 +28,7 @@ enum ChartFixtures {
     static func run(_ name: String) throws -> RunFolder {
         let directory = try runFolder(name)
         defer { Files.removeTree(directory) }
-        return try RunFolder.load(directory)
+        return try RunFolder.load(directory, reading: .summary)
     }
 
     /// The data `chart` prepares for `run`; fails the test when it skips.

@@ -144,7 +144,7 @@ struct ChartRendererTests {
         defer { Files.removeTree(run) }
         try Files.makeDirectories("\(run)/charts/data/overhead")
         try Files.writeDurably(Array("stale".utf8), to: "\(run)/charts/data/overhead/settings.gp")
-        let index = try ChartRenderer.prepareData(runDirectory: run)
+        let index = try ChartRenderer.prepareData(try ChartRenderer.load(run))
         #expect(index.drawn == ["speedup", "wall_time", "efficiency", "cpu_vs_wall"])
         #expect(Set(Files.directoryEntries("\(run)/charts/data")) == Set(index.drawn + ["index.gp", "skipped.tsv"]))
         #expect(Files.directoryEntries("\(run)/charts") == ["data"], "a staging folder was left")

@@ -34,8 +34,8 @@ struct ComparisonTests {
     }
 
     /// A run of the given trials on an imaginary machine.
-    static func run(_ samples: [TrialSample], path: String = "run/trials.csv") -> RunData {
-        RunData(trialsPath: path, samples: samples, meta: nil, schemaVersion: 1, notes: [])
+    static func run(_ samples: [TrialSample], path: String = "run/trials.csv") -> RunFolder {
+        RunFolder(directory: "run", trialsPath: path, trials: samples, schemaVersion: 1)
     }
 
     /// The folder of a fixture run under Fixtures/compare/.
@@ -165,7 +165,7 @@ struct ComparisonTests {
 
     @Test("a uniformly faster machine improves wall_s but leaves speedup unchanged")
     func speedupMetric() throws {
-        func run(scale: Double, seed: UInt64) -> RunData {
+        func run(scale: Double, seed: UInt64) -> RunFolder {
             let serial = Self.sample(median: 2.0 * scale, noise: 0.01, seed: seed)
             let threads = Self.sample(median: 1.0 * scale, noise: 0.01, seed: seed + 1)
             return Self.run(serial.map { Self.trial(.serial, wall: $0) }
@@ -199,7 +199,7 @@ struct ComparisonTests {
 
     @Test("a speedup's interval resamples the serial cell too: a noisy serial cell widens it")
     func speedupResamplesSerial() throws {
-        func run(serialNoise: Double, seed: UInt64) -> RunData {
+        func run(serialNoise: Double, seed: UInt64) -> RunFolder {
             Self.run(Self.sample(median: 2.0, noise: serialNoise, count: 7, seed: seed).map { Self.trial(.serial, wall: $0) }
                 + Self.sample(median: 1.0, noise: 0.01, count: 7, seed: seed + 1).map { Self.trial(.threads, workers: 2, wall: $0) })
         }
@@ -316,9 +316,9 @@ struct ComparisonTests {
 
     @Test("a run compared with itself has no regression")
     func runAgainstItself() throws {
-        let run = try RunData.load(Self.fixture("quick"))
-        #expect(run.samples.count == 20)
-        #expect(run.samples.filter { !$0.isWarmup }.count == 15)
+        let run = try RunFolder.load(Self.fixture("quick"), reading: .trials)
+        #expect(run.trials.count == 20)
+        #expect(run.trials.filter { !$0.isWarmup }.count == 15)
         #expect(run.meta?.machine.usableCPUs == 2)
         #expect(run.notes.isEmpty)
         for metric in ComparisonMetric.allCases {
@@ -335,8 +335,8 @@ struct ComparisonTests {
 
     @Test("a trials.csv path works as well as its folder, and meta.json beside it is found")
     func trialsPath() throws {
-        let run = try RunData.load(Self.fixture("quick") + "/trials.csv")
-        #expect(run.samples.count == 20)
+        let run = try RunFolder.load(Self.fixture("quick") + "/trials.csv", reading: .trials)
+        #expect(run.trials.count == 20)
         #expect(run.schemaVersion == 2)
         #expect(run.meta?.scenario == "quick")
     }
@@ -344,7 +344,7 @@ struct ComparisonTests {
     @Test("different schema versions are an error naming both")
     func schemaMismatch() throws {
         // quick-schema1 is the same run as written before schema 2 added the thread and GIL columns.
-        let v1 = try RunData.load(Self.fixture("quick-schema1")), v2 = try RunData.load(Self.fixture("quick"))
+        let v1 = try RunFolder.load(Self.fixture("quick-schema1"), reading: .trials), v2 = try RunFolder.load(Self.fixture("quick"), reading: .trials)
         #expect(v1.schemaVersion == 1 && v2.schemaVersion == 2)
         let error = #expect(throws: ComparisonError.self) {
             try Comparator.compare(baseline: v1, current: v2, options: ComparisonOptions())
@@ -395,14 +395,14 @@ struct ComparisonTests {
         let folder = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         try FileManager.default.copyItem(atPath: Self.fixture("quick") + "/trials.csv", toPath: folder.path + "/trials.csv")
-        let bare = try RunData.load(folder.path)
+        let bare = try RunFolder.load(folder.path, reading: .trials)
         #expect(bare.meta == nil)
         #expect(bare.notes.count == 1 && bare.notes[0].hasPrefix("no meta.json"))
         let report = try Comparator.compare(baseline: bare, current: bare, options: ComparisonOptions())
         #expect(report.warnings.contains { $0.hasPrefix("current: no meta.json") })
 
         try "{ not json".write(toFile: folder.path + "/meta.json", atomically: true, encoding: .utf8)
-        let broken = try RunData.load(folder.path)
+        let broken = try RunFolder.load(folder.path, reading: .trials)
         #expect(broken.meta == nil)
         #expect(broken.notes.count == 1 && broken.notes[0].contains("could not be decoded"))
     }
@@ -420,7 +420,7 @@ struct ComparisonTests {
         }
         func message(_ path: String) -> String {
             do {
-                _ = try RunData.load(path)
+                _ = try RunFolder.load(path, reading: .trials)
                 return "loaded"
             } catch {
                 return "\(error)"

@@ -76,7 +76,7 @@ struct DownloadScenarioTests {
         let samples = [sample(.serial, workers: 1, tasks: 10, wall: 1.0), sample(.serial, workers: 1, tasks: 10, wall: 1.0),
                        sample(.threads, workers: 50, tasks: 100, wall: 0.5), sample(.threads, workers: 50, tasks: 100, wall: 0.5)]
         let summaries = Summarizer(usableCPUs: 2).summarize(samples)
-        let threads = try #require(summaries.first { $0.cell.mode == .threads })
+        let threads = try #require(summaries.first { $0.cell?.mode == .threads })
         // Serial: 0.1 s per task, so 100 tasks would take 10 s; threads took 0.5 s.
         #expect(abs((threads.speedup ?? 0) - 20) < 1e-9)
     }

@@ -2,16 +2,17 @@ import Foundation
 import Testing
 import TVPFormatting
 import TVPSystem
+@testable import TVPAnalysis
 @testable import TVPReport
 @testable import TVPResults
 
 @Suite("The downloads chart")
 struct DownloadsChartTests {
     /// A summary row of a download variant under `mode`.
-    static func row(_ variant: String, _ mode: String, _ workers: Int, threads: Double, kib: Double) -> SummaryRow {
+    static func row(_ variant: String, _ mode: String, _ workers: Int, threads: Double, kib: Double) -> CellSummary {
         // A speedup of workers ÷ 2 (the serial row: 1), its interval ±10 %.
         let speedup = mode == "serial" ? 1 : Double(workers) / 2
-        return SummaryRow(["workload": "download", "variant": variant, "mode": mode, "workers": String(workers), "tasks": String(max(20, workers)),
+        return SummaryCSV.summary(["workload": "download", "variant": variant, "mode": mode, "workers": String(workers), "tasks": String(max(20, workers)),
                            "n": "3", "wall_median_s": "0.5", "os_threads_max_median": String(threads),
                            "tvp_max_rss_median_kib": String(kib), "usable_cpus": "2", "speedup": String(speedup),
                            "speedup_ci_low": String(speedup * 0.9), "speedup_ci_high": String(speedup * 1.1)])!
@@ -25,7 +26,7 @@ struct DownloadsChartTests {
         row(close, "async", 10, threads: 8, kib: 51_000),
         row(close, "async", 1000, threads: 8, kib: 70_000),
         row("download[50ms 100x16KiB keep-alive]", "threads", 10, threads: 18, kib: 52_000),
-        SummaryRow(["workload": "cpu", "variant": "cpu[8MiB]", "mode": "threads", "workers": "2", "tasks": "4", "n": "3",
+        SummaryCSV.summary(["workload": "cpu", "variant": "cpu[8MiB]", "mode": "threads", "workers": "2", "tasks": "4", "n": "3",
                     "wall_median_s": "0.5", "os_threads_max_median": "3", "tvp_max_rss_median_kib": "1"])!,
     ])
 

@@ -46,7 +46,7 @@ struct PairedComparisonTests {
 
     /// A round of one cpu cell under threads: the baseline's trials around `baseline` s, the current's around `current`.
     static func round(_ number: Int, baseline: Double, current: Double, noise: Double, generator: inout SeededGenerator) -> PairedRound {
-        func run(_ median: Double) -> RunData {
+        func run(_ median: Double) -> RunFolder {
             let walls = (0..<3).map { _ in median * exp(noise * normal(&generator)) }
             return ComparisonTests.run(walls.map { ComparisonTests.trial(.threads, workers: 2, wall: $0) })
         }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TVPFormatting
 import TVPSystem
+@testable import TVPAnalysis
 @testable import TVPReport
 @testable import TVPResults
 
@@ -28,7 +29,7 @@ struct ReportPageTests {
         defer { Files.removeTree(run) }
         _ = try ChartRenderer.render(runDirectory: run, environment: ChartFixtures.environment)
         let report = try ReportPage.make(run)
-        let folder = try RunFolder.load(run)
+        let folder = try RunFolder.load(run, reading: .summary)
         let machine = try #require(folder.meta?.machine)
         #expect(report.contains(machine.cpuModel) && report.contains("\(machine.usableCPUs) usable CPUs"))
         #expect(report.contains("| PASS | `threads.wall(null, workers: 2) < processes.wall(null, workers: 2)` |"))
@@ -37,7 +38,7 @@ struct ReportPageTests {
             #expect(report.contains("![\(chart.title)](charts/\(chart.name).png)"))
         }
         for row in folder.summary where row.isNoisy {
-            #expect(report.contains("| \(row.variant) \(row.mode) ×\(row.workers) | \(Percent.format(row.wallCV ?? 0, .spaced)) |")
+            #expect(report.contains("| \(row.variant) \(row.mode) ×\(row.workers) | \(Percent.format(row.wallCV, .spaced)) |")
                 || report.contains("…and"), "\(row.variant) \(row.mode) ×\(row.workers) is noisy but not listed")
         }
         // No HTML: GitHub and job summaries render it as it is.

@@ -1,17 +1,18 @@
 import Foundation
 import Testing
 import TVPSystem
+@testable import TVPAnalysis
 @testable import TVPReport
 @testable import TVPResults
 
 @Suite("The sharing chart")
 struct SharingChartTests {
     /// A summary row of `variant` (`workload` its name) under `mode`.
-    static func row(_ workload: String, _ variant: String, _ mode: String, _ workers: Int, perUpdate: Double, lost: Double? = nil) -> SummaryRow {
+    static func row(_ workload: String, _ variant: String, _ mode: String, _ workers: Int, perUpdate: Double, lost: Double? = nil) -> CellSummary {
         var fields = ["workload": workload, "variant": variant, "mode": mode, "workers": String(workers), "tasks": "4", "n": "5",
                       "wall_median_s": "0.4", "wall_min_s": "0.3", "wall_max_s": "0.6", "per_update_ns": String(perUpdate), "usable_cpus": "2"]
         if let lost { fields["lost_updates_median"] = String(lost) }
-        return SummaryRow(fields)!
+        return SummaryCSV.summary(fields)!
     }
 
     static let run = RunFolder(directory: "/nonexistent", summary: [

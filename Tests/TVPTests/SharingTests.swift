@@ -127,7 +127,7 @@ struct SharingTests {
                                 options: RunOptions(outDirectory: out, workerPath: dies)).run()
         // 4 syncs × 2 process modes × 2 repetitions fail; the serial ones pass.
         #expect(report.failures.count == 16, "\(report.failures.map { $0.error ?? "" }.prefix(2))")
-        #expect(report.failures.allSatisfy { $0.trial.cell.mode.usesProcesses })
+        #expect(report.failures.allSatisfy { $0.cell.mode.usesProcesses })
         let seen = try String(contentsOfFile: "\(workers.directory)/seen", encoding: .utf8).split(separator: "\n")
         // Every worker of the 3 shared syncs saw its trial's table: 2 tasks (processes) or 2 workers (pool) each.
         #expect(Set(seen).count == 3 * 2 * 2, "\(seen)")
@@ -238,11 +238,11 @@ struct SharingScenarioTests {
             Self.sample(try cell("alloc[100x64B]", .threads, 2), wall: 0.2, lost: nil),
         ]
         let summaries = Summarizer(usableCPUs: 2).summarize(samples, cellOrder: cells)
-        let mutex = try #require(summaries.first { $0.cell.workload.label == "tally[mutex]" })
+        let mutex = try #require(summaries.first { $0.cell?.workload.label == "tally[mutex]" })
         #expect(abs((mutex.perUpdateNanoseconds ?? 0) - 50) < 1e-9)
-        let racy = try #require(summaries.first { $0.cell.workload.label == "tally[racy]" && $0.cell.mode == .threads })
+        let racy = try #require(summaries.first { $0.cell?.workload.label == "tally[racy]" && $0.cell?.mode == .threads })
         #expect(racy.lostUpdatesMedian == 1_200)
-        let alloc = try #require(summaries.first { $0.cell.workload.name == "alloc" })
+        let alloc = try #require(summaries.first { $0.cell?.workload.name == "alloc" })
         #expect(alloc.lostUpdatesMedian == nil && abs((alloc.perUpdateNanoseconds ?? 0) - 50) < 1e-9)
         let fields = SummaryCSV.fields(racy, scenario: "s")
         let column = { (name: String) in fields[SummaryCSV.header.firstIndex(of: name)!] }

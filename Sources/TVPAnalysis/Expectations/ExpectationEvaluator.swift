@@ -11,7 +11,7 @@ public enum ExpectationEvaluator {
     /// the summaries' usable CPUs) is skipped, with the reason, whatever it measured.
     public static func evaluate(_ expectations: [Expectation], summaries: [CellSummary], cpus: Int? = nil) -> [ExpectationResult] {
         let cpus = cpus ?? summaries.first?.usableCPUs
-        let byCell = Dictionary(summaries.map { ($0.cell, $0) }, uniquingKeysWith: { a, _ in a })
+        let byCell = Dictionary(summaries.compactMap { summary in summary.cell.map { ($0, summary) } }, uniquingKeysWith: { a, _ in a })
         return expectations.map { expectation in
             var problem: String?
             func side(_ term: Expectation.Term) -> Side? {

@@ -238,7 +238,7 @@ public enum Comparator {
     public static let minimumTrials = 3
 
     /// Compares `current` against `baseline`; throws `ComparisonError` when they cannot be compared.
-    public static func compare(baseline: RunData, current: RunData,
+    public static func compare(baseline: RunFolder, current: RunFolder,
                                options: ComparisonOptions = ComparisonOptions()) throws -> ComparisonReport {
         // Schemas tvp reads differ only by added columns, which no compared metric uses.
         let readable = TrialSchema.readableVersions
@@ -248,7 +248,7 @@ public enum Comparator {
                 baseline: baseline.trialsPath, baselineVersion: baseline.schemaVersion,
                 current: current.trialsPath, currentVersion: current.schemaVersion)
         }
-        let baselineCells = Set(baseline.samples.map(\.cell)), currentCells = Set(current.samples.map(\.cell))
+        let baselineCells = Set(baseline.trials.map(\.cell)), currentCells = Set(current.trials.map(\.cell))
         let common = baselineCells.intersection(currentCells).sorted()
         guard !common.isEmpty else {
             throw ComparisonError.noCommonCell(baseline: baseline.trialsPath, current: current.trialsPath)
@@ -259,7 +259,7 @@ public enum Comparator {
             throw ComparisonError.noParallelCell(baseline: baseline.trialsPath, current: current.trialsPath)
         }
 
-        let baselineSamples = metric.samples(in: baseline.samples), currentSamples = metric.samples(in: current.samples)
+        let baselineSamples = metric.samples(in: baseline.trials), currentSamples = metric.samples(in: current.trials)
         let comparisons = compared.map { cell in
             // Each cell resamples with its own stream, so adding a cell does not move the others' intervals.
             compare(cell: cell, baseline: baselineSamples[cell], current: currentSamples[cell], options: options)
@@ -378,7 +378,7 @@ public enum Comparator {
     }
 
     /// Warnings about what makes the two runs' numbers hard to compare.
-    static func warnings(baseline: RunData, current: RunData, metric: ComparisonMetric) -> [String] {
+    static func warnings(baseline: RunFolder, current: RunFolder, metric: ComparisonMetric) -> [String] {
         var warnings = baseline.notes.map { "baseline: \($0)" } + current.notes.map { "current: \($0)" }
         for (side, run) in [("baseline", baseline), ("current", current)] {
             if let status = run.meta?.status, status != "complete" {

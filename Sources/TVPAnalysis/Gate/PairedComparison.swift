@@ -36,10 +36,10 @@ public struct PairedRound: Sendable {
     /// The round's number, from 1.
     public var number: Int
     /// The baseline build's run and the current build's run.
-    public var baseline, current: RunData
+    public var baseline, current: RunFolder
 
     /// Creates a round.
-    public init(number: Int, baseline: RunData, current: RunData) {
+    public init(number: Int, baseline: RunFolder, current: RunFolder) {
         self.number = number
         self.baseline = baseline
         self.current = current
@@ -65,8 +65,8 @@ public enum PairedComparator {
         guard let first = rounds.first else {
             throw ComparisonError.noCommonCell(baseline: baselinePath, current: currentPath)
         }
-        let baselineCells = Set(rounds.flatMap { $0.baseline.samples.map(\.cell) })
-        let currentCells = Set(rounds.flatMap { $0.current.samples.map(\.cell) })
+        let baselineCells = Set(rounds.flatMap { $0.baseline.trials.map(\.cell) })
+        let currentCells = Set(rounds.flatMap { $0.current.trials.map(\.cell) })
         var compared = baselineCells.intersection(currentCells).sorted()
         if options.metric == .speedup { compared = compared.filter { $0.mode != .serial } }
         guard !compared.isEmpty else { throw ComparisonError.noCommonCell(baseline: baselinePath, current: currentPath) }
@@ -74,7 +74,7 @@ public enum PairedComparator {
         let confidence = options.cellConfidence(cells: compared.count)
         var figures: [Cell: [RoundFigures]] = [:]
         for round in rounds {
-            let before = options.metric.samples(in: round.baseline.samples), after = options.metric.samples(in: round.current.samples)
+            let before = options.metric.samples(in: round.baseline.trials), after = options.metric.samples(in: round.current.trials)
             for cell in compared {
                 guard let b = before[cell], let c = after[cell], !b.values.isEmpty, !c.values.isEmpty else { continue }
                 let pair = RoundFigures(round: round.number, baseline: b.median, current: c.median)

@@ -52,26 +52,32 @@ public struct Summarizer: Sendable {
             let spawns = good.compactMap(\.spawnP50Microseconds)
             let poolStarts = good.compactMap(\.poolStartSeconds)
             let transferRates = good.compactMap { $0.transferSeconds > 0 && $0.transferBytes > 0 ? $0.transferBytes / $0.transferSeconds / 1e6 : nil }
-            var summary = CellSummary(
-                cell: cell, n: walls.count, failed: all.count - good.count,
-                wallMedian: median, wallMean: Statistics.mean(walls), wallMin: walls.min() ?? .nan,
-                wallMax: walls.max() ?? .nan,
-                wallStandardDeviation: Statistics.standardDeviation(walls),
-                wallCI: wallInterval.range,
-                wallCV: Statistics.coefficientOfVariation(walls),
-                cpuMedian: Statistics.median(cpus),
-                userMedian: Statistics.median(good.map(\.userSeconds)),
-                systemMedian: Statistics.median(systems),
-                maxRSSMedianKiB: Statistics.median(good.map(\.maxRSSKiB)),
-                tasksPerSecond: Double(cell.tasks) / median,
-                megabytesPerSecond: bytes > 0 ? bytes / median / 1e6 : nil,
-                speedup: speedup, speedupCI: speedupCI, efficiency: efficiency,
-                perTaskMicroseconds: median / Double(cell.tasks) * 1e6,
-                taskP50Microseconds: Statistics.median(good.map(\.taskP50Microseconds)),
-                spawnP50Microseconds: spawns.isEmpty ? nil : Statistics.median(spawns),
-                stealMedian: Statistics.median(good.map(\.stealSeconds)),
-                diskReadMedianBytes: Statistics.median(good.map(\.ioDiskReadBytes)),
-                outliers: Statistics.outlierCount(walls, threshold: Summarizer.outlierThreshold), usableCPUs: usableCPUs)
+            var summary = CellSummary(cell: cell)
+            summary.n = walls.count
+            summary.failed = all.count - good.count
+            summary.wallMedian = median
+            summary.wallMean = Statistics.mean(walls)
+            summary.wallMin = walls.min() ?? .nan
+            summary.wallMax = walls.max() ?? .nan
+            summary.wallStandardDeviation = Statistics.standardDeviation(walls)
+            summary.wallCI = wallInterval.range
+            summary.wallCV = Statistics.coefficientOfVariation(walls)
+            summary.cpuMedian = Statistics.median(cpus)
+            summary.userMedian = Statistics.median(good.map(\.userSeconds))
+            summary.systemMedian = Statistics.median(systems)
+            summary.maxRSSMedianKiB = Statistics.median(good.map(\.maxRSSKiB))
+            summary.tasksPerSecond = Double(cell.tasks) / median
+            summary.megabytesPerSecond = bytes > 0 ? bytes / median / 1e6 : nil
+            summary.speedup = speedup
+            summary.speedupCI = speedupCI
+            summary.efficiency = efficiency
+            summary.perTaskMicroseconds = median / Double(cell.tasks) * 1e6
+            summary.taskP50Microseconds = Statistics.median(good.map(\.taskP50Microseconds))
+            summary.spawnP50Microseconds = spawns.isEmpty ? nil : Statistics.median(spawns)
+            summary.stealMedian = Statistics.median(good.map(\.stealSeconds))
+            summary.diskReadMedianBytes = Statistics.median(good.map(\.ioDiskReadBytes))
+            summary.outliers = Statistics.outlierCount(walls, threshold: Summarizer.outlierThreshold)
+            summary.usableCPUs = usableCPUs
             summary.cpuCI = Statistics.medianInterval(cpus)?.range
             summary.systemCI = Statistics.medianInterval(systems)?.range
             summary.trials = CellSummary.TrialValues(walls: walls, cpus: cpus, systems: systems)

@@ -1,7 +1,11 @@
 import Foundation
 
-/// What meta.json holds: the machine, the build, the scenario as it was run, and when.
-public struct RunMeta: Codable, Sendable {
+/// What a run's meta.json holds: the machine, the build, the scenario as it was run, and how the
+/// run went.
+public typealias RunMeta = FolderMeta<RunFacts>
+
+/// What ran in a run: the machine, the build, the scenario as it was run, and what it counted.
+public struct RunFacts: Codable, Sendable {
     /// The schema of the run's CSV files.
     public var schemaVersion: Int
     /// The scenario's name.
@@ -16,15 +20,6 @@ public struct RunMeta: Codable, Sendable {
     public var seed: UInt64
     /// The command line that started the run.
     public var commandLine: [String]
-    /// UTC start, ISO 8601.
-    public var startedAt: String
-    /// UTC end, ISO 8601; nil while running.
-    public var endedAt: String?
-    /// "running", "complete" (every trial ran and succeeded), "failed" (an error stopped the run,
-    /// or a trial failed) or "interrupted" (SIGINT or SIGTERM).
-    public var status: String
-    /// Why the run is "failed" or "interrupted"; nil otherwise.
-    public var reason: String?
     /// Problems the run warned about on stderr (a `cold` cache on a file system in memory); nil in
     /// runs made before tvp recorded them.
     public var warnings: [String]?
@@ -51,55 +46,28 @@ public struct RunMeta: Codable, Sendable {
     public var hashingRateMBPerSecond: Double?
     /// Runs with `plugin` workloads: each library's path, size and SHA-256 (nil in other runs).
     public var plugins: [PluginFact]?
-    /// The tvp process that answers for the run while it is "running" ("PID:START", see
-    /// `ProcFS.processIdentity`): the supervising `tvp run`. A later run that finds it gone marks
-    /// the run failed.
-    public var ownerProcess: String?
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version", scenario, scenarioPath = "scenario_path",
              scenarioText = "scenario_text", scenarioSHA256 = "scenario_sha256", seed,
-             commandLine = "command_line", startedAt = "started_at", endedAt = "ended_at", status, reason, warnings,
+             commandLine = "command_line", warnings,
              trialsPlanned = "trials_planned", trialsCompleted = "trials_completed",
              trialsFailed = "trials_failed", machine, stealFractionDuringRun = "steal_fraction_during_run",
              openDescriptorsAtStart = "open_descriptors_at_start", openDescriptorsAtEnd = "open_descriptors_at_end",
              zombieChildrenAtEnd = "zombie_children_at_end", estimatedSeconds = "estimated_seconds",
-             hashingRateMBPerSecond = "hashing_rate_mb_per_s", plugins, ownerProcess = "owner_process"
+             hashingRateMBPerSecond = "hashing_rate_mb_per_s", plugins
     }
+}
 
-    /// The current UTC time in ISO 8601 with milliseconds.
-    public static func timestamp(_ date: Date = Date()) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: date)
-    }
-
+extension FolderMeta where Facts == RunFacts {
     /// Creates the value from its parts.
     public init(schemaVersion: Int, scenario: String, scenarioPath: String, scenarioText: String, scenarioSHA256: String, seed: UInt64, commandLine: [String], startedAt: String, endedAt: String? = nil, status: String, reason: String? = nil, warnings: [String]? = nil, trialsPlanned: Int, trialsCompleted: Int, trialsFailed: Int, machine: MachineFacts, stealFractionDuringRun: Double? = nil, openDescriptorsAtStart: Int? = nil, openDescriptorsAtEnd: Int? = nil, zombieChildrenAtEnd: Int? = nil, estimatedSeconds: Double? = nil, hashingRateMBPerSecond: Double? = nil, plugins: [PluginFact]? = nil, ownerProcess: String? = nil) {
-        self.schemaVersion = schemaVersion
-        self.scenario = scenario
-        self.scenarioPath = scenarioPath
-        self.scenarioText = scenarioText
-        self.scenarioSHA256 = scenarioSHA256
-        self.seed = seed
-        self.commandLine = commandLine
-        self.startedAt = startedAt
-        self.endedAt = endedAt
-        self.status = status
-        self.reason = reason
-        self.warnings = warnings
-        self.trialsPlanned = trialsPlanned
-        self.trialsCompleted = trialsCompleted
-        self.trialsFailed = trialsFailed
-        self.machine = machine
-        self.stealFractionDuringRun = stealFractionDuringRun
-        self.openDescriptorsAtStart = openDescriptorsAtStart
-        self.openDescriptorsAtEnd = openDescriptorsAtEnd
-        self.zombieChildrenAtEnd = zombieChildrenAtEnd
-        self.estimatedSeconds = estimatedSeconds
-        self.hashingRateMBPerSecond = hashingRateMBPerSecond
-        self.plugins = plugins
-        self.ownerProcess = ownerProcess
+        self.init(facts: RunFacts(schemaVersion: schemaVersion, scenario: scenario, scenarioPath: scenarioPath, scenarioText: scenarioText,
+                                  scenarioSHA256: scenarioSHA256, seed: seed, commandLine: commandLine, warnings: warnings,
+                                  trialsPlanned: trialsPlanned, trialsCompleted: trialsCompleted, trialsFailed: trialsFailed, machine: machine,
+                                  stealFractionDuringRun: stealFractionDuringRun, openDescriptorsAtStart: openDescriptorsAtStart,
+                                  openDescriptorsAtEnd: openDescriptorsAtEnd, zombieChildrenAtEnd: zombieChildrenAtEnd,
+                                  estimatedSeconds: estimatedSeconds, hashingRateMBPerSecond: hashingRateMBPerSecond, plugins: plugins),
+                  course: RunCourse(startedAt: startedAt, endedAt: endedAt, status: status, reason: reason, ownerProcess: ownerProcess))
     }
 }

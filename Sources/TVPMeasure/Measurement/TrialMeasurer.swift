@@ -25,8 +25,7 @@ public struct TrialMeasurer: Sendable {
 
     /// Runs `trial` once and measures it; `expectedDigest` is the reference every mode must match
     /// (nil: the digest is not checked, `digest_check=skipped`).
-    public func measure(_ trial: PlannedTrial, scenario: String, input: TaskInput,
-                        expectedDigest: TaskDigest?) -> TrialRecord {
+    public func measure(_ trial: PlannedTrial, input: TaskInput, expectedDigest: TaskDigest?) -> TrialSample {
         let cell = trial.cell
         let executor = cell.mode.executor(workerPath: cell.workload.isPlugin ? pluginWorkerPath : workerPath)
         let request = ExecutionRequest(workload: cell.workload, input: input, tasks: cell.tasks,
@@ -67,34 +66,46 @@ public struct TrialMeasurer: Sendable {
             error = message
         }
         let outcomes = result.outcomes
-        var record = TrialRecord(
-            scenario: scenario, trial: trial, wallSeconds: end.seconds(since: start),
-            usage: ResourceUsageSummary(
-                userSeconds: total.userSeconds, systemSeconds: total.systemSeconds,
-                maxRSSKiB: max(peakSelfKiB, result.childUsage.maxRSSKiB),
-                voluntaryContextSwitches: total.voluntaryContextSwitches,
-                involuntaryContextSwitches: total.involuntaryContextSwitches,
-                minorFaults: total.minorFaults, majorFaults: total.majorFaults),
-            taskLatencyMicroseconds: LatencySummary(nanoseconds: outcomes.filter { $0.error == nil }.map(\.durationNanoseconds))
-                ?? LatencySummary(nanoseconds: [0])!,
-            spawnMicroseconds: LatencySummary(nanoseconds: outcomes.compactMap(\.spawnNanoseconds)),
-            processesSpawned: result.processesSpawned, threadsCreated: result.threadsCreated,
-            distinctProcesses: Set(outcomes.filter { $0.error == nil }.map(\.processID)).count,
-            osThreadsMax: max(threadsBefore, result.osThreadsMax, threadsAfter),
-            gilSwitches: result.gil?.switches,
-            gilWaitMaxMicroseconds: result.gil.map { Double($0.longestWaitNanoseconds) / 1e3 },
-            stealSeconds: stealSeconds,
-            ioReadBytes: ioAfter.readChars - ioBefore.readChars,
-            ioDiskReadBytes: ioAfter.storageReadBytes - ioBefore.storageReadBytes,
-            poolStartSeconds: result.poolStartNanoseconds.map { Double($0) / 1e9 },
-            transferSeconds: Double(outcomes.reduce(0) { $0 + $1.transferNanoseconds }) / 1e9,
-            transferBytes: result.bytesTransferred,
-            lostUpdates: digest == nil ? nil : result.tally?.lostUpdates,
-            digest: digest, digestCheck: check, ok: error == nil, error: error, abandonedRun: result.abandoned != nil)
-        record.tvpMaxRSSKiB = peakSelfKiB
-        record.stoppedSeconds = Double(stoppedNanoseconds) / 1e9
+        var sample = TrialSample(cell: cell, isWarmup: trial.isWarmup, ok: error == nil, wallSeconds: end.seconds(since: start))
+        sample.round = trial.round
+        sample.position = trial.position
+        sample.repetition = trial.repetition
+        sample.userSeconds = total.userSeconds
+        sample.systemSeconds = total.systemSeconds
+        sample.maxRSSKiB = Double(max(peakSelfKiB, result.childUsage.maxRSSKiB))
+        sample.voluntaryContextSwitches = Double(total.voluntaryContextSwitches)
+        sample.involuntaryContextSwitches = Double(total.involuntaryContextSwitches)
+        sample.minorFaults = Double(total.minorFaults)
+        sample.majorFaults = Double(total.majorFaults)
+        let tasks = LatencySummary(nanoseconds: outcomes.filter { $0.error == nil }.map(\.durationNanoseconds)) ?? LatencySummary(nanoseconds: [0])!
+        sample.taskP50Microseconds = tasks.p50
+        sample.taskP90Microseconds = tasks.p90
+        sample.taskP99Microseconds = tasks.p99
+        sample.taskMaxMicroseconds = tasks.max
+        let spawns = LatencySummary(nanoseconds: outcomes.compactMap(\.spawnNanoseconds))
+        sample.spawnP50Microseconds = spawns?.p50
+        sample.spawnMaxMicroseconds = spawns?.max
+        sample.processesSpawned = Double(result.processesSpawned)
+        sample.threadsCreated = Double(result.threadsCreated)
+        sample.distinctProcesses = Double(Set(outcomes.filter { $0.error == nil }.map(\.processID)).count)
+        sample.osThreadsMax = Double(max(threadsBefore, result.osThreadsMax, threadsAfter))
+        sample.gilSwitches = result.gil.map { Double($0.switches) }
+        sample.gilWaitMaxMicroseconds = result.gil.map { Double($0.longestWaitNanoseconds) / 1e3 }
+        sample.stealSeconds = stealSeconds
+        sample.ioReadBytes = Double(ioAfter.readChars - ioBefore.readChars)
+        sample.ioDiskReadBytes = Double(ioAfter.storageReadBytes - ioBefore.storageReadBytes)
+        sample.poolStartSeconds = result.poolStartNanoseconds.map { Double($0) / 1e9 }
+        sample.transferSeconds = Double(outcomes.reduce(0) { $0 + $1.transferNanoseconds }) / 1e9
+        sample.transferBytes = Double(result.bytesTransferred)
+        sample.lostUpdates = digest == nil ? nil : result.tally.map { Double($0.lostUpdates) }
+        sample.tvpMaxRSSKiB = Double(peakSelfKiB)
         // Only tasks that connect (`download`) fail on a connection.
-        record.connectionErrors = outcomes.count { $0.error?.contains(DownloadError.connectionPrefix) ?? false }
-        return record
+        sample.connectionErrors = Double(outcomes.count { $0.error?.contains(DownloadError.connectionPrefix) ?? false })
+        sample.stoppedSeconds = Double(stoppedNanoseconds) / 1e9
+        sample.digest = digest
+        sample.digestCheck = check
+        sample.error = error
+        sample.abandonedRun = result.abandoned != nil
+        return sample
     }
 }

@@ -1,98 +1,90 @@
 import TVPWorkloads
 import TVPPlan
 
-/// The figures of one trial that statistics need: what the runner keeps in memory per trial and
-/// what `tvp check` reads back from trials.csv.
+/// One trial, in the one shape it has from measurement to summary: what `TrialMeasurer` returns,
+/// what trials.csv holds (one row each, a column per figure: `TrialsCSV`), what the runner keeps
+/// and summarises, and what `tvp check`, `tvp compare` and `tvp export` read back.
+///
+/// Every figure is a `Double`, counts and byte totals whole ones, so that statistics take any of
+/// them; a figure a trial cannot have is nil (a spawn without processes, the lock of a `gil` mode).
 public struct TrialSample: Sendable {
     /// The trial's cell.
     public var cell: Cell
+    /// The block of the trial order this trial belongs to (1-based; warm-up blocks come first) and
+    /// its place within the block (1-based).
+    public var round = 0, position = 0
     /// Whether the trial was uncounted warm-up.
     public var isWarmup: Bool
-    /// Whether the trial succeeded.
-    public var ok: Bool
-    /// Wall time, seconds.
+    /// The trial's number among its cell's trials of the same kind (1-based).
+    public var repetition = 0
+    /// Wall time from the monotonic clock, seconds.
     public var wallSeconds: Double
-    /// User CPU seconds, children included.
-    public var userSeconds: Double
-    /// System CPU seconds, children included.
-    public var systemSeconds: Double
-    /// Peak memory of the largest process, KiB.
-    public var maxRSSKiB: Double
-    /// Median task duration, microseconds.
-    public var taskP50Microseconds: Double
-    /// Median spawn of the trial's worker processes (posix_spawn call to the worker's first
-    /// instruction), microseconds; process modes only.
-    public var spawnP50Microseconds: Double?
-    /// Steal time during the trial, seconds.
-    public var stealSeconds: Double
-    /// Bytes read from the disk rather than the page cache.
-    public var ioDiskReadBytes: Double
-    /// Pool modes: the pool start inside the trial (threads created; workers spawned and ready), seconds.
+    /// CPU seconds of tvp and every child reaped during the trial: user and system.
+    public var userSeconds = 0.0, systemSeconds = 0.0
+    /// Peak resident memory of the largest process involved, KiB.
+    public var maxRSSKiB = 0.0
+    /// Context switches (voluntary, involuntary) and page faults (minor, major), children included.
+    public var voluntaryContextSwitches = 0.0, involuntaryContextSwitches = 0.0, minorFaults = 0.0, majorFaults = 0.0
+    /// Per-task durations (the task's own work): median, 90th and 99th percentile, largest, microseconds.
+    public var taskP50Microseconds = 0.0, taskP90Microseconds = 0.0, taskP99Microseconds = 0.0, taskMaxMicroseconds = 0.0
+    /// Process modes: the median and the slowest spawn of the trial's worker processes (posix_spawn
+    /// call to the worker's first instruction), microseconds; nil for other modes.
+    public var spawnP50Microseconds: Double?, spawnMaxMicroseconds: Double?
+    /// Processes spawned, threads the executor created, and distinct processes that ran tasks.
+    public var processesSpawned = 0.0, threadsCreated = 0.0, distinctProcesses = 0.0
+    /// The most OS threads tvp had during the trial (sampled before, after, and at most every 10 ms
+    /// during it); child processes' threads are not counted.
+    public var osThreadsMax = 0.0
+    /// `gil` modes: hand-overs of the lock forced by drop requests, and the longest wait of any
+    /// thread to take the lock (microseconds); nil for other modes.
+    public var gilSwitches: Double?, gilWaitMaxMicroseconds: Double?
+    /// Hypervisor steal time of the whole machine during the trial, seconds.
+    public var stealSeconds = 0.0
+    /// Bytes read through read() calls by tvp and its children (`rchar`), and those of them that
+    /// came from the storage device, not the page cache (`read_bytes`).
+    public var ioReadBytes = 0.0, ioDiskReadBytes = 0.0
+    /// Pool modes: the pool start inside the trial (threads created; workers spawned and ready),
+    /// seconds; nil for modes without a pool.
     public var poolStartSeconds: Double?
-    /// Time workers spent obtaining shipped input, summed over tasks, seconds.
-    public var transferSeconds: Double
-    /// Bytes shipped to workers.
-    public var transferBytes: Double
-    /// `tally`: updates missing from the final table; nil for other workloads.
+    /// `shared` under a transfer: the time the tasks spent obtaining their input, summed (seconds),
+    /// and the bytes shipped to worker processes.
+    public var transferSeconds = 0.0, transferBytes = 0.0
+    /// `tally`: updates made minus updates in the final table (a `racy` trial's lost updates); nil
+    /// for other workloads and for trials in which a task failed.
     public var lostUpdates: Double?
-    /// Threads the executor created during the trial.
-    public var threadsCreated: Double = 0
-    /// The most OS threads tvp had during the trial.
-    public var osThreadsMax: Double = 0
-    /// Peak memory of tvp's own process, KiB (0 in files written before schema 4).
-    public var tvpMaxRSSKiB: Double = 0
-    /// `download`: tasks that failed on their connection.
-    public var connectionErrors: Double = 0
-    /// `download`: the server's CPU time during the trial, seconds.
-    public var serverCPUSeconds: Double?
-    /// `download`: the server's peak memory during the trial, KiB.
-    public var serverMaxRSSKiB: Double?
-    /// `download`: connections dropped by full accept queues during the trial.
-    public var listenDrops: Double?
-    /// Seconds tvp was stopped during the trial (schema 5; 0 before).
+    /// Peak resident memory of tvp's own process during the trial, KiB (`maxRSSKiB` is the larger
+    /// of this and the largest child's; 0 in files written before schema 4).
+    public var tvpMaxRSSKiB = 0.0
+    /// `download`: CPU time (seconds, 10 ms resolution) and peak resident memory (KiB) of the
+    /// server process during the trial; nil for other workloads.
+    public var serverCPUSeconds: Double?, serverMaxRSSKiB: Double?
+    /// `download`: tasks that failed on their connection (refused, reset, closed early, timed out,
+    /// no descriptor left; 0 for other workloads), and connections the kernel dropped during the
+    /// trial because an accept queue was full (`ListenDrops`, the whole network namespace; each costs
+    /// its client a SYN retry, ~1 s).
+    public var connectionErrors = 0.0, listenDrops: Double?
+    /// Seconds tvp's process was stopped during the trial (SIGSTOP, Ctrl-Z, a debugger, a frozen
+    /// machine: `StoppedTime`), which its wall time includes; 0 for a trial tvp ran through (and
+    /// in files written before schema 5).
     public var stoppedSeconds = 0.0
+    /// The combined digest of all tasks, nil when a task failed.
+    public var digest: TaskDigest?
+    /// How the digest compared with the serial reference; nil when there is no digest.
+    public var digestCheck: DigestCheck?
+    /// Whether every task ran and the digest matched the reference.
+    public var ok: Bool
+    /// What went wrong, when something did.
+    public var error: String?
+    /// Whether the trial left work running that cannot be stopped (threads past the timeout), so the
+    /// run must end after it. Not written: it concerns the run that measured the trial.
+    public var abandonedRun = false
 
-    /// A sample of `cell` with every figure 0 or absent, for a reader to fill in.
+    /// A trial of `cell` with every figure 0 or absent, for a measurer or a reader to fill in.
     public init(cell: Cell, isWarmup: Bool, ok: Bool, wallSeconds: Double) {
         self.cell = cell
         self.isWarmup = isWarmup
         self.ok = ok
         self.wallSeconds = wallSeconds
-        userSeconds = 0
-        systemSeconds = 0
-        maxRSSKiB = 0
-        taskP50Microseconds = 0
-        stealSeconds = 0
-        ioDiskReadBytes = 0
-        transferSeconds = 0
-        transferBytes = 0
-    }
-
-    /// The sample of a freshly measured trial.
-    public init(_ record: TrialRecord) {
-        cell = record.trial.cell
-        isWarmup = record.trial.isWarmup
-        ok = record.ok
-        wallSeconds = record.wallSeconds
-        userSeconds = record.usage.userSeconds
-        systemSeconds = record.usage.systemSeconds
-        maxRSSKiB = Double(record.usage.maxRSSKiB)
-        taskP50Microseconds = record.taskLatencyMicroseconds.p50
-        spawnP50Microseconds = record.spawnMicroseconds?.p50
-        stealSeconds = record.stealSeconds
-        ioDiskReadBytes = Double(record.ioDiskReadBytes)
-        poolStartSeconds = record.poolStartSeconds
-        transferSeconds = record.transferSeconds
-        transferBytes = Double(record.transferBytes)
-        lostUpdates = record.lostUpdates.map(Double.init)
-        threadsCreated = Double(record.threadsCreated)
-        osThreadsMax = Double(record.osThreadsMax)
-        tvpMaxRSSKiB = Double(record.tvpMaxRSSKiB)
-        connectionErrors = Double(record.connectionErrors)
-        serverCPUSeconds = record.serverCPUSeconds
-        serverMaxRSSKiB = record.serverMaxRSSKiB.map(Double.init)
-        listenDrops = record.listenDrops.map(Double.init)
-        stoppedSeconds = record.stoppedSeconds
     }
 }
 

@@ -1,3 +1,4 @@
+import TVPAnalysis
 import TVPFormatting
 import TVPResults
 /// cpu_vs_wall: CPU time (user + sys, children included) against wall time of one trial, a panel
@@ -14,15 +15,15 @@ enum CPUVsWallChart {
 
     /// The data of `run`'s CPU-against-wall chart.
     static func prepare(_ run: RunFolder) -> ChartPreparation {
-        let variants = WorkersAxis.variants(run.summary.filter { ($0.cpuMedian ?? 0) > 0 })
+        let variants = WorkersAxis.variants(run.summary.filter { $0.cpuMedian > 0 })
             .map { variant, _ in (variant, run.summary.filter { $0.variant == variant }) }
         guard !variants.isEmpty else { return .skip("no CPU times") }
         let (shown, note) = WorkersAxis.limited(variants)
         let axis = WorkersAxis(rows: shown.flatMap(\.1))
         var panels = ChartPanels(table: "series.tsv", columns: columns)
         for (variant, rows) in shown {
-            let lines = axis.lines(rows, extra: { [.number(($0.cpuMedian ?? 0) > 0 ? $0.cpuMedian : nil)] }) { ($0.wallMedian, nil, nil) }
-            let values = rows.map(\.wallMedian) + rows.compactMap { ($0.cpuMedian ?? 0) > 0 ? $0.cpuMedian : nil }
+            let lines = axis.lines(rows, extra: { [.number($0.cpuMedian > 0 ? $0.cpuMedian : nil)] }) { ($0.wallMedian, nil, nil) }
+            let values = rows.map(\.wallMedian) + rows.compactMap { $0.cpuMedian > 0 ? $0.cpuMedian : nil }
             panels.addPanel(title: variant, yLabel: "time per trial", axis: .fitting(values, logAbove: 20), lines: lines)
         }
         axis.legend(axis.modes, into: &panels.legend)
@@ -37,14 +38,14 @@ enum CPUVsWallChart {
 
     /// At the most workers, the hungriest mode's CPU time per trial against the leanest's: "On
     /// cpu[8MiB] ×16, processes use 1.02 s of CPU per trial against 965 ms for threads (1.1×); …".
-    static func finding(_ variants: [(String, [SummaryRow])]) -> String {
+    static func finding(_ variants: [(String, [CellSummary])]) -> String {
         let clauses = variants.prefix(3).compactMap { variant, rows -> String? in
-            let parallel = rows.filter { $0.mode != "serial" && ($0.cpuMedian ?? 0) > 0 }
+            let parallel = rows.filter { $0.mode != "serial" && $0.cpuMedian > 0 }
             guard let workers = parallel.map(\.workers).max() else { return nil }
             let here = parallel.filter { $0.workers == workers }
-            guard let most = here.max(by: { ($0.cpuMedian ?? 0) < ($1.cpuMedian ?? 0) }),
-                  let least = here.min(by: { ($0.cpuMedian ?? 0) < ($1.cpuMedian ?? 0) }), most.mode != least.mode else { return nil }
-            let (a, b) = (most.cpuMedian ?? 0, least.cpuMedian ?? 1)
+            guard let most = here.max(by: { $0.cpuMedian < $1.cpuMedian }),
+                  let least = here.min(by: { $0.cpuMedian < $1.cpuMedian }), most.mode != least.mode else { return nil }
+            let (a, b) = (most.cpuMedian, least.cpuMedian)
             return "on \(variant) ×\(workers), \(most.mode) use \(Seconds.format(a, .significant)) of CPU per trial against \(Seconds.format(b, .significant)) for \(least.mode) (\(Ratio.format(a / b, .short)))"
         }
         guard !clauses.isEmpty else { return "Each mode's CPU time per trial against its wall time." }

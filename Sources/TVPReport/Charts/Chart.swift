@@ -1,4 +1,4 @@
-import TVPResults
+import TVPAnalysis
 /// One chart tvp draws: `charts/<name>.gp` draws it from the data `prepare` makes of a run.
 public struct Chart: Sendable {
     /// The file stem: the script `charts/<name>.gp`, the output `RUN/charts/<name>.png` and `.svg`.

@@ -1,6 +1,6 @@
 import Foundation
 import TVPSystem
-import TVPResults
+import TVPAnalysis
 
 /// A run's chart data, `RUN/charts/data/`: a folder per chart with its settings.gp and tables, and
 /// `index.gp`, which names the charts for plot.gp (`tvp_charts`) with the layout's version.

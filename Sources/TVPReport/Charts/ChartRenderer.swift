@@ -1,11 +1,13 @@
 import Foundation
 import TVPSystem
 import TVPPlan
+import TVPAnalysis
 import TVPResults
 
 /// Draws a run's charts with plot.gp. The chart data comes first: tvp writes `RUN/charts/data/`
-/// from the run's CSV files (at the end of every run, and again here, so a run made before tvp
-/// wrote it gets it, and gnuplot never loads settings that came with a folder from elsewhere). Then
+/// from the run (at the end of every run from its own values, and again from the folder for `tvp
+/// plot`, so a run made before tvp wrote it gets it, and gnuplot never loads settings that came
+/// with a folder from elsewhere). Then
 /// gnuplot runs exactly `gnuplot -c plot.gp RUN STAGING`, which draws each chart listed in the data
 /// as a PNG and an SVG into a staging folder under RUN/charts/; once every chart is drawn the files
 /// are renamed into RUN/charts/, so a reader never sees half a chart. It writes nothing outside
@@ -26,26 +28,33 @@ public enum ChartRenderer {
         ExternalProgram.find("gnuplot", searchPath: environment["PATH"])
     }
 
-    /// Writes the run's chart data (`RUN/charts/data/`) from its files and returns its index.
-    /// Needs no gnuplot.
-    @discardableResult
-    public static func prepareData(runDirectory: String, charts: [Chart] = ChartCatalog.all) throws -> ChartDataFolder.Index {
-        try ChartDataFolder.write(try loadRun(InstallLocation.absolute(RunFolder.normalized(runDirectory))), charts: charts)
+    /// Reads the run folder `runDirectory` for its charts: summary.csv, meta.json and crossover.csv.
+    /// The folder's path is made absolute first, since gnuplot runs elsewhere.
+    public static func load(_ runDirectory: String) throws -> RunFolder {
+        let directory = InstallLocation.absolute(RunFolder.normalized(runDirectory))
+        guard Files.exists("\(directory)/summary.csv") else { throw ChartError.noSummary("\(directory)/summary.csv") }
+        return try RunFolder.load(directory, reading: .summary)
     }
 
-    /// The run folder at the absolute `runDirectory`, which must hold summary.csv.
-    private static func loadRun(_ runDirectory: String) throws -> RunFolder {
-        guard Files.exists("\(runDirectory)/summary.csv") else { throw ChartError.noSummary("\(runDirectory)/summary.csv") }
-        return try RunFolder.load(runDirectory)
+    /// Writes the chart data of `run` (`RUN/charts/data/`) and returns its index. Needs no gnuplot.
+    @discardableResult
+    public static func prepareData(_ run: RunFolder, charts: [Chart] = ChartCatalog.all) throws -> ChartDataFolder.Index {
+        try ChartDataFolder.write(run, charts: charts)
+    }
+
+    /// Reads the run folder `runDirectory` (`load`) and draws its charts (`render(_:environment:charts:)`).
+    public static func render(runDirectory: String, environment: [String: String],
+                              charts: [Chart] = ChartCatalog.all) throws -> Rendering {
+        try render(try load(runDirectory), environment: environment, charts: charts)
     }
 
     /// Writes the chart data of `charts` and draws every chart the run has data for. A chart
     /// skipped this time loses its old files, so charts/ shows what this tvp drew. Anything gnuplot
     /// prints on stderr, a warning included, fails the rendering; nothing is then renamed into charts/.
-    public static func render(runDirectory: String, environment: [String: String],
+    public static func render(_ run: RunFolder, environment: [String: String],
                               charts: [Chart] = ChartCatalog.all) throws -> Rendering {
-        let runDirectory = InstallLocation.absolute(RunFolder.normalized(runDirectory))
-        let index = try ChartDataFolder.write(try loadRun(runDirectory), charts: charts)
+        let runDirectory = InstallLocation.absolute(run.directory)
+        let index = try ChartDataFolder.write(run, charts: charts)
         guard let gnuplot = gnuplotPath(environment: environment) else { throw ChartError.gnuplotMissing }
         guard let plotScript = InstallLocation.plotScript(environment: environment),
               let scripts = InstallLocation.chartsDirectory(environment: environment) else { throw ChartError.scriptsMissing }

@@ -1,4 +1,5 @@
 import Foundation
+import TVPAnalysis
 import TVPResults
 
 /// Text of charts and findings: headings, lists, and escaping for gnuplot's enhanced text (numbers
@@ -27,9 +28,9 @@ enum ChartText {
             guard let low = values.min(), let high = values.max() else { return "0" }
             return low == high ? "\(low)" : "\(low)–\(high)"
         }
-        var parts = ["scenario \(rows.first?.scenario ?? run.meta?.scenario ?? "?")",
+        var parts = ["scenario \(run.scenario ?? run.meta?.scenario ?? "?")",
                      "\(span(rows.map(\.tasks))) tasks per trial", "median of \(span(rows.map(\.n))) trials per cell"]
-        if let cpus = rows.compactMap(\.usableCPUs).first { parts.append("\(cpus) usable CPUs") }
+        if let cpus = rows.map(\.usableCPUs).first(where: { $0 > 0 }) { parts.append("\(cpus) usable CPUs") }
         return parts.joined(separator: " · ")
     }
 

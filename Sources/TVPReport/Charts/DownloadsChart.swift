@@ -1,3 +1,4 @@
+import TVPAnalysis
 import TVPFormatting
 import TVPResults
 /// downloads: a thread per download or an event loop. Against downloads in flight (workers), per
@@ -14,21 +15,21 @@ enum DownloadsChart {
         let name: String
         let yLabel: String
         let kind: Double
-        let value: @Sendable (SummaryRow) -> (y: Double?, low: Double?, high: Double?)
+        let value: @Sendable (CellSummary) -> (y: Double?, low: Double?, high: Double?)
     }
 
     /// Speedup (kind 0), threads (1), memory in bytes (2): the panels of each variant, top to bottom.
     private static let measures = [
         Measure(name: "speedup", yLabel: "speedup (× serial)", kind: 0, value: { ($0.speedup, $0.speedupLow, $0.speedupHigh) }),
-        Measure(name: "peak OS threads", yLabel: "peak OS threads of tvp", kind: 1, value: { ($0.osThreadsMaxMedian, nil, nil) }),
-        Measure(name: "peak memory", yLabel: "peak memory of tvp", kind: 2, value: { ($0.tvpMaxRSSMedianKiB.map { $0 * 1_024 }, nil, nil) }),
+        Measure(name: "peak OS threads", yLabel: "peak OS threads of tvp", kind: 1, value: { ($0.osThreadsMaxMedian.finite, nil, nil) }),
+        Measure(name: "peak memory", yLabel: "peak memory of tvp", kind: 2, value: { ($0.tvpMaxRSSMedianKiB.finite.map { $0 * 1_024 }, nil, nil) }),
     ]
 
     /// The data of `run`'s downloads chart.
     static func prepare(_ run: RunFolder) -> ChartPreparation {
         let downloads = run.summary.filter { $0.workload == "download" }
         guard !downloads.isEmpty else { return .skip("the run has no download workload") }
-        let rows = downloads.filter { $0.osThreadsMaxMedian != nil && $0.tvpMaxRSSMedianKiB != nil }
+        let rows = downloads.filter { $0.osThreadsMaxMedian.isFinite && $0.tvpMaxRSSMedianKiB.isFinite }
         guard !rows.isEmpty else { return .skip("summary.csv has no os_threads_max_median or tvp_max_rss_median_kib column") }
         // Three panels per variant: at most a third as many variants as a chart has panels.
         let variants = WorkersAxis.variants(rows)
@@ -71,12 +72,12 @@ enum DownloadsChart {
     /// "At 10000 downloads in flight, threads reached 179× over serial with 659 OS threads and
     /// 143 MiB and async 132× with 8 OS threads and 252 MiB." (the widest worker count of the first
     /// variant, for the modes measured there).
-    static func finding(_ rows: [SummaryRow]) -> String {
+    static func finding(_ rows: [CellSummary]) -> String {
         guard let widest = rows.map(\.workers).max() else { return "" }
         let modes = ChartStyle.ordered(rows.filter { $0.workers == widest }.map(\.mode), by: ChartStyle.modeOrder)
         let parts = modes.enumerated().compactMap { index, mode -> String? in
             guard let row = rows.first(where: { $0.workers == widest && $0.mode == mode }),
-                  let threads = row.osThreadsMaxMedian, let kib = row.tvpMaxRSSMedianKiB else { return nil }
+                  let threads = row.osThreadsMaxMedian.finite, let kib = row.tvpMaxRSSMedianKiB.finite else { return nil }
             let memory = ByteSize.format(kib * 1_024, .significant)
             let speed = row.speedup.map { "\(index == 0 ? "reached " : "")\(Ratio.format($0, .short))\(index == 0 ? " over serial" : "") with " } ?? (index == 0 ? "held " : "")
             return "\(mode) \(speed)\(Int(threads.rounded())) OS thread\(threads == 1 ? "" : "s") and \(memory)"

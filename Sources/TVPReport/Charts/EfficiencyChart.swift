@@ -1,4 +1,4 @@
-import TVPResults
+import TVPAnalysis
 /// efficiency: parallel efficiency = speedup ÷ min(workers, usable CPUs), a panel per variant that
 /// does work, a line per mode, the reference line 1.0 (every usable CPU busy). Above 1 the tasks
 /// mostly wait. Bars: the speedup's 95 % interval scaled the same way (efficiency and speedup
@@ -25,7 +25,7 @@ enum EfficiencyChart {
         }
         axis.legend(axis.modes, into: &panels.legend)
         panels.legend.line("1.0 = all usable CPUs busy", LineStyle(color: ChartStyle.grey, dash: 2, width: 1.5))
-        var data = ChartData(finding: finding(variants, cpus: run.summary.compactMap(\.usableCPUs).first))
+        var data = ChartData(finding: finding(variants, cpus: run.summary.map(\.usableCPUs).first { $0 > 0 }))
         ChartText.setHeading("Parallel efficiency = speedup ÷ min(workers, usable CPUs)  (1: every usable CPU busy; above 1: tasks mostly wait; bars: 95 % CI)", run, note: note, in: &data.settings)
         axis.write(into: &data.settings)
         panels.write(into: &data)
@@ -33,7 +33,7 @@ enum EfficiencyChart {
     }
 
     /// The speedup interval of `row` scaled to its efficiency.
-    static func interval(_ row: SummaryRow) -> (low: Double, high: Double) {
+    static func interval(_ row: CellSummary) -> (low: Double, high: Double) {
         let efficiency = row.efficiency ?? 0
         guard let speedup = row.speedup, speedup > 0 else { return (efficiency, efficiency) }
         let scale = efficiency / speedup
@@ -41,7 +41,7 @@ enum EfficiencyChart {
     }
 
     /// "At 2 workers (the usable CPUs): cpu[8MiB] threads 0.89, processes 0.81; …".
-    static func finding(_ variants: [(variant: String, rows: [SummaryRow])], cpus: Int?) -> String {
+    static func finding(_ variants: [(variant: String, rows: [CellSummary])], cpus: Int?) -> String {
         let all = variants.flatMap(\.rows)
         let counts = Set(all.map(\.workers))
         let workers = cpus.flatMap { counts.contains($0) ? $0 : nil } ?? counts.max() ?? 1

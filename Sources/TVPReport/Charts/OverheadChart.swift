@@ -1,3 +1,4 @@
+import TVPAnalysis
 import TVPFormatting
 import TVPResults
 /// overhead: what a mode costs per task when the task does nothing (the null workload): trial
@@ -13,7 +14,7 @@ enum OverheadChart {
 
     /// The data of `run`'s overhead chart.
     static func prepare(_ run: RunFolder) -> ChartPreparation {
-        let rows = run.summary.filter { $0.workload == "null" && $0.perTaskMicroseconds != nil }
+        let rows = run.summary.filter { $0.workload == "null" && $0.perTaskMicroseconds.isFinite }
         let variants = WorkersAxis.variants(rows)
         guard !variants.isEmpty else { return .skip("the run has no null workload") }
         let (shown, note) = WorkersAxis.limited(variants)
@@ -21,14 +22,14 @@ enum OverheadChart {
         var panels = ChartPanels(table: "series.tsv", columns: columns)
         for (variant, rows) in shown {
             let first = Dictionary(rows.map { ($0.mode, $0.workers) }, uniquingKeysWith: min)
-            let perTask = { (row: SummaryRow, wall: Double?) in (wall ?? row.wallMedian) / Double(max(row.tasks, 1)) }
+            let perTask = { (row: CellSummary, wall: Double?) in (wall ?? row.wallMedian) / Double(max(row.tasks, 1)) }
             let lines = axis.lines(rows, extra: { row in
-                let y = (row.perTaskMicroseconds ?? 0) * 1e-6
+                let y = row.perTaskMicroseconds * 1e-6
                 return [.number(row.spawnP50Microseconds.map { $0 * 1e-6 }), .text(Seconds.format(y, .significant)),
                         .number(row.workers == first[row.mode] ? y : nil)]
-            }) { row in ((row.perTaskMicroseconds ?? 0) * 1e-6, perTask(row, row.wallMin), perTask(row, row.wallMax)) }
+            }) { row in (row.perTaskMicroseconds * 1e-6, perTask(row, row.wallMin.finite), perTask(row, row.wallMax.finite)) }
             // Room above the highest bar or spawn for nothing to touch the top.
-            let values = rows.flatMap { [perTask($0, $0.wallMin), perTask($0, $0.wallMax)] } + rows.compactMap { $0.spawnP50Microseconds.map { $0 * 1e-6 } }
+            let values = rows.flatMap { [perTask($0, $0.wallMin.finite), perTask($0, $0.wallMax.finite)] } + rows.compactMap { $0.spawnP50Microseconds.map { $0 * 1e-6 } }
             let top = (values.filter(\.isFinite).max() ?? 1) * 1.6
             panels.addPanel(title: variants.count > 1 ? variant : "", yLabel: "wall time per task = trial wall time ÷ tasks",
                             axis: .fitting(values + [top], logAbove: 0), lines: lines)
@@ -48,10 +49,10 @@ enum OverheadChart {
     }
 
     /// "Per task on the null workload at 1 worker: serial 107 ns, threads 207 ns, …; a process spawns in 410 µs (median)."
-    static func finding(_ rows: [SummaryRow], modes: [String]) -> String {
+    static func finding(_ rows: [CellSummary], modes: [String]) -> String {
         let workers = rows.map(\.workers).min() ?? 1
         let costs = modes.compactMap { mode in
-            rows.first { $0.mode == mode && $0.workers == workers }.map { "\(mode) \(Seconds.format(($0.perTaskMicroseconds ?? 0) * 1e-6, .significant))" }
+            rows.first { $0.mode == mode && $0.workers == workers }.map { "\(mode) \(Seconds.format($0.perTaskMicroseconds * 1e-6, .significant))" }
         }
         let spawns = modes.compactMap { mode in
             rows.first { $0.mode == mode && $0.workers == workers && $0.spawnP50Microseconds != nil }

@@ -1,4 +1,5 @@
 import Foundation
+import TVPAnalysis
 import TVPFormatting
 import TVPResults
 
@@ -78,7 +79,7 @@ enum PoolStartChart {
     }
 
     /// "980 ms · pool start 45.6 µs (0.0 %)", and "(bar cut)" for a cut bar.
-    static func text(_ bar: SummaryRow, cut: Bool) -> String {
+    static func text(_ bar: CellSummary, cut: Bool) -> String {
         Seconds.format(bar.wallMedian, .significant)
             + (bar.poolStartMedian.map { " · pool start \(Seconds.format($0, .significant)) (\(Percent.format($0 / bar.wallMedian, .spaced)))" } ?? "")
             + (cut ? " (bar cut)" : "")
@@ -91,7 +92,7 @@ enum PoolStartChart {
     }
 
     /// "Pool start: threads 45.6–74.2 µs (at most 0.3 % of a trial), process-pool 834 µs–26.4 ms (at most 4.6 %)."
-    static func finding(_ rows: [SummaryRow], modes: [String]) -> String {
+    static func finding(_ rows: [CellSummary], modes: [String]) -> String {
         let parts = modes.compactMap { mode -> String? in
             let mine = rows.filter { $0.mode == mode }
             let starts = mine.compactMap(\.poolStartMedian)

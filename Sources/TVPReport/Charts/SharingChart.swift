@@ -1,4 +1,5 @@
 import Foundation
+import TVPAnalysis
 import TVPFormatting
 import TVPResults
 
@@ -28,12 +29,12 @@ enum SharingChart {
         }
         let (shown, note) = WorkersAxis.limited(variants)
         let axis = WorkersAxis(rows: shown.flatMap(\.rows))
-        func seconds(_ row: SummaryRow, _ wall: Double?) -> Double? {
+        func seconds(_ row: CellSummary, _ wall: Double?) -> Double? {
             guard let perUpdate = row.perUpdateNanoseconds, let wall, row.wallMedian > 0 else { return nil }
             return perUpdate * 1e-9 * wall / row.wallMedian
         }
         // One axis for every panel: a strategy's place on it is what the chart compares.
-        let values = shown.flatMap(\.rows).flatMap { [seconds($0, $0.wallMin), seconds($0, $0.wallMax)].compactMap { $0 } }
+        let values = shown.flatMap(\.rows).flatMap { [seconds($0, $0.wallMin.finite), seconds($0, $0.wallMax.finite)].compactMap { $0 } }
         // Room above the highest point for the race's labels.
         let yAxis = YAxis.fitting(values + [(values.max() ?? 1) * 2], logAbove: 0)
         var panels = ChartPanels(table: "series.tsv", columns: WorkersAxis.columns)
@@ -42,7 +43,7 @@ enum SharingChart {
         var labels = DataTable(name: "labels.tsv", columns: labelColumns)
         var labelBlocks: [Double] = []
         for (variant, rows) in shown {
-            let lines = axis.lines(rows) { row in (seconds(row, row.wallMedian), seconds(row, row.wallMin), seconds(row, row.wallMax)) }
+            let lines = axis.lines(rows) { row in (seconds(row, row.wallMedian), seconds(row, row.wallMin.finite), seconds(row, row.wallMax.finite)) }
             guard panels.addPanel(title: variant, yLabel: "wall time per update", axis: yAxis, lines: lines) else { continue }
             // Labels of modes that lost updates at one worker count are stacked apart.
             let losers = axis.modes.filter { mode in rows.contains { $0.mode == mode && ($0.lostUpdatesMedian ?? 0) > 0 } }
@@ -79,7 +80,7 @@ enum SharingChart {
 
     /// "At 2 workers, one update cost: tally[mutex] 60.1 ns on threads, 70.2 ns on process-pool; …;
     /// tally[racy] under threads lost 15k of 10M updates."
-    static func finding(_ rows: [SummaryRow]) -> String {
+    static func finding(_ rows: [CellSummary]) -> String {
         let workers = rows.map(\.workers).contains(2) ? 2 : rows.map(\.workers).max() ?? 1
         let variants = WorkersAxis.variants(rows.filter { $0.workers == workers && $0.mode != "serial" })
         let clauses = variants.map { variant, rows -> String in

@@ -1,3 +1,4 @@
+import TVPAnalysis
 import TVPFormatting
 import TVPResults
 /// speedup: speedup over serial against workers, a panel per workload variant that does work, a
@@ -18,7 +19,7 @@ enum SpeedupChart {
         }
         let (shown, note) = WorkersAxis.limited(variants)
         let axis = WorkersAxis(rows: shown.flatMap(\.rows))
-        let cpus = run.summary.compactMap(\.usableCPUs).first
+        let cpus = run.summary.map(\.usableCPUs).first { $0 > 0 }
         var panels = ChartPanels(table: "series.tsv", columns: WorkersAxis.columns)
         for (variant, rows) in shown {
             let lines = axis.lines(rows) { ($0.speedup, $0.speedupLow, $0.speedupHigh) }
@@ -41,7 +42,7 @@ enum SpeedupChart {
     }
 
     /// "On cpu[8MiB], threads reach 1.9× over serial (at 4 workers) and processes 1.7× (at 4); …".
-    static func finding(_ variants: [(variant: String, rows: [SummaryRow])]) -> String {
+    static func finding(_ variants: [(variant: String, rows: [CellSummary])]) -> String {
         let clauses = variants.prefix(3).map { variant, rows -> String in
             let modes = ChartStyle.ordered(rows.map(\.mode), by: ChartStyle.modeOrder).filter { $0 != "serial" }
             let best = modes.compactMap { mode in

@@ -1,4 +1,5 @@
 import Foundation
+import TVPAnalysis
 import TVPFormatting
 import TVPResults
 
@@ -13,7 +14,7 @@ enum TransferChart {
     static let chart = Chart(name: "transfer", title: "What a process pays to get its data", prepare: prepare)
 
     /// The panels: the value drawn, its title, y label and tic formats (log, linear).
-    static let panels: [(value: @Sendable (SummaryRow) -> Double?, title: String, yLabel: String, formats: (String, String))] = [
+    static let panels: [(value: @Sendable (CellSummary) -> Double?, title: String, yLabel: String, formats: (String, String))] = [
         ({ $0.wallMedian }, "wall time of one trial (median)", "wall time per trial", ("%.0s %cs", "%g s")),
         ({ $0.megabytesPerSecond }, "throughput: bytes hashed ÷ wall time", "MB/s (1 MB = 10⁶ B)", ("%g", "%g")),
         ({ $0.transferMegabytesPerSecond }, "receive rate of the worker processes", "MB/s received by the workers", ("%g", "%g")),
@@ -33,7 +34,7 @@ enum TransferChart {
         let bySize = sizes.count > 1
         // Lines: a (mode, transfer) pair each, modes in mode order, transfers in transfer order.
         let pairs = modes.flatMap { mode in transfers.map { (mode, $0) } }.filter { pair in rows.contains { $0.mode == pair.0 && ($0.transfer ?? "in-place") == pair.1 } }
-        func x(_ row: SummaryRow) -> Double {
+        func x(_ row: CellSummary) -> Double {
             if bySize { return row.inputSize ?? 0 }
             let place = Double(modes.firstIndex(of: row.mode) ?? 0) + 1
             return Double((transfers.firstIndex(of: row.transfer ?? "in-place") ?? 0) + 1) + 0.12 * (place - Double(modes.count + 1) / 2)
@@ -87,7 +88,7 @@ enum TransferChart {
 
     /// "At 1 GiB and 2 workers, workers received their slices at 8271 MB/s by shm, …; threads
     /// hashed 422 MB/s in place, the fastest process mode 446 MB/s (process-pool by shm)."
-    static func finding(_ rows: [SummaryRow], workers: Int) -> String {
+    static func finding(_ rows: [CellSummary], workers: Int) -> String {
         guard let size = rows.compactMap(\.inputSize).max() else { return "" }
         let here = rows.filter { $0.inputSize == size }
         let received = ChartStyle.ordered(here.compactMap(\.transfer), by: ChartStyle.transferOrder).compactMap { transfer -> (String, Double)? in

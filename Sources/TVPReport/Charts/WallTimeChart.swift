@@ -1,3 +1,4 @@
+import TVPAnalysis
 import TVPFormatting
 import TVPResults
 /// wall_time: median wall time of one trial against workers, a panel per variant (null included:
@@ -14,9 +15,9 @@ enum WallTimeChart {
         let axis = WorkersAxis(rows: shown.flatMap(\.rows))
         var panels = ChartPanels(table: "series.tsv", columns: WorkersAxis.columns)
         for (variant, rows) in shown {
-            let values = rows.flatMap { [$0.wallMin ?? $0.wallMedian, $0.wallMax ?? $0.wallMedian] }
+            let values = rows.flatMap { [$0.wallMin.finite ?? $0.wallMedian, $0.wallMax.finite ?? $0.wallMedian] }
             panels.addPanel(title: variant, yLabel: "wall time per trial", axis: .fitting(values, logAbove: 20),
-                            lines: axis.lines(rows) { ($0.wallMedian, $0.wallMin, $0.wallMax) })
+                            lines: axis.lines(rows) { ($0.wallMedian, $0.wallMin.finite, $0.wallMax.finite) })
         }
         axis.legend(axis.modes, into: &panels.legend)
         var data = ChartData(finding: finding(variants))
@@ -27,7 +28,7 @@ enum WallTimeChart {
     }
 
     /// "Fastest per variant: cpu[8MiB] threads ×4 in 432 ms; io[…] threads ×16 in 45.1 ms; …".
-    static func finding(_ variants: [(variant: String, rows: [SummaryRow])]) -> String {
+    static func finding(_ variants: [(variant: String, rows: [CellSummary])]) -> String {
         let fastest = variants.prefix(4).compactMap { variant, rows in
             rows.min { $0.wallMedian < $1.wallMedian }.map { "\(variant) \($0.mode) ×\($0.workers) in \(Seconds.format($0.wallMedian, .significant))" }
         }

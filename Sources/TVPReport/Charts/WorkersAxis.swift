@@ -1,5 +1,5 @@
 import Foundation
-import TVPResults
+import TVPAnalysis
 
 /// The shape the charts against workers share (speedup, wall_time, efficiency, overhead,
 /// cpu_vs_wall): a panel per workload variant, a line per mode, x the worker count on a log2 axis,
@@ -13,21 +13,21 @@ struct WorkersAxis {
     let workers: [Int]
 
     /// The axis for the rows a chart draws.
-    init(rows: [SummaryRow]) {
+    init(rows: [CellSummary]) {
         modes = ChartStyle.ordered(rows.map(\.mode), by: ChartStyle.modeOrder)
         workers = Array(Set(rows.map(\.workers))).sorted()
     }
 
     /// `row`'s worker count, nudged by its mode's place (3 % of a doubling per place).
-    func x(_ row: SummaryRow) -> Double {
+    func x(_ row: CellSummary) -> Double {
         let place = Double(modes.firstIndex(of: row.mode) ?? 0) + 1
         return Double(row.workers) * pow(2, 0.03 * (place - Double(modes.count + 1) / 2))
     }
 
     /// A line per mode of `rows` (one panel's), with the points where `value` gives a y: the
     /// value and its bar (nil ends fall back to the value), then the `extra` columns of the chart.
-    func lines(_ rows: [SummaryRow], width: Double = 2, extra: (SummaryRow) -> [ChartValue] = { _ in [] },
-               value: (SummaryRow) -> (y: Double?, low: Double?, high: Double?)) -> [(style: LineStyle, rows: [[ChartValue]])] {
+    func lines(_ rows: [CellSummary], width: Double = 2, extra: (CellSummary) -> [ChartValue] = { _ in [] },
+               value: (CellSummary) -> (y: Double?, low: Double?, high: Double?)) -> [(style: LineStyle, rows: [[ChartValue]])] {
         modes.map { mode in
             let points = rows.filter { $0.mode == mode }.sorted { $0.workers < $1.workers }.compactMap { row -> [ChartValue]? in
                 let (y, low, high) = value(row)
@@ -39,7 +39,7 @@ struct WorkersAxis {
     }
 
     /// The modes of `rows` with a number for `value`.
-    func modes(in rows: [SummaryRow], with value: (SummaryRow) -> Double?) -> [String] {
+    func modes(in rows: [CellSummary], with value: (CellSummary) -> Double?) -> [String] {
         modes.filter { mode in rows.contains { $0.mode == mode && value($0) != nil } }
     }
 
@@ -64,9 +64,9 @@ struct WorkersAxis {
     }
 
     /// `rows` grouped by variant, variants in file order.
-    static func variants(_ rows: [SummaryRow]) -> [(variant: String, rows: [SummaryRow])] {
+    static func variants(_ rows: [CellSummary]) -> [(variant: String, rows: [CellSummary])] {
         var order: [String] = []
-        var groups: [String: [SummaryRow]] = [:]
+        var groups: [String: [CellSummary]] = [:]
         for row in rows {
             if groups[row.variant] == nil { order.append(row.variant) }
             groups[row.variant, default: []].append(row)

@@ -10,13 +10,13 @@ public enum ConsoleReport {
     public static func render(_ summaries: [CellSummary], breakEvens: [Crossover.BreakEven] = []) -> String {
         var out = ""
         var variants: [String] = []
-        for s in summaries where !variants.contains(s.cell.workload.label) { variants.append(s.cell.workload.label) }
+        for s in summaries where !variants.contains(s.variant) { variants.append(s.variant) }
         for variant in variants {
-            let rows = summaries.filter { $0.cell.workload.label == variant }
-            out += "\n\(variant) — \(rows.first!.cell.tasks) tasks per trial\n"
+            let rows = summaries.filter { $0.variant == variant }
+            out += "\n\(variant) — \(rows.first!.tasks) tasks per trial\n"
             let header = ["mode", "workers", "median wall", "95% CI", "speedup", "95% CI", "efficiency", "per task", "notes"]
             let table = rows.map { s in
-                [s.cell.mode.rawValue, String(s.cell.workers), Seconds.format(s.wallMedian, .fixed),
+                [s.mode, String(s.workers), Seconds.format(s.wallMedian, .fixed),
                  "\(Seconds.format(s.wallCI.lowerBound, .fixed))–\(Seconds.format(s.wallCI.upperBound, .fixed))",
                  s.speedup.map { Ratio.format($0, .hundredths) } ?? "–",
                  s.speedupCI.map { String(format: "%.2f–%.2f", $0.lowerBound, $0.upperBound) } ?? "–",
@@ -25,12 +25,12 @@ public enum ConsoleReport {
             }
             out += format([header] + table)
         }
-        let shipped = summaries.filter { $0.transferMegabytesPerSecond != nil || $0.poolStartMedian != nil && $0.cell.workload.shipsData }
+        let shipped = summaries.filter { $0.transferMegabytesPerSecond != nil || $0.poolStartMedian != nil && $0.cell?.workload.shipsData == true }
         if !shipped.isEmpty {
             out += "\nShipping the shared input: how fast workers received it, and the pool start\n"
             let header = ["variant", "mode", "workers", "received at", "throughput", "pool start"]
             out += format([header] + shipped.map { s in
-                [s.cell.workload.label, s.cell.mode.rawValue, String(s.cell.workers),
+                [s.variant, s.mode, String(s.workers),
                  s.transferMegabytesPerSecond.map { Rate.format(megabytesPerSecond: $0) } ?? "in place",
                  s.megabytesPerSecond.map { Rate.format(megabytesPerSecond: $0) } ?? "–",
                  s.poolStartMedian.map { Seconds.format($0, .fixed) } ?? "–"]
@@ -41,7 +41,7 @@ public enum ConsoleReport {
             out += "\nWhere sharing hurts: wall time per update (tally: an increment; alloc: a free and a malloc; refs: a step)\n"
             let header = ["variant", "mode", "workers", "per update", "lost updates (median)"]
             out += format([header] + sharing.map { s in
-                [s.cell.workload.label, s.cell.mode.rawValue, String(s.cell.workers),
+                [s.variant, s.mode, String(s.workers),
                  String(format: "%.2f ns", s.perUpdateNanoseconds ?? 0),
                  s.lostUpdatesMedian.map { String(format: "%.0f", $0) } ?? "–"]
             })

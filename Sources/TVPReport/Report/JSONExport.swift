@@ -14,10 +14,10 @@ import TVPStatistics
 /// strings). `command` is the cell's label, e.g. "cpu[8MiB] threads×2".
 public enum JSONExport {
     /// The JSON text of `run`'s counted trials, cell by cell.
-    public static func render(_ run: RunData) throws -> String {
+    public static func render(_ run: RunFolder) throws -> String {
         var order: [Cell] = []
         var trials: [Cell: [TrialSample]] = [:]
-        for sample in run.samples where !sample.isWarmup && sample.ok {
+        for sample in run.trials where !sample.isWarmup && sample.ok {
             if trials[sample.cell] == nil { order.append(sample.cell) }
             trials[sample.cell, default: []].append(sample)
         }
@@ -46,7 +46,7 @@ public enum JSONExport {
     }
 
     /// Writes `run`'s JSON to `path` whole (a temporary file renamed into place).
-    public static func write(_ run: RunData, to path: String) throws {
+    public static func write(_ run: RunFolder, to path: String) throws {
         let text = try render(run)
         do {
             try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)

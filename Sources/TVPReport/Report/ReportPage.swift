@@ -11,7 +11,7 @@ import TVPResults
 /// and the failed trials. Plain GitHub-flavoured Markdown (headings, tables, images by relative
 /// path), so it renders on GitHub and can be appended to a CI job summary.
 public enum ReportPage {
-    /// The scenario's expectations as re-evaluated from the run's files, or why they could not be.
+    /// The scenario's expectations, evaluated, or why they could not be.
     public enum Verdicts: Sendable {
         /// The results, in scenario order (empty: the scenario declares none).
         case evaluated([ExpectationResult])
@@ -33,16 +33,22 @@ public enum ReportPage {
         public var drawn: Bool
     }
 
-    /// The report of the run folder `directory`, from its files (the expectations re-evaluated
-    /// from trials.csv and meta.json, as `tvp check` does).
+    /// The report of the run folder at `directory`, read once: summary.csv, meta.json, crossover.csv,
+    /// and trials.csv for the expectations, re-evaluated as `tvp check` does.
     public static func make(_ directory: String) throws -> String {
-        let run = try RunFolder.load(directory)
+        var run = try RunFolder.load(directory, reading: .summary)
         let verdicts: Verdicts
         do {
-            verdicts = .evaluated(try RunCheck.check(directory).results)
+            try run.read(.trials)
+            verdicts = .evaluated(try RunCheck.check(run, path: directory))
         } catch {
             verdicts = .unavailable("\(error)")
         }
+        return make(run, verdicts: verdicts)
+    }
+
+    /// The report of `run` (holding its summary) with `verdicts`: a run's own, or re-evaluated.
+    public static func make(_ run: RunFolder, verdicts: Verdicts) -> String {
         let charts = ChartCatalog.all.map { chart -> ChartEntry in
             let drawn = Files.exists(run.path("charts/\(chart.name).png"))
             switch chart.prepare(run) {
@@ -55,7 +61,7 @@ public enum ReportPage {
 
     /// The report's text.
     public static func render(_ run: RunFolder, verdicts: Verdicts, charts: [ChartEntry]) -> String {
-        var out = "# tvp run: \(run.meta?.scenario ?? run.summary.first?.scenario ?? "?")"
+        var out = "# tvp run: \(run.meta?.scenario ?? run.scenario ?? "?")"
         if let started = run.meta?.startedAt { out += " — \(day(started))" }
         out += "\n\n"
         if let meta = run.meta, let scenario = try? ScenarioLoader.parse(meta.scenarioText, source: meta.scenarioPath, defaultName: meta.scenario, requiresFiles: false,
@@ -143,8 +149,8 @@ public enum ReportPage {
     }
 
     /// The noisiest cells first, at most `limit`.
-    static func noiseSection(_ rows: [SummaryRow], limit: Int = 15) -> String {
-        let noisy = rows.filter(\.isNoisy).sorted { ($0.wallCV ?? 0) > ($1.wallCV ?? 0) }
+    static func noiseSection(_ rows: [CellSummary], limit: Int = 15) -> String {
+        let noisy = rows.filter(\.isNoisy).sorted { $0.wallCV > $1.wallCV }
         let threshold = Percent.format(Summarizer.noisyCoefficientOfVariation, .spaced)
         var out = "## Noisy cells\n\n"
         guard !noisy.isEmpty else { return out + "None: every cell's wall time varied by at most \(threshold) (coefficient of variation).\n\n" }
@@ -152,7 +158,7 @@ public enum ReportPage {
             + "less certain (see the confidence intervals; add repetitions or quiet the machine).\n\n"
         out += "| cell | CV | median wall time | trials |\n| --- | --- | --- | --- |\n"
         for row in noisy.prefix(limit) {
-            out += "| \(Markdown.inline(label(row))) | \(Percent.format(row.wallCV ?? 0, .spaced)) | \(Seconds.format(row.wallMedian, .significant)) | \(row.n) |\n"
+            out += "| \(Markdown.inline(label(row))) | \(Percent.format(row.wallCV, .spaced)) | \(Seconds.format(row.wallMedian, .significant)) | \(row.n) |\n"
         }
         if noisy.count > limit { out += "\n…and \(noisy.count - limit) more (summary.csv, column `noisy`).\n" }
         return out + "\n"
@@ -178,7 +184,7 @@ public enum ReportPage {
     }
 
     /// "cpu[8MiB] threads ×4".
-    static func label(_ row: SummaryRow) -> String { "\(row.variant) \(row.mode) ×\(row.workers)" }
+    static func label(_ row: CellSummary) -> String { "\(row.variant) \(row.mode) ×\(row.workers)" }
 
     /// "2026-11-22 01:45 UTC" from an ISO 8601 timestamp.
     static func day(_ timestamp: String) -> String {

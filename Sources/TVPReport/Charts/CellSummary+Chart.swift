@@ -1,0 +1,19 @@
+import TVPAnalysis
+
+/// What the charts read of a summary beyond its fields: a statistic absent (NaN) or unbounded as
+/// nil, the ends of the speedup's interval, and the `shared` workload's parameters.
+extension CellSummary {
+    /// The speedup interval's low end.
+    var speedupLow: Double? { speedupCI?.lowerBound }
+    /// The speedup interval's high end.
+    var speedupHigh: Double? { speedupCI?.upperBound }
+    /// `shared`: the input's size in bytes.
+    var inputSize: Double? { parameters["input_size"].flatMap { Double($0) }.flatMap(\.finite) }
+    /// `shared`: how a worker gets its slice (`in-place`, `pipe`, `file`, `shm`).
+    var transfer: String? { parameters["transfer"] }
+}
+
+extension Double {
+    /// The number when it is finite; nil for NaN (a statistic a cell has none of) and ±∞.
+    var finite: Double? { isFinite ? self : nil }
+}
