@@ -46,7 +46,7 @@ let package = Package(
         .executable(name: "tvp-plugin-worker", targets: ["tvp-plugin-worker"]),
         // Only for the micro-benchmarks in benchmarks/package-benchmark/, a package of their own that can reach this
         // one's modules through a product alone; not an API promise.
-        .library(name: "TVPLibraries", targets: ["TVPRun", "TVPWorkloads", "TVPSystem"]),
+        .library(name: "TVPMeasure", targets: ["TVPMeasure", "TVPWorkloads", "TVPSystem"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -23,7 +23,7 @@ let package = Package(
         .executableTarget(
             name: "HotPaths",
             dependencies: [
-                .product(name: "TVPCore", package: rootPackage),
+                .product(name: "TVPMeasure", package: rootPackage),
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/HotPaths",

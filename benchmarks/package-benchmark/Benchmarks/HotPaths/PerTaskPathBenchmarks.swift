@@ -1,7 +1,7 @@
 import Benchmark
 import Foundation
 import SystemPackage
-import TVPCore
+import TVPMeasure
 import TVPSystem
 import TVPWorkloads
 

@@ -1,5 +1,5 @@
 import Benchmark
-import TVPCore
+import TVPMeasure
 import TVPSystem
 import TVPWorkloads
 
