@@ -44,7 +44,7 @@ let package = Package(
         .executable(name: "tvp", targets: ["tvp"]),
         .executable(name: "tvp-worker", targets: ["tvp-worker"]),
         .executable(name: "tvp-plugin-worker", targets: ["tvp-plugin-worker"]),
-        // Only for the micro-benchmarks in benchmarks/package-benchmark/, a package of their own that can reach this
+        // Only for the micro-benchmarks in benchmarks/hot-paths/, a package of their own that can reach this
         // one's modules through a product alone; not an API promise.
         .library(name: "TVPMeasure", targets: ["TVPMeasure", "TVPWorkloads", "TVPSystem"]),
     ],

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Micro-benchmarks of tvp's hot paths (package-benchmark), and the regression gate over them.
 #
-#   benchmarks/package-benchmark/run.sh [run] [plugin options]   run them all, print p0…p100 per benchmark
-#   benchmarks/package-benchmark/run.sh baseline [NAME]          run them and store the result as baseline NAME
-#   benchmarks/package-benchmark/run.sh check [NAME] [OTHER]     run them (or take baseline OTHER) and compare with
+#   benchmarks/hot-paths/run.sh [run] [plugin options]   run them all, print p0…p100 per benchmark
+#   benchmarks/hot-paths/run.sh baseline [NAME]          run them and store the result as baseline NAME
+#   benchmarks/hot-paths/run.sh check [NAME] [OTHER]     run them (or take baseline OTHER) and compare with
 #                                              baseline NAME under the tolerances in Tolerance.swift;
 #                                              a run that is worse is repeated once, and only a
 #                                              second worse run is a regression
 #
-# NAME defaults to "reference". Baselines stay in benchmarks/package-benchmark/.benchmarkBaselines/, untracked: they
+# NAME defaults to "reference". Baselines stay in benchmarks/hot-paths/.benchmarkBaselines/, untracked: they
 # describe one machine on one day, so record one where you check, just before the change.
 # Exit codes: 0 success (check: within tolerance or better), 1 error, 2 regression.
 set -uo pipefail
@@ -40,7 +40,7 @@ check)
     name=${1:-reference}
     [ $# -gt 0 ] && shift
     if [ ! -d .benchmarkBaselines ] || ! ls .benchmarkBaselines/*/"$name" >/dev/null 2>&1; then
-        echo "run.sh: no baseline named '$name'; record one first with: benchmarks/package-benchmark/run.sh baseline $name" >&2
+        echo "run.sh: no baseline named '$name'; record one first with: benchmarks/hot-paths/run.sh baseline $name" >&2
         exit 1
     fi
     output=$(mktemp)
