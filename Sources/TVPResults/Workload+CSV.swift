@@ -20,9 +20,10 @@ extension Workload {
                 }
                 continue
             }
-            switch declaration.parse(text) {
-            case .success(let value): values[declaration.name] = value
-            case .failure(let problem): throw TrialRowProblem(column: declaration.column, text: text, expected: problem.message)
+            do {
+                values[declaration.name] = try declaration.parse(text)
+            } catch {
+                throw TrialRowProblem(column: declaration.column, text: text, expected: error.message)
             }
         }
         do {

@@ -69,7 +69,8 @@ public struct WorkerProgram {
     /// The workload in `text`, its plugin set up when it is one.
     private func decode(_ text: String) throws -> Workload {
         let workload = try TaskSpec.decodeWorkload(text)
-        if let plugin = workload.as(PluginWorkload.self) {
+        // `isPlugin` first: the cast alone would cost every worker the existential's metadata.
+        if workload.isPlugin, let plugin = workload.as(PluginWorkload.self) {
             guard allowsPlugins else {
                 throw PluginError("the static tvp-worker cannot load plugins (it has no dynamic loader); tvp runs plugin tasks in tvp-plugin-worker, which must sit next to tvp")
             }

@@ -10,7 +10,7 @@ import TVPWorkloads
 /// A workload declared only here and registered in `TestWorkloads`: each task folds `words`
 /// 64-bit words of a stream seeded by its index, with `mix` (xor or add), `rounds` times over a
 /// buffer of `buffer` bytes. Nothing outside this file and that registration line knows it.
-struct FoldWorkload: WorkloadKind {
+struct FoldWorkload: WorkloadKind, Hashable {
     var words: Int
     var buffer: Int
     var mix: String

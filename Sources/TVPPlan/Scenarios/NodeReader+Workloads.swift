@@ -105,16 +105,16 @@ extension NodeReader {
                 ok = false
                 continue
             }
-            switch declaration.parse(text) {
-            case .success(let value):
-                values[declaration.name] = value
-                if declaration.kind == .file {
-                    guard let resolved = file(text, node: node, key: key) else { ok = false; continue }
-                    values.resolvedFiles[declaration.name] = resolved
-                }
-            case .failure(let parameterProblem):
-                problem(node, key, parameterProblem.message)
+            do {
+                values[declaration.name] = try declaration.parse(text)
+            } catch {
+                problem(node, key, error.message)
                 ok = false
+                continue
+            }
+            if declaration.kind == .file {
+                guard let resolved = file(text, node: node, key: key) else { ok = false; continue }
+                values.resolvedFiles[declaration.name] = resolved
             }
         }
         guard ok else { return nil }

@@ -5,7 +5,7 @@ import TVPSystem
 /// `malloc` each, picked by a key stream seeded with the task index.
 ///
 /// Threads share the process's allocator; each worker process has one of its own.
-public struct AllocWorkload: WorkloadKind {
+public struct AllocWorkload: WorkloadKind, Hashable {
     /// Blocks freed and allocated again per task.
     public var updates: Int
     /// Blocks alive at once (the working set).

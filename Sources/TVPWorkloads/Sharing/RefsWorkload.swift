@@ -15,7 +15,7 @@ public enum GraphSharing: String, Hashable, Sendable, CaseIterable {
 ///
 /// Under process modes every worker builds its own graph (objects cannot cross processes), so
 /// `graph` is `private` there whatever was asked.
-public struct RefsWorkload: WorkloadKind {
+public struct RefsWorkload: WorkloadKind, Hashable {
     /// Steps (node visits) per task.
     public var updates: Int
     /// Nodes in the graph.

@@ -30,7 +30,7 @@ public enum TallyLayout: String, Hashable, Sendable, CaseIterable {
 
 /// Parameters of the `tally` workload: each task makes `updates` increments of `bins` counters,
 /// the bins chosen by a key stream seeded with the task index.
-public struct TallyWorkload: WorkloadKind {
+public struct TallyWorkload: WorkloadKind, Hashable {
     /// Increments per task.
     public var updates: Int
     /// Counters in the table.

@@ -13,8 +13,8 @@ public enum TaskSpec {
     /// (`%` and `;` escaped).
     public static func encode(_ workload: Workload) -> String {
         var text = workload.name
-        for (name, value) in workload.kind.specValues.pairs {
-            text += ";\(name)=\(escape(value.text))"
+        for entry in workload.kind.specValues.pairs {
+            text += ";\(entry.name)=\(escape(entry.value.text))"
         }
         return text
     }
@@ -59,9 +59,10 @@ public enum TaskSpec {
         var values = ParameterValues()
         for declaration in kind.parameters {
             guard let field = fields[declaration.name] else { continue }
-            switch declaration.parse(unescape(field)) {
-            case .success(let value): values[declaration.name] = value
-            case .failure(let problem): throw DecodingError(description: "\(kind.name) task spec: \(problem) in '\(text)'")
+            do {
+                values[declaration.name] = try declaration.parse(unescape(field))
+            } catch {
+                throw DecodingError(description: "\(kind.name) task spec: \(error) in '\(text)'")
             }
         }
         for name in fields.keys where !kind.parameters.contains(where: { $0.name == name }) {

@@ -1,7 +1,7 @@
 import TVPSystem
 
 /// `cpu`: SHA-256 over a deterministic byte stream: pure computation.
-public struct CPUWorkload: WorkloadKind {
+public struct CPUWorkload: WorkloadKind, Hashable {
     /// Bytes hashed by each task.
     public var bytesPerTask: Int
     /// Creates the parameters.

@@ -4,7 +4,7 @@
 ///
 /// Task `index` fetches file `index % files`; its digest is SHA-256 of the task index and the
 /// body, so every mode that received the right bytes gives the same digest.
-public struct DownloadWorkload: WorkloadKind {
+public struct DownloadWorkload: WorkloadKind, Hashable {
     /// Distinct files the server holds.
     public var files: Int
     /// Size of each file, bytes.

@@ -9,7 +9,7 @@ public enum CacheState: String, Hashable, Sendable, CaseIterable {
 }
 
 /// `io`: a sleep (simulated latency) followed by real reads of fixture files: waiting, mostly.
-public struct IOWorkload: WorkloadKind {
+public struct IOWorkload: WorkloadKind, Hashable {
     /// The simulated latency each task sleeps, in nanoseconds.
     public var sleepNanoseconds: UInt64
     /// Fixture files each task reads.

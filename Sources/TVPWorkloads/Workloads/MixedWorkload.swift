@@ -6,7 +6,7 @@ import TVPSystem
 /// How many bytes make up the hashing share depends on the machine: tvp measures its hashing rate
 /// once per run and sets `hashBytes` before any trial. Two mixed workloads are the same workload
 /// when their budget and share are, whatever the calibration.
-public struct MixedWorkload: WorkloadKind {
+public struct MixedWorkload: WorkloadKind, Hashable {
     /// The task's time budget, in nanoseconds.
     public var taskNanoseconds: UInt64
     /// The share of the budget spent hashing, 0 to 1.

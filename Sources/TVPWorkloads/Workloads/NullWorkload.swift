@@ -1,5 +1,5 @@
 /// `null`: nothing at all; measures a mode's own cost per task.
-public struct NullWorkload: WorkloadKind {
+public struct NullWorkload: WorkloadKind, Hashable {
     /// The one variant.
     public init() {}
 

@@ -6,7 +6,7 @@ import TVPSystem
 /// Two plugin workloads are the same workload when their library (as the scenario spells it),
 /// symbol, parameter and input are: where the library lies on this machine and whether the task
 /// is declared deterministic do not change what is measured.
-public struct PluginWorkload: WorkloadKind {
+public struct PluginWorkload: WorkloadKind, Hashable {
     /// The library as the scenario names it (relative to the scenario file's folder, or absolute):
     /// what CSV files record, so that runs from different checkouts compare.
     public var library: String
@@ -127,7 +127,9 @@ extension Workload {
     public static func plugin(_ plugin: PluginWorkload) -> Workload { Workload(plugin) }
 
     /// Whether this is a `plugin` workload (its process-mode tasks run in `tvp-plugin-worker`).
-    public var isPlugin: Bool { self.is(PluginWorkload.self) }
+    /// By name, not by a cast: a cast from the existential would make a fresh worker build the
+    /// existential's metadata through the runtime's demangler before its first task.
+    public var isPlugin: Bool { name == PluginWorkload.name }
 }
 
 /// A `plugin` task: the plugin's task function, given the task's slice of the shared input when

@@ -20,7 +20,7 @@ public enum Transfer: String, Hashable, Sendable, CaseIterable {
 /// `shared`: SHA-256 over one slice of a large input built once: shows what it costs a process to
 /// get its data, which a thread reads in place. One input of `inputSize` bytes, cut into one slice
 /// per task.
-public struct SharedWorkload: WorkloadKind {
+public struct SharedWorkload: WorkloadKind, Hashable {
     /// Size of the whole input, in bytes.
     public var inputSize: Int
     /// How process modes ship slices to workers.

@@ -116,9 +116,6 @@ public struct Workload: Hashable, Sendable, CustomStringConvertible {
 }
 
 extension WorkloadKind {
-    /// Whether `other` is the same variant of the same kind.
-    func isEqual(to other: any WorkloadKind) -> Bool { (other as? Self) == self }
-
     /// This variant as a `Workload`.
     public var workload: Workload { Workload(self) }
 

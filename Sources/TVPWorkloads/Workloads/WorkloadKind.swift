@@ -4,8 +4,10 @@
 /// the worker and the docs' table are derived from it; docs/workloads.md says how to add one.
 ///
 /// A value of the conforming type is one variant of the workload (its parameters' values); two
-/// variants that measure the same thing are equal.
-public protocol WorkloadKind: Hashable, Sendable {
+/// variants that measure the same thing are equal. Conforming types are `Hashable` too; the
+/// protocol does not inherit it, so that its witness tables need no instantiation when a fresh
+/// worker first uses one (docs/overhead.md, a worker's start-up).
+public protocol WorkloadKind: Sendable {
     /// The name scenarios, CSV files and task specs use (`cpu`).
     static var name: String { get }
     /// What one task does, in one line (`tvp list`, docs/workloads.md).
@@ -66,10 +68,19 @@ public protocol WorkloadKind: Hashable, Sendable {
     /// What to tell the user when a trial's digest differs from the reference; nil for nothing more.
     var digestMismatchHint: String? { get }
 
+    /// Whether `other` is the same variant of the same kind (`==` of a `Hashable` kind).
+    func isEqual(to other: any WorkloadKind) -> Bool
+    /// Feeds the variant's identity to `hasher` (`hash(into:)` of a `Hashable` kind).
+    func hash(into hasher: inout Hasher)
+
     /// The values sent to a worker in the task spec (usually `parameterValues`).
     var specValues: ParameterValues { get }
     /// The variant a worker decodes from a task spec's values.
     init(specValues: ParameterValues) throws(ParameterProblem)
+}
+
+extension WorkloadKind where Self: Equatable {
+    public func isEqual(to other: any WorkloadKind) -> Bool { (other as? Self) == self }
 }
 
 extension WorkloadKind {

@@ -71,42 +71,42 @@ public struct WorkloadParameter: Sendable {
 
     /// The value `text` stands for, checked against the kind's range; a problem says what the
     /// parameter must be. Scenario scalars, CSV fields and task specs all go through here.
-    public func parse(_ text: String) -> Result<ParameterValue, ParameterProblem> {
+    public func parse(_ text: String) throws(ParameterProblem) -> ParameterValue {
         switch kind {
         case .count(let range):
-            guard let value = Int(String(text.filter { $0 != "_" })) else { return .failure(problem("expected a whole number, got '\(text)'")) }
-            guard range.contains(value) else { return .failure(problem("must be between \(range.lowerBound) and \(range.upperBound), got \(value)")) }
-            return .success(.integer(value))
+            guard let value = Int(String(text.filter { $0 != "_" })) else { throw problem("expected a whole number, got '\(text)'") }
+            guard range.contains(value) else { throw problem("must be between \(range.lowerBound) and \(range.upperBound), got \(value)") }
+            return .integer(value)
         case .bytes(let range):
             guard let value = SizeSyntax.parse(text) else {
-                return .failure(problem("expected a size such as 4096, 256KiB, 8MiB or 1GiB, got '\(text)'"))
+                throw problem("expected a size such as 4096, 256KiB, 8MiB or 1GiB, got '\(text)'")
             }
             guard range.contains(value) else {
-                return .failure(problem("must be between \(SizeSyntax.format(range.lowerBound)) and \(SizeSyntax.format(range.upperBound)), got \(text)"))
+                throw problem("must be between \(SizeSyntax.format(range.lowerBound)) and \(SizeSyntax.format(range.upperBound)), got \(text)")
             }
-            return .success(.integer(value))
+            return .integer(value)
         case .milliseconds(let range), .number(let range):
-            guard let value = Double(text), value.isFinite else { return .failure(problem("expected a number, got '\(text)'")) }
+            guard let value = Double(text), value.isFinite else { throw problem("expected a number, got '\(text)'") }
             guard range.contains(value) else {
-                return .failure(problem("must be between \(ParameterValue.number(range.lowerBound).text) and \(ParameterValue.number(range.upperBound).text), got \(ParameterValue.number(value).text)"))
+                throw problem("must be between \(ParameterValue.number(range.lowerBound).text) and \(ParameterValue.number(range.upperBound).text), got \(ParameterValue.number(value).text)")
             }
-            return .success(.number(value))
+            return .number(value)
         case .choice(let names):
-            guard names.contains(text) else { return .failure(problem(choiceMessage(names, got: text))) }
-            return .success(.text(text))
+            guard names.contains(text) else { throw problem(choiceMessage(names, got: text)) }
+            return .text(text)
         case .flag:
             switch text.lowercased() {
-            case "true", "yes": return .success(.flag(true))
-            case "false", "no": return .success(.flag(false))
-            default: return .failure(problem("must be `true` or `false` (expected true or false, got '\(text)')"))
+            case "true", "yes": return .flag(true)
+            case "false", "no": return .flag(false)
+            default: throw problem("must be `true` or `false` (expected true or false, got '\(text)')")
             }
         case .text, .file:
-            return .success(.text(text))
+            return .text(text)
         case .identifier:
             guard Self.isCIdentifier(text) else {
-                return .failure(problem("must be a C identifier (letters, digits and `_`, not starting with a digit), got '\(text)'"))
+                throw problem("must be a C identifier (letters, digits and `_`, not starting with a digit), got '\(text)'")
             }
-            return .success(.text(text))
+            return .text(text)
         }
     }
 
@@ -180,8 +180,17 @@ public enum ParameterValue: Hashable, Sendable {
 
 /// The values of a workload's parameters, by parameter name, in declaration order.
 public struct ParameterValues: Sendable, Equatable {
-    /// Name and value pairs, in the order of the workload's declarations.
-    public private(set) var pairs: [(name: String, value: ParameterValue)] = []
+    /// A parameter's name and value.
+    public struct Entry: Sendable, Equatable {
+        /// The parameter's scenario key.
+        public var name: String
+        /// Its value.
+        public var value: ParameterValue
+    }
+
+    /// Name and value pairs, in the order of the workload's declarations. (A struct, not a tuple:
+    /// an array of tuples would make a fresh worker build the tuple's metadata at run time.)
+    public private(set) var pairs: [Entry] = []
     /// Where each `file` parameter's file is on this machine, by parameter name (a scenario names
     /// it relative to its own folder); a value without an entry is its own path.
     public var resolvedFiles: [String: String] = [:]
@@ -201,7 +210,7 @@ public struct ParameterValues: Sendable, Equatable {
             if let index = pairs.firstIndex(where: { $0.name == name }) {
                 if let newValue { pairs[index].value = newValue } else { pairs.remove(at: index) }
             } else if let newValue {
-                pairs.append((name, newValue))
+                pairs.append(Entry(name: name, value: newValue))
             }
         }
     }
@@ -222,7 +231,7 @@ public struct ParameterValues: Sendable, Equatable {
     }
 
     public static func == (lhs: ParameterValues, rhs: ParameterValues) -> Bool {
-        lhs.pairs.count == rhs.pairs.count && zip(lhs.pairs, rhs.pairs).allSatisfy { $0.name == $1.name && $0.value == $1.value }
+        lhs.pairs == rhs.pairs
     }
 }
 
