@@ -34,7 +34,7 @@ struct SharingTests {
 
     @Test("every sync but racy ends with the same table in every mode: the one counted plainly", arguments: syncs)
     func tablesAgree(tally: TallyWorkload) async throws {
-        let expected = TallyTotals.expectedDigest(tally, tasks: 5)
+        let expected = tally.expectedDigest(tasks: 5)
         let modes = Mode.allCases.filter { Workload.tally(tally).runs(under: $0) }
         #expect(modes.count == (tally.sync == .swiftMutex ? Mode.allCases.count - 2 : Mode.allCases.count))
         for mode in modes {
@@ -51,7 +51,7 @@ struct SharingTests {
         for mode in [Mode.serial, .gil] {
             let result = try await Self.trial(.tally(racy), mode, tasks: 4)
             #expect(result.tally?.lostUpdates == 0, "\(mode)")
-            #expect(result.combinedDigest == TallyTotals.expectedDigest(racy, tasks: 4), "\(mode)")
+            #expect(result.combinedDigest == racy.expectedDigest(tasks: 4), "\(mode)")
         }
     }
 
@@ -89,7 +89,7 @@ struct SharingTests {
         #expect(SharedMemoryObject.exists(name))
         let request = ExecutionRequest(workload: cell.workload, input: staged.input, tasks: 4, workers: 2)
         let result = try await onOwnThread { ProcessPoolExecutor(workerPath: builtWorkerPath).runTrial(request) }
-        #expect(result.combinedDigest == TallyTotals.expectedDigest(atomic, tasks: 4))
+        #expect(result.combinedDigest == atomic.expectedDigest(tasks: 4))
         #expect(result.processesSpawned == 2)
         staged.remove()
         #expect(!SharedMemoryObject.exists(name))

@@ -36,7 +36,4 @@ public struct TallyTotals: Sendable {
             counts[bin] &+= word
         }
     }
-
-    /// The digest every non-racy trial of `workload` with `tasks` tasks must end with.
-    public static func expectedDigest(_ workload: TallyWorkload, tasks: Int) -> TaskDigest { workload.expectedDigest(tasks: tasks) }
 }
