@@ -1,4 +1,5 @@
 import ArgumentParser
+import TVPStore
 import Foundation
 import TVPAnalysis
 import TVPMeasure
@@ -62,7 +63,16 @@ struct RunCommand: ParsableCommand {
     var cpus: Int?
 
     /// Rejects overrides outside the ranges a scenario file accepts.
+    /// Where the run is stored.
+    @Option(name: .long, help: ArgumentHelp("Also store the run here once its folder is written: a SQLite file or a postgres:// URL; none: do not (default: TVP_STORE, else history.sqlite in --out).", valueName: "URL|none"))
+    var store: String?
+
+    /// Labels recorded with the stored run.
+    @Option(name: .long, help: ArgumentHelp("A label recorded with the stored run, e.g. commit=abc123 or branch=main (repeatable).", valueName: "key=value"))
+    var label: [String] = []
+
     func validate() throws {
+        do { _ = try RunLabels.parse(label) } catch { throw ValidationError("\(error)") }
         if let repetitions, !(1...10_000).contains(repetitions) {
             throw ValidationError("--repetitions must be between 1 and 10000, got \(repetitions)")
         }
@@ -154,6 +164,7 @@ struct RunCommand: ParsableCommand {
         }
         writeReport(report.directory)
         exportJSON(report.directory, to: exportPath)
+        let stored = storeRun(report.directory)
         if let failure = report.failure {
             printError("tvp: run failed after \(report.trialsCompleted) of \(report.meta.trialsPlanned) trials: \(failure)")
             printError("tvp: summary.csv and meta.json (status \"failed\", with this reason) for the finished trials are in \(report.directory)")
@@ -172,6 +183,26 @@ struct RunCommand: ParsableCommand {
             printError("tvp: \(failed.count) of \(report.expectations.count) expectations failed")
             if let note = report.meta.machine.contentionNote { printError("note: \(note)") }
             throw ExitCode(2)
+        }
+        if !stored { throw ExitCode(1) }
+    }
+
+    /// Stores the finished run folder (`--store`, `TVP_STORE`, or history.sqlite beside the runs);
+    /// false when the store failed, which is reported: the folder is whole either way.
+    func storeRun(_ directory: String) -> Bool {
+        let location = StoreLocation.resolve(option: store, environment: ProcessInfo.processInfo.environment, runsFolder: out)
+        guard location != .none else { return true }
+        do {
+            guard let store = try Stores.open(location) else { return true }
+            let run = try RunImport.load(directory, labels: try RunLabels.parse(label))
+            switch try store.importRun(run) {
+            case .stored, .alreadyStored: print("Stored: \(location)")
+            }
+            return true
+        } catch {
+            printError("tvp: the run was not stored: \(error)")
+            printError("tvp: the run folder \(directory) is complete; store it later with `tvp store import \(location) \(directory)`")
+            return false
         }
     }
 }

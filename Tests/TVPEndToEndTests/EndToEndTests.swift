@@ -19,7 +19,9 @@ func runProgram(_ executable: String, _ arguments: [String], in directory: Strin
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
     process.currentDirectoryURL = URL(fileURLWithPath: directory)
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    // Runs are stored only where a test asks (TVP_STORE or --store): the default store, a file in
+    // the runs' folder, would sit beside the run folders the tests list.
+    process.environment = ProcessInfo.processInfo.environment.merging(["TVP_STORE": "none"]) { $1 }.merging(environment) { $1 }
     let out = closeOnExecPipe(), err = closeOnExecPipe()
     process.standardOutput = out
     process.standardError = err
