@@ -142,7 +142,7 @@ let package = Package(
         .target(name: "CTVPTestWorker", path: "Tests/CTVPTestWorker"),
         .testTarget(
             name: "TVPTests",
-            dependencies: ["CTVPTestWorker", "TVPRun", "TVPStore", "TVPReport", "TVPResults", "TVPAnalysis", "TVPMeasure", "TVPPlan", "TVPServe", "TVPStatistics", "TVPFormatting", "TVPWorker", "TVPWorkloads", "TVPSystem"],
+            dependencies: ["CTVPTestWorker", "TVPRun", "TVPStore", .product(name: "GRDB", package: "GRDB.swift"), "TVPReport", "TVPResults", "TVPAnalysis", "TVPMeasure", "TVPPlan", "TVPServe", "TVPStatistics", "TVPFormatting", "TVPWorker", "TVPWorkloads", "TVPSystem"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "TVPEndToEndTests", dependencies: ["TVPSystem", "TVPWorkloads"], linkerSettings: dynamicCrypto),
