@@ -177,7 +177,7 @@ public enum ComparisonFormatter {
         let options = report.options
         if case .history = report.design {
             return ["Each cell is judged against the band of its own history: the median of its last run medians ± a multiple "
-                    + "of their MAD on the log scale (Student's t at 1 % ÷ cells, Bonferroni; see docs/history.md). "
+                    + "of their Qn spread on the log scale (Student's t at 1 % ÷ cells, Bonferroni; see docs/history.md). "
                     + "\"runs/n\" = history runs the band came from / counted trials now; \"band\" = its edges as a change from its centre.",
                     "A regression lies above its band and more than \(percent(options.threshold)) above the band's centre; "
                     + "a cell with fewer than \(HistoryBand.minimumRuns) runs of history is judged by the two-run rule (its note says so)."]
