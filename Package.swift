@@ -58,6 +58,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         // The results store (history): SQLite through GRDB; only TVPStore links it.
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // The results store of a fleet: PostgreSQL through the Swift server ecosystem's client.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(name: "COpenSSL", providers: [.apt(["libssl-dev"])]),
@@ -111,7 +113,8 @@ let package = Package(
         .target(
             name: "TVPStore",
             dependencies: ["TVPResults", "TVPAnalysis", "TVPMeasure", "TVPPlan", "TVPWorkloads", "TVPStatistics", "TVPFormatting",
-                           .product(name: "GRDB", package: "GRDB.swift")]
+                           .product(name: "GRDB", package: "GRDB.swift"), .product(name: "PostgresNIO", package: "postgres-nio"),
+                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]
         ),
         // The loopback HTTP server of `download` (`tvp serve`).
         .target(name: "TVPServe", dependencies: ["TVPWorkloads", "TVPSystem", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio")]),

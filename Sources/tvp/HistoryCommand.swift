@@ -79,10 +79,15 @@ struct HistoryShowCommand: ParsableCommand {
     @Flag(name: .long, help: "Do not draw the chart (its data is still written).")
     var noPlot = false
 
+    /// Across machine kinds.
+    @Flag(name: .long, help: "The scenario's cells side by side across every machine kind in the store (machines.png).")
+    var machines = false
+
     func run() throws {
         do {
             let location = StoreLocation(store)
             guard let store = try HistoryJudgement.openExisting(location) else { fail("`none` is no store") }
+            if machines { return try acrossMachines(store) }
             let (scenario, kind, others) = try selection.resolve(store)
             let chosen = try StoreHistory.select(store, scenario: scenario, machineKind: kind,
                                                  filters: try RunLabels.parse(selection.filters), window: selection.window)
@@ -99,6 +104,40 @@ struct HistoryShowCommand: ParsableCommand {
         } catch {
             fail("\(error)")
         }
+    }
+}
+
+extension HistoryShowCommand {
+    /// `--machines`: per cell, each machine kind's median of its last runs' medians, and speedups.
+    func acrossMachines(_ store: any ResultsStore) throws {
+        let (scenario, newestKind, others) = try selection.resolve(store)
+        let kinds = [newestKind] + others
+        let filters = try RunLabels.parse(selection.filters)
+        let selections = try kinds.map {
+            try StoreHistory.select(store, scenario: scenario, machineKind: $0, filters: filters, window: selection.window)
+        }
+        let wall = CellHistory.acrossMachines(selections.map(\.history), patterns: cell)
+        let speedup = Dictionary(uniqueKeysWithValues: CellHistory.acrossMachines(selections.map(\.history), patterns: cell, metric: .speedup)
+            .map { ($0.cell, $0) })
+        print("tvp history --machines: \(scenario) on \(kinds.count) machine kind\(kinds.count == 1 ? "" : "s"); per cell, the median of each kind's run medians (speedup in brackets)")
+        for (index, kind) in kinds.enumerated() {
+            print("  [\(index + 1)] \(kind) (\(selections[index].runs.count) runs)")
+        }
+        var table = [["cell", "tasks"] + kinds.indices.map { "[\($0 + 1)]" }]
+        for history in wall {
+            table.append([history.cell.label, String(history.cell.tasks)] + kinds.indices.map { index in
+                let median = history.medians[index]
+                guard median.isFinite else { return "–" }
+                let ratio = speedup[history.cell]?.medians[index]
+                return ConsoleReport.seconds(median) + (ratio.map { $0.isFinite ? String(format: " (%.2f×)", $0) : "" } ?? "")
+            })
+        }
+        print(ConsoleReport.format(table))
+        let page = HistoryChart.Page(scenario: scenario, machineKind: "scenario \(scenario)",
+                                     runNames: kinds.indices.map { "[\($0 + 1)] " + kinds[$0].split(separator: "·").prefix(2).joined(separator: "·") },
+                                     cells: wall)
+        let files = try HistoryChart.drawMachines(page, into: out, plot: !noPlot, environment: ProcessInfo.processInfo.environment)
+        print(files.isEmpty ? "Chart data: \(out)/charts/data/machines/ (not drawn)" : "Chart: \(files.joined(separator: ", "))")
     }
 }
 

@@ -17,6 +17,32 @@ public struct CellHistory: Sendable {
     /// Indices of the runs where a new level starts.
     public var changePoints: [Int]
 
+    /// A cell's history from its parts.
+    public init(cell: Cell, medians: [Double], lows: [Double], highs: [Double], band: HistoryBand? = nil, start: Int = 0,
+                changePoints: [Int] = []) {
+        self.cell = cell
+        self.medians = medians
+        self.lows = lows
+        self.highs = highs
+        self.band = band
+        self.start = start
+        self.changePoints = changePoints
+    }
+
+    /// One scenario's cells across machine kinds (`tvp history --machines`): per cell, for each
+    /// kind's runs (oldest first), the median of its run medians and the lowest and highest run
+    /// median, in the order of `kinds`.
+    public static func acrossMachines(_ kinds: [[HistoryRun]], patterns: [String], metric: ComparisonMetric = .wall) -> [CellHistory] {
+        let perKind = kinds.map { runs in runs.map { metric.samples(in: $0.run.samples) } }
+        let cells = Set(perKind.flatMap { $0.flatMap(\.keys) })
+            .filter { cell in patterns.isEmpty || patterns.contains { CellPattern.matches(cell, $0) } }
+        return cells.sorted().map { cell in
+            let medians = perKind.map { runs in runs.compactMap { $0[cell]?.median }.filter(\.isFinite) }
+            return CellHistory(cell: cell, medians: medians.map { $0.isEmpty ? .nan : Statistics.median($0) },
+                               lows: medians.map { $0.min() ?? .nan }, highs: medians.map { $0.max() ?? .nan })
+        }
+    }
+
     /// Each cell's history in `history` (oldest first; `startIndex` where accepted changes restart
     /// cells), of the cells `patterns` name (all when empty), for `metric`.
     public static func cells(in history: [HistoryRun], startIndex: [Cell: Int], patterns: [String],

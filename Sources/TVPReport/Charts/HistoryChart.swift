@@ -40,7 +40,7 @@ public enum HistoryChart {
     /// The chart's data: series.tsv (a block per cell: x, y, low, high, label), band.tsv (a block per
     /// cell with a band: x, band_low, band_high) and change.tsv (a block per cell with change
     /// points: x, y); settings name each panel's blocks.
-    public static func prepare(_ page: Page) -> ChartPreparation {
+    public static func prepare(_ page: Page, title: String? = nil, yLabel: String = "wall time per trial") -> ChartPreparation {
         let cells = Array(page.cells.prefix(maximumPanels))
         guard !cells.isEmpty, !page.runNames.isEmpty else { return .skip("no cell has a stored run") }
         var series = DataTable(name: "series.tsv", columns: ["x", "y", "low", "high", "label"])
@@ -78,12 +78,12 @@ public enum HistoryChart {
                 return "\(cell.cell.label) at \(page.runNames[at])"
             }.joined(separator: "; ") + ".")
         var s = data.settings
-        s.set("title", ChartText.enhanced("History of \(page.scenario): run medians, bands and change points"))
-        s.set("subtitle", ChartText.enhanced("\(page.machineKind) · \(page.runNames.count) runs"
+        s.set("title", ChartText.enhanced(title ?? "History of \(page.scenario): run medians, bands and change points"))
+        s.set("subtitle", ChartText.enhanced("\(page.machineKind) · \(page.runNames.count) \(title == nil ? "runs" : "machine kinds")"
             + (page.cells.count > cells.count ? " · first \(cells.count) of \(page.cells.count) cells" : "")))
         s.set("run_count", Double(page.runNames.count))
         s.set("panel_title", texts: cells.map { "\($0.cell.label) (\($0.cell.tasks) tasks)" })
-        s.set("panel_ylabel", texts: cells.map { _ in "wall time per trial" })
+        s.set("panel_ylabel", texts: cells.map { _ in yLabel })
         s.set("panel_ylog", numbers: cells.map { _ in 0 })
         s.set("panel_ylow", numbers: lows)
         s.set("panel_yhigh", numbers: highs)
@@ -97,7 +97,21 @@ public enum HistoryChart {
     /// Writes the chart's data into `folder/charts/data/history/` and, with `plot`, draws
     /// `folder/charts/history.png` and `.svg`; returns the files drawn.
     public static func draw(_ page: Page, into folder: String, plot: Bool, environment: [String: String]) throws -> [String] {
-        let index = try ChartDataFolder.write([(name: name, preparation: prepare(page))], directory: folder)
+        try draw([(name: name, preparation: prepare(page))], into: folder, plot: plot, environment: environment)
+    }
+
+    /// `tvp history --machines`: one scenario's cells side by side across machine kinds (the page's
+    /// "runs" are the kinds), as `folder/charts/machines.png` and `.svg` (`charts/machines.gp`, which
+    /// draws as history.gp does).
+    public static func drawMachines(_ page: Page, into folder: String, plot: Bool, environment: [String: String]) throws -> [String] {
+        let preparation = prepare(page, title: "\(page.scenario) across machine kinds: median of each kind's run medians (bars: its lowest to highest run)")
+        return try draw([(name: "machines", preparation: preparation)], into: folder, plot: plot, environment: environment)
+    }
+
+    /// Writes prepared charts' data and draws them.
+    private static func draw(_ charts: [(name: String, preparation: ChartPreparation)], into folder: String, plot: Bool,
+                             environment: [String: String]) throws -> [String] {
+        let index = try ChartDataFolder.write(charts, directory: folder)
         guard plot, !index.drawn.isEmpty else { return [] }
         do {
             return try ChartRenderer.draw(index, directory: folder, environment: environment).files
