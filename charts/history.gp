@@ -9,7 +9,7 @@ load charts_dir . "/lib.gp"
 set multiplot title heading
 do for [p = 1:panel_count] {
     eval panel(p)
-    eval y_axis(p, "%.0s %cs", "%g s")
+    eval y_axis(p, "%.0s %cs", "%.1s %cs")
     set xrange [0.5 : run_count + 0.5]
     set xtics rotate by 45 right font ",7" noenhanced
     history_plot = "plot "

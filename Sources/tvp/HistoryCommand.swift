@@ -133,9 +133,9 @@ extension HistoryShowCommand {
             })
         }
         print(ConsoleReport.format(table))
-        let page = HistoryChart.Page(scenario: scenario, machineKind: "scenario \(scenario)",
-                                     runNames: kinds.indices.map { "[\($0 + 1)] " + kinds[$0].split(separator: "·").prefix(2).joined(separator: "·") },
-                                     cells: wall)
+        let legend = kinds.indices.map { "[\($0 + 1)] " + kinds[$0].split(separator: "·").prefix(2).joined(separator: "·") }
+        let page = HistoryChart.Page(scenario: scenario, machineKind: legend.joined(separator: "; "),
+                                     runNames: kinds.indices.map { "[\($0 + 1)]" }, cells: wall)
         let files = try HistoryChart.drawMachines(page, into: out, plot: !noPlot, environment: ProcessInfo.processInfo.environment)
         print(files.isEmpty ? "Chart data: \(out)/charts/data/machines/ (not drawn)" : "Chart: \(files.joined(separator: ", "))")
     }

@@ -119,6 +119,27 @@ struct StoreEndToEndTests {
         #expect(shown.stdout.contains("accepted from run: cpu[64KiB] serial×1/4: hashing twice on purpose"), "\(shown.stdout)")
     }
 
+    @Test("two machine kinds: a run is not judged against another kind's history (refused, naming both), and --machines sets them side by side")
+    func machineKinds() throws {
+        let directory = try scratchDirectory()
+        defer { Files.removeTree(directory) }
+        let references = packageRootForEndToEnd + "/results/reference"
+        let imported = try runTVP(["store", "import", "h.sqlite", references + "/default"], in: directory)
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let judged = try runTVP(["compare", "--history", "h.sqlite", references + "/default-epyc"], in: directory)
+        #expect(judged.status == 1)
+        #expect(judged.stderr.contains("no complete run of scenario \"default\" on this machine kind (AMD EPYC"), "\(judged.stderr)")
+        #expect(judged.stderr.contains("other machine kinds: Intel(R) Xeon(R) Processor"), "\(judged.stderr)")
+        _ = try runTVP(["store", "import", "h.sqlite", references + "/default-epyc"], in: directory)
+        let side = try runTVP(["history", "h.sqlite", "--machines", "--cell", "cpu[8MiB] threads", "--out", "m"], in: directory)
+        #expect(side.status == 0, "\(side.stderr)")
+        #expect(side.stdout.contains("default on 2 machine kinds"))
+        #expect(side.stdout.contains("[1] AMD EPYC") && side.stdout.contains("[2] Intel(R) Xeon(R)"), "\(side.stdout)")
+        // The reference runs' medians of cpu threads×2: 86.20 ms (1.98×) on the EPYC, 472.59 ms (1.75×) on the Xeon.
+        #expect(side.stdout.contains("86.20 ms (1.98×)") && side.stdout.contains("472.59 ms (1.75×)"), "\(side.stdout)")
+        #expect(Files.exists("\(directory)/m/charts/data/machines/series.tsv"))
+    }
+
     @Test("an import killed mid-write stores no partial run; the next import stores it whole")
     func killedImport() throws {
         let directory = try scratchDirectory()
