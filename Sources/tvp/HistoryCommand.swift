@@ -96,7 +96,7 @@ struct HistoryShowCommand: ParsableCommand {
             print(HistoryText.render(scenario: scenario, kind: kind, runNames: chosen.runs.map(\.name), cells: cells,
                                      acceptances: chosen.acceptances.map { (chosen.runs[$0.index].name, $0.acceptance.cell, $0.acceptance.note) }))
             if !others.isEmpty { print("other machine kinds with runs of \(scenario): \(others.joined(separator: "; ")) (--machine-kind)") }
-            let page = HistoryChart.Page(scenario: scenario, machineKind: kind, runNames: chosen.runs.map(\.name), cells: cells)
+            let page = HistoryChart.Page(scenario: scenario, machineKind: kind, runNames: chosen.runs.map(Self.axisName), cells: cells)
             let files = try HistoryChart.draw(page, into: out, plot: !noPlot, environment: ProcessInfo.processInfo.environment)
             print(files.isEmpty ? "Chart data: \(out)/charts/data/history/ (not drawn)" : "Chart: \(files.joined(separator: ", "))")
         } catch let error as HistoryChart.NotDrawn {
@@ -108,6 +108,15 @@ struct HistoryShowCommand: ParsableCommand {
 }
 
 extension HistoryShowCommand {
+    /// A run's name on the chart's x axis: its start, "12-06 09:14:09", and its commit label's first
+    /// 7 characters when it has one.
+    static func axisName(_ run: StoredRun) -> String {
+        let start = run.startedAt
+        var name = start.count >= 19 ? String(start.dropFirst(5).prefix(14)).replacingOccurrences(of: "T", with: " ") : run.name
+        if let commit = run.labels["commit"] { name += " " + commit.prefix(7) }
+        return name
+    }
+
     /// `--machines`: per cell, each machine kind's median of its last runs' medians, and speedups.
     func acrossMachines(_ store: any ResultsStore) throws {
         let (scenario, newestKind, others) = try selection.resolve(store)

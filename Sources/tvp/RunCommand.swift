@@ -16,7 +16,10 @@ struct RunCommand: ParsableCommand {
             With no SCENARIO, runs scenarios/default.yaml of tvp's checkout or install location (never \
             of the current directory; the same matrix is built into tvp for when that file is absent). \
             `cpus` in the scenario is this machine's usable CPUs (affinity mask, cgroup quota), or --cpus. Results go to OUT/<UTC timestamp>-<scenario>/; at the end the charts are \
-            drawn (as `tvp plot` does; not with --no-plot) and report.md is written (as `tvp report` does).
+            drawn (as `tvp plot` does; not with --no-plot) and report.md is written (as `tvp report` does). \
+            Then the finished folder is stored (--store, else TVP_STORE, else OUT/history.sqlite; \
+            --store none: not), in one transaction, for `tvp compare --history` and `tvp history`; a store \
+            that fails is reported and makes the exit status 1, the folder being complete either way.
 
             Ctrl-C (or SIGTERM) stops the run within a second and saves what finished; a second Ctrl-C \
             ends tvp at once, removing its temporary files. Whatever stops a run early still writes \
@@ -27,7 +30,7 @@ struct RunCommand: ParsableCommand {
             finished, this tvp marks meta.json "failed" with how it ended, removes its temporary \
             files and exits 1; a task that does not stop on Ctrl-C is killed with its process.
 
-            Exit status: 0 every trial succeeded; 1 an error or a failed trial; 2 a failed expectation; \
+            Exit status: 0 every trial succeeded; 1 an error, a failed trial or a failed store; 2 a failed expectation; \
             130 or 143 interrupted by SIGINT or SIGTERM (every finished trial saved).
             """
     )
