@@ -56,6 +56,10 @@ let package = Package(
         // The `download` workload's server (`tvp serve`) and its `async` client: the Swift server
         // ecosystem's event loop. Only TVPMeasure (the `async` client) and TVPServe link it; the worker keeps its blocking sockets.
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        // The results store (history): SQLite through GRDB; only TVPStore links it.
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // The results store of a fleet: PostgreSQL through the Swift server ecosystem's client.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(name: "COpenSSL", providers: [.apt(["libssl-dev"])]),
@@ -105,17 +109,24 @@ let package = Package(
             name: "TVPReport",
             dependencies: ["TVPResults", "TVPAnalysis", "TVPMeasure", "TVPPlan", "TVPWorkloads", "TVPSystem", "TVPStatistics", "TVPFormatting"]
         ),
+        // The results store: runs kept beyond their folders (SQLite; PostgreSQL for a fleet), their history read back.
+        .target(
+            name: "TVPStore",
+            dependencies: ["TVPResults", "TVPAnalysis", "TVPMeasure", "TVPPlan", "TVPWorkloads", "TVPStatistics", "TVPFormatting",
+                           .product(name: "GRDB", package: "GRDB.swift"), .product(name: "PostgresNIO", package: "postgres-nio"),
+                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]
+        ),
         // The loopback HTTP server of `download` (`tvp serve`).
         .target(name: "TVPServe", dependencies: ["TVPWorkloads", "TVPSystem", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio")]),
         // A run from start to end: fixtures, the supervised trial loop, the end of a run, paired runs.
         .target(
             name: "TVPRun",
-            dependencies: ["TVPReport", "TVPResults", "TVPAnalysis", "TVPMeasure", "TVPPlan", "TVPServe", "TVPWorkloads", "TVPSystem", "TVPStatistics", "TVPFormatting", .product(name: "SystemPackage", package: "swift-system")],
+            dependencies: ["TVPStore", "TVPReport", "TVPResults", "TVPAnalysis", "TVPMeasure", "TVPPlan", "TVPServe", "TVPWorkloads", "TVPSystem", "TVPStatistics", "TVPFormatting", .product(name: "SystemPackage", package: "swift-system")],
             linkerSettings: dynamicCrypto
         ),
         .executableTarget(
             name: "tvp",
-            dependencies: ["TVPRun", "TVPReport", "TVPResults", "TVPAnalysis", "TVPMeasure", "TVPPlan", "TVPServe", "TVPFormatting",
+            dependencies: ["TVPRun", "TVPStore", "TVPReport", "TVPResults", "TVPAnalysis", "TVPMeasure", "TVPPlan", "TVPServe", "TVPFormatting",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
@@ -134,7 +145,7 @@ let package = Package(
         .target(name: "CTVPTestWorker", path: "Tests/CTVPTestWorker"),
         .testTarget(
             name: "TVPTests",
-            dependencies: ["CTVPTestWorker", "TVPRun", "TVPReport", "TVPResults", "TVPAnalysis", "TVPMeasure", "TVPPlan", "TVPServe", "TVPStatistics", "TVPFormatting", "TVPWorker", "TVPWorkloads", "TVPSystem"],
+            dependencies: ["CTVPTestWorker", "TVPRun", "TVPStore", .product(name: "GRDB", package: "GRDB.swift"), "TVPReport", "TVPResults", "TVPAnalysis", "TVPMeasure", "TVPPlan", "TVPServe", "TVPStatistics", "TVPFormatting", "TVPWorker", "TVPWorkloads", "TVPSystem"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "TVPEndToEndTests", dependencies: ["TVPSystem", "TVPWorkloads"], linkerSettings: dynamicCrypto),

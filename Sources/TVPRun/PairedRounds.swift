@@ -37,6 +37,9 @@ public struct PairedRounds {
         var environment = ProcessInfo.processInfo.environment
         // Each build must use its own worker, found beside its tvp.
         environment.removeValue(forKey: "TVP_WORKER")
+        // A round's run is half of a paired measurement, not a run of its own: it is not stored
+        // (a build older than the store ignores the variable).
+        environment["TVP_STORE"] = "none"
         var rounds: [PairedRound] = []
         for round in 1...plan.rounds {
             if InterruptSignal.received != nil { break }

@@ -140,7 +140,7 @@ extension Statistics {
     }
 
     /// The standard normal quantile Φ⁻¹(p) for p in (0, 1), by bisection on Φ(z) = erfc(−z/√2)/2.
-    static func normalQuantile(_ p: Double) -> Double {
+    public static func normalQuantile(_ p: Double) -> Double {
         guard p > 0 else { return -.infinity }
         guard p < 1 else { return .infinity }
         var low = -40.0, high = 40.0

@@ -2,6 +2,7 @@ import ArgumentParser
 import TVPAnalysis
 import TVPReport
 import TVPResults
+import TVPStore
 
 extension ComparisonMetric: ExpressibleByArgument {}
 extension ComparisonFormat: ExpressibleByArgument {}
@@ -26,25 +27,42 @@ struct CompareCommand: ParsableCommand {
             which cancels the drift. For --metric speedup (median serial wall / median wall of the same run, \
             both resampled) higher is better, so verdicts judge its inverse, the cost.
 
+            With --history URL, only CURRENT is given: each of its cells is judged against the band of its \
+            own history in the store (the last --window complete runs of the same scenario on the same \
+            machine kind, with the labels of --where): a regression lies above its band and beyond \
+            --threshold; a cell with fewer than 8 runs of history is judged by the two-run rule against \
+            the newest stored run (docs/history.md).
+
             Exit status: 0 no regression; 2 at least one regression (or, with --strict, an inconclusive \
             cell); 1 an error: a missing or unreadable file, different schema versions, no cell in common. \
             A malformed command line exits with 64.
             """
     )
 
-    /// The reference run.
-    @Argument(help: "The reference run: a run folder or its trials.csv.", completion: .file())
-    var baseline: String
+    /// BASELINE and CURRENT, or with --history only CURRENT.
+    @Argument(help: ArgumentHelp("BASELINE CURRENT: run folders or their trials.csv; with --history, CURRENT alone.",
+                                 valueName: "run"), completion: .file())
+    var runs: [String]
 
-    /// The run judged against the baseline.
-    @Argument(help: "The run to judge: a run folder or its trials.csv.", completion: .file())
-    var current: String
+    /// A store to judge CURRENT against instead of a baseline run.
+    @Option(name: .long, help: ArgumentHelp("Judge CURRENT against its history in this store (SQLite file or postgres:// URL).",
+                                            valueName: "URL"))
+    var history: String?
+
+    /// Runs of history per cell.
+    @Option(name: .long, help: "With --history: the most recent stored runs each band is learned from.")
+    var window: Int = 20
+
+    /// Label filters on the history.
+    @Option(name: .customLong("where"), help: ArgumentHelp("With --history: only stored runs with this label, e.g. branch=main (repeatable).",
+                                                           valueName: "key=value"))
+    var filters: [String] = []
 
     /// The metric compared per trial.
     @Option(name: .long, help: "What to compare per trial.")
     var metric: ComparisonMetric = .wall
 
-    /// The threshold, --strict and the output format.
+    /// Relative change tolerated, as a fraction.
     @OptionGroup var gate: GateOptions
 
     /// The drift allowed between two separately made runs.
@@ -63,8 +81,15 @@ struct CompareCommand: ParsableCommand {
     @Option(name: .long, help: "Seed of the bootstrap resampling.")
     var seed: UInt64 = 42
 
-    /// Rejects a drift outside [0, 10] (the threshold is GateOptions').
+    /// Rejects run counts and drifts that cannot be judged.
     func validate() throws {
+        if history == nil, runs.count != 2 {
+            throw ValidationError("give BASELINE and CURRENT (two runs), or --history URL and CURRENT; got \(runs.count) run\(runs.count == 1 ? "" : "s")")
+        }
+        if history != nil, runs.count != 1 {
+            throw ValidationError("with --history, give only CURRENT (one run); got \(runs.count)")
+        }
+        guard window >= 2 else { throw ValidationError("--window must be at least 2, got \(window)") }
         guard drift.isFinite, drift >= 0, drift <= 10 else {
             throw ValidationError("--drift must be a fraction from 0 to 10, e.g. 0.5 for runs that may differ by 1.5x; got \(drift)")
         }
@@ -76,13 +101,16 @@ struct CompareCommand: ParsableCommand {
     /// Loads both runs, compares them, prints the report and exits with the gate's status.
     func run() throws {
         let report: ComparisonReport
+        let options = ComparisonOptions(metric: metric, threshold: gate.threshold, drift: drift, processDrift: processDrift,
+                                        strict: gate.strict, seed: seed)
         do {
-            let before = try RunFolder.load(baseline, reading: .trials)
-            let after = try RunFolder.load(current, reading: .trials)
-            report = try Comparator.compare(
-                baseline: before, current: after,
-                options: ComparisonOptions(metric: metric, threshold: gate.threshold, drift: drift, processDrift: processDrift,
-                                           strict: gate.strict, seed: seed))
+            if let history {
+                report = try HistoryJudgement.judge(current: runs[0], store: StoreLocation(history),
+                                                    filters: try RunLabels.parse(filters), window: window, options: options)
+            } else {
+                report = try Comparator.compare(baseline: try RunFolder.load(runs[0], reading: .trials),
+                                                current: try RunFolder.load(runs[1], reading: .trials), options: options)
+            }
         } catch {
             fail("\(error)")
         }

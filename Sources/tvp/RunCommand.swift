@@ -1,4 +1,5 @@
 import ArgumentParser
+import TVPStore
 import Foundation
 import TVPAnalysis
 import TVPMeasure
@@ -15,7 +16,10 @@ struct RunCommand: ParsableCommand {
             With no SCENARIO, runs scenarios/default.yaml of tvp's checkout or install location (never \
             of the current directory; the same matrix is built into tvp for when that file is absent). \
             `cpus` in the scenario is this machine's usable CPUs (affinity mask, cgroup quota), or --cpus. Results go to OUT/<UTC timestamp>-<scenario>/; at the end the charts are \
-            drawn (as `tvp plot` does; not with --no-plot) and report.md is written (as `tvp report` does).
+            drawn (as `tvp plot` does; not with --no-plot) and report.md is written (as `tvp report` does). \
+            Then the finished folder is stored (--store, else TVP_STORE, else OUT/history.sqlite; \
+            --store none: not), in one transaction, for `tvp compare --history` and `tvp history`; a store \
+            that fails is reported and makes the exit status 1, the folder being complete either way.
 
             Ctrl-C (or SIGTERM) stops the run within a second and saves what finished; a second Ctrl-C \
             ends tvp at once, removing its temporary files. Whatever stops a run early still writes \
@@ -26,7 +30,7 @@ struct RunCommand: ParsableCommand {
             finished, this tvp marks meta.json "failed" with how it ended, removes its temporary \
             files and exits 1; a task that does not stop on Ctrl-C is killed with its process.
 
-            Exit status: 0 every trial succeeded; 1 an error or a failed trial; 2 a failed expectation; \
+            Exit status: 0 every trial succeeded; 1 an error, a failed trial or a failed store; 2 a failed expectation; \
             130 or 143 interrupted by SIGINT or SIGTERM (every finished trial saved).
             """
     )
@@ -62,7 +66,16 @@ struct RunCommand: ParsableCommand {
     var cpus: Int?
 
     /// Rejects overrides outside the ranges a scenario file accepts.
+    /// Where the run is stored.
+    @Option(name: .long, help: ArgumentHelp("Also store the run here once its folder is written: a SQLite file or a postgres:// URL; none: do not (default: TVP_STORE, else history.sqlite in --out).", valueName: "URL|none"))
+    var store: String?
+
+    /// Labels recorded with the stored run.
+    @Option(name: .long, help: ArgumentHelp("A label recorded with the stored run, e.g. commit=abc123 or branch=main (repeatable).", valueName: "key=value"))
+    var label: [String] = []
+
     func validate() throws {
+        do { _ = try RunLabels.parse(label) } catch { throw ValidationError("\(error)") }
         if let repetitions, !(1...10_000).contains(repetitions) {
             throw ValidationError("--repetitions must be between 1 and 10000, got \(repetitions)")
         }
@@ -154,6 +167,7 @@ struct RunCommand: ParsableCommand {
         }
         writeReport(report)
         exportJSON(report.folder, to: exportPath)
+        let stored = storeRun(report.directory)
         if let failure = report.failure {
             printError("tvp: run failed after \(report.trialsCompleted) of \(report.meta.trialsPlanned) trials: \(failure)")
             printError("tvp: summary.csv and meta.json (status \"failed\", with this reason) for the finished trials are in \(report.directory)")
@@ -172,6 +186,26 @@ struct RunCommand: ParsableCommand {
             printError("tvp: \(failed.count) of \(report.expectations.count) expectations failed")
             if let note = report.meta.machine.contentionNote { printError("note: \(note)") }
             throw ExitCode(2)
+        }
+        if !stored { throw ExitCode(1) }
+    }
+
+    /// Stores the finished run folder (`--store`, `TVP_STORE`, or history.sqlite beside the runs);
+    /// false when the store failed, which is reported: the folder is whole either way.
+    func storeRun(_ directory: String) -> Bool {
+        let location = StoreLocation.resolve(option: store, environment: ProcessInfo.processInfo.environment, runsFolder: out)
+        guard location != .none else { return true }
+        do {
+            guard let store = try Stores.open(location) else { return true }
+            let run = try RunImport.load(directory, labels: try RunLabels.parse(label))
+            switch try store.importRun(run) {
+            case .stored, .alreadyStored: print("Stored: \(location)")
+            }
+            return true
+        } catch {
+            printError("tvp: the run was not stored: \(error)")
+            printError("tvp: the run folder \(directory) is complete; store it later with `tvp store import \(location) \(directory)`")
+            return false
         }
     }
 }

@@ -41,7 +41,7 @@ func startTVP(_ arguments: [String], in directory: String, environment: [String:
     process.executableURL = URL(fileURLWithPath: (Files.currentExecutablePath()! as NSString).deletingLastPathComponent + "/tvp")
     process.arguments = arguments
     process.currentDirectoryURL = URL(fileURLWithPath: directory)
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    process.environment = testEnvironment.merging(environment) { $1 }
     let err = closeOnExecPipe()
     process.standardError = err
     process.standardOutput = FileHandle.nullDevice

@@ -150,7 +150,7 @@ struct DownloadEndToEndTests {
         process.executableURL = URL(fileURLWithPath: tvpPath)
         process.arguments = ["run", "s.yaml", "--out", "out", "--no-plot"]
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.environment = ProcessInfo.processInfo.environment.merging(["TVP_TEST_MARKER": marker]) { $1 }
+        process.environment = testEnvironment.merging(["TVP_TEST_MARKER": marker]) { $1 }
         let err = closeOnExecPipe()
         process.standardError = err
         process.standardOutput = FileHandle.nullDevice

@@ -19,7 +19,7 @@ func runProgram(_ executable: String, _ arguments: [String], in directory: Strin
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
     process.currentDirectoryURL = URL(fileURLWithPath: directory)
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    process.environment = testEnvironment.merging(environment) { $1 }
     let out = closeOnExecPipe(), err = closeOnExecPipe()
     process.standardOutput = out
     process.standardError = err
@@ -34,6 +34,11 @@ func runProgram(_ executable: String, _ arguments: [String], in directory: Strin
     return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self),
             process.terminationReason == .uncaughtSignal)
 }
+
+/// The environment of the programs the tests start: this process's, with runs stored only where a
+/// test asks (TVP_STORE or --store): the default store, a file in the runs' folder, would sit beside
+/// the run folders the tests list.
+let testEnvironment = ProcessInfo.processInfo.environment.merging(["TVP_STORE": "none"]) { $1 }
 
 /// A Foundation `Pipe` whose descriptors close on exec. Foundation's are inheritable: while a
 /// `tvp` child runs, any process another test spawns (SystemCallTests checks what a child

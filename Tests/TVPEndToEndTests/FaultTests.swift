@@ -16,7 +16,7 @@ final class BackgroundTVP: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: tvpPath)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.environment = testEnvironment.merging(environment) { $1 }
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
         try process.run()
@@ -79,7 +79,7 @@ func inMountNamespace(_ script: String, environment: [String: String]) throws ->
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
     process.arguments = ["-m", "sh", "-c", script]
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    process.environment = testEnvironment.merging(environment) { $1 }
     process.standardOutput = FileHandle.nullDevice
     try process.run()
     process.waitUntilExit()

@@ -34,7 +34,7 @@ struct RobustnessTests {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = ["run", "long.yaml", "--out", "out"]
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        var environment = ProcessInfo.processInfo.environment
+        var environment = testEnvironment
         environment["TMPDIR"] = temporary
         environment["TVP_TEST_MARKER"] = String(marker.split(separator: "=")[1])
         process.environment = environment

@@ -38,7 +38,7 @@ public enum ComparisonMetric: String, CaseIterable, Sendable {
     /// Per-cell values of the counted, successful trials of one run: the metric's values, and for
     /// `speedup` the cell's wall times beside those of its serial cell (a cell whose serial cell has
     /// no counted successful trial is absent), so both can be resampled.
-    func samples(in samples: [TrialSample]) -> [Cell: MetricSample] {
+    public func samples(in samples: [TrialSample]) -> [Cell: MetricSample] {
         let counted = Dictionary(grouping: samples.filter { !$0.isWarmup && $0.ok }, by: \.cell)
         guard self == .speedup else {
             return counted.mapValues { trials in MetricSample(values: trials.compactMap { value(of: $0) }) }
@@ -53,14 +53,14 @@ public enum ComparisonMetric: String, CaseIterable, Sendable {
 }
 
 /// One run's values of a metric in one cell.
-struct MetricSample {
+public struct MetricSample: Sendable {
     /// The metric per counted successful trial; for `speedup`, the cell's wall times.
-    var values: [Double]
+    public var values: [Double]
     /// `speedup` only: the wall times of the run's serial cell of the same workload.
-    var serialWalls: [Double]? = nil
+    public var serialWalls: [Double]? = nil
 
     /// The run's figure: the median value, or for `speedup` median serial wall ÷ median wall.
-    var median: Double {
+    public var median: Double {
         guard let serialWalls else { return Statistics.median(values) }
         return Statistics.median(serialWalls) / Statistics.median(values)
     }
@@ -73,7 +73,7 @@ struct MetricSample {
     }
 
     /// Counted trials behind the figure (for `speedup`, the fewer of the cell's and its serial cell's).
-    var count: Int { min(values.count, serialWalls?.count ?? values.count) }
+    public var count: Int { min(values.count, serialWalls?.count ?? values.count) }
 }
 
 /// How `tvp compare` decides.
@@ -149,6 +149,9 @@ public struct CellComparison: Sendable {
     public var verdict: Verdict
     /// Why the verdict is inconclusive for want of data, when it is.
     public var note: String?
+    /// `tvp compare --history`: the band the cell was judged against (in the metric's unit); nil when
+    /// it was judged by the two-run rule.
+    public var band: HistoryBand? = nil
 }
 
 /// The gate's overall result.
@@ -168,6 +171,9 @@ public enum ComparisonDesign: Sendable, Equatable {
     /// Both builds run in alternating rounds of one job (`tvp paired`): each cell judged on its
     /// per-round ratios at `cellConfidence`.
     case paired(rounds: Int, cellConfidence: Double)
+    /// One run against the stored history of its scenario on its machine kind (`tvp compare
+    /// --history`): `runs` runs in the window (at most `window`), the family of cells held to `familyAlpha`.
+    case history(runs: Int, window: Int, familyAlpha: Double)
 }
 
 /// Everything `tvp compare` found, ready to be rendered.

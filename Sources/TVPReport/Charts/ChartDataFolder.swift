@@ -33,13 +33,20 @@ public enum ChartDataFolder {
     /// replacing what was there whole: the new folder is written beside it and renamed into place.
     @discardableResult
     public static func write(_ run: RunFolder, charts: [Chart] = ChartCatalog.all) throws -> Index {
-        let parent = "\(run.directory)/charts"
+        try write(charts.map { ($0.name, $0.prepare(run)) }, directory: run.directory)
+    }
+
+    /// Writes charts already prepared into `DIRECTORY/charts/data/` (a run folder's, or the folder of
+    /// a chart drawn from a store, such as `tvp history`'s), replacing what was there whole.
+    @discardableResult
+    public static func write(_ prepared: [(name: String, preparation: ChartPreparation)], directory: String) throws -> Index {
+        let parent = "\(directory)/charts"
         try Files.makeDirectories(parent)
         let staging = try Files.makePrivateDirectory(in: parent, prefix: ".data-")
         defer { Files.removeTree(staging) }
         var index = Index(drawn: [], skipped: [])
-        for chart in charts {
-            switch chart.prepare(run) {
+        for chart in prepared {
+            switch chart.preparation {
             case .skip(let reason):
                 index.skipped.append(Skip(chart: chart.name, reason: reason))
             case .draw(let data):
@@ -51,7 +58,7 @@ public enum ChartDataFolder {
         try ChartStage.write(index.skipped.map { "\($0.chart)\t\($0.reason.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " "))\n" }.joined(),
                   to: "\(staging)/skipped.tsv")
         try Files.setMode(staging, 0o755)
-        let target = path(run.directory)
+        let target = path(directory)
         if Files.exists(target) {
             let old = try Files.makePrivateDirectory(in: parent, prefix: ".data-old-")
             defer { Files.removeTree(old) }

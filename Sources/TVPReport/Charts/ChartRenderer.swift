@@ -55,6 +55,13 @@ public enum ChartRenderer {
                               charts: [Chart] = ChartCatalog.all) throws -> Rendering {
         let runDirectory = InstallLocation.absolute(run.directory)
         let index = try ChartDataFolder.write(run, charts: charts)
+        return try draw(index, directory: runDirectory, environment: environment)
+    }
+
+    /// Draws the charts whose data `index` lists in `directory/charts/data/` into `directory/charts/`
+    /// with plot.gp (a run folder's, or a folder of charts drawn from a store).
+    public static func draw(_ index: ChartDataFolder.Index, directory: String, environment: [String: String]) throws -> Rendering {
+        let runDirectory = InstallLocation.absolute(directory)
         guard let gnuplot = gnuplotPath(environment: environment) else { throw ChartError.gnuplotMissing }
         guard let plotScript = InstallLocation.plotScript(environment: environment),
               let scripts = InstallLocation.chartsDirectory(environment: environment) else { throw ChartError.scriptsMissing }

@@ -94,15 +94,18 @@ public enum ComparisonFormatter {
                     cell: JSONCell(c.cell), verdict: c.verdict.rawValue, baselineN: c.baselineN, currentN: c.currentN,
                     baselineMedian: JSONNumber(c.baselineMedian), currentMedian: JSONNumber(c.currentMedian),
                     ratio: JSONNumber(c.ratio), ratioLow: JSONNumber(c.ratioCI.lowerBound),
-                    ratioHigh: JSONNumber(c.ratioCI.upperBound), pValue: JSONNumber(c.pValue), note: c.note)
+                    ratioHigh: JSONNumber(c.ratioCI.upperBound), pValue: JSONNumber(c.pValue), note: c.note,
+                    band: c.band.map(JSONBand.init))
             },
             onlyInBaseline: report.onlyInBaseline.map(JSONCell.init), onlyInCurrent: report.onlyInCurrent.map(JSONCell.init),
             warnings: report.warnings)
+        var documentWithHistory = document
+        if case .history(let runs, _, _) = report.design { documentWithHistory.historyRuns = runs }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
         // Every value is a string, an integer, a Bool or a finite number (JSONNumber turns the rest into null).
-        let data = try! encoder.encode(document)
+        let data = try! encoder.encode(documentWithHistory)
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 
@@ -112,6 +115,7 @@ public enum ComparisonFormatter {
     static func tableHeader(_ design: ComparisonDesign) -> [String] {
         switch design {
         case .crossRun: ["cell", "tasks", "n", "baseline", "current", "change", "95% CI", "p", "note"]
+        case .history: ["cell", "tasks", "runs/n", "band centre", "current", "change", "band", "p", "note"]
         case .paired(_, let confidence):
             ["cell", "tasks", "rounds", "baseline", "current", "change", "\(Percent.format(confidence, .spacedHundredthsDown).replacingOccurrences(of: " ", with: "")) CI", "p", "note"]
         }
@@ -120,7 +124,11 @@ public enum ComparisonFormatter {
     /// "tvp compare: wall_s" or "tvp paired: wall_s".
     static func title(_ report: ComparisonReport, code: Bool = false) -> String {
         let metric = code ? "`\(report.options.metric.rawValue)`" : report.options.metric.rawValue
-        return report.design == .crossRun ? "tvp compare: \(metric)" : "tvp paired: \(metric)"
+        return switch report.design {
+        case .crossRun: "tvp compare: \(metric)"
+        case .history: "tvp compare --history: \(metric)"
+        case .paired: "tvp paired: \(metric)"
+        }
     }
 
     /// How the sides were measured, in a phrase.
@@ -129,6 +137,8 @@ public enum ComparisonFormatter {
         case .crossRun: "drift between runs ±\(Percent.format(report.options.drift)), ±\(Percent.format(report.options.processDrift)) in process cells"
         case .paired(let rounds, let confidence):
             "\(rounds) rounds in ABBA order, each cell at \(Percent.format(confidence, .spacedHundredthsDown)) confidence"
+        case .history(let runs, let window, let alpha):
+            "against \(runs) stored runs (window \(window)), the family of cells held to \(Percent.format(alpha)) false alarms"
         }
     }
 
@@ -149,7 +159,9 @@ public enum ComparisonFormatter {
             + "\(report.count(.inconclusive)) inconclusive, \(report.count(.unchanged)) unchanged"
         var line = switch report.outcome {
         case .regression:
-            "REGRESSION: \(report.count(.regression)) of \(total) cells got worse beyond \(Percent.format(report.options.threshold)) and the drift between runs (\(counts))"
+            report.design == .crossRun
+                ? "REGRESSION: \(report.count(.regression)) of \(total) cells got worse beyond \(Percent.format(report.options.threshold)) and the drift between runs (\(counts))"
+                : "REGRESSION: \(report.count(.regression)) of \(total) cells got worse beyond \(Percent.format(report.options.threshold)) and beyond their bands (\(counts))"
         case .inconclusive:
             "INCONCLUSIVE: no regression, but \(report.count(.inconclusive)) of \(total) cells are inconclusive and --strict is set (\(counts))"
         case .pass:
@@ -163,6 +175,13 @@ public enum ComparisonFormatter {
     /// What the numbers mean and which direction is worse, in a few sentences.
     static func explanation(_ report: ComparisonReport) -> [String] {
         let options = report.options
+        if case .history = report.design {
+            return ["Each cell is judged against the band of its own history: the median of its last run medians ± a multiple "
+                    + "of their Qn spread on the log scale (Student's t at 1 % ÷ cells, Bonferroni; see docs/history.md). "
+                    + "\"runs/n\" = history runs the band came from / counted trials now; \"band\" = its edges as a change from its centre.",
+                    "A regression lies above its band and more than \(Percent.format(options.threshold)) above the band's centre; "
+                    + "a cell with fewer than \(HistoryBand.minimumRuns) runs of history is judged by the two-run rule (its note says so)."]
+        }
         if case .paired(_, let confidence) = report.design {
             let t = options.threshold
             let worse = options.metric.higherIsBetter
@@ -225,6 +244,7 @@ private struct JSONReport: Encodable {
     var cells: [JSONComparison]
     var onlyInBaseline, onlyInCurrent: [JSONCell]
     var warnings: [String]
+    var historyRuns: Int? = nil
 }
 
 /// One compared cell in JSON.
@@ -234,6 +254,7 @@ private struct JSONComparison: Encodable {
     var baselineN, currentN: Int
     var baselineMedian, currentMedian, ratio, ratioLow, ratioHigh, pValue: JSONNumber
     var note: String?
+    var band: JSONBand?
 
     func encode(to encoder: Encoder) throws {
         // Written by hand so that a missing note is null rather than an absent key.
@@ -249,10 +270,25 @@ private struct JSONComparison: Encodable {
         try container.encode(ratioHigh, forKey: .ratioHigh)
         try container.encode(pValue, forKey: .pValue)
         try container.encode(note, forKey: .note)
+        if let band { try container.encode(band, forKey: .band) }
     }
 
     enum CodingKeys: String, CodingKey {
-        case cell, verdict, baselineN, currentN, baselineMedian, currentMedian, ratio, ratioLow, ratioHigh, pValue, note
+        case cell, verdict, baselineN, currentN, baselineMedian, currentMedian, ratio, ratioLow, ratioHigh, pValue, note, band
+    }
+}
+
+/// The band a cell was judged against (`tvp compare --history`).
+private struct JSONBand: Encodable {
+    var center, lower, upper, logSpread: JSONNumber
+    var runs: Int
+
+    init(_ band: HistoryBand) {
+        center = JSONNumber(band.center)
+        lower = JSONNumber(band.lower)
+        upper = JSONNumber(band.upper)
+        logSpread = JSONNumber(band.logSpread)
+        runs = band.runs
     }
 }
 
