@@ -10,6 +10,6 @@ public enum CSVRows {
 
     /// The trial of one trials.csv row of any readable schema (columns renamed since included).
     public static func trialSample(_ row: [String: String]) throws -> TrialSample {
-        try TrialSample(parsing: CSVFormat.currentNames(row))
+        try TrialsCSV.trial(CSVFormat.currentNames(row))
     }
 }

@@ -9,7 +9,7 @@ public enum HistoryJudgement {
     public static func judge(current: String, store location: StoreLocation, filters: [String: String], window: Int,
                              options: ComparisonOptions) throws -> ComparisonReport {
         let run = try RunImport.load(current)
-        let data = try RunData.load(current)
+        let data = try RunFolder.load(current, reading: .trials)
         guard let store = try openExisting(location) else {
             throw StoreError.unreachable(store: "none", reason: "--history needs a store")
         }

@@ -33,7 +33,7 @@ public struct RunImport: Sendable {
 
     /// Reads the run folder (or its trials.csv) at `path`; it must hold trials.csv and meta.json.
     public static func load(_ path: String, labels: [String: String] = [:]) throws -> RunImport {
-        let run = try RunData.load(path)
+        let run = try RunFolder.load(path, reading: .trials)
         let folder = RunFolder.normalized((run.trialsPath as NSString).deletingLastPathComponent)
         guard let meta = run.meta else {
             throw StoreError.unusableRun(folder: folder, reason: "no readable meta.json (\(run.notes.joined(separator: "; "))): "
@@ -45,7 +45,7 @@ public struct RunImport: Sendable {
         return RunImport(
             folder: folder, key: "\(meta.startedAt)|\(meta.scenarioSHA256)|\(meta.machine.hostname)", meta: meta,
             machineKind: MachineKind(meta.machine), trialColumns: trials.header, trialRows: trials.rows,
-            trialCells: run.samples.map(\.cell), summaryColumns: summary.header, summaryRows: summary.rows, labels: labels)
+            trialCells: run.trials.map(\.cell), summaryColumns: summary.header, summaryRows: summary.rows, labels: labels)
     }
 }
 

@@ -30,7 +30,7 @@ public enum StoreHistory {
         let history = try runs.map { HistoryRun(name: $0.name, run: try runData(store, $0)) }
         var startIndex: [Cell: Int] = [:], accepted: [(Int, Acceptance)] = []
         if let kind = runs.first?.machineKind {
-            let cells = Set(history.flatMap { $0.run.samples.map(\.cell) })
+            let cells = Set(history.flatMap { $0.run.trials.map(\.cell) })
             let byKey = Dictionary(cells.map { (storedCellKey($0), $0) }, uniquingKeysWith: { first, _ in first })
             for acceptance in try store.acceptances(scenario: scenario, machineKind: kind) {
                 guard let index = runs.firstIndex(where: { $0.key == acceptance.fromRunKey }) else { continue }
@@ -42,11 +42,11 @@ public enum StoreHistory {
     }
 
     /// The stored run's trials as `tvp compare` reads a folder's.
-    public static func runData(_ store: any ResultsStore, _ run: StoredRun) throws -> RunData {
+    public static func runData(_ store: any ResultsStore, _ run: StoredRun) throws -> RunFolder {
         let (_, rows) = try store.trials(ofRun: run.id)
         let samples = try rows.map { try CSVRows.trialSample($0) }
-        let version = rows.first.flatMap { Int($0["schema_version"] ?? "") } ?? RunData.supportedSchemaVersion
-        return RunData(trialsPath: "\(run.folder)/trials.csv (stored)", samples: samples, schemaVersion: version)
+        let version = rows.first.flatMap { Int($0["schema_version"] ?? "") } ?? TrialSchema.version
+        return RunFolder(directory: "", trialsPath: "\(run.folder)/trials.csv (stored)", parts: .trials, trials: samples, schemaVersion: version)
     }
 }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import TVPFormatting
 import Foundation
 import TVPAnalysis
 import TVPMeasure
@@ -138,7 +139,7 @@ extension HistoryShowCommand {
                 let median = history.medians[index]
                 guard median.isFinite else { return "–" }
                 let ratio = speedup[history.cell]?.medians[index]
-                return ConsoleReport.seconds(median) + (ratio.map { $0.isFinite ? String(format: " (%.2f×)", $0) : "" } ?? "")
+                return Seconds.format(median, .fixed) + (ratio.map { $0.isFinite ? String(format: " (%.2f×)", $0) : "" } ?? "")
             })
         }
         print(ConsoleReport.format(table))
@@ -182,7 +183,7 @@ struct HistoryAcceptCommand: ParsableCommand {
             guard let run = try store.runs(scenario: nil, machineKind: nil).last(where: { $0.name == name }) else {
                 throw StoreError.noRuns(store: location.description, what: "run named \(name); `tvp history \(location)` lists the runs")
             }
-            let cells = Set(try StoreHistory.runData(store, run).samples.map(\.cell))
+            let cells = Set(try StoreHistory.runData(store, run).trials.map(\.cell))
                 .filter { cell in self.cell.contains { CellPattern.matches(cell, $0) } }.sorted()
             guard !cells.isEmpty else {
                 throw StoreError.noRuns(store: location.description, what: "cell matching \(self.cell.joined(separator: ", ")) in run \(name)")

@@ -93,8 +93,8 @@ struct HistoryComparisonTests {
     static let other = Cell(workload: .null, mode: .processes, workers: 2, tasks: 8)
 
     /// A run whose cells have counted trials at the given walls.
-    static func run(_ walls: [Cell: [Double]], name: String = "run") -> RunData {
-        RunData(trialsPath: "\(name)/trials.csv", samples: walls.flatMap { cell, values in
+    static func run(_ walls: [Cell: [Double]], name: String = "run") -> RunFolder {
+        RunFolder(directory: "", trialsPath: "\(name)/trials.csv", parts: .trials, trials: walls.flatMap { cell, values in
             values.map { TrialSample(cell: cell, isWarmup: false, ok: true, wallSeconds: $0) }
         })
     }

@@ -41,9 +41,9 @@ struct SQLiteStoreTests {
         #expect(try store.schemaVersion() == StoreSchema.version)
         // The stored trials are the folder's trials.
         let data = try StoreHistory.runData(store, try #require(runs.first))
-        let original = try RunData.load(Self.reference)
-        #expect(data.samples.map(\.wallSeconds) == original.samples.map(\.wallSeconds))
-        #expect(data.samples.map(\.cell) == original.samples.map(\.cell))
+        let original = try RunFolder.load(Self.reference, reading: .trials)
+        #expect(data.trials.map(\.wallSeconds) == original.trials.map(\.wallSeconds))
+        #expect(data.trials.map(\.cell) == original.trials.map(\.cell))
     }
 
     @Test("a store of a newer schema is refused with the versions and the fix")

@@ -33,7 +33,7 @@ public struct CellHistory: Sendable {
     /// kind's runs (oldest first), the median of its run medians and the lowest and highest run
     /// median, in the order of `kinds`.
     public static func acrossMachines(_ kinds: [[HistoryRun]], patterns: [String], metric: ComparisonMetric = .wall) -> [CellHistory] {
-        let perKind = kinds.map { runs in runs.map { metric.samples(in: $0.run.samples) } }
+        let perKind = kinds.map { runs in runs.map { metric.samples(in: $0.run.trials) } }
         let cells = Set(perKind.flatMap { $0.flatMap(\.keys) })
             .filter { cell in patterns.isEmpty || patterns.contains { CellPattern.matches(cell, $0) } }
         return cells.sorted().map { cell in
@@ -47,7 +47,7 @@ public struct CellHistory: Sendable {
     /// cells), of the cells `patterns` name (all when empty), for `metric`.
     public static func cells(in history: [HistoryRun], startIndex: [Cell: Int], patterns: [String],
                              metric: ComparisonMetric = .wall) -> [CellHistory] {
-        let perRun = history.map { metric.samples(in: $0.run.samples) }
+        let perRun = history.map { metric.samples(in: $0.run.trials) }
         let cells = Set(perRun.flatMap(\.keys)).filter { cell in patterns.isEmpty || patterns.contains { CellPattern.matches(cell, $0) } }
         return cells.sorted().map { cell in
             let samples = perRun.map { $0[cell] }

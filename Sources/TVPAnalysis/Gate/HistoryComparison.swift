@@ -7,10 +7,10 @@ public struct HistoryRun: Sendable {
     /// How the run is named in reports (its folder's name, or its start time).
     public var name: String
     /// The run's trials.
-    public var run: RunData
+    public var run: RunFolder
 
     /// A history run from its parts.
-    public init(name: String, run: RunData) {
+    public init(name: String, run: RunFolder) {
         self.name = name
         self.run = run
     }
@@ -23,14 +23,14 @@ public enum HistoryComparator {
     /// Judges `current` against `history` (oldest first). `startIndex[cell]` is where an accepted
     /// change restarted the cell's history (earlier runs are ignored for that cell). `window` is
     /// recorded in the report.
-    public static func compare(current: RunData, history: [HistoryRun], startIndex: [Cell: Int] = [:],
+    public static func compare(current: RunFolder, history: [HistoryRun], startIndex: [Cell: Int] = [:],
                                window: Int, options: ComparisonOptions = ComparisonOptions(),
                                storeDescription: String) throws -> ComparisonReport {
         let metric = options.metric
-        let currentSamples = metric.samples(in: current.samples)
+        let currentSamples = metric.samples(in: current.trials)
         let cells = currentSamples.keys.filter { metric != .speedup || $0.mode != .serial }.sorted()
         guard !cells.isEmpty else { throw ComparisonError.noCommonCell(baseline: storeDescription, current: current.trialsPath) }
-        let historySamples = history.map { metric.samples(in: $0.run.samples) }
+        let historySamples = history.map { metric.samples(in: $0.run.trials) }
         var comparisons: [CellComparison] = []
         var fallbacks = 0
         for cell in cells {

@@ -12,13 +12,13 @@ public enum HistoryText {
         out += "Medians of wall time per trial, oldest first; | marks a change point (E-divisive means, p ≤ 0.05, ≥ 5 % change).\n"
         for cell in cells {
             out += "\n\(cell.cell.label) (\(cell.cell.tasks) tasks)\n"
-            let band = cell.band.map { "band \(ConsoleReport.seconds($0.lower)) … \(ConsoleReport.seconds($0.upper)) around \(ConsoleReport.seconds($0.center)) from \($0.runs) runs" }
+            let band = cell.band.map { "band \(Seconds.format($0.lower, .fixed)) … \(Seconds.format($0.upper, .fixed)) around \(Seconds.format($0.center, .fixed)) from \($0.runs) runs" }
                 ?? "no band: fewer than \(HistoryBand.minimumRuns) runs since \(cell.start > 0 ? "the accepted change" : "the first")"
             out += "  \(band)\n"
             var medians = ""
             for (index, median) in cell.medians.enumerated() {
                 if cell.changePoints.contains(index) { medians += "| " }
-                medians += (median.isFinite ? ConsoleReport.seconds(median) : "–") + " "
+                medians += (median.isFinite ? Seconds.format(median, .fixed) : "–") + " "
             }
             out += "  medians: \(medians.trimmingCharacters(in: .whitespaces))\n"
             for index in cell.changePoints {
