@@ -43,6 +43,9 @@ build refs -pthread
 echo "$cc ${flags[*]} -fPIC -shared -I../include -o build/libmalloc1_task.so c/malloc1_task.c" >&2
 "$cc" "${flags[@]}" -fPIC -shared -I"$here/../include" -o "$out_dir/libmalloc1_task.so" "$source_dir/malloc1_task.c"
 build malloc1_host -I"$here/../include" -ldl
+# SHA256_Update doing 10 % more work per byte, preloaded by history_gate.sh (needs libssl-dev).
+echo "$cc ${flags[*]} -fPIC -shared -o build/libslower_sha256.so c/slower_sha256.c -ldl -lcrypto" >&2
+"$cc" "${flags[@]}" -fPIC -shared -o "$out_dir/libslower_sha256.so" "$source_dir/slower_sha256.c" -ldl -lcrypto
 if command -v swiftc >/dev/null 2>&1; then
     # --no-mmap-output-file: the file is written, as tvp-worker's is, so its pages sit in the page
     # cache the same way (a linker that maps its output leaves small folios, which made a spawn
