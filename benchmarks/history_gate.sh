@@ -3,7 +3,7 @@
 # history) beside today's two-run `tvp compare` (against the newest stored run) on the same runs.
 # Prints one line per case with both rates; the raw runs, the store and every verdict stay in $OUT.
 #
-#   TVP_BIN=.build/release benchmarks/history_gate.sh     # about 15 minutes on 2 cores with the defaults
+#   TVP_BIN=.build/release benchmarks/history_gate.sh     # about 25 minutes on 2 cores with the defaults
 #
 # Cases: A/A (further runs of the same build: every exit 2 is a false alarm), wrapper (the worker
 # behind `#!/bin/sh` + `exec tvp-worker "$@"`, one more exec per task: process cells only should be
