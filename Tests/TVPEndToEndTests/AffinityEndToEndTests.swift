@@ -149,9 +149,9 @@ struct AffinityEndToEndTests {
             // `ok` comes before `error`, the last column, whose commas this simple reader splits.
             #expect(row["ok"] == (row["affinity"] == "any" ? "true" : "false"), "\(row)")
         }
-        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let written = try String(contentsOfFile: path, encoding: .utf8)
         for affinity in ["packed", "spread"] {
-            let failed = text.split(separator: "\n").filter { $0.contains(",\(affinity),") }
+            let failed = written.split(separator: "\n").filter { $0.contains(",\(affinity),") }
             #expect(failed.count == 3 && failed.allSatisfy { $0.contains("`affinity: \(affinity)` cannot be applied here") && $0.contains("errno 22") },
                     "\(failed)")
         }

@@ -5,6 +5,7 @@ import TVPWorkloads
 @testable import TVPMeasure
 @testable import TVPPlan
 @testable import TVPResults
+import TVPAnalysis
 
 /// The `affinity` key: read, swept, checked, placed, recorded, and refused where the kernel refuses.
 @Suite("Affinity", .serialized)
@@ -106,7 +107,9 @@ struct AffinityTests {
         row["affinity"] = "pinned"
         #expect(throws: TrialRowProblem.self) { try TrialsCSV.trial(row) }
 
-        let summary = CellSummary(cell: cell)
+        var summary = CellSummary(cell: cell)
+        summary.n = 1
+        summary.wallMedian = 0.5
         let summaryRow = Dictionary(uniqueKeysWithValues: zip(SummaryCSV.header, SummaryCSV.fields(summary, scenario: "t")))
         #expect(summaryRow["affinity"] == "spread")
         #expect(SummaryCSV.summary(summaryRow)?.cell == cell)
