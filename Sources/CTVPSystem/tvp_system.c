@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <malloc.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <string.h>
@@ -187,3 +188,65 @@ void tvp_cleanup_run_now(int slot) {
 }
 
 int tvp_release_free_memory(void) { return malloc_trim(0); }
+
+// A mask of `count` CPU ids, allocated for TVP_MAX_CPUS; NULL with errno set when an id is out of range.
+static cpu_set_t *tvp_cpu_mask(const int *cpus, int count, size_t *size) {
+    *size = CPU_ALLOC_SIZE(TVP_MAX_CPUS);
+    cpu_set_t *mask = CPU_ALLOC(TVP_MAX_CPUS);
+    if (!mask) return NULL;
+    CPU_ZERO_S(*size, mask);
+    for (int i = 0; i < count; i++) {
+        if (cpus[i] < 0 || cpus[i] >= TVP_MAX_CPUS) {
+            CPU_FREE(mask);
+            errno = EINVAL;
+            return NULL;
+        }
+        CPU_SET_S(cpus[i], *size, mask);
+    }
+    return mask;
+}
+
+int tvp_set_thread_cpus(pid_t tid, const int *cpus, int count) {
+    size_t size;
+    cpu_set_t *mask = tvp_cpu_mask(cpus, count, &size);
+    if (!mask) return -1;
+    int result = sched_setaffinity(tid, size, mask);
+    int saved = errno;
+    CPU_FREE(mask);
+    errno = saved;
+    return result;
+}
+
+int tvp_thread_cpus(pid_t tid, int *cpus, int capacity) {
+    size_t size = CPU_ALLOC_SIZE(TVP_MAX_CPUS);
+    cpu_set_t *mask = CPU_ALLOC(TVP_MAX_CPUS);
+    if (!mask) return -1;
+    CPU_ZERO_S(size, mask);
+    if (sched_getaffinity(tid, size, mask) != 0) {
+        int saved = errno;
+        CPU_FREE(mask);
+        errno = saved;
+        return -1;
+    }
+    int found = 0;
+    for (int cpu = 0; cpu < TVP_MAX_CPUS; cpu++) {
+        if (!CPU_ISSET_S(cpu, size, mask)) continue;
+        if (found < capacity) cpus[found] = cpu;
+        found++;
+    }
+    CPU_FREE(mask);
+    return found;
+}
+
+int tvp_thread_attr_set_cpus(pthread_attr_t *attributes, const int *cpus, int count) {
+    size_t size;
+    cpu_set_t *mask = tvp_cpu_mask(cpus, count, &size);
+    if (!mask) return errno;
+    int result = pthread_attr_setaffinity_np(attributes, size, mask);
+    CPU_FREE(mask);
+    return result;
+}
+
+pid_t tvp_thread_id(void) { return gettid(); }
+
+int tvp_current_cpu(void) { return sched_getcpu(); }

@@ -26,6 +26,10 @@ public enum SummaryCSV {
     } + [
         .name("mode", \.mode),
         .whole("workers", \.workers, required: true), .whole("tasks", \.tasks, required: true),
+        // Schema 6; an older file's cells ran where the kernel put them.
+        CSVColumn("affinity", write: { summary, _ in summary.affinity }) { summary, fields in
+            summary.affinity = fields.text("affinity").isEmpty ? Affinity.any.rawValue : fields.text("affinity")
+        },
         .whole("n", \.n, required: true), .whole("failed", \.failed),
         CSVColumn("wall_median_s", .seconds, required: true, write: { summary, _ in CSVFormat.number(summary.wallMedian) }) { summary, fields throws(TrialRowProblem) in
             summary.wallMedian = try fields.number("wall_median_s", in: -.greatestFiniteMagnitude...(.greatestFiniteMagnitude))
@@ -67,8 +71,9 @@ public enum SummaryCSV {
         let fields = TrialRowFields(row)
         var summary = CellSummary(workload: "", variant: "", mode: "", workers: 0, tasks: 0)
         guard (try? table.read(fields, into: &summary)) != nil else { return nil }
-        if let mode = Mode(rawValue: summary.mode), let workload = try? Workload(csvRow: fields) {
-            summary.cell = Cell(workload: workload, mode: mode, workers: summary.workers, tasks: summary.tasks)
+        if let mode = Mode(rawValue: summary.mode), let affinity = Affinity(rawValue: summary.affinity),
+           let workload = try? Workload(csvRow: fields) {
+            summary.cell = Cell(workload: workload, mode: mode, workers: summary.workers, tasks: summary.tasks, affinity: affinity)
         }
         return summary
     }

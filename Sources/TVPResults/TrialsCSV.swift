@@ -32,6 +32,10 @@ public enum TrialsCSV {
         },
         .whole("workers", \.cell.workers, in: ScenarioLoader.Limits.workers, required: true),
         .whole("tasks", \.cell.tasks, in: ScenarioLoader.Limits.tasks, required: true),
+        // Schema 6; an older file's trials ran where the kernel put them: `any`.
+        CSVColumn("affinity", write: { trial, _ in trial.cell.affinity.rawValue }) { trial, fields throws(TrialRowProblem) in
+            if !fields.text("affinity").isEmpty { trial.cell.affinity = try fields.choice("affinity") as Affinity }
+        },
         .whole("round", \.round), .whole("position", \.position),
         .flag("warmup", \.isWarmup, required: true),
         .whole("repetition", \.repetition),
@@ -119,7 +123,8 @@ public enum TrialsCSV {
         var trial = TrialSample(cell: Cell(workload: .null, mode: .serial, workers: 1, tasks: 1), isWarmup: false, ok: false, wallSeconds: 0)
         try table.read(fields, into: &trial)
         // The cell as the planner makes it: a mode that runs tasks inside tvp reads its input in place.
-        trial.cell = Cell(workload: trial.cell.workload, mode: trial.cell.mode, workers: trial.cell.workers, tasks: trial.cell.tasks)
+        trial.cell = Cell(workload: trial.cell.workload, mode: trial.cell.mode, workers: trial.cell.workers, tasks: trial.cell.tasks,
+                          affinity: trial.cell.affinity)
         return trial
     }
 }

@@ -200,7 +200,8 @@ public struct ScenarioRun {
         events(.started(totalTrials: plan.count, directory: writer.directory))
         let measurer = TrialMeasurer(workerPath: options.workerPath, pluginWorkerPath: options.pluginWorkerPath,
                                      taskTimeoutSeconds: scenario.taskTimeoutSeconds,
-                                     switchIntervalNanoseconds: UInt64((scenario.switchIntervalMilliseconds * 1e6).rounded()))
+                                     switchIntervalNanoseconds: UInt64((scenario.switchIntervalMilliseconds * 1e6).rounded()),
+                                     usableCPUs: PlacementTestHooks.usableCPUs())
         run.samples.reserveCapacity(plan.count)
         // Download servers start before the first trial that needs them, and stop after the last.
         let servers = scenario.workloads.contains { $0.is(DownloadWorkload.self) } ? DownloadServers(executable: options.serverPath) : nil

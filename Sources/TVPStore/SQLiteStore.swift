@@ -187,9 +187,11 @@ final class SQLiteStore: ResultsStore {
 }
 
 extension StoredFields {
-    /// A summary.csv row's cell, as far as its columns say ("workload mode×workers/tasks").
+    /// A summary.csv row's cell, as far as its columns say ("workload mode×workers/tasks", with
+    /// " packed" or " spread" after the workers when the cell was placed: `Cell.label`'s rule).
     static func summaryCell(_ row: [String: String]) -> String {
-        "\(row["workload"] ?? "?") \(row["mode"] ?? "?")×\(row["workers"] ?? "?")/\(row["tasks"] ?? "?")"
+        let affinity = row["affinity"].flatMap { $0.isEmpty || $0 == "any" ? nil : " \($0)" } ?? ""
+        return "\(row["workload"] ?? "?") \(row["mode"] ?? "?")×\(row["workers"] ?? "?")\(affinity)/\(row["tasks"] ?? "?")"
     }
 }
 

@@ -32,19 +32,24 @@ public struct ChildLaunch: Sendable {
     /// at its end kills) whatever the child started too; the terminal's Ctrl-C then reaches tvp
     /// alone, which stops the child itself.
     public var ownProcessGroup: Bool
+    /// The CPUs the child may run on from its first instruction; nil: those of the thread that
+    /// starts it. `posix_spawn` has no affinity attribute, so `ChildSupervisor` pins the spawning
+    /// thread to them around the call and the child inherits the mask through the exec.
+    public var cpus: [Int]?
 
     /// A launch of `path` with standard input `stdin`, output `stdout` and error `stderr`, and
     /// `extra` descriptors numbered from 3.
     public init(path: String, arguments: [String], stdin: ChildDescriptor = .nullDevice,
                 stdout: ChildDescriptor = .nullDevice, stderr: ChildDescriptor = .inherited,
                 extra: [ChildDescriptor] = [], environment: ChildEnvironment? = nil, diesWithParent: Bool = true,
-                ownProcessGroup: Bool = true) {
+                ownProcessGroup: Bool = true, cpus: [Int]? = nil) {
         self.path = path
         self.arguments = arguments
         self.descriptors = [stdin, stdout, stderr] + extra
         self.environment = environment
         self.diesWithParent = diesWithParent
         self.ownProcessGroup = ownProcessGroup
+        self.cpus = cpus
     }
 }
 

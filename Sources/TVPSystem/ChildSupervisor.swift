@@ -102,8 +102,12 @@ public final class ChildSupervisor {
             }
             environment = inheritedEnvironment
         }
-        let spawnedAt = MonotonicInstant.now()
-        let pid = try ProcessSpawner.spawn(launch, environment: environment)
+        // With `cpus`, the spawning thread takes the child's mask for the call (the child inherits
+        // it before exec) and gets its own back after; both outside the child's spawn time.
+        let (spawnedAt, pid) = try CPUAffinity.withCurrentThread(pinnedTo: launch.cpus) {
+            let spawnedAt = MonotonicInstant.now()
+            return (spawnedAt, try ProcessSpawner.spawn(launch, environment: environment))
+        }
         // Without a pidfd (a kernel before 5.3, or no descriptor left) the child is still
         // supervised, by a 10 ms `wait4(WNOHANG)` round instead.
         let pidfd = tvp_pidfd_open(pid)

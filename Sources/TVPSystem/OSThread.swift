@@ -12,12 +12,15 @@ public final class OSThread: @unchecked Sendable {
         init(_ run: @escaping () -> Void) { self.run = run }
     }
 
-    /// Starts a thread running `body`, with a stack of `stackBytes` (`pthread_create`).
-    public init(stackBytes: Int = 512 * 1024, _ body: @escaping @Sendable () -> Void) throws {
+    /// Starts a thread running `body`, with a stack of `stackBytes` (`pthread_create`); with
+    /// `cpus`, the thread runs only on those CPUs from its first instruction
+    /// (`pthread_attr_setaffinity_np`), and an error is thrown rather than start it elsewhere.
+    public init(stackBytes: Int = 512 * 1024, cpus: [Int]? = nil, _ body: @escaping @Sendable () -> Void) throws {
         var attributes = pthread_attr_t()
         pthread_attr_init(&attributes)
         defer { pthread_attr_destroy(&attributes) }
         pthread_attr_setstacksize(&attributes, stackBytes)
+        if let cpus { try CPUAffinity.set(cpus, in: &attributes) }
         let context = Unmanaged.passRetained(Body(body)).toOpaque()
         let code = pthread_create(&handle, &attributes, { context in
             let body = Unmanaged<Body>.fromOpaque(context!).takeRetainedValue()
@@ -26,7 +29,7 @@ public final class OSThread: @unchecked Sendable {
         }, context)
         if code != 0 {
             Unmanaged<Body>.fromOpaque(context).release()
-            throw SystemCallError("pthread_create", .init(rawValue: code))
+            throw SystemCallError(cpus.map { "pthread_create on CPU \(CPUAffinity.list($0))" } ?? "pthread_create", .init(rawValue: code))
         }
     }
 

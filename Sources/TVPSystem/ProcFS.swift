@@ -133,15 +133,27 @@ public enum ProcFS {
     /// CPUs this process may run on: its affinity mask (`Cpus_allowed_list` of `/proc/self/status`,
     /// e.g. "0-3,6").
     public static func affinityCPUs() -> Int {
+        let count = allowedCPUList()?.count ?? 0
+        return count > 0 ? count : SystemFacts.logicalCPUs()
+    }
+
+    /// The CPU ids of this process's affinity mask, ascending (`Cpus_allowed_list` of
+    /// `/proc/self/status`); nil when it cannot be read.
+    public static func allowedCPUList() -> [Int]? {
         guard let text = readText("/proc/self/status"),
               let line = text.split(separator: "\n").first(where: { $0.hasPrefix("Cpus_allowed_list:") })
-        else { return SystemFacts.logicalCPUs() }
-        var count = 0
-        for range in line.dropFirst("Cpus_allowed_list:".count).trimmingSpaces.split(separator: ",") {
+        else { return nil }
+        return cpuList(line.dropFirst("Cpus_allowed_list:".count))
+    }
+
+    /// The CPU ids of a kernel CPU list ("0-3,6" → 0, 1, 2, 3, 6), ascending.
+    static func cpuList(_ text: Substring) -> [Int] {
+        var ids: [Int] = []
+        for range in text.trimmingSpaces.split(separator: ",") {
             let ends = range.split(separator: "-").compactMap { Int($0) }
-            count += ends.count == 2 ? ends[1] - ends[0] + 1 : 1
+            if ends.count == 2, ends[0] <= ends[1] { ids += ends[0]...ends[1] } else if ends.count == 1 { ids.append(ends[0]) }
         }
-        return count > 0 ? count : SystemFacts.logicalCPUs()
+        return Array(Set(ids)).sorted()
     }
 
     /// The CPU quota of this process's cgroup as a CPU count (quota ÷ period); nil if none.

@@ -1,8 +1,11 @@
 // Plugins that misbehave on purpose, for tvp's tests (built by the tests with cc).
 //   -DTVP_TEST_ABI=N     report ABI version N instead of the header's
 //   -DTVP_TEST_NO_ABI    export no tvp_task_abi_version at all
+#define _GNU_SOURCE  // sched_getcpu, CPU_ISSET
 #include "tvp_task.h"
 
+#include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -194,5 +197,32 @@ TVP_TASK_EXPORT int prints(uint64_t i, uint64_t n, const unsigned char *in, size
                            unsigned char *digest, char *error, size_t error_size) {
     printf("hello from task %llu\n", (unsigned long long)i);
     fflush(stdout);
+    return good(i, n, in, size, p, s, digest, error, error_size);
+}
+
+/// Sleeps 2 ms (so that every thread of a pool gets tasks), then appends where it ran to the file
+/// the parameter names, one line per call: "pid tid cpu allowed", the CPU from sched_getcpu and the
+/// allowed CPUs (sched_getaffinity) as a comma-separated list. Then behaves.
+TVP_TASK_EXPORT int where_ran(uint64_t i, uint64_t n, const unsigned char *in, size_t size, const char *p, void *s,
+                              unsigned char *digest, char *error, size_t error_size) {
+    usleep(2000);
+    cpu_set_t mask;
+    CPU_ZERO(&mask);
+    if (sched_getaffinity(0, sizeof mask, &mask) != 0) return tvp_task_fail(error, error_size, "sched_getaffinity failed");
+    char line[4096];
+    int length = snprintf(line, sizeof line, "%d %d %d ", (int)getpid(), (int)gettid(), sched_getcpu());
+    const char *separator = "";
+    for (int cpu = 0; cpu < CPU_SETSIZE && length < (int)sizeof line - 16; cpu++) {
+        if (!CPU_ISSET(cpu, &mask)) continue;
+        length += snprintf(line + length, sizeof line - length, "%s%d", separator, cpu);
+        separator = ",";
+    }
+    line[length++] = '\n';
+    int fd = open(p, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) return tvp_task_fail(error, error_size, "cannot open the log file");
+    // One write of one line: O_APPEND keeps lines of concurrent callers whole.
+    ssize_t written = write(fd, line, (size_t)length);
+    close(fd);
+    if (written != length) return tvp_task_fail(error, error_size, "short write to the log file");
     return good(i, n, in, size, p, s, digest, error, error_size);
 }

@@ -33,6 +33,28 @@ struct ChartDataTests {
         #expect(data.finding.hasPrefix("On cpu[8MiB], threads reach 1.5× over serial (at 4 workers) and processes 1.3× (at 16 workers)"))
     }
 
+    @Test("placed cells (affinity) are drawn in panels of their own, never on the line of another placement")
+    func placementsApart() throws {
+        var run = try ChartFixtures.run("full")
+        let packed = run.summary.filter { $0.variant == "cpu[8MiB]" }.map { row -> CellSummary in
+            var placed = row
+            placed.affinity = "packed"
+            placed.speedup = (row.speedup ?? 1) / 2
+            return placed
+        }
+        run.summary += packed
+        let data = try ChartFixtures.data(SpeedupChart.chart, run)
+        #expect(ChartFixtures.texts(data, "panel_title") == ["cpu[8MiB]", "io[20ms 4x256KiB warm]", "cpu[8MiB] packed"])
+        // The packed panel's threads line holds the packed speedups only, in worker order.
+        let packedThreads = packed.filter { $0.mode == "threads" }.sorted { $0.workers < $1.workers }.compactMap(\.speedup)
+        let first = ChartFixtures.numbers(data, "panel_first")
+        #expect(first.count == 3)
+        let threadsBlock = Int(first[2]) + 1  // the panel's blocks: serial, threads, processes
+        #expect(data.tables[0].values("y", block: threadsBlock).compactMap(\.number) == packedThreads)
+        let wall = try ChartFixtures.data(WallTimeChart.chart, run)
+        #expect(ChartFixtures.texts(wall, "panel_title").contains("cpu[8MiB] packed"))
+    }
+
     @Test("the overhead chart plots wall time ÷ tasks in seconds, the spawn where there is one, and labels each mode once")
     func overheadValues() throws {
         let run = try ChartFixtures.run("pools")

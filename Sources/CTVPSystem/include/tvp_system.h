@@ -2,6 +2,7 @@
 #define TVP_SYSTEM_SHIM_H
 // The few Linux calls TVPSystem needs that Swift's Glibc module does not export (GNU extensions,
 // variadic functions) and the signal handler, which must be async-signal-safe C.
+#include <pthread.h>
 #include <spawn.h>
 #include <sys/types.h>
 
@@ -77,5 +78,28 @@ void tvp_cleanup_run_now(int slot);
 /// Returns the free memory of every malloc arena to the kernel (`malloc_trim(0)`, a glibc
 /// extension Swift's Glibc module does not export). Returns 1 when memory was released, else 0.
 int tvp_release_free_memory(void);
+
+/// The largest CPU id the affinity calls below take, plus one.
+#define TVP_MAX_CPUS 8192
+
+/// Lets thread `tid` (0: the calling thread) run only on the `count` CPU ids of `cpus`
+/// (`sched_setaffinity` with a mask of those CPUs). Returns 0, or -1 with errno set (EINVAL: no
+/// CPU of the mask is online and allowed to this process, or an id is beyond TVP_MAX_CPUS).
+int tvp_set_thread_cpus(pid_t tid, const int *cpus, int count);
+
+/// Writes the ids of the CPUs thread `tid` (0: the calling thread) may run on, ascending, into
+/// `cpus` (at most `capacity`) (`sched_getaffinity`). Returns how many there are, or -1 with errno set.
+int tvp_thread_cpus(pid_t tid, int *cpus, int capacity);
+
+/// Sets in `attributes` the `count` CPU ids of `cpus` a thread created with them may run on
+/// (`pthread_attr_setaffinity_np`): `pthread_create` then fails rather than start it elsewhere.
+/// Returns 0 or an error number.
+int tvp_thread_attr_set_cpus(pthread_attr_t *attributes, const int *cpus, int count);
+
+/// The calling thread's kernel id (`gettid`).
+pid_t tvp_thread_id(void);
+
+/// The CPU the calling thread is running on now (`sched_getcpu`), or -1 with errno set.
+int tvp_current_cpu(void);
 
 #endif

@@ -20,6 +20,9 @@ public struct CellSummary: Sendable, Equatable {
     public var workers: Int
     /// Tasks per trial.
     public var tasks: Int
+    /// Where the work ran (`any`, `packed`, `spread`), as summary.csv writes it; `any` for a
+    /// summary.csv written before schema 6.
+    public var affinity = "any"
     /// Counted trials that succeeded (the statistics use only these).
     public var n = 0
     /// Counted trials that failed.
@@ -118,6 +121,7 @@ public struct CellSummary: Sendable, Equatable {
         self.init(workload: cell.workload.name, variant: cell.workload.label,
                   parameters: Dictionary(cell.workload.parameters.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first }),
                   mode: cell.mode.rawValue, workers: cell.workers, tasks: cell.tasks)
+        self.affinity = cell.affinity.rawValue
         self.cell = cell
     }
 

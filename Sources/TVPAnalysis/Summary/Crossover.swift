@@ -85,7 +85,7 @@ public enum Crossover {
         for (cell, processWalls) in walls where processModes.contains(cell.mode) {
             guard let mixed = cell.workload.as(MixedWorkload.self) else { continue }
             for threadMode in threadModes {
-                let twin = Cell(workload: cell.workload, mode: threadMode, workers: cell.workers, tasks: cell.tasks)
+                let twin = Cell(workload: cell.workload, mode: threadMode, workers: cell.workers, tasks: cell.tasks, affinity: cell.affinity)
                 guard let threadWalls = walls[twin] else { continue }
                 let threadWall = Statistics.median(threadWalls), processWall = Statistics.median(processWalls)
                 result.append(Point(

@@ -121,7 +121,7 @@ extension Cell {
     /// are equal. Only entries for which `hasTrials` holds count; nil when there is none.
     func speedupBaseline<Entry>(in table: [Cell: Entry], hasTrials: (Entry) -> Bool) -> (cell: Cell, value: Entry, scale: Double)? {
         if let exact = table[serialBaseline], hasTrials(exact) { return (serialBaseline, exact, 1) }
-        let candidates = table.filter { $0.key.mode == .serial && $0.key.workload == workload && hasTrials($0.value) }
+        let candidates = table.filter { $0.key.mode == .serial && $0.key.workload == workload && $0.key.affinity == affinity && hasTrials($0.value) }
         guard let largest = candidates.max(by: { $0.key.tasks < $1.key.tasks }) else { return nil }
         return (largest.key, largest.value, Double(tasks) / Double(largest.key.tasks))
     }

@@ -22,8 +22,10 @@ public struct AsyncExecutor: Executor {
         let outcomes = Mutex<[TaskOutcome]?>(nil)
         // High priority: in a process that has other work queued on the pool (a test runner), the
         // trial's jobs are taken first; in tvp nothing else runs there, so it changes nothing.
+        let pinning = request.placement.pins ? PoolThreadPinning(request.placement) : nil
+        defer { pinning?.restore() }
         let group = Task.detached(priority: .high) {
-            let all = await Self.runGroup(request, threadCount: threadCount)
+            let all = await Self.runGroup(request, threadCount: threadCount, pinning: pinning)
             outcomes.withLock { $0 = all }
             finished.signal()
         }
@@ -55,7 +57,7 @@ public struct AsyncExecutor: Executor {
     }
 
     /// Runs every task of `request` in a task group, starting the next as one ends.
-    private static func runGroup(_ request: ExecutionRequest, threadCount: ThreadCountSampler) async -> [TaskOutcome] {
+    private static func runGroup(_ request: ExecutionRequest, threadCount: ThreadCountSampler, pinning: PoolThreadPinning?) async -> [TaskOutcome] {
         // Downloads are the one workload `async` runs its own way: on the event loop, with NIO's client.
         if request.workload.is(DownloadWorkload.self) { return await AsyncDownloads.run(request, threadCount: threadCount) }
         return await withTaskGroup(of: (Int, TaskOutcome).self, returning: [TaskOutcome].self) { group in
@@ -64,7 +66,10 @@ public struct AsyncExecutor: Executor {
             func startNext() {
                 let index = nextTask
                 nextTask += 1
-                group.addTask { (index, await runTask(index, of: request)) }
+                group.addTask {
+                    if let refusal = pinning?.pinCurrentThread() { return (index, .failure(refusal)) }
+                    return (index, await runTask(index, of: request))
+                }
             }
             while nextTask < min(request.workers, request.tasks) { startNext() }
             while let (index, outcome) = await group.next() {

@@ -17,16 +17,19 @@ public struct ExecutionRequest: Sendable {
     /// `gil` modes: how long a thread computes while another waits before it must hand the lock
     /// over, in nanoseconds (CPython's `sys.getswitchinterval()`, 5 ms).
     public var switchIntervalNanoseconds: UInt64
+    /// Where the workers run (`affinity`): `.any` sets no mask.
+    public var placement: Placement
 
     /// Creates a request.
     public init(workload: Workload, input: TaskInput = .none, tasks: Int, workers: Int, taskTimeoutSeconds: Double = 300,
-                switchIntervalNanoseconds: UInt64 = 5_000_000) {
+                switchIntervalNanoseconds: UInt64 = 5_000_000, placement: Placement = .any) {
         self.workload = workload
         self.input = input
         self.tasks = tasks
         self.workers = workers
         self.taskTimeoutSeconds = taskTimeoutSeconds
         self.switchIntervalNanoseconds = switchIntervalNanoseconds
+        self.placement = placement
     }
 }
 

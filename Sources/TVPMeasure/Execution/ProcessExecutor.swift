@@ -62,13 +62,13 @@ public struct ProcessExecutor: Executor {
                             process: try WorkerProcess.start(
                                 workerPath, arguments: arguments + [String(task)], supervisor: supervisor,
                                 inputCapacity: slice == nil ? nil : ProcessPoolExecutor.pipeCapacity, outputCapacity: nil,
-                                stopAfterSeconds: request.taskTimeoutSeconds),
+                                stopAfterSeconds: request.taskTimeoutSeconds, cpus: request.placement.spawnCPUs(forWorker: task)),
                             task: task, shipment: slice.map { Shipment(prefix: [], slice: $0) })
                         result.processesSpawned += 1
                         try feed(&worker, supervisor: supervisor)
                         live[worker.process.pid] = worker
                     } catch {
-                        outcomes[task] = .failure("could not start \(workerPath): \(error)")
+                        outcomes[task] = .failure(request.placement.pins ? request.placement.refusal(error) : "could not start \(workerPath): \(error)")
                     }
                 }
                 guard !live.isEmpty else { continue }

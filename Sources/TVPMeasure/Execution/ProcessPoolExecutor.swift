@@ -57,9 +57,12 @@ public struct ProcessPoolExecutor: Executor {
         /// The live workers' slots.
         var live: [Int] { slots.indices.filter { slots[$0] != nil } }
 
+        /// The slot the next worker added takes: the first free one.
+        var freeSlot: Int { slots.firstIndex { $0 == nil } ?? slots.endIndex }
+
         /// Puts `worker` in the first free slot.
         mutating func add(_ worker: PoolWorker) {
-            let slot = slots.firstIndex { $0 == nil } ?? slots.endIndex
+            let slot = freeSlot
             if slot == slots.endIndex { slots.append(worker) } else { slots[slot] = worker }
             slotOf[worker.process.pid] = slot
         }
@@ -88,12 +91,12 @@ public struct ProcessPoolExecutor: Executor {
         do {
             for number in 1..<(request.workers + 1) {
                 do {
-                    try startWorker(&pool, arguments: arguments, timeout: request.taskTimeoutSeconds)
+                    try startWorker(&pool, arguments: arguments, timeout: request.taskTimeoutSeconds, placement: request.placement)
                     result.processesSpawned += 1
                 } catch {
-                    for index in outcomes.indices {
-                        outcomes[index] = .failure("could not start worker \(number) of the pool of \(request.workers): \(error)")
-                    }
+                    let message = request.placement.pins ? request.placement.refusal(error)
+                        : "could not start worker \(number) of the pool of \(request.workers): \(error)"
+                    for index in outcomes.indices { outcomes[index] = .failure(message) }
                     nextTask = request.tasks
                     break
                 }
@@ -173,7 +176,7 @@ public struct ProcessPoolExecutor: Executor {
                     // ready is not (its replacement would fail the same way).
                     if !stopping && worker.ready && wasRunning && nextTask < request.tasks {
                         do {
-                            try startWorker(&pool, arguments: arguments, timeout: request.taskTimeoutSeconds)
+                            try startWorker(&pool, arguments: arguments, timeout: request.taskTimeoutSeconds, placement: request.placement)
                             result.processesSpawned += 1
                         } catch {
                             lastReplacementFailure = "\(error)"
@@ -203,11 +206,12 @@ public struct ProcessPoolExecutor: Executor {
         return result
     }
 
-    /// Starts one worker; until its ready frame it is stopped after the task timeout.
-    func startWorker(_ pool: inout Pool, arguments: [String], timeout: Double) throws {
+    /// Starts one worker; until its ready frame it is stopped after the task timeout. It runs on
+    /// the CPU of the slot it takes (a replacement on its predecessor's).
+    func startWorker(_ pool: inout Pool, arguments: [String], timeout: Double, placement: Placement) throws {
         let process = try WorkerProcess.start(workerPath, arguments: arguments, supervisor: pool.supervisor,
                                               inputCapacity: Self.pipeCapacity, outputCapacity: Self.pipeCapacity,
-                                              stopAfterSeconds: timeout)
+                                              stopAfterSeconds: timeout, cpus: placement.spawnCPUs(forWorker: pool.freeSlot))
         pool.add(PoolWorker(process: process))
     }
 }

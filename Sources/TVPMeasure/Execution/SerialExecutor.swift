@@ -22,8 +22,17 @@ public struct SerialExecutor: Executor {
         return unfinished
     }
 
-    /// Every task in order on the calling thread, `lane` counting them.
+    /// Every task in order on the calling thread, `lane` counting them; under a placement the
+    /// thread runs them on worker 0's CPU and gets its mask back after (the lane lives on).
     private static func runTasks(_ request: ExecutionRequest, lane: SerialLane?) -> ExecutionResult {
+        request.placement.withCallingThread(on: request.placement.cpus(forWorker: 0)) {
+            runPinnedTasks(request, lane: lane)
+        } failed: { refusal in
+            ExecutionResult(outcomes: Array(repeating: .failure(refusal), count: request.tasks))
+        }
+    }
+
+    private static func runPinnedTasks(_ request: ExecutionRequest, lane: SerialLane?) -> ExecutionResult {
         var runner = InProcessTasks(workload: request.workload, input: request.input, taskTimeoutSeconds: request.taskTimeoutSeconds)
         let threadCount = ThreadCountSampler()
         var outcomes: [TaskOutcome] = []

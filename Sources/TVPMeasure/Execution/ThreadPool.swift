@@ -23,9 +23,11 @@ public enum ThreadPool {
     /// Waits for the threads at most `timeoutSeconds` of time they could run (time tvp was stopped
     /// does not count), then gives up on them, as it does at once when tvp receives SIGINT or
     /// SIGTERM. `started` runs on the calling thread once every thread is created, while they work.
+    /// Thread i runs only on `cpus(i)` from its first instruction when that is not nil.
     @discardableResult
     public static func run(
         workers: Int, taskCount: Int, timeoutSeconds: Double = .infinity, started: () -> Void = {},
+        cpus: (Int) -> [Int]? = { _ in nil },
         _ body: @escaping @Sendable (_ next: () -> Int?) -> Void
     ) throws -> Outcome {
         let queue = TaskQueue(count: taskCount)
@@ -35,8 +37,8 @@ public enum ThreadPool {
         var threads: [OSThread] = []
         threads.reserveCapacity(workers)
         do {
-            for _ in 0..<workers {
-                threads.append(try OSThread {
+            for index in 0..<workers {
+                threads.append(try OSThread(cpus: cpus(index)) {
                     body(queue.next)
                     ended.signal()
                 })

@@ -37,7 +37,7 @@ func runOnThreadPool(
                                          started: {
                                              poolStartElapsed = MonotonicInstant.now().nanoseconds &- poolStart.nanoseconds
                                              threadCount.sample()
-                                         }) { next in
+                                         }, cpus: request.placement.cpus(forWorker:)) { next in
                 var runner = InProcessTasks(workload: workload, input: input, taskTimeoutSeconds: timeout)
                 var completed = 0
                 while let index = next() {
@@ -53,7 +53,8 @@ func runOnThreadPool(
         return outcome.finished
     }
     if let startFailure {
-        return ExecutionResult(outcomes: Array(repeating: .failure("could not start threads: \(startFailure)"), count: request.tasks))
+        let message = request.placement.pins ? request.placement.refusal(startFailure) : "could not start threads: \(startFailure)"
+        return ExecutionResult(outcomes: Array(repeating: .failure(message), count: request.tasks))
     }
     // Abandoned threads may still write their slots, which the collected storage keeps for them.
     var result = ExecutionResult(outcomes: outcomes ?? Array(repeating: .failure("not finished"), count: request.tasks))

@@ -17,8 +17,9 @@ struct WorkerProcess {
     /// Starts `path` with `arguments` under `supervisor`: its standard output is a pipe (of
     /// `outputCapacity` bytes when given); with `inputCapacity` its standard input is one too,
     /// else `/dev/null`. Stopped after `stopAfterSeconds` unless the caller moves the deadline.
+    /// With `cpus`, the worker runs only on those CPUs from before its exec (`ChildLaunch.cpus`).
     static func start(_ path: String, arguments: [String], supervisor: ChildSupervisor, inputCapacity: Int?,
-                      outputCapacity: Int?, stopAfterSeconds: Double?) throws -> WorkerProcess {
+                      outputCapacity: Int?, stopAfterSeconds: Double?, cpus: [Int]? = nil) throws -> WorkerProcess {
         let output = try PipePair()
         var input: PipePair?
         defer { output.writeEnd.closeQuietly(); input?.readEnd.closeQuietly() }
@@ -33,7 +34,7 @@ struct WorkerProcess {
             }
             let started = try supervisor.start(
                 ChildLaunch(path: path, arguments: arguments, stdin: input.map { .descriptor($0.readEnd) } ?? .nullDevice,
-                            stdout: .descriptor(output.writeEnd)),
+                            stdout: .descriptor(output.writeEnd), cpus: cpus),
                 stopAfterSeconds: stopAfterSeconds)
             return WorkerProcess(pid: started.pid, spawnedAt: started.spawnedAt, input: input?.writeEnd, output: output.readEnd)
         } catch {

@@ -13,24 +13,46 @@ public struct TrialMeasurer: Sendable {
     public var taskTimeoutSeconds: Double
     /// `gil` modes: the lock's switch interval, nanoseconds.
     public var switchIntervalNanoseconds: UInt64
+    /// The CPU ids a cell's `affinity` places workers on: tvp's affinity mask when the measurer
+    /// was made (a seam: tests give CPUs that cannot be set).
+    public var usableCPUs: [Int]
 
     /// Creates a measurer.
     public init(workerPath: String, pluginWorkerPath: String? = nil, taskTimeoutSeconds: Double,
-                switchIntervalNanoseconds: UInt64 = 5_000_000) {
+                switchIntervalNanoseconds: UInt64 = 5_000_000, usableCPUs: [Int] = CPUAffinity.allowedCPUs()) {
         self.workerPath = workerPath
         self.pluginWorkerPath = pluginWorkerPath ?? WorkerLocator.pluginWorkerPath(besideWorker: workerPath)
         self.taskTimeoutSeconds = taskTimeoutSeconds
         self.switchIntervalNanoseconds = switchIntervalNanoseconds
+        self.usableCPUs = usableCPUs
     }
 
     /// Runs `trial` once and measures it; `expectedDigest` is the reference every mode must match
     /// (nil: the digest is not checked, `digest_check=skipped`).
+    ///
+    /// Under `affinity: packed` the calling (measuring) thread runs on the packed CPU for the trial
+    /// and gets its mask back after; a placement whose masks cannot be set fails the trial, with
+    /// the reason, without running it.
     public func measure(_ trial: PlannedTrial, input: TaskInput, expectedDigest: TaskDigest?) -> TrialSample {
+        let placement = Placement(affinity: trial.cell.affinity, usableCPUs: trial.cell.affinity == .any ? [] : usableCPUs)
+        if let refusal = placement.check(workers: trial.cell.workers) {
+            return measure(trial, input: input, expectedDigest: expectedDigest, placement: placement, refusal: refusal)
+        }
+        return placement.withCallingThread(on: placement.affinity.measuringThreadCPUs(of: usableCPUs)) {
+            measure(trial, input: input, expectedDigest: expectedDigest, placement: placement, refusal: nil)
+        } failed: { refusal in
+            measure(trial, input: input, expectedDigest: expectedDigest, placement: placement, refusal: refusal)
+        }
+    }
+
+    /// Measures `trial` under `placement`, or, with a `refusal`, records it failed without running a task.
+    private func measure(_ trial: PlannedTrial, input: TaskInput, expectedDigest: TaskDigest?, placement: Placement,
+                         refusal: String?) -> TrialSample {
         let cell = trial.cell
         let executor = cell.mode.executor(workerPath: cell.workload.isPlugin ? pluginWorkerPath : workerPath)
         let request = ExecutionRequest(workload: cell.workload, input: input, tasks: cell.tasks,
                                        workers: cell.workers, taskTimeoutSeconds: taskTimeoutSeconds,
-                                       switchIntervalNanoseconds: switchIntervalNanoseconds)
+                                       switchIntervalNanoseconds: switchIntervalNanoseconds, placement: placement)
 
         // Counters are read in mirror order around the clock, the CPU-time snapshots innermost, so that
         // reading /proc adds nothing to the trial's CPU time and only the first read's few bytes to
@@ -44,7 +66,7 @@ public struct TrialMeasurer: Sendable {
         let selfBefore = ResourceUsage.currentProcess()
         let stoppedBefore = StoppedTime.nanoseconds()
         let start = MonotonicInstant.now()
-        let result = executor.runTrial(request)
+        let result = refusal.map { ExecutionResult(outcomes: Array(repeating: .failure($0), count: cell.tasks)) } ?? executor.runTrial(request)
         let end = MonotonicInstant.now()
         let stoppedNanoseconds = StoppedTime.nanoseconds() &- stoppedBefore
         let selfDelta = ResourceUsage.currentProcess().subtracting(selfBefore)
@@ -56,7 +78,7 @@ public struct TrialMeasurer: Sendable {
 
         let total = selfDelta.adding(result.childUsage)
         let digest = result.combinedDigest
-        var error = result.errorSummary
+        var error = refusal ?? result.errorSummary
         let check = DigestCheck(digest, expected: expectedDigest)
         // A race loses updates, and its table differs from serial's: that is its result, counted.
         let lost = cell.workload.kind.mayLoseUpdates && (result.tally?.lostUpdates ?? 0) > 0

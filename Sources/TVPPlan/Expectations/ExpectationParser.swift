@@ -82,15 +82,17 @@ public enum ExpectationParser {
         guard let metric = Expectation.Metric(rawValue: metricName) else {
             throw ExpectationSyntaxError("unknown metric '\(metricName)'\(hint(metricName, Expectation.Metric.allCases.map(\.rawValue))) (metrics: \(Expectation.Metric.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
-        let workersText = arguments.count == 2 && arguments[1].hasPrefix("workers:")
+        let workersText = (2...3).contains(arguments.count) && arguments[1].hasPrefix("workers:")
             ? arguments[1].dropFirst("workers:".count).trimmingCharacters(in: .whitespaces) : ""
         guard let workers = Int(workersText) ?? CPUExpression.count(workersText, cpus: scenario.cpus) else {
             throw ExpectationSyntaxError("write the cell as \(modeName).\(metricName)(WORKLOAD, workers: N), N a number or an expression of `cpus`")
         }
+        let affinity = try self.affinity(arguments.count == 3 ? arguments[2] : nil, scenario: scenario)
         let workload = try self.workload(arguments[0], scenario: scenario)
-        let cell = Cell(workload: workload, mode: mode, workers: workers, tasks: scenario.tasks(for: workload, mode: mode, workers: mode == .serial ? 1 : workers))
+        let cell = Cell(workload: workload, mode: mode, workers: workers,
+                        tasks: scenario.tasks(for: workload, mode: mode, workers: mode == .serial ? 1 : workers), affinity: affinity)
         guard scenario.cells.contains(cell) else {
-            let available = scenario.cells.filter { $0.workload == workload && $0.mode == mode }.map { String($0.workers) }
+            let available = scenario.cells.filter { $0.workload == workload && $0.mode == mode && $0.affinity == affinity }.map { String($0.workers) }
             throw ExpectationSyntaxError("the matrix has no cell \(cell.label); \(mode.rawValue) runs \(arguments[0]) with workers \(available.joined(separator: ", "))")
         }
         if metric == .perUpdate, workload.updatesPerTask == nil {
@@ -143,6 +145,25 @@ public enum ExpectationParser {
             throw ExpectationSyntaxError("the scenario has no workload '\(name)'\(hint(name, known)) (workloads: \(known.joined(separator: ", ")))")
         }
         throw ExpectationSyntaxError("'\(name)' is ambiguous: name a variant, one of \(byName.map(\.label).joined(separator: ", "))")
+    }
+
+    /// The placement a cell names (`affinity: packed`, a third argument); without one, the
+    /// scenario's only placement, and an error when it sweeps several.
+    private static func affinity(_ argument: String?, scenario: Scenario) throws(ExpectationSyntaxError) -> Affinity {
+        guard let argument else {
+            guard scenario.affinities.count == 1 else {
+                throw ExpectationSyntaxError("this scenario sweeps `affinity` (\(scenario.affinities.map(\.rawValue).joined(separator: ", "))): name the cell's, e.g. `threads.wall(cpu, workers: 2, affinity: \(scenario.affinities[0].rawValue))`")
+            }
+            return scenario.affinities[0]
+        }
+        let text = argument.hasPrefix("affinity:") ? argument.dropFirst("affinity:".count).trimmingCharacters(in: .whitespaces) : ""
+        guard let affinity = Affinity(rawValue: text) else {
+            throw ExpectationSyntaxError("'\(argument)' is not a placement; write the third argument as `affinity: any`, `affinity: packed` or `affinity: spread`")
+        }
+        guard scenario.affinities.contains(affinity) else {
+            throw ExpectationSyntaxError("`affinity: \(text)` is not in this scenario's `affinity` (\(scenario.affinities.map(\.rawValue).joined(separator: ", ")))")
+        }
+        return affinity
     }
 
     private static func hint(_ word: String, _ candidates: [String]) -> String {

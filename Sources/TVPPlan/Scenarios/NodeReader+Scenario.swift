@@ -60,6 +60,8 @@ extension NodeReader {
             if modes.isEmpty && problems.isEmpty { problem(node, "modes", "give at least one mode, e.g. [serial, threads]") }
         }
 
+        let affinities = keys["affinity"].map { self.affinities($0) } ?? Affinity.defaultSelection
+
         var workloads: [Workload] = []
         var taskCounts: [String: [Mode?: Int]] = [:]
         if let node = keys["workloads"] {
@@ -77,9 +79,27 @@ extension NodeReader {
 
         guard problems.isEmpty else { return nil }
         return Scenario(name: name, description: description, repetitions: repetitions, warmup: warmup,
-                        seed: UInt64(seed), tasks: tasks, workloads: workloads, modes: modes, workers: workers,
+                        seed: UInt64(seed), tasks: tasks, workloads: workloads, modes: modes, workers: workers, affinities: affinities,
                         taskTimeoutSeconds: timeout, switchIntervalMilliseconds: switchInterval,
                         expectations: expectations, taskCounts: taskCounts, tasksPerWorker: tasksPerWorker,
                         maxWorkers: maxWorkers, cpus: cpus)
+    }
+
+    /// The placements `affinity` names: one (`packed`) or a list to sweep (`[any, packed, spread]`),
+    /// in the order given, duplicates merged.
+    mutating func affinities(_ node: Node) -> [Affinity] {
+        var result: [Affinity] = []
+        let names = Affinity.allCases.map(\.rawValue)
+        for item in list(node, "affinity") {
+            guard let text = string(item, "affinity") else { continue }
+            guard let affinity = Affinity(rawValue: text) else {
+                let hint = closestMatch(to: text, in: names).map { "; did you mean `\($0)`?" } ?? ""
+                problem(item, "affinity", "unknown placement '\(text)'\(hint): write `affinity: packed` or a list to sweep, e.g. `affinity: [any, packed, spread]` (\(names.joined(separator: ", ")))")
+                continue
+            }
+            if !result.contains(affinity) { result.append(affinity) }
+        }
+        if result.isEmpty && problems.isEmpty { problem(node, "affinity", "give at least one placement, e.g. `affinity: [any, packed]`") }
+        return result.isEmpty ? Affinity.defaultSelection : result
     }
 }

@@ -21,6 +21,8 @@ public struct Scenario: Sendable, Equatable {
     public var modes: [Mode]
     /// The worker counts to try (`serial` always runs with 1).
     public var workers: [Int]
+    /// Where the work runs (`affinity`), each value a cell of its own: `[.any]` unless swept.
+    public var affinities: [Affinity] = Affinity.defaultSelection
     /// Longest one task may run, in seconds.
     public var taskTimeoutSeconds: Double
     /// `gil` modes: how long a thread may compute while another waits for the lock, milliseconds.
@@ -53,15 +55,19 @@ public struct Scenario: Sendable, Equatable {
         modes.flatMap { mode in (mode == .serial ? [1] : workers).map { tasks(for: workload, mode: mode, workers: $0) } }.max() ?? tasks
     }
 
-    /// Every cell of the matrix, in a stable order: workload, then mode, then workers. A `shared`
+    /// Every cell of the matrix, in a stable order: workload, then mode, then workers, then
+    /// affinity. A `shared`
     /// workload swept over `transfer` gives one in-process cell per mode, not one per transfer (a
     /// `refs` one over `graph`, one process cell); a mode that cannot run a workload has no cell of it.
     public var cells: [Cell] {
         var seen = Set<Cell>()
         return workloads.flatMap { workload in
             modes.filter { workload.runs(under: $0) }.flatMap { mode in
-                (mode == .serial ? [1] : workers.filter { $0 <= maxWorkers[mode, default: .max] }).map {
-                    Cell(workload: workload, mode: mode, workers: $0, tasks: self.tasks(for: workload, mode: mode, workers: $0))
+                (mode == .serial ? [1] : workers.filter { $0 <= maxWorkers[mode, default: .max] }).flatMap { workers in
+                    affinities.map {
+                        Cell(workload: workload, mode: mode, workers: workers,
+                             tasks: self.tasks(for: workload, mode: mode, workers: workers), affinity: $0)
+                    }
                 }
             }
         }.filter { seen.insert($0).inserted }
@@ -86,25 +92,33 @@ public struct Cell: Hashable, Sendable, Comparable {
     public var workers: Int
     /// Tasks per trial.
     public var tasks: Int
+    /// Where the work runs.
+    public var affinity: Affinity
 
     /// Creates a cell. Under a mode that runs tasks inside tvp, the transfer of a workload's shared
     /// input (`shared`, a `plugin`'s) is `in-place` whatever was asked: threads read the input where
     /// it lies.
-    public init(workload: Workload, mode: Mode, workers: Int, tasks: Int) {
+    public init(workload: Workload, mode: Mode, workers: Int, tasks: Int, affinity: Affinity = .any) {
         self.workload = mode.usesProcesses ? workload.normalized(for: mode) : workload.withTransfer(.inPlace)
         self.mode = mode
         self.workers = workers
         self.tasks = tasks
+        self.affinity = affinity
     }
 
-    /// A short readable name, e.g. "cpu[8MiB] threads×4".
-    public var label: String { "\(workload.label) \(mode.rawValue)×\(workers)" }
+    /// A short readable name, e.g. "cpu[8MiB] threads×4", and "cpu[8MiB] threads×4 packed" for a
+    /// placement other than `any` (so a cell of `any` keeps the name it had before the key existed,
+    /// and its history).
+    public var label: String {
+        let base = "\(workload.label) \(mode.rawValue)×\(workers)"
+        return affinity == .any ? base : "\(base) \(affinity.rawValue)"
+    }
 
-    /// The serial cell this cell's speedup is measured against.
-    public var serialBaseline: Cell { Cell(workload: workload, mode: .serial, workers: 1, tasks: tasks) }
+    /// The serial cell this cell's speedup is measured against: same workload, tasks and placement.
+    public var serialBaseline: Cell { Cell(workload: workload, mode: .serial, workers: 1, tasks: tasks, affinity: affinity) }
 
     public static func < (lhs: Cell, rhs: Cell) -> Bool {
-        (lhs.workload.label, lhs.mode, lhs.workers, lhs.tasks) < (rhs.workload.label, rhs.mode, rhs.workers, rhs.tasks)
+        (lhs.workload.label, lhs.mode, lhs.workers, lhs.tasks, lhs.affinity) < (rhs.workload.label, rhs.mode, rhs.workers, rhs.tasks, rhs.affinity)
     }
 }
 

@@ -9,7 +9,7 @@ public enum ScenarioLoader {
     /// Keys allowed at the top of a scenario.
     static let topLevelKeys = ["name", "description", "repetitions", "warmup", "seed", "tasks", "workers",
                                "modes", "workloads", "task_timeout_s", "switch_interval_ms", "expect",
-                               "tasks_per_worker", "max_workers"]
+                               "tasks_per_worker", "max_workers", "affinity"]
     /// Parameters each workload accepts.
 
     /// Limits on values, shared by validation and error messages.

@@ -16,7 +16,7 @@ enum CPUVsWallChart {
     /// The data of `run`'s CPU-against-wall chart.
     static func prepare(_ run: RunFolder) -> ChartPreparation {
         let variants = WorkersAxis.variants(run.summary.filter { $0.cpuMedian > 0 })
-            .map { variant, _ in (variant, run.summary.filter { $0.variant == variant }) }
+            .map { variant, _ in (variant, run.summary.filter { $0.panel == variant }) }
         guard !variants.isEmpty else { return .skip("no CPU times") }
         let (shown, note) = WorkersAxis.limited(variants)
         let axis = WorkersAxis(rows: shown.flatMap(\.1))

@@ -7,6 +7,9 @@ extension CellSummary {
     var speedupLow: Double? { speedupCI?.lowerBound }
     /// The speedup interval's high end.
     var speedupHigh: Double? { speedupCI?.upperBound }
+    /// The panel a cell is drawn in: its variant, with its placement when `affinity` placed it
+    /// ("cpu[8MiB] packed"), so that placements are never drawn as one line.
+    var panel: String { affinity == "any" ? variant : "\(variant) \(affinity)" }
     /// `shared`: the input's size in bytes.
     var inputSize: Double? { parameters["input_size"].flatMap { Double($0) }.flatMap(\.finite) }
     /// `shared`: how a worker gets its slice (`in-place`, `pipe`, `file`, `shm`).

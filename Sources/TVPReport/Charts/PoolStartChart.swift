@@ -34,13 +34,13 @@ enum PoolStartChart {
         let counts = Array(Set(run.summary.map(\.workers))).sorted()
         // All worker counts, or the smallest and the largest when there are more than three.
         let workers = counts.count > 3 ? [counts[0], counts[counts.count - 1]] : counts
-        let rows = run.summary.filter { shown.contains($0.variant) && workers.contains($0.workers) }
+        let rows = run.summary.filter { shown.contains($0.panel) && workers.contains($0.workers) }
         let modes = ChartStyle.ordered(rows.map(\.mode), by: ChartStyle.modeOrder)
 
         var panels = ChartPanels(table: "bars.tsv", columns: columns)
         var caps: [Double] = [], rowCounts: [Double] = []
         for variant in shown {
-            let bars = modes.flatMap { mode in workers.compactMap { w in rows.first { $0.variant == variant && $0.mode == mode && $0.workers == w } } }
+            let bars = modes.flatMap { mode in workers.compactMap { w in rows.first { $0.panel == variant && $0.mode == mode && $0.workers == w } } }
             let longest = bars.map(\.wallMedian).max() ?? 1
             let longestWithPool = bars.filter { $0.poolStartMedian != nil }.map(\.wallMedian).max() ?? longest
             let cap = longest <= 4 * longestWithPool ? longest : 1.25 * longestWithPool

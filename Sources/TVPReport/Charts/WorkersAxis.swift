@@ -63,13 +63,13 @@ struct WorkersAxis {
         return (Array(variants.prefix(maximumPanels)), "the first \(maximumPanels) of \(variants.count) variants (all in summary.csv)")
     }
 
-    /// `rows` grouped by variant, variants in file order.
+    /// `rows` grouped by panel (the variant, and the placement when `affinity` placed it), in file order.
     static func variants(_ rows: [CellSummary]) -> [(variant: String, rows: [CellSummary])] {
         var order: [String] = []
         var groups: [String: [CellSummary]] = [:]
         for row in rows {
-            if groups[row.variant] == nil { order.append(row.variant) }
-            groups[row.variant, default: []].append(row)
+            if groups[row.panel] == nil { order.append(row.panel) }
+            groups[row.panel, default: []].append(row)
         }
         return order.map { ($0, groups[$0] ?? []) }
     }

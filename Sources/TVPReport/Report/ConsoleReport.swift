@@ -11,17 +11,23 @@ public enum ConsoleReport {
         var out = ""
         var variants: [String] = []
         for s in summaries where !variants.contains(s.variant) { variants.append(s.variant) }
+        // A run that places its cells (`affinity`) says where each row ran; one that does not
+        // prints the table it always did.
+        let placed = summaries.contains { $0.affinity != "any" }
         for variant in variants {
             let rows = summaries.filter { $0.variant == variant }
             out += "\n\(variant) — \(rows.first!.tasks) tasks per trial\n"
-            let header = ["mode", "workers", "median wall", "95% CI", "speedup", "95% CI", "efficiency", "per task", "notes"]
+            var header = ["mode", "workers", "median wall", "95% CI", "speedup", "95% CI", "efficiency", "per task", "notes"]
+            if placed { header.insert("affinity", at: 2) }
             let table = rows.map { s in
-                [s.mode, String(s.workers), Seconds.format(s.wallMedian, .fixed),
-                 "\(Seconds.format(s.wallCI.lowerBound, .fixed))–\(Seconds.format(s.wallCI.upperBound, .fixed))",
-                 s.speedup.map { Ratio.format($0, .hundredths) } ?? "–",
-                 s.speedupCI.map { String(format: "%.2f–%.2f", $0.lowerBound, $0.upperBound) } ?? "–",
-                 s.efficiency.map { Percent.format($0, .whole) } ?? "–",
-                 Seconds.format(s.perTaskMicroseconds / 1e6, .fixed), notes(s)]
+                var row = [s.mode, String(s.workers), Seconds.format(s.wallMedian, .fixed),
+                           "\(Seconds.format(s.wallCI.lowerBound, .fixed))–\(Seconds.format(s.wallCI.upperBound, .fixed))",
+                           s.speedup.map { Ratio.format($0, .hundredths) } ?? "–",
+                           s.speedupCI.map { String(format: "%.2f–%.2f", $0.lowerBound, $0.upperBound) } ?? "–",
+                           s.efficiency.map { Percent.format($0, .whole) } ?? "–",
+                           Seconds.format(s.perTaskMicroseconds / 1e6, .fixed), notes(s)]
+                if placed { row.insert(s.affinity, at: 2) }
+                return row
             }
             out += format([header] + table)
         }

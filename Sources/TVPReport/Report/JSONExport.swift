@@ -27,6 +27,8 @@ public enum JSONExport {
             var parameters: [String: String] = ["workload": cell.workload.name, "mode": cell.mode.rawValue,
                                                 "workers": String(cell.workers), "tasks": String(cell.tasks)]
             for (name, value) in cell.workload.parameters { parameters[name] = value }
+            // Only a placed cell says so: a run of `any` exports what it did before the key existed.
+            if cell.affinity != .any { parameters["affinity"] = cell.affinity.rawValue }
             return [
                 "command": cell.label,
                 "mean": Statistics.mean(times),

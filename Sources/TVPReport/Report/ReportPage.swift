@@ -183,8 +183,10 @@ public enum ReportPage {
             + "`tvp report` rewrites this page, `tvp check` re-evaluates the expectations.\n"
     }
 
-    /// "cpu[8MiB] threads ×4".
-    static func label(_ row: CellSummary) -> String { "\(row.variant) \(row.mode) ×\(row.workers)" }
+    /// "cpu[8MiB] threads ×4", and "cpu[8MiB] threads ×4 packed" for a cell placed by `affinity`.
+    static func label(_ row: CellSummary) -> String {
+        "\(row.variant) \(row.mode) ×\(row.workers)" + (row.affinity == "any" ? "" : " \(row.affinity)")
+    }
 
     /// "2026-11-22 01:45 UTC" from an ISO 8601 timestamp.
     static func day(_ timestamp: String) -> String {
