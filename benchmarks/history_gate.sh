@@ -11,7 +11,8 @@
 # byte: libslower_sha256.so preloaded into tvp, benchmarks/c/slower_sha256.c; the static worker does
 # not load it, so the in-process cells should be flagged and process cells not). Knobs (environment):
 # HISTORY_RUNS (12), AA_RUNS (20), WRAP_RUNS (10), HOG_RUNS (10), SLOW_RUNS (10), SCENARIO
-# (scenarios/ci.yaml), OUT.
+# (scenarios/ci.yaml), OUT. JUDGE_ONLY=1 with the OUT of an earlier measurement judges its runs again
+# (with this TVP_BIN's rule) without running anything: two rules compared on the same runs.
 # Run it on a quiet machine: other load is what the A/A part must not mistake for a regression.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -44,23 +45,28 @@ run_ci() { # folder store [env...]: one run of the scenario into folder
     env "$@" "$bin/tvp" run "$scenario" --out "$folder" --store "$into" --quiet --no-plot --yes > /dev/null 2>&1 || true
 }
 
-echo "history_gate.sh: $history_runs history runs, then $aa_runs A/A, $wrap_runs wrapper, $hog_runs hog and $slow_runs slower-hashing runs of $scenario; raw data in $out" >&2
-machine_header >&2
-for ((i = 1; i <= history_runs; i++)); do run_ci "$out/history" "$store"; done
-newest=$(ls -d "$out"/history/*/ | tail -n 1)
+if [[ -z "${JUDGE_ONLY:-}" ]]; then
+    echo "history_gate.sh: $history_runs history runs, then $aa_runs A/A, $wrap_runs wrapper, $hog_runs hog and $slow_runs slower-hashing runs of $scenario; raw data in $out" >&2
+    machine_header >&2
+    for ((i = 1; i <= history_runs; i++)); do run_ci "$out/history" "$store"; done
 
-# Judged runs interleaved, so that they share the machine's slow drift; none is stored.
-for ((i = 1; i <= aa_runs || i <= wrap_runs || i <= hog_runs || i <= slow_runs; i++)); do
-    ((i <= aa_runs)) && run_ci "$out/aa" none
-    ((i <= wrap_runs)) && run_ci "$out/wrap" none TVP_WORKER="$wrapped"
-    if ((i <= hog_runs)); then
-        sh -c 'while :; do :; done' & hog_pid=$!
-        sleep 1
-        run_ci "$out/hog" none
-        stop_hog
-    fi
-    ((i <= slow_runs)) && run_ci "$out/slow" none LD_PRELOAD="$slower"
-done
+    # Judged runs interleaved, so that they share the machine's slow drift; none is stored.
+    for ((i = 1; i <= aa_runs || i <= wrap_runs || i <= hog_runs || i <= slow_runs; i++)); do
+        ((i <= aa_runs)) && run_ci "$out/aa" none
+        ((i <= wrap_runs)) && run_ci "$out/wrap" none TVP_WORKER="$wrapped"
+        if ((i <= hog_runs)); then
+            sh -c 'while :; do :; done' & hog_pid=$!
+            sleep 1
+            run_ci "$out/hog" none
+            stop_hog
+        fi
+        ((i <= slow_runs)) && run_ci "$out/slow" none LD_PRELOAD="$slower"
+    done
+else
+    [[ -f "$store" ]] || fail "JUDGE_ONLY: $store is missing; point OUT at an earlier measurement"
+    echo "history_gate.sh: judging the runs in $out again with $bin/tvp" >&2
+fi
+newest=$(ls -d "$out"/history/*/ | tail -n 1)
 
 judge() { # case run: both verdicts' exit status and the flagged cells, as one TSV line
     local kind=$1 run=$2 history two

@@ -66,6 +66,46 @@ struct HistoryBandTests {
         #expect(wide.verdict(cost: 2.5, threshold: 0.05) == .regression)
     }
 
+    @Test("the binomial tail behind the trials' band has its textbook values")
+    func binomialTail() {
+        #expect(abs(HistoryBand.binomialTail(draws: 7, atLeast: 4, p: 0.5) - 0.5) < 1e-12)
+        #expect(abs(HistoryBand.binomialTail(draws: 3, atLeast: 2, p: 0.5) - 0.5) < 1e-12)
+        // 35·0.1⁴·0.9³ + 21·0.1⁵·0.9² + 7·0.1⁶·0.9 + 0.1⁷
+        #expect(abs(HistoryBand.binomialTail(draws: 7, atLeast: 4, p: 0.1) - 0.0027280) < 1e-6)
+        #expect(HistoryBand.binomialTail(draws: 7, atLeast: 4, p: 0) == 0)
+        #expect(HistoryBand.binomialTail(draws: 7, atLeast: 0, p: 0.3) == 1)
+    }
+
+    /// Twelve runs of seven trials in a cell with two states, 14.5 and 19.5 ms: each run has one to
+    /// three slow trials (16 of 84), so every run median is fast, as on the machine that showed it.
+    static let twoStateHistory: [[Double]] = (0..<12).map { run in
+        (0..<7).map { trial in
+            let slow = trial < 1 + run % 3 ? 0.0195 : 0.0145
+            return slow * (1 + 0.004 * Double((run * 7 + trial) % 5))
+        }
+    }
+
+    @Test("a state the run medians never showed but the trials did widens the band: four slow trials of seven are no alarm, 65 % slower still is")
+    func twoStates() throws {
+        let medians = Self.twoStateHistory.map { Statistics.median($0) }
+        let trials = Self.twoStateHistory.flatMap { $0 }
+        #expect(medians.allSatisfy { $0 < 0.016 })
+        let fromMedians = try #require(HistoryBand.learn(from: medians, cells: 15))
+        let band = try #require(HistoryBand.learn(from: medians, trials: trials, trialsPerRun: 7, cells: 15))
+        // An unchanged run that fell into the slow state for four of its seven trials.
+        let slowState = Statistics.median([0.0195, 0.0196, 0.0197, 0.0195, 0.0145, 0.0146, 0.0145])
+        #expect(fromMedians.verdict(cost: slowState, threshold: 0.05) == .regression)
+        #expect(band.verdict(cost: slowState, threshold: 0.05) == .unchanged)
+        #expect(band.widenedByTrials && band.upper >= 0.0195 && band.upper < 0.021)
+        // One more exec per task: 65 % slower in every trial.
+        #expect(band.verdict(cost: 1.65 * 0.0146, threshold: 0.05) == .regression)
+        // Trials as tight as the medians widen nothing: a 10 % slower cell stays caught.
+        let tight = (0..<12).map { run in (0..<7).map { 0.010 * (1 + 0.002 * Double((run + $0) % 5)) } }
+        let tightBand = try #require(HistoryBand.learn(from: tight.map { Statistics.median($0) }, trials: tight.flatMap { $0 },
+                                                       trialsPerRun: 7, cells: 15))
+        #expect(tightBand.verdict(cost: 0.011, threshold: 0.05) == .regression)
+    }
+
     @Test("unchanged runs of 30 cells are flagged in at most about 1 % of runs", arguments: [8, 20])
     func familyWiseRate(historyRuns: Int) throws {
         // 200 A/A runs of 30 cells, each history of `historyRuns` medians and the current run from

@@ -12,6 +12,16 @@ import TVPStatistics
 /// 1 − α/cells: Bonferroni over the run's cells, so that a run of unchanged code has at most α (1 %)
 /// chance of any cell beyond its band. Quantiles of the history were the other choice; 20 runs
 /// cannot place a 0.05 % quantile, a scale estimate can.
+///
+/// Run medians alone miss a slower state a cell falls into now and then. On a 2-vCPU machine
+/// `null` processes×1 spawned its 16 workers in 14.5 ms, or in 19–21 ms when the children ran on
+/// the other CPU; the state lasts a few trials, so one run in five had four of its seven trials
+/// slow and a median 30 % up. Twelve runs in a row had every median in the fast state (Qn: 3.6 %)
+/// and the band flagged 4 of 20 unchanged runs. Their *trials* showed the slow state (14 of 84).
+/// So the band also reaches where the median of the current run's n trials, drawn from all the
+/// history's trials of the cell, falls with the same per-cell chance: the upper edge is the
+/// smallest pooled trial x with P(at least ⌈n/2⌉ of n draws above x) ≤ α/cells, a binomial tail
+/// (no resampling, no randomness); the lower edge mirrors it. The band is the wider of the two.
 public struct HistoryBand: Sendable, Equatable, Codable {
     /// The median of the history's run medians.
     public var center: Double
@@ -23,6 +33,9 @@ public struct HistoryBand: Sendable, Equatable, Codable {
     public var logSpread: Double
     /// The multiple of the spread the band reaches (the t quantile × √(1 + 1/k)).
     public var width: Double
+    /// Whether an edge was moved out to where the history's trials put the median of the
+    /// current run's trials (a state the run medians had not shown).
+    public var widenedByTrials = false
 
     /// The fewest runs a band is learned from; with fewer, the two-run rule judges.
     public static let minimumRuns = 8
@@ -41,6 +54,56 @@ public struct HistoryBand: Sendable, Equatable, Codable {
         let width = q * (1 + 1 / Double(logs.count)).squareRoot()
         return HistoryBand(center: exp(center), lower: exp(center - width * spread), upper: exp(center + width * spread),
                            runs: logs.count, logSpread: spread, width: width)
+    }
+
+    /// The band of `medians` as above, widened to where the median of `trialsPerRun` trials drawn
+    /// from `trials` (every counted trial of the same runs, pooled) falls with chance α/cells on
+    /// either side; nil with fewer than `minimumRuns` usable medians.
+    public static func learn(from medians: [Double], trials: [Double], trialsPerRun: Int, cells: Int,
+                             alpha: Double = familyAlpha) -> HistoryBand? {
+        guard var band = learn(from: medians, cells: cells, alpha: alpha) else { return nil }
+        let tail = alpha / Double(max(cells, 1))
+        guard let (lower, upper) = medianRange(of: trials, draws: trialsPerRun, tail: tail) else { return band }
+        if upper > band.upper { band.upper = upper; band.widenedByTrials = true }
+        if lower < band.lower { band.lower = lower; band.widenedByTrials = true }
+        return band
+    }
+
+    /// The range the median of `draws` values drawn (with replacement) from `pooled` stays in but
+    /// for a chance of `tail` on each side: on the upper side the smallest pooled x with
+    /// P(at least ⌈draws/2⌉ draws above x) ≤ tail (for an even count the median is above x only if
+    /// its upper middle value is, which takes draws/2 draws above x), the lower side mirrored. Nil
+    /// without values or draws.
+    static func medianRange(of pooled: [Double], draws: Int, tail: Double) -> (lower: Double, upper: Double)? {
+        let sorted = pooled.filter { $0.isFinite && $0 > 0 }.sorted()
+        guard !sorted.isEmpty, draws > 0 else { return nil }
+        let needed = (draws + 1) / 2
+        let count = Double(sorted.count)
+        // Above sorted[j]: the values after the last copy of it; below: those before its first copy.
+        var upper = sorted[sorted.count - 1]
+        for j in sorted.indices {
+            let above = sorted.count - (sorted.lastIndex(of: sorted[j])! + 1)
+            if binomialTail(draws: draws, atLeast: needed, p: Double(above) / count) <= tail { upper = sorted[j]; break }
+        }
+        var lower = sorted[0]
+        for j in sorted.indices.reversed() {
+            let below = sorted.firstIndex(of: sorted[j])!
+            if binomialTail(draws: draws, atLeast: needed, p: Double(below) / count) <= tail { lower = sorted[j]; break }
+        }
+        return (lower, upper)
+    }
+
+    /// P(X ≥ k) for X binomial with `draws` trials of chance `p`.
+    static func binomialTail(draws n: Int, atLeast k: Int, p: Double) -> Double {
+        guard k > 0 else { return 1 }
+        guard k <= n, p > 0 else { return 0 }
+        guard p < 1 else { return 1 }
+        var total = 0.0
+        for i in k...n {
+            let logChoose: Double = lgamma(Double(n + 1)) - lgamma(Double(i + 1)) - lgamma(Double(n - i + 1))
+            total += exp(logChoose + Double(i) * log(p) + Double(n - i) * log(1 - p))
+        }
+        return min(total, 1)
     }
 
     /// How many degrees of freedom a Qn spread from k runs is worth, as a share of k − 1. Qn is 82 %
@@ -128,6 +191,7 @@ public struct HistoryBand: Sendable, Equatable, Codable {
 
     /// The same band for the inverse metric (a speedup's band as a cost's).
     public var inverted: HistoryBand {
-        HistoryBand(center: 1 / center, lower: 1 / upper, upper: 1 / lower, runs: runs, logSpread: logSpread, width: width)
+        HistoryBand(center: 1 / center, lower: 1 / upper, upper: 1 / lower, runs: runs, logSpread: logSpread, width: width,
+                    widenedByTrials: widenedByTrials)
     }
 }

@@ -40,7 +40,8 @@ public enum HistoryComparator {
                 historySamples[index][cell].map { (index, $0) }
             }
             let costs = past.map { metric.higherIsBetter ? 1 / $0.1.median : $0.1.median }
-            if let band = HistoryBand.learn(from: costs, cells: cells.count) {
+            let trialCosts = past.flatMap { metric.higherIsBetter ? $0.1.perTrial.map { 1 / $0 } : $0.1.values }
+            if let band = HistoryBand.learn(from: costs, trials: trialCosts, trialsPerRun: current.count, cells: cells.count) {
                 let value = current.median, cost = metric.higherIsBetter ? 1 / value : value
                 let shown = metric.higherIsBetter ? band.inverted : band
                 comparisons.append(CellComparison(
@@ -48,7 +49,7 @@ public enum HistoryComparator {
                     currentMedian: value, ratio: value / shown.center,
                     ratioCI: (shown.lower / shown.center)...(shown.upper / shown.center), pValue: .nan,
                     verdict: current.count == 0 ? .inconclusive : band.verdict(cost: cost, threshold: options.threshold),
-                    note: start > 0 ? "history restarted by an accepted change \(history.count - start) runs ago" : nil,
+                    note: note(restartedRunsAgo: start > 0 ? history.count - start : nil, band: band, trials: current.count),
                     band: shown))
             } else if let (index, newest) = past.last {
                 fallbacks += 1
@@ -72,5 +73,14 @@ public enum HistoryComparator {
             onlyInBaseline: [], onlyInCurrent: [], warnings: warnings)
         report.design = .history(runs: history.count, window: window, familyAlpha: HistoryBand.familyAlpha)
         return report
+    }
+
+    /// A banded cell's note: an accepted change that restarted its history, an edge its history's
+    /// trials moved out; nil when neither.
+    static func note(restartedRunsAgo: Int?, band: HistoryBand, trials: Int) -> String? {
+        var parts: [String] = []
+        if let runs = restartedRunsAgo { parts.append("history restarted by an accepted change \(runs) runs ago") }
+        if band.widenedByTrials { parts.append("band widened to where the history's trials put a median of \(trials) trials") }
+        return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }
 }

@@ -282,6 +282,8 @@ private struct JSONComparison: Encodable {
 private struct JSONBand: Encodable {
     var center, lower, upper, logSpread: JSONNumber
     var runs: Int
+    /// Whether the history's trials moved an edge out (`HistoryBand.widenedByTrials`).
+    var widenedByTrials: Bool
 
     init(_ band: HistoryBand) {
         center = JSONNumber(band.center)
@@ -289,6 +291,7 @@ private struct JSONBand: Encodable {
         upper = JSONNumber(band.upper)
         logSpread = JSONNumber(band.logSpread)
         runs = band.runs
+        widenedByTrials = band.widenedByTrials
     }
 }
 
