@@ -82,20 +82,24 @@ final class ForegroundTicker: TrialCompanion {
     /// The number of the next deadline: start + next × tick.
     private var next: UInt64 = 1
     private var lateness: [UInt64] = []
-    private let block: [UInt8]
+    private var block: [UInt8] = []
     /// The last work's digest, kept so the work cannot be optimised away.
     private(set) var lastWork = TaskDigest.zero
 
+    /// Allocates nothing: `Workload.hasCompanion` makes one to ask. The first deadline does.
     init(tickNanoseconds: UInt64, ticks: Int) {
         self.tickNanoseconds = max(1, tickNanoseconds)
         self.ticks = ticks
-        lateness.reserveCapacity(ticks)
-        var stream = PatternStream(seed: 0xF0E6_0000)
-        block = stream.bytes(ResponsivenessWorkload.foregroundWorkBytes)
     }
 
     func nextDeadline(now: MonotonicInstant) -> MonotonicInstant? {
         guard lateness.count < ticks else { return nil }
+        if start == nil {
+            // Before the first sleep, so that no wake-up pays for memory.
+            lateness.reserveCapacity(ticks)
+            var stream = PatternStream(seed: 0xF0E6_0000)
+            block = stream.bytes(ResponsivenessWorkload.foregroundWorkBytes)
+        }
         let start = self.start ?? now.nanoseconds
         self.start = start
         // Deadlines already past are skipped: the next one is the first still ahead.
