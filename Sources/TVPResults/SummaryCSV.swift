@@ -58,6 +58,10 @@ public enum SummaryCSV {
         .statistic("tvp_max_rss_median_kib", .kibibytes, \.tvpMaxRSSMedianKiB),
         .statistic("server_cpu_median_s", .seconds, \.serverCPUMedian), .statistic("server_max_rss_median_kib", .kibibytes, \.serverMaxRSSMedianKiB),
         .whole("connection_errors", \.connectionErrors), .whole("listen_drops", \.listenDrops),
+        .statistic("lateness_p50_us", .microseconds, \.latenessP50Microseconds), .statistic("lateness_p90_us", .microseconds, \.latenessP90Microseconds),
+        .statistic("lateness_p99_us", .microseconds, \.latenessP99Microseconds), .statistic("lateness_p999_us", .microseconds, \.latenessP999Microseconds),
+        .statistic("lateness_max_us", .microseconds, \.latenessMaxMicroseconds), .statistic("lateness_ticks_median", nil, \.latenessTicksMedian),
+        .statistic("background_mb_per_s", .megabytesPerSecond, \.backgroundMegabytesPerSecond),
     ])
 
     /// The fields of `summary` in a run of the scenario named `scenario`, in header order.

@@ -64,6 +64,10 @@ public enum TrialsCSV {
         .measure("server_cpu_s", .seconds, \.serverCPUSeconds), .count("server_max_rss_kib", .kibibytes, \.serverMaxRSSKiB),
         .count("connection_errors", nil, \.connectionErrors), .count("listen_drops", nil, \.listenDrops),
         .measure("stopped_s", .seconds, \.stoppedSeconds),
+        .measure("lateness_p50_us", .microseconds, \.latenessP50Microseconds), .measure("lateness_p90_us", .microseconds, \.latenessP90Microseconds),
+        .measure("lateness_p99_us", .microseconds, \.latenessP99Microseconds), .measure("lateness_p999_us", .microseconds, \.latenessP999Microseconds),
+        .measure("lateness_max_us", .microseconds, \.latenessMaxMicroseconds), .count("lateness_ticks", nil, \.latenessTicks),
+        .measure("background_mb_per_s", .megabytesPerSecond, \.backgroundMegabytesPerSecond),
         CSVColumn("digest", write: { trial, _ in trial.digest?.hex ?? "" }) { trial, fields throws(TrialRowProblem) in
             let text = fields.text("digest")
             guard !text.isEmpty else { return }

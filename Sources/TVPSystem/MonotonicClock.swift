@@ -46,3 +46,12 @@ public func sleepThread(nanoseconds: UInt64) {
     var target = timespec(tv_sec: Int(deadline / 1_000_000_000), tv_nsec: Int(deadline % 1_000_000_000))
     while clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &target, nil) == EINTR {}
 }
+
+/// Sleeps the calling thread until `deadline` on the monotonic clock (`clock_nanosleep` on
+/// `CLOCK_MONOTONIC` with `TIMER_ABSTIME`, as cyclictest sleeps): the deadline does not drift with
+/// the time spent between sleeps, and a signal does not shorten the sleep. Returns at once when the
+/// deadline has passed.
+public func sleepThread(until deadline: MonotonicInstant) {
+    var target = timespec(tv_sec: Int(deadline.nanoseconds / 1_000_000_000), tv_nsec: Int(deadline.nanoseconds % 1_000_000_000))
+    while clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &target, nil) == EINTR {}
+}

@@ -96,6 +96,11 @@ public enum ExpectationEvaluator {
             case .rss:
                 multiply(TrialSet(cell: cell, metric: .rss), trials.tvpRSSKiB, power: 1)
                 scale /= 1_024
+            case .latenessP50, .latenessP99, .latenessP999, .latenessMax, .background:
+                let values = [Expectation.Metric.latenessP50: trials.latenessP50, .latenessP99: trials.latenessP99,
+                              .latenessP999: trials.latenessP999, .latenessMax: trials.latenessMax, .background: trials.backgroundRates][metric] ?? []
+                guard !values.isEmpty else { return nil }
+                multiply(TrialSet(cell: cell, metric: metric), values, power: 1)
             }
         }
 

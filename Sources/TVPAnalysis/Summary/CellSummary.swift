@@ -95,6 +95,11 @@ public struct CellSummary: Sendable, Equatable {
         public var threads: [Double] = []
         /// Peak memory of tvp's own process in each trial, KiB.
         public var tvpRSSKiB: [Double] = []
+        /// `responsiveness`: each trial's lateness percentiles (p50, p99, p99.9) and latest wake-up,
+        /// microseconds, and its background's hashing rate, MB/s; empty for other workloads.
+        public var latenessP50: [Double] = [], latenessP99: [Double] = [], latenessP999: [Double] = [], latenessMax: [Double] = []
+        /// `responsiveness`: each trial's background hashing rate, MB/s.
+        public var backgroundRates: [Double] = []
     }
     /// `tally`, `alloc`, `refs`: median wall time ÷ (tasks × updates per task), nanoseconds: the cost of
     /// one update (one replacement, one node visited); nil for other workloads.
@@ -115,6 +120,14 @@ public struct CellSummary: Sendable, Equatable {
     public var connectionErrors = 0
     /// `download`: connections dropped by full accept queues over all counted trials.
     public var listenDrops: Int?
+    /// `responsiveness`: medians over trials of the foreground's lateness percentiles (p50, p90,
+    /// p99, p99.9) and latest wake-up, microseconds; nil for other workloads.
+    public var latenessP50Microseconds: Double?, latenessP90Microseconds: Double?, latenessP99Microseconds: Double?,
+               latenessP999Microseconds: Double?, latenessMaxMicroseconds: Double?
+    /// `responsiveness`: median of the foreground's wake-ups recorded per trial.
+    public var latenessTicksMedian: Double?
+    /// `responsiveness`: median over trials of the background's hashing rate, MB/s (10⁶ bytes).
+    public var backgroundMegabytesPerSecond: Double?
 
     /// A summary of `cell` with every statistic absent, for the Summarizer to fill in.
     public init(cell: Cell) {

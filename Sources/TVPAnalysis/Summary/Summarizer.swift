@@ -102,6 +102,19 @@ public struct Summarizer: Sendable {
             summary.connectionErrors = Int(all.reduce(0) { $0 + $1.connectionErrors })
             let drops = all.compactMap(\.listenDrops)
             summary.listenDrops = drops.isEmpty ? nil : Int(drops.reduce(0, +))
+            func medianIfAny(_ values: [Double]) -> Double? { values.isEmpty ? nil : Statistics.median(values) }
+            summary.trials.latenessP50 = good.compactMap(\.latenessP50Microseconds)
+            summary.trials.latenessP99 = good.compactMap(\.latenessP99Microseconds)
+            summary.trials.latenessP999 = good.compactMap(\.latenessP999Microseconds)
+            summary.trials.latenessMax = good.compactMap(\.latenessMaxMicroseconds)
+            summary.trials.backgroundRates = good.compactMap(\.backgroundMegabytesPerSecond)
+            summary.latenessP50Microseconds = medianIfAny(summary.trials.latenessP50)
+            summary.latenessP90Microseconds = medianIfAny(good.compactMap(\.latenessP90Microseconds))
+            summary.latenessP99Microseconds = medianIfAny(summary.trials.latenessP99)
+            summary.latenessP999Microseconds = medianIfAny(summary.trials.latenessP999)
+            summary.latenessMaxMicroseconds = medianIfAny(summary.trials.latenessMax)
+            summary.latenessTicksMedian = medianIfAny(good.compactMap(\.latenessTicks))
+            summary.backgroundMegabytesPerSecond = medianIfAny(summary.trials.backgroundRates)
             return summary
         }
     }

@@ -16,16 +16,28 @@ public struct AsyncExecutor: Executor {
     /// Creates the executor.
     public init() {}
 
-    public func run(_ request: ExecutionRequest) -> ExecutionResult {
+    public func run(_ request: ExecutionRequest) -> ExecutionResult { run(request, companion: false) }
+
+    /// The foreground as a task on the cooperative pool beside the tasks, at their priority: when
+    /// the tasks compute on every thread of the pool (`workers` ≥ the pool's threads, one per CPU),
+    /// its wake-up waits until one of them ends; a task does not yield while it hashes.
+    public func runWithCompanion(_ request: ExecutionRequest) -> ExecutionResult { run(request, companion: true) }
+
+    private func run(_ request: ExecutionRequest, companion: Bool) -> ExecutionResult {
         let threadCount = ThreadCountSampler()
         let finished = DispatchSemaphore(value: 0)
         let outcomes = Mutex<[TaskOutcome]?>(nil)
+        let report = Mutex<CompanionReport?>(nil)
         // High priority: in a process that has other work queued on the pool (a test runner), the
         // trial's jobs are taken first; in tvp nothing else runs there, so it changes nothing.
         let pinning = request.placement.pins ? PoolThreadPinning(request.placement) : nil
         defer { pinning?.restore() }
         let group = Task.detached(priority: .high) {
+            let foreground = companion ? Task(priority: .high) { await CompanionRun.loop(request.workload) } : nil
             let all = await Self.runGroup(request, threadCount: threadCount, pinning: pinning)
+            foreground?.cancel()
+            let recorded = await foreground?.value
+            report.withLock { $0 = recorded ?? nil }
             outcomes.withLock { $0 = all }
             finished.signal()
         }
@@ -53,6 +65,7 @@ public struct AsyncExecutor: Executor {
         }
         var result = ExecutionResult(outcomes: outcomes.withLock { $0 } ?? [])
         result.osThreadsMax = threadCount.observedMaximum
+        result.companion = report.withLock { $0 }
         return result
     }
 

@@ -143,6 +143,9 @@ public struct ExecutionResult: Sendable {
     public var abandoned: String?
     /// `tally`: the trial's final table, merged once the tasks ended (`Executor.runTrial`).
     public var tally: TallyTotals?
+    /// What the trial's companion recorded (`responsiveness`: its foreground's wake-ups); nil for a
+    /// workload without one, and when it could not run or was let go with abandoned tasks.
+    public var companion: CompanionReport?
 
     /// Creates a result from per-task outcomes.
     public init(outcomes: [TaskOutcome]) { self.outcomes = outcomes }
@@ -181,13 +184,25 @@ public struct ExecutionResult: Sendable {
 public protocol Executor: Sendable {
     /// Runs every task of `request` and returns their outcomes.
     func run(_ request: ExecutionRequest) -> ExecutionResult
+    /// Runs every task of `request` with the workload's companion beside them, as this mode runs a
+    /// foreground (`CompanionRun`): by default on a thread of its own, started before the tasks
+    /// and stopped when they end.
+    func runWithCompanion(_ request: ExecutionRequest) -> ExecutionResult
 }
 
 extension Executor {
-    /// Runs the trial: every task, then the merge of a `tally` trial's tables into its final table
-    /// (part of the trial, so inside the caller's clock).
-    public func runTrial(_ request: ExecutionRequest) -> ExecutionResult {
+    public func runWithCompanion(_ request: ExecutionRequest) -> ExecutionResult {
+        let companion = CompanionThread.start(for: request.workload, hooks: NoTaskHooks())
         var result = run(request)
+        result.companion = companion?.finish(abandoned: result.abandoned != nil)
+        return result
+    }
+
+    /// Runs the trial: every task (with the workload's companion beside them, when it has one),
+    /// then the merge of a `tally` trial's tables into its final table (part of the trial, so
+    /// inside the caller's clock).
+    public func runTrial(_ request: ExecutionRequest) -> ExecutionResult {
+        var result = request.workload.hasCompanion ? runWithCompanion(request) : run(request)
         result.tally = TallyTotals(request: request, outcomes: result.outcomes)
         return result
     }

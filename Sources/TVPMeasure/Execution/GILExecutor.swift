@@ -18,13 +18,21 @@ public struct GILExecutor: Executor {
         self.releasesLockWhileHashing = releasesLockWhileHashing
     }
 
-    public func run(_ request: ExecutionRequest) -> ExecutionResult {
+    public func run(_ request: ExecutionRequest) -> ExecutionResult { run(request, companion: false) }
+
+    /// The foreground on a thread of its own that needs the trial's lock after each wake-up, as a
+    /// Python thread needs the GIL to run the code after `time.sleep` returns.
+    public func runWithCompanion(_ request: ExecutionRequest) -> ExecutionResult { run(request, companion: true) }
+
+    private func run(_ request: ExecutionRequest, companion: Bool) -> ExecutionResult {
         let lock = GlobalInterpreterLock(switchIntervalNanoseconds: request.switchIntervalNanoseconds)
         let hooks = GILTaskHooks(lock: lock, releasesLockWhileHashing: releasesLockWhileHashing)
         let mode = releasesLockWhileHashing ? Mode.gilRelease : Mode.gil
+        let foreground = companion ? CompanionThread.start(for: request.workload, hooks: hooks) : nil
         var result = runOnThreadPool(request, mode: mode.rawValue) { runner, index in
             Self.timedTask(&runner, index: index, hooks: hooks)
         }
+        result.companion = foreground?.finish(abandoned: result.abandoned != nil)
         result.gil = lock.statistics
         return result
     }

@@ -8,12 +8,25 @@ public struct SerialExecutor: Executor {
     /// Creates the executor.
     public init() {}
 
-    public func run(_ request: ExecutionRequest) -> ExecutionResult {
+    public func run(_ request: ExecutionRequest) -> ExecutionResult { run(request, companion: false) }
+
+    /// The foreground alone, to its end, then the tasks: one thing at a time, the floor of the
+    /// foreground's lateness.
+    public func runWithCompanion(_ request: ExecutionRequest) -> ExecutionResult { run(request, companion: true) }
+
+    private func run(_ request: ExecutionRequest, companion: Bool) -> ExecutionResult {
         nonisolated(unsafe) var result = ExecutionResult(outcomes: [])
         let outcome = SerialLane.run(timeoutSeconds: request.taskTimeoutSeconds) { lane in
+            let report = companion ? CompanionRun.alone(request.workload) : nil
             result = Self.runTasks(request, lane: lane)
+            result.companion = report
         }
-        guard let outcome else { return Self.runTasks(request, lane: nil) }
+        guard let outcome else {
+            let report = companion ? CompanionRun.alone(request.workload) : nil
+            var result = Self.runTasks(request, lane: nil)
+            result.companion = report
+            return result
+        }
         guard let abandoned = InProcessWait.abandonment(outcome, mode: Mode.serial.rawValue, timeoutSeconds: request.taskTimeoutSeconds) else {
             return result
         }

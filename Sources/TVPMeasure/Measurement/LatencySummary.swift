@@ -1,6 +1,8 @@
 import TVPStatistics
 
-/// Percentiles of a set of durations, in microseconds: a trial's task durations and spawns.
+/// Percentiles of a set of durations, in microseconds: a trial's task durations, spawns and a
+/// foreground's wake-up lateness. Percentiles interpolate linearly between order statistics
+/// (`Statistics.percentile`): of 1,000 wake-ups, p99.9 lies between the two latest.
 struct LatencySummary: Sendable, Equatable {
     /// Median.
     var p50: Double
@@ -8,6 +10,8 @@ struct LatencySummary: Sendable, Equatable {
     var p90: Double
     /// 99th percentile.
     var p99: Double
+    /// 99.9th percentile.
+    var p999: Double
     /// Largest.
     var max: Double
 
@@ -18,6 +22,7 @@ struct LatencySummary: Sendable, Equatable {
         p50 = Statistics.percentile(micro, 50)
         p90 = Statistics.percentile(micro, 90)
         p99 = Statistics.percentile(micro, 99)
+        p999 = Statistics.percentile(micro, 99.9)
         max = micro.last!
     }
 }

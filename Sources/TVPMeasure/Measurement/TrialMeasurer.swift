@@ -87,6 +87,12 @@ public struct TrialMeasurer: Sendable {
             if let hint = cell.workload.kind.digestMismatchHint { message += "; \(hint)" }
             error = message
         }
+        // A foreground that recorded no wake-up measured nothing: the trial has no figures to give.
+        let lateness = result.companion.flatMap { LatencySummary(nanoseconds: $0.latenessNanoseconds) }
+        if error == nil, cell.workload.hasCompanion, lateness == nil {
+            error = result.companion == nil ? "the foreground did not run (no thread could be started for it)"
+                : "the foreground recorded no wake-up: the background ended before its first tick; give the background more work (`tasks`, `bytes_per_task`)"
+        }
         let outcomes = result.outcomes
         var sample = TrialSample(cell: cell, isWarmup: trial.isWarmup, ok: error == nil, wallSeconds: end.seconds(since: start))
         sample.round = trial.round
@@ -124,6 +130,17 @@ public struct TrialMeasurer: Sendable {
         // Only tasks that connect (`download`) fail on a connection.
         sample.connectionErrors = Double(outcomes.count { $0.error?.contains(DownloadError.connectionPrefix) ?? false })
         sample.stoppedSeconds = Double(stoppedNanoseconds) / 1e9
+        if let lateness, let report = result.companion {
+            sample.latenessP50Microseconds = lateness.p50
+            sample.latenessP90Microseconds = lateness.p90
+            sample.latenessP99Microseconds = lateness.p99
+            sample.latenessP999Microseconds = lateness.p999
+            sample.latenessMaxMicroseconds = lateness.max
+            sample.latenessTicks = Double(report.latenessNanoseconds.count)
+            let backgroundSeconds = end.seconds(since: start) - Double(report.aloneNanoseconds) / 1e9
+            let bytes = Double(cell.workload.bytesPerTrial(tasks: cell.tasks))
+            sample.backgroundMegabytesPerSecond = backgroundSeconds > 0 ? bytes / backgroundSeconds / 1e6 : nil
+        }
         sample.digest = digest
         sample.digestCheck = check
         sample.error = error

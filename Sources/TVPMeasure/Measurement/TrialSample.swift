@@ -63,6 +63,17 @@ public struct TrialSample: Sendable {
     /// trial because an accept queue was full (`ListenDrops`, the whole network namespace; each costs
     /// its client a SYN retry, ~1 s).
     public var connectionErrors = 0.0, listenDrops: Double?
+    /// `responsiveness`: how late the foreground's wake-ups were (the instant it could run minus its
+    /// deadline): median, 90th, 99th and 99.9th percentile and the latest, microseconds; nil for
+    /// workloads without a foreground (schema 6).
+    public var latenessP50Microseconds: Double?, latenessP90Microseconds: Double?, latenessP99Microseconds: Double?,
+               latenessP999Microseconds: Double?, latenessMaxMicroseconds: Double?
+    /// `responsiveness`: the foreground's wake-ups recorded (at most its `ticks`; fewer when the
+    /// background ended first); nil for other workloads.
+    public var latenessTicks: Double?
+    /// `responsiveness`: megabytes (10⁶) the background hashed per second of its own time (the wall
+    /// time, less the foreground's ticks alone under `serial`); nil for other workloads.
+    public var backgroundMegabytesPerSecond: Double?
     /// Seconds tvp's process was stopped during the trial (SIGSTOP, Ctrl-Z, a debugger, a frozen
     /// machine: `StoppedTime`), which its wall time includes; 0 for a trial tvp ran through (and
     /// in files written before schema 5).

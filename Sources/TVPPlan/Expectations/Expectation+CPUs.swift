@@ -29,6 +29,8 @@ extension Expectation {
             // factor × wall(cell) < serialFactor × wall(serial): wall(serial) / wall(cell) > factor / serialFactor.
             return (factor / serialFactor, strict, cell.workers)
         case (.metric(let factor, .throughput, let cell), .metric(let serialFactor, .throughput, let serial))
+            where cell.isParallelCPUBound && serial.mode == .serial && serial.workload == cell.workload,
+             (.metric(let factor, .background, let cell), .metric(let serialFactor, .background, let serial))
             where cell.isParallelCPUBound && serial.mode == .serial && serial.workload == cell.workload:
             return (serialFactor / factor, strict, cell.workers)
         default:

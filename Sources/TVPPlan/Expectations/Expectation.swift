@@ -71,9 +71,24 @@ public struct Expectation: Sendable, Equatable {
         case threads
         /// Median peak resident memory of tvp's own process, MiB (workers' and servers' apart).
         case rss
+        /// `responsiveness`: the median over trials of the foreground's median wake-up lateness, µs.
+        case latenessP50 = "lateness_p50"
+        /// `responsiveness`: the median over trials of the 99th percentile of lateness, µs.
+        case latenessP99 = "lateness_p99"
+        /// `responsiveness`: the median over trials of the 99.9th percentile of lateness, µs.
+        case latenessP999 = "lateness_p999"
+        /// `responsiveness`: the median over trials of the latest wake-up, µs.
+        case latenessMax = "lateness_max"
+        /// `responsiveness`: the median background hashing rate, MB/s (10⁶ bytes).
+        case background
+
+        /// Whether it measures a trial's foreground (`responsiveness`): its workload must have one.
+        public var needsCompanion: Bool {
+            [.latenessP50, .latenessP99, .latenessP999, .latenessMax, .background].contains(self)
+        }
 
         /// Whether a larger value is better, for describing margins.
-        public var higherIsBetter: Bool { self == .speedup || self == .efficiency || self == .throughput }
+        public var higherIsBetter: Bool { self == .speedup || self == .efficiency || self == .throughput || self == .background }
 
         /// The unit printed after values.
         public var unit: String {
@@ -87,6 +102,8 @@ public struct Expectation: Sendable, Equatable {
             case .lost: " updates lost"
             case .threads: " threads"
             case .rss: " MiB"
+            case .latenessP50, .latenessP99, .latenessP999, .latenessMax: " µs"
+            case .background: " MB/s"
             }
         }
     }

@@ -101,6 +101,9 @@ public enum ExpectationParser {
         if metric == .lost, !type(of: workload.kind).countsLostUpdates {
             throw ExpectationSyntaxError("lost counts the updates missing from a tally table; \(workload.name) has none")
         }
+        if metric.needsCompanion, !workload.hasCompanion {
+            throw ExpectationSyntaxError("\(metric.rawValue) is measured on a foreground beside the tasks (the responsiveness workload); \(workload.name) has none")
+        }
         if metric == .speedup || metric == .efficiency, !scenario.modes.contains(.serial) {
             throw ExpectationSyntaxError("\(metric.rawValue) is measured against `serial`, which this scenario's `modes` lacks")
         }

@@ -17,5 +17,6 @@ public enum ChartCatalog {
         PoolStartChart.chart,
         SharingChart.chart,
         DownloadsChart.chart,
+        ResponsivenessChart.chart,
     ]
 }

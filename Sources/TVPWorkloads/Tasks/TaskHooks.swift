@@ -17,7 +17,7 @@ public protocol TaskHooks {
 }
 
 /// The hooks of modes without an interpreter lock: every call does nothing and compiles away.
-public struct NoTaskHooks: TaskHooks {
+public struct NoTaskHooks: TaskHooks, Sendable {
     /// Creates the hooks.
     @inline(__always) public init() {}
     @inline(__always) public func beginBlocking() {}

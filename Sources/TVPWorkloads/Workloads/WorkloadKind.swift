@@ -73,6 +73,10 @@ public protocol WorkloadKind: Sendable {
     /// Feeds the variant's identity to `hasher` (`hash(into:)` of a `Hashable` kind).
     func hash(into hasher: inout Hasher)
 
+    /// The foreground a trial runs beside its tasks (`responsiveness`), made afresh for each
+    /// trial; nil for a workload that has none (every other).
+    func makeCompanion() -> (any TrialCompanion)?
+
     /// The values sent to a worker in the task spec (usually `parameterValues`).
     var specValues: ParameterValues { get }
     /// The variant a worker decodes from a task spec's values.
@@ -99,6 +103,7 @@ extension WorkloadKind {
     public var mayLoseUpdates: Bool { false }
     public static var countsLostUpdates: Bool { false }
     public var digestMismatchHint: String? { nil }
+    public func makeCompanion() -> (any TrialCompanion)? { nil }
     public var specValues: ParameterValues { parameterValues }
     public init(specValues: ParameterValues) throws(ParameterProblem) { try self.init(parameters: specValues) }
 }

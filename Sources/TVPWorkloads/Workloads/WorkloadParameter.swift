@@ -51,11 +51,14 @@ public struct WorkloadParameter: Sendable {
     public var unit: String
     /// What it means, in a few words.
     public var summary: String
+    /// How to fix a value it cannot take, added to every problem with one (`tick_ms: 0`); nil when
+    /// the range says enough.
+    public var advice: String?
 
     /// Declares a parameter.
     public init(_ name: String, _ kind: Kind, default defaultValue: ParameterValue? = nil, unit: String = "",
                 column: String? = nil, isOptional: Bool = false, inScenario: Bool = true, sweeps: Bool = true,
-                inCSV: Bool = true, scenarioChoices: [String]? = nil, summary: String) {
+                inCSV: Bool = true, scenarioChoices: [String]? = nil, summary: String, advice: String? = nil) {
         self.name = name
         self.column = column ?? name
         self.kind = kind
@@ -67,6 +70,7 @@ public struct WorkloadParameter: Sendable {
         self.scenarioChoices = scenarioChoices
         self.unit = unit
         self.summary = summary
+        self.advice = advice
     }
 
     /// The value `text` stands for, checked against the kind's range; a problem says what the
@@ -111,7 +115,9 @@ public struct WorkloadParameter: Sendable {
     }
 
     /// A problem with this parameter.
-    public func problem(_ message: String) -> ParameterProblem { ParameterProblem(parameter: name, message: message) }
+    public func problem(_ message: String) -> ParameterProblem {
+        ParameterProblem(parameter: name, message: advice.map { "\(message); \($0)" } ?? message)
+    }
 
     /// "must be `a`, `b` or `c`, got 'd' (the choices: `a`, `b`, `c`)".
     public func choiceMessage(_ names: [String], got: String) -> String {
