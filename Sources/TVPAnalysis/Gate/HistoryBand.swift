@@ -14,10 +14,11 @@ import TVPStatistics
 /// cannot place a 0.05 % quantile, a scale estimate can.
 ///
 /// Run medians alone miss a slower state a cell falls into now and then. On a 2-vCPU machine
-/// `null` processes×1 spawned its 16 workers in 14.5 ms, or in 19–21 ms when the children ran on
-/// the other CPU; the state lasts a few trials, so one run in five had four of its seven trials
-/// slow and a median 30 % up. Twelve runs in a row had every median in the fast state (Qn: 3.6 %)
-/// and the band flagged 4 of 20 unchanged runs. Their *trials* showed the slow state (14 of 84).
+/// `null` processes×1 spawned its 16 workers in about 14.5 ms, or in 19–21 ms for a stretch of
+/// trials (more often right after a `cpu` threads×1 trial; the cause is not established), so one
+/// run in five had four of its seven trials slow and a median 30 % up. Twelve runs in a row had
+/// every median in the fast state (Qn: 3.6 %) and the band flagged 4 of 20 unchanged runs. Their
+/// *trials* showed the slow state (12 of 84 above 17.5 ms).
 /// So the band also reaches where the median of the current run's n trials, drawn from all the
 /// history's trials of the cell, falls with the same per-cell chance: the upper edge is the
 /// smallest pooled trial x with P(at least ⌈n/2⌉ of n draws above x) ≤ α/cells, a binomial tail
