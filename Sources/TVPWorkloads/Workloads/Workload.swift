@@ -26,6 +26,7 @@ public struct Workload: Hashable, Sendable, CustomStringConvertible {
         AllocWorkload.self,
         RefsWorkload.self,
         PluginWorkload.self,
+        MessageWorkload.self,
     ]
 
     private static let registered = Mutex<[any WorkloadKind.Type]>([])
@@ -101,6 +102,8 @@ public struct Workload: Hashable, Sendable, CustomStringConvertible {
     public var needs: TaskNeeds { kind.needs }
     /// Whether workers that are processes can run it.
     public var runsInProcesses: Bool { kind.runsInProcesses }
+    /// The conversation each task is one party of; nil when the tasks are independent.
+    public var conversation: ConversationShape? { kind.conversation }
     /// Whether its tasks only compute.
     public var onlyComputes: Bool { kind.onlyComputes }
     /// This workload as a mode whose workers are (or are not) processes runs it.
