@@ -91,8 +91,8 @@ public struct TrialSample: Sendable {
 /// The version of a trial's shape as trials.csv and summary.csv hold it: a change of columns bumps it.
 public enum TrialSchema {
     /// The schema this tvp writes.
-    public static let version = 6
+    public static let version = 7
     /// Older schemas tvp still reads: their files lack columns added since, and name a few columns
     /// by their old names.
-    public static let readableVersions = 2...6
+    public static let readableVersions = 2...7
 }
