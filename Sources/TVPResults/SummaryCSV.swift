@@ -58,6 +58,10 @@ public enum SummaryCSV {
         .statistic("tvp_max_rss_median_kib", .kibibytes, \.tvpMaxRSSMedianKiB),
         .statistic("server_cpu_median_s", .seconds, \.serverCPUMedian), .statistic("server_max_rss_median_kib", .kibibytes, \.serverMaxRSSMedianKiB),
         .whole("connection_errors", \.connectionErrors), .whole("listen_drops", \.listenDrops),
+        // Schema 7.
+        .statistic("round_trip_p50_us", .microseconds, \.roundTripP50Microseconds),
+        .statistic("round_trip_p99_us", .microseconds, \.roundTripP99Microseconds),
+        .statistic("messages_per_s", .perSecond, \.messagesPerSecond),
     ])
 
     /// The fields of `summary` in a run of the scenario named `scenario`, in header order.

@@ -64,6 +64,9 @@ public enum TrialsCSV {
         .measure("server_cpu_s", .seconds, \.serverCPUSeconds), .count("server_max_rss_kib", .kibibytes, \.serverMaxRSSKiB),
         .count("connection_errors", nil, \.connectionErrors), .count("listen_drops", nil, \.listenDrops),
         .measure("stopped_s", .seconds, \.stoppedSeconds),
+        // Schema 7.
+        .measure("round_trip_p50_us", .microseconds, \.roundTripP50Microseconds),
+        .measure("round_trip_p99_us", .microseconds, \.roundTripP99Microseconds),
         CSVColumn("digest", write: { trial, _ in trial.digest?.hex ?? "" }) { trial, fields throws(TrialRowProblem) in
             let text = fields.text("digest")
             guard !text.isEmpty else { return }

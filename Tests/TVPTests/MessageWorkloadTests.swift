@@ -74,10 +74,28 @@ struct MessageWorkloadTests {
             let result = try trial(workload, mode: mode, tasks: 4, workers: mode == .serial ? 1 : 4, worker: worker)
             #expect(result.errorSummary == nil, "\(mode) \(channel) \(size) B: \(result.errorSummary ?? "")")
             #expect(result.combinedDigest == reference, "\(mode) \(channel) \(size) B")
+            // Every asking party timed each of its round trips, and sent them back (a worker through its report).
+            #expect(result.roundTrips?.count == 2 * 300, "\(mode) \(channel) \(size) B")
         }
         // Other messages are another digest.
         let other = try MessageWorkload(channel: channel, messageSize: 64, roundTrips: 301)
         #expect(try other.referenceDigest(tasks: 4, input: .none) != MessageWorkload(channel: channel, messageSize: 64, roundTrips: 300).referenceDigest(tasks: 4, input: .none))
+    }
+
+    @Test("round trips are counted in log-linear buckets that survive their encoding")
+    func roundTripHistogram() throws {
+        var histogram = RoundTripHistogram()
+        for nanoseconds in [UInt64(3), 900, 1_000, 1_100, 20_000, 5_000_000] { histogram.record(nanoseconds) }
+        for _ in 0..<94 { histogram.record(10_000) }
+        #expect(histogram.percentile(0) == 3)
+        #expect(abs(Double(histogram.percentile(50)) - 10_000) / 10_000 < 0.07)
+        #expect(abs(Double(histogram.percentile(99)) - 20_000) / 20_000 < 0.07)
+        #expect(abs(Double(histogram.percentile(100)) - 5e6) / 5e6 < 0.07)
+        #expect(RoundTripHistogram(encoded: histogram.encoded) == histogram)
+        #expect(RoundTripHistogram(encoded: [1, 2, 3]) == nil)
+        var twice = histogram
+        twice.add(histogram)
+        #expect(twice.count == 200 && twice.percentile(50) == histogram.percentile(50))
     }
 
     @Test("two workers play four parties in turn: pairs run one after the other")

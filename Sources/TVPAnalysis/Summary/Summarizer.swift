@@ -88,6 +88,12 @@ public struct Summarizer: Sendable {
             if let updates = cell.workload.updatesPerTask, updates > 0 {
                 summary.perUpdateNanoseconds = median / Double(cell.tasks * updates) * 1e9
             }
+            let roundTrips50 = good.compactMap(\.roundTripP50Microseconds), roundTrips99 = good.compactMap(\.roundTripP99Microseconds)
+            summary.roundTripP50Microseconds = roundTrips50.isEmpty ? nil : Statistics.median(roundTrips50)
+            summary.roundTripP99Microseconds = roundTrips99.isEmpty ? nil : Statistics.median(roundTrips99)
+            if cell.workload.conversation != nil, let messages = cell.workload.updatesPerTask, median > 0 {
+                summary.messagesPerSecond = Double(cell.tasks * messages) / median
+            }
             let lost = good.compactMap(\.lostUpdates)
             summary.lostUpdatesMedian = lost.isEmpty ? nil : Statistics.median(lost)
             summary.trials.lost = lost

@@ -143,6 +143,9 @@ public struct ExecutionResult: Sendable {
     public var abandoned: String?
     /// `tally`: the trial's final table, merged once the tasks ended (`Executor.runTrial`).
     public var tally: TallyTotals?
+    /// A conversation (`message`): the round trips its asking parties timed, merged once the tasks
+    /// ended; nil for other workloads and when no task sent any.
+    public var roundTrips: RoundTripHistogram?
 
     /// Creates a result from per-task outcomes.
     public init(outcomes: [TaskOutcome]) { self.outcomes = outcomes }
@@ -189,6 +192,11 @@ extension Executor {
     public func runTrial(_ request: ExecutionRequest) -> ExecutionResult {
         var result = run(request)
         result.tally = TallyTotals(request: request, outcomes: result.outcomes)
+        if request.workload.conversation != nil {
+            var merged = RoundTripHistogram()
+            for histogram in result.outcomes.lazy.compactMap({ $0.output.flatMap(RoundTripHistogram.init(encoded:)) }) { merged.add(histogram) }
+            result.roundTrips = merged.count > 0 ? merged : nil
+        }
         return result
     }
 }
@@ -214,7 +222,7 @@ func timedTask(_ runner: inout InProcessTasks, index: Int) -> TaskOutcome {
     do {
         let digest = try runner.run(task: index)
         return .success(digest, duration: MonotonicInstant.now().nanoseconds &- start.nanoseconds,
-                        transfer: runner.lastTransferNanoseconds)
+                        transfer: runner.lastTransferNanoseconds, output: runner.lastOutput)
     } catch {
         return .failure("\(error)", duration: MonotonicInstant.now().nanoseconds &- start.nanoseconds)
     }

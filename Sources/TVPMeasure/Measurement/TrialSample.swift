@@ -52,6 +52,9 @@ public struct TrialSample: Sendable {
     /// `tally`: updates made minus updates in the final table (a `racy` trial's lost updates); nil
     /// for other workloads and for trials in which a task failed.
     public var lostUpdates: Double?
+    /// A conversation (`message`): the median and 99th percentile of the round trips the asking
+    /// parties timed, microseconds; nil for other workloads and for trials in which a task failed.
+    public var roundTripP50Microseconds: Double?, roundTripP99Microseconds: Double?
     /// Peak resident memory of tvp's own process during the trial, KiB (`maxRSSKiB` is the larger
     /// of this and the largest child's; 0 in files written before schema 4).
     public var tvpMaxRSSKiB = 0.0

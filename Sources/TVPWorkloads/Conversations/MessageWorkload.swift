@@ -123,6 +123,8 @@ final class MessageTask: WorkloadTask {
     private let conversation: Conversation?
     private var outgoing: [UInt8]
     private var incoming: [UInt8]
+    /// The asking party's round trips, sent back with its digest.
+    private(set) var lastOutput: [UInt8]?
 
     init(_ workload: MessageWorkload, input: TaskInput) {
         self.workload = workload
@@ -132,6 +134,7 @@ final class MessageTask: WorkloadTask {
     }
 
     func run<Hooks: TaskHooks>(task party: Int, hooks: Hooks) throws -> TaskDigest {
+        lastOutput = nil
         guard let conversation else {
             throw TaskInputError(description: "a message task needs the trial's channels (its conversation)")
         }
@@ -146,21 +149,35 @@ final class MessageTask: WorkloadTask {
                 // One thread plays both parties of the pair, step by step, through the same channel.
                 let peerLinks = conversation.links(of: party ^ 1, edges: edges)
                 var mine = MessageReceipt(party: party), theirs = MessageReceipt(party: party ^ 1)
+                var roundTrips = RoundTripHistogram()
                 for sequence in 0..<workload.roundTrips {
+                    let start = MonotonicInstant.now()
                     try send(sequence, from: party, on: links.outboxes[0])
                     try receive(sequence, from: party, on: peerLinks.inboxes[0], into: &theirs, hooks: hooks)
                     try send(sequence, from: party ^ 1, on: peerLinks.outboxes[0])
                     try receive(sequence, from: party ^ 1, on: links.inboxes[0], into: &mine, hooks: hooks)
+                    roundTrips.record(MonotonicInstant.now().nanoseconds &- start.nanoseconds)
                 }
                 conversation.deposit(theirs.digest, party: party ^ 1)
+                lastOutput = roundTrips.encoded
                 return mine.digest
             }
             var receipt = MessageReceipt(party: party)
-            let asks = party % 2 == 0
-            for sequence in 0..<workload.roundTrips {
-                if asks { try send(sequence, from: party, on: links.outboxes[0]) }
-                try receive(sequence, from: party ^ 1, on: links.inboxes[0], into: &receipt, hooks: hooks)
-                if !asks { try send(sequence, from: party, on: links.outboxes[0]) }
+            if party % 2 == 0 {
+                // The asking party times each round trip: its message out, the answer back in.
+                var roundTrips = RoundTripHistogram()
+                for sequence in 0..<workload.roundTrips {
+                    let start = MonotonicInstant.now()
+                    try send(sequence, from: party, on: links.outboxes[0])
+                    try receive(sequence, from: party ^ 1, on: links.inboxes[0], into: &receipt, hooks: hooks)
+                    roundTrips.record(MonotonicInstant.now().nanoseconds &- start.nanoseconds)
+                }
+                lastOutput = roundTrips.encoded
+            } else {
+                for sequence in 0..<workload.roundTrips {
+                    try receive(sequence, from: party ^ 1, on: links.inboxes[0], into: &receipt, hooks: hooks)
+                    try send(sequence, from: party, on: links.outboxes[0])
+                }
             }
             return receipt.digest
         } catch {
