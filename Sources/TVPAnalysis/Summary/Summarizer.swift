@@ -91,8 +91,11 @@ public struct Summarizer: Sendable {
             let roundTrips50 = good.compactMap(\.roundTripP50Microseconds), roundTrips99 = good.compactMap(\.roundTripP99Microseconds)
             summary.roundTripP50Microseconds = roundTrips50.isEmpty ? nil : Statistics.median(roundTrips50)
             summary.roundTripP99Microseconds = roundTrips99.isEmpty ? nil : Statistics.median(roundTrips99)
-            if cell.workload.conversation != nil, let messages = cell.workload.updatesPerTask, median > 0 {
-                summary.messagesPerSecond = Double(cell.tasks * messages) / median
+            if let shape = cell.workload.conversation, median > 0 {
+                // A conversation's cost per message: the trial's wall time over every message it sent.
+                let messages = Double(shape.messages(tasks: cell.tasks))
+                summary.perUpdateNanoseconds = median / messages * 1e9
+                summary.messagesPerSecond = messages / median
             }
             let lost = good.compactMap(\.lostUpdates)
             summary.lostUpdatesMedian = lost.isEmpty ? nil : Statistics.median(lost)

@@ -11,37 +11,53 @@ import TVPSystem
 public struct ConversationShape: Hashable, Sendable {
     /// Who sends to whom within one conversation.
     public enum Topology: Hashable, Sendable {
-        /// Two parties, each sending to the other.
+        /// Two parties, each sending to the other in turn.
         case pair
+        /// The first `senders` parties each send to every other party of the conversation (the
+        /// receivers), which receive from every sender (hackbench's groups).
+        case fanIn(senders: Int)
     }
 
     /// Tasks per conversation.
     public var parties: Int
     /// Who sends to whom.
     public var topology: Topology
+    /// Messages each sender sends on each of its links.
+    public var rounds: Int
     /// The channel the parties talk through.
     public var channel: MessageChannel
     /// Bytes per message.
     public var messageSize: Int
-    /// What a group of parties is called in an error (`pair`).
+    /// What a conversation is called in an error (`pair`, `group`).
     public var groupName: String
 
     /// Creates a shape.
-    public init(parties: Int, topology: Topology, channel: MessageChannel, messageSize: Int, groupName: String) {
+    public init(parties: Int, topology: Topology, rounds: Int, channel: MessageChannel, messageSize: Int, groupName: String) {
         self.parties = parties
         self.topology = topology
+        self.rounds = rounds
         self.channel = channel
         self.messageSize = messageSize
         self.groupName = groupName
     }
 
-    /// The edges among a trial's `tasks` parties, conversation by conversation.
+    /// The edges among a trial's `tasks` parties, conversation by conversation: for `pair`, each
+    /// pair's two directions; for `fanIn`, each sender's links to the receivers in order.
     public func edges(tasks: Int) -> [ConversationEdge] {
         switch topology {
         case .pair:
             stride(from: 0, to: tasks - 1, by: 2).flatMap { [ConversationEdge(from: $0, to: $0 + 1), ConversationEdge(from: $0 + 1, to: $0)] }
+        case .fanIn(let senders):
+            stride(from: 0, to: tasks - parties + 1, by: parties).flatMap { base in
+                (base..<base + senders).flatMap { sender in
+                    (base + senders..<base + parties).map { ConversationEdge(from: sender, to: $0) }
+                }
+            }
         }
     }
+
+    /// Messages a trial of `tasks` parties sends: one per edge per round.
+    public func messages(tasks: Int) -> Int { edges(tasks: tasks).count * rounds }
 }
 
 /// The links one party receives on and sends on, in the order of its edges.
