@@ -2,6 +2,8 @@
 #include "tvp_system.h"
 
 #include <dirent.h>
+#include <linux/futex.h>
+#include <time.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <malloc.h>
@@ -250,3 +252,87 @@ int tvp_thread_attr_set_cpus(pthread_attr_t *attributes, const int *cpus, int co
 pid_t tvp_thread_id(void) { return gettid(); }
 
 int tvp_current_cpu(void) { return sched_getcpu(); }
+
+// A single-producer, single-consumer ring of fixed-size messages (the `message` workload's `ring`
+// and `shm` channels). The producer owns `tail`, the consumer `head`; each side waits on a futex
+// word of its own when it cannot go on, and the other side bumps and wakes it only when it says it
+// waits (a Dekker pair of sequentially consistent stores and loads: one of the two always sees
+// the other). Futexes are not private: the ring may lie in a mapping shared by processes. Waits
+// are bounded (100 ms) so that a closed ring is noticed even if a wake-up was lost to a death.
+struct tvp_ring {
+    _Alignas(64) _Atomic uint64_t tail;
+    _Atomic uint32_t data_futex;
+    _Atomic uint32_t consumer_waiting;
+    _Alignas(64) _Atomic uint64_t head;
+    _Atomic uint32_t space_futex;
+    _Atomic uint32_t producer_waiting;
+    _Alignas(64) _Atomic uint32_t closed;
+    uint32_t slots;
+    uint32_t message_size;
+    _Alignas(64) unsigned char data[];
+};
+
+size_t tvp_ring_size(uint32_t slots, uint32_t message_size) {
+    size_t bytes = sizeof(struct tvp_ring) + (size_t)slots * message_size;
+    return (bytes + 63) & ~(size_t)63;
+}
+
+void tvp_ring_init(void *memory, uint32_t slots, uint32_t message_size) {
+    struct tvp_ring *ring = memory;
+    memset(ring, 0, sizeof *ring);
+    ring->slots = slots;
+    ring->message_size = message_size;
+}
+
+static void ring_wait(_Atomic uint32_t *word, uint32_t seen) {
+    struct timespec timeout = { 0, 100 * 1000 * 1000 };
+    syscall(SYS_futex, (uint32_t *)word, FUTEX_WAIT, seen, &timeout, NULL, 0);
+}
+
+static void ring_wake(_Atomic uint32_t *word, int all) {
+    atomic_fetch_add(word, 1);
+    syscall(SYS_futex, (uint32_t *)word, FUTEX_WAKE, all ? INT32_MAX : 1, NULL, NULL, 0);
+}
+
+int tvp_ring_send(void *memory, const void *message) {
+    struct tvp_ring *ring = memory;
+    uint64_t tail = atomic_load_explicit(&ring->tail, memory_order_relaxed);
+    for (int spins = 0;; spins++) {
+        if (atomic_load(&ring->closed)) { errno = EPIPE; return -1; }
+        if (tail - atomic_load_explicit(&ring->head, memory_order_acquire) < ring->slots) break;
+        if (spins < 100) continue;
+        uint32_t seen = atomic_load(&ring->space_futex);
+        atomic_store(&ring->producer_waiting, 1);
+        if (tail - atomic_load(&ring->head) >= ring->slots && !atomic_load(&ring->closed)) ring_wait(&ring->space_futex, seen);
+        atomic_store(&ring->producer_waiting, 0);
+    }
+    memcpy(ring->data + (tail % ring->slots) * ring->message_size, message, ring->message_size);
+    atomic_store(&ring->tail, tail + 1);
+    if (atomic_load(&ring->consumer_waiting)) ring_wake(&ring->data_futex, 0);
+    return 0;
+}
+
+int tvp_ring_receive(void *memory, void *buffer) {
+    struct tvp_ring *ring = memory;
+    uint64_t head = atomic_load_explicit(&ring->head, memory_order_relaxed);
+    for (int spins = 0;; spins++) {
+        if (atomic_load_explicit(&ring->tail, memory_order_acquire) != head) break;
+        if (atomic_load(&ring->closed)) { errno = EPIPE; return -1; }
+        if (spins < 100) continue;
+        uint32_t seen = atomic_load(&ring->data_futex);
+        atomic_store(&ring->consumer_waiting, 1);
+        if (atomic_load(&ring->tail) == head && !atomic_load(&ring->closed)) ring_wait(&ring->data_futex, seen);
+        atomic_store(&ring->consumer_waiting, 0);
+    }
+    memcpy(buffer, ring->data + (head % ring->slots) * ring->message_size, ring->message_size);
+    atomic_store(&ring->head, head + 1);
+    if (atomic_load(&ring->producer_waiting)) ring_wake(&ring->space_futex, 0);
+    return 0;
+}
+
+void tvp_ring_close(void *memory) {
+    struct tvp_ring *ring = memory;
+    atomic_store(&ring->closed, 1);
+    ring_wake(&ring->data_futex, 1);
+    ring_wake(&ring->space_futex, 1);
+}

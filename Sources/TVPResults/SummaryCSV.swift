@@ -62,6 +62,10 @@ public enum SummaryCSV {
         .statistic("lateness_p99_us", .microseconds, \.latenessP99Microseconds), .statistic("lateness_p999_us", .microseconds, \.latenessP999Microseconds),
         .statistic("lateness_max_us", .microseconds, \.latenessMaxMicroseconds), .statistic("lateness_ticks_median", nil, \.latenessTicksMedian),
         .statistic("background_mb_per_s", .megabytesPerSecond, \.backgroundMegabytesPerSecond),
+        // Schema 7.
+        .statistic("round_trip_p50_us", .microseconds, \.roundTripP50Microseconds),
+        .statistic("round_trip_p99_us", .microseconds, \.roundTripP99Microseconds),
+        .statistic("messages_per_s", .perSecond, \.messagesPerSecond),
     ])
 
     /// The fields of `summary` in a run of the scenario named `scenario`, in header order.

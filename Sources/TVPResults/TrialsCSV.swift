@@ -68,6 +68,9 @@ public enum TrialsCSV {
         .measure("lateness_p99_us", .microseconds, \.latenessP99Microseconds), .measure("lateness_p999_us", .microseconds, \.latenessP999Microseconds),
         .measure("lateness_max_us", .microseconds, \.latenessMaxMicroseconds), .count("lateness_ticks", nil, \.latenessTicks),
         .measure("background_mb_per_s", .megabytesPerSecond, \.backgroundMegabytesPerSecond),
+        // Schema 7.
+        .measure("round_trip_p50_us", .microseconds, \.roundTripP50Microseconds),
+        .measure("round_trip_p99_us", .microseconds, \.roundTripP99Microseconds),
         CSVColumn("digest", write: { trial, _ in trial.digest?.hex ?? "" }) { trial, fields throws(TrialRowProblem) in
             let text = fields.text("digest")
             guard !text.isEmpty else { return }

@@ -5,9 +5,17 @@ import TVPPlan
 extension InputSet {
     /// The state a trial of `cell` shares, made now (before its clock) and dropped after it, as its
     /// workload stages it (`WorkloadKind.stageSharedState`: a `tally` table, a `refs` graph); nil
-    /// when its tasks share nothing. A shared-memory object is named `/tvp-PID-N`, so that one left
+    /// when its tasks share nothing; for a workload whose tasks talk (`conversation`), the channels
+    /// of the trial's conversations. A shared-memory object is named `/tvp-PID-N`, so that one left
     /// over by a killed tvp is found by `removeOrphanedCopies`.
     static func stageSharedState(_ cell: Cell, number: () -> Int) throws -> StagedInput? {
+        if let shape = cell.workload.conversation {
+            // The channels of the trial's conversations; a mode with one runner (serial) plays every party in turn.
+            let conversation = try Conversation.stage(shape, tasks: cell.tasks, processes: cell.mode.usesProcesses,
+                                                      interleaved: !cell.mode.usesProcesses && runners(cell) == 1,
+                                                      sharedName: { "/tvp-\(currentProcessID())-\(number())" })
+            return StagedInput(input: .conversation(conversation), remove: { conversation.close() })
+        }
         let staged = try cell.workload.kind.stageSharedState(processes: cell.mode.usesProcesses, runners: runners(cell),
                                                              sharedName: { "/tvp-\(currentProcessID())-\(number())" })
         return staged.map { StagedInput(input: $0.input, remove: $0.remove) }

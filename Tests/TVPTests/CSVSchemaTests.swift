@@ -15,7 +15,7 @@ struct CSVSchemaTests {
     func trialsHeader() throws {
         #expect(TrialsCSV.header == (try golden("trials-header.txt")))
         #expect(CSVFormat.line(TrialsCSV.header) == TrialsCSV.header.joined(separator: ",") + "\n", "a column name needs quoting")
-        #expect(CSVFormat.schemaVersion == 6)
+        #expect(CSVFormat.schemaVersion == 7)
     }
 
     @Test("summary.csv header is pinned")

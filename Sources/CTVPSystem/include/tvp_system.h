@@ -2,6 +2,8 @@
 #define TVP_SYSTEM_SHIM_H
 // The few Linux calls TVPSystem needs that Swift's Glibc module does not export (GNU extensions,
 // variadic functions) and the signal handler, which must be async-signal-safe C.
+#include <stdint.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <spawn.h>
 #include <sys/types.h>
@@ -101,5 +103,24 @@ pid_t tvp_thread_id(void);
 
 /// The CPU the calling thread is running on now (`sched_getcpu`), or -1 with errno set.
 int tvp_current_cpu(void);
+
+/// Bytes a message ring of `slots` messages of `message_size` bytes takes (header included), a
+/// multiple of 64 so that rings placed one after another keep their cache lines apart.
+size_t tvp_ring_size(uint32_t slots, uint32_t message_size);
+
+/// Makes an empty ring at `memory` (zeroed, `tvp_ring_size` bytes, 64-byte aligned): one producer,
+/// one consumer, which may be threads of one process or processes sharing the mapping.
+void tvp_ring_init(void *memory, uint32_t slots, uint32_t message_size);
+
+/// Copies `message` (the ring's message size) into the ring, waiting on a futex while it is full.
+/// Returns 0, or -1 when the ring was closed (errno EPIPE).
+int tvp_ring_send(void *ring, const void *message);
+
+/// Copies the next message into `buffer`, waiting on a futex while the ring is empty. Returns 0,
+/// or -1 when the ring was closed and is empty (errno EPIPE).
+int tvp_ring_receive(void *ring, void *buffer);
+
+/// Closes the ring and wakes every waiter of both sides (idempotent).
+void tvp_ring_close(void *ring);
 
 #endif

@@ -106,6 +106,10 @@ public struct CellSummary: Sendable, Equatable {
     public var perUpdateNanoseconds: Double?
     /// `tally`: median over trials of the updates missing from the final table; nil for other workloads.
     public var lostUpdatesMedian: Double?
+    /// A conversation (`message`): the medians of the trials' round-trip p50 and p99, microseconds.
+    public var roundTripP50Microseconds: Double?, roundTripP99Microseconds: Double?
+    /// A conversation: messages sent in a trial (`ConversationShape.messages`) ÷ the median wall time.
+    public var messagesPerSecond: Double?
     /// Median of the threads the executor created per trial.
     public var threadsCreatedMedian = Double.nan
     /// Median of the most OS threads tvp had per trial.

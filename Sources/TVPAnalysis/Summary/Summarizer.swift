@@ -88,6 +88,15 @@ public struct Summarizer: Sendable {
             if let updates = cell.workload.updatesPerTask, updates > 0 {
                 summary.perUpdateNanoseconds = median / Double(cell.tasks * updates) * 1e9
             }
+            let roundTrips50 = good.compactMap(\.roundTripP50Microseconds), roundTrips99 = good.compactMap(\.roundTripP99Microseconds)
+            summary.roundTripP50Microseconds = roundTrips50.isEmpty ? nil : Statistics.median(roundTrips50)
+            summary.roundTripP99Microseconds = roundTrips99.isEmpty ? nil : Statistics.median(roundTrips99)
+            if let shape = cell.workload.conversation, median > 0 {
+                // A conversation's cost per message: the trial's wall time over every message it sent.
+                let messages = Double(shape.messages(tasks: cell.tasks))
+                summary.perUpdateNanoseconds = median / messages * 1e9
+                summary.messagesPerSecond = messages / median
+            }
             let lost = good.compactMap(\.lostUpdates)
             summary.lostUpdatesMedian = lost.isEmpty ? nil : Statistics.median(lost)
             summary.trials.lost = lost

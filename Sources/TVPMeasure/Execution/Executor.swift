@@ -146,6 +146,9 @@ public struct ExecutionResult: Sendable {
     /// What the trial's companion recorded (`responsiveness`: its foreground's wake-ups); nil for a
     /// workload without one, and when it could not run or was let go with abandoned tasks.
     public var companion: CompanionReport?
+    /// A conversation (`message`): the round trips its asking parties timed, merged once the tasks
+    /// ended; nil for other workloads and when no task sent any.
+    public var roundTrips: RoundTripHistogram?
 
     /// Creates a result from per-task outcomes.
     public init(outcomes: [TaskOutcome]) { self.outcomes = outcomes }
@@ -204,6 +207,11 @@ extension Executor {
     public func runTrial(_ request: ExecutionRequest) -> ExecutionResult {
         var result = request.workload.hasCompanion ? runWithCompanion(request) : run(request)
         result.tally = TallyTotals(request: request, outcomes: result.outcomes)
+        if request.workload.conversation != nil {
+            var merged = RoundTripHistogram()
+            for histogram in result.outcomes.lazy.compactMap({ $0.output.flatMap(RoundTripHistogram.init(encoded:)) }) { merged.add(histogram) }
+            result.roundTrips = merged.count > 0 ? merged : nil
+        }
         return result
     }
 }
@@ -229,7 +237,7 @@ func timedTask(_ runner: inout InProcessTasks, index: Int) -> TaskOutcome {
     do {
         let digest = try runner.run(task: index)
         return .success(digest, duration: MonotonicInstant.now().nanoseconds &- start.nanoseconds,
-                        transfer: runner.lastTransferNanoseconds)
+                        transfer: runner.lastTransferNanoseconds, output: runner.lastOutput)
     } catch {
         return .failure("\(error)", duration: MonotonicInstant.now().nanoseconds &- start.nanoseconds)
     }

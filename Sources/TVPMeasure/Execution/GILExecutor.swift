@@ -46,7 +46,7 @@ public struct GILExecutor: Executor {
         hooks.lock.release()
         let duration = MonotonicInstant.now().nanoseconds &- start.nanoseconds
         switch digest {
-        case .success(let digest): return .success(digest, duration: duration)
+        case .success(let digest): return .success(digest, duration: duration, output: runner.lastOutput)
         case .failure(let error): return .failure("\(error)", duration: duration)
         }
     }

@@ -57,18 +57,24 @@ public struct ProcessExecutor: Executor {
                     let task = nextTask
                     nextTask += 1
                     let slice = request.pipedSlice(task: task)
+                    // A conversation's channel ends: the worker's alone once it has started (tvp closes
+                    // its copies, so a party whose peer dies reads end of file rather than wait).
+                    let handed = request.input.handOff(task: task)
+                    defer { handed.forEach { $0.closeQuietly() } }
                     do {
                         var worker = LiveWorker(
                             process: try WorkerProcess.start(
                                 workerPath, arguments: arguments + [String(task)], supervisor: supervisor,
                                 inputCapacity: slice == nil ? nil : ProcessPoolExecutor.pipeCapacity, outputCapacity: nil,
-                                stopAfterSeconds: request.taskTimeoutSeconds, cpus: request.placement.spawnCPUs(forWorker: task)),
+                                stopAfterSeconds: request.taskTimeoutSeconds, cpus: request.placement.spawnCPUs(forWorker: task),
+                                extra: handed),
                             task: task, shipment: slice.map { Shipment(prefix: [], slice: $0) })
                         result.processesSpawned += 1
                         try feed(&worker, supervisor: supervisor)
                         live[worker.process.pid] = worker
                     } catch {
                         outcomes[task] = .failure(request.placement.pins ? request.placement.refusal(error) : "could not start \(workerPath): \(error)")
+                        request.input.taskFailed(task)
                     }
                 }
                 guard !live.isEmpty else { continue }
@@ -95,6 +101,8 @@ public struct ProcessExecutor: Executor {
                     }
                     result.childUsage = result.childUsage.adding(ended.child.usage)
                     outcomes[worker.task] = outcome(of: worker, ended: ended, timeout: request.taskTimeoutSeconds)
+                    // A conversation's other parties must not wait for a worker that is gone.
+                    if outcomes[worker.task].digest == nil { request.input.taskFailed(worker.task) }
                 }
                 threadCount.sampleIfDue()
             }

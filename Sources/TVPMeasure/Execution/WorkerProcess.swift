@@ -18,8 +18,10 @@ struct WorkerProcess {
     /// `outputCapacity` bytes when given); with `inputCapacity` its standard input is one too,
     /// else `/dev/null`. Stopped after `stopAfterSeconds` unless the caller moves the deadline.
     /// With `cpus`, the worker runs only on those CPUs from before its exec (`ChildLaunch.cpus`).
+    /// `extra` descriptors become the worker's 3… (a conversation's channel ends).
     static func start(_ path: String, arguments: [String], supervisor: ChildSupervisor, inputCapacity: Int?,
-                      outputCapacity: Int?, stopAfterSeconds: Double?, cpus: [Int]? = nil) throws -> WorkerProcess {
+                      outputCapacity: Int?, stopAfterSeconds: Double?, cpus: [Int]? = nil,
+                      extra: [FileDescriptor] = []) throws -> WorkerProcess {
         let output = try PipePair()
         var input: PipePair?
         defer { output.writeEnd.closeQuietly(); input?.readEnd.closeQuietly() }
@@ -34,7 +36,7 @@ struct WorkerProcess {
             }
             let started = try supervisor.start(
                 ChildLaunch(path: path, arguments: arguments, stdin: input.map { .descriptor($0.readEnd) } ?? .nullDevice,
-                            stdout: .descriptor(output.writeEnd), cpus: cpus),
+                            stdout: .descriptor(output.writeEnd), extra: extra.map(ChildDescriptor.descriptor), cpus: cpus),
                 stopAfterSeconds: stopAfterSeconds)
             return WorkerProcess(pid: started.pid, spawnedAt: started.spawnedAt, input: input?.writeEnd, output: output.readEnd)
         } catch {

@@ -126,6 +126,10 @@ public struct TrialMeasurer: Sendable {
         sample.transferSeconds = Double(outcomes.reduce(0) { $0 + $1.transferNanoseconds }) / 1e9
         sample.transferBytes = Double(result.bytesTransferred)
         sample.lostUpdates = digest == nil ? nil : result.tally.map { Double($0.lostUpdates) }
+        if digest != nil, let roundTrips = result.roundTrips {
+            sample.roundTripP50Microseconds = Double(roundTrips.percentile(50)) / 1e3
+            sample.roundTripP99Microseconds = Double(roundTrips.percentile(99)) / 1e3
+        }
         sample.tvpMaxRSSKiB = Double(peakSelfKiB)
         // Only tasks that connect (`download`) fail on a connection.
         sample.connectionErrors = Double(outcomes.count { $0.error?.contains(DownloadError.connectionPrefix) ?? false })

@@ -52,6 +52,9 @@ public struct TrialSample: Sendable {
     /// `tally`: updates made minus updates in the final table (a `racy` trial's lost updates); nil
     /// for other workloads and for trials in which a task failed.
     public var lostUpdates: Double?
+    /// A conversation (`message`): the median and 99th percentile of the round trips the asking
+    /// parties timed, microseconds; nil for other workloads and for trials in which a task failed.
+    public var roundTripP50Microseconds: Double?, roundTripP99Microseconds: Double?
     /// Peak resident memory of tvp's own process during the trial, KiB (`maxRSSKiB` is the larger
     /// of this and the largest child's; 0 in files written before schema 4).
     public var tvpMaxRSSKiB = 0.0
@@ -102,8 +105,8 @@ public struct TrialSample: Sendable {
 /// The version of a trial's shape as trials.csv and summary.csv hold it: a change of columns bumps it.
 public enum TrialSchema {
     /// The schema this tvp writes.
-    public static let version = 6
+    public static let version = 7
     /// Older schemas tvp still reads: their files lack columns added since, and name a few columns
     /// by their old names.
-    public static let readableVersions = 2...6
+    public static let readableVersions = 2...7
 }

@@ -78,11 +78,13 @@ extension NodeReader {
         }
 
         guard problems.isEmpty else { return nil }
-        return Scenario(name: name, description: description, repetitions: repetitions, warmup: warmup,
-                        seed: UInt64(seed), tasks: tasks, workloads: workloads, modes: modes, workers: workers, affinities: affinities,
-                        taskTimeoutSeconds: timeout, switchIntervalMilliseconds: switchInterval,
-                        expectations: expectations, taskCounts: taskCounts, tasksPerWorker: tasksPerWorker,
-                        maxWorkers: maxWorkers, cpus: cpus)
+        let scenario = Scenario(name: name, description: description, repetitions: repetitions, warmup: warmup,
+                                seed: UInt64(seed), tasks: tasks, workloads: workloads, modes: modes, workers: workers, affinities: affinities,
+                                taskTimeoutSeconds: timeout, switchIntervalMilliseconds: switchInterval,
+                                expectations: expectations, taskCounts: taskCounts, tasksPerWorker: tasksPerWorker,
+                                maxWorkers: maxWorkers, cpus: cpus)
+        checkConversations(scenario, keys: keys)
+        return problems.isEmpty ? scenario : nil
     }
 
     /// The placements `affinity` names: one (`packed`) or a list to sweep (`[any, packed, spread]`),

@@ -18,6 +18,8 @@ public enum TaskInput: Sendable {
     case taskCount(Int)
     /// The port on 127.0.0.1 of the server `download` tasks fetch from.
     case server(port: UInt16)
+    /// The channels of a trial whose tasks talk to each other (`message`).
+    case conversation(Conversation)
 
     /// The fixture of an `io` workload, if this is one.
     public var fixture: IOFixture? {
@@ -29,8 +31,21 @@ public enum TaskInput: Sendable {
         switch self {
         case .shared(let source): source.slices
         case .taskCount(let count): count
+        case .conversation(let conversation): conversation.parties
         case .none, .files, .tally, .graphs, .server: nil
         }
+    }
+
+    /// The descriptors a worker process running task `index` must be handed, numbered from 3
+    /// (a conversation's channel ends); the caller closes them once the worker has started.
+    public func handOff(task index: Int) -> [FileDescriptor] {
+        if case .conversation(let conversation) = self { conversation.handOff(party: index) } else { [] }
+    }
+
+    /// Task `index`'s worker process failed or died: a conversation closes the links of its party
+    /// that tvp holds, so that no other party waits for it. Nothing for other inputs.
+    public func taskFailed(_ index: Int) {
+        if case .conversation(let conversation) = self { conversation.leave(party: index) }
     }
 
     /// The server's port, if this is a `download` input.

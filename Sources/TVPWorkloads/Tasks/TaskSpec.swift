@@ -7,7 +7,9 @@ import TVPSystem
 /// declarations write them (`cpu;bytes_per_task=8388608`, `null`). The input as `-` when there is none, `tasks=N` for a task count
 /// alone, `dir=PATH;count=N;size=N` for fixture files, for the `shared` input `slices=N;from=stdin`,
 /// `slices=N;file=PATH` or `slices=N;shm=NAME`, for a tally table shared between processes
-/// `table=NAME;bins=N`, and `port=N` for the download server.
+/// `table=NAME;bins=N`, `port=N` for the download server, and `conversation=CHANNEL;parties=N` for
+/// a conversation whose ends the worker was handed as descriptors 3… (with `;shm=NAME;rings=N;slots=N;size=N`
+/// for rings in a shared-memory object).
 public enum TaskSpec {
     /// The encoding of `workload`: its name, then `column=value` for each of its spec values
     /// (`%` and `;` escaped).
@@ -37,6 +39,9 @@ public enum TaskSpec {
             }
         case .tally(let table): table.sharedName.map { "table=\($0);bins=\(table.bins)" } ?? "-"
         case .graphs: "-"
+        case .conversation(let conversation):
+            "conversation=\(conversation.channel.rawValue);parties=\(conversation.parties)"
+                + (conversation.rings?.sharedName.map { ";shm=\($0);rings=\(conversation.rings!.count);slots=\(conversation.slots);size=\(conversation.messageSize)" } ?? "")
         }
     }
 
@@ -105,6 +110,15 @@ public enum TaskSpec {
             return .tally(try TallyTable.open(name, bins: bins))
         }
         if fields["tasks"] != nil { return .taskCount(try integer(fields, "tasks")) }
+        if let name = fields["conversation"] {
+            guard let channel = MessageChannel(rawValue: name), channel.crossesProcesses else {
+                throw DecodingError(description: "input spec names no channel between processes in '\(text)'")
+            }
+            let parties = try integer(fields, "parties")
+            guard let name = fields["shm"] else { return .conversation(.inherited(channel: channel, parties: parties)) }
+            let rings = try MessageRings.open(name, count: try integer(fields, "rings"), slots: try integer(fields, "slots"), messageSize: try integer(fields, "size"))
+            return .conversation(.inherited(channel: channel, parties: parties, rings: rings))
+        }
         let slices = try integer(fields, "slices")
         guard slices > 0 else { throw DecodingError(description: "input spec needs slices= of at least 1 in '\(text)'") }
         if fields["from"] == "stdin" { return .shared(SharedSource(slices: slices, location: .stream(standardInput))) }

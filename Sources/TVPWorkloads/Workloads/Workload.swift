@@ -27,6 +27,7 @@ public struct Workload: Hashable, Sendable, CustomStringConvertible {
         RefsWorkload.self,
         PluginWorkload.self,
         ResponsivenessWorkload.self,
+        MessageWorkload.self,
     ]
 
     private static let registered = Mutex<[any WorkloadKind.Type]>([])
@@ -104,6 +105,8 @@ public struct Workload: Hashable, Sendable, CustomStringConvertible {
     public var runsInProcesses: Bool { kind.runsInProcesses }
     /// Whether its trials run a foreground beside their tasks (`WorkloadKind.makeCompanion`).
     public var hasCompanion: Bool { kind.makeCompanion() != nil }
+    /// The conversation each task is one party of; nil when the tasks are independent.
+    public var conversation: ConversationShape? { kind.conversation }
     /// Whether its tasks only compute.
     public var onlyComputes: Bool { kind.onlyComputes }
     /// This workload as a mode whose workers are (or are not) processes runs it.

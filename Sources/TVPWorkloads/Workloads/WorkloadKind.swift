@@ -79,6 +79,11 @@ public protocol WorkloadKind: Sendable {
 
     /// The values sent to a worker in the task spec (usually `parameterValues`).
     var specValues: ParameterValues { get }
+
+    /// The conversation each task is one party of, when the trial's tasks talk to each other
+    /// (`message`); nil when the tasks are independent. Its `parties` fixes which worker counts
+    /// and task counts a scenario may give; its channels come from `stageSharedState`.
+    var conversation: ConversationShape? { get }
     /// The variant a worker decodes from a task spec's values.
     init(specValues: ParameterValues) throws(ParameterProblem)
 }
@@ -105,6 +110,7 @@ extension WorkloadKind {
     public var digestMismatchHint: String? { nil }
     public func makeCompanion() -> (any TrialCompanion)? { nil }
     public var specValues: ParameterValues { parameterValues }
+    public var conversation: ConversationShape? { nil }
     public init(specValues: ParameterValues) throws(ParameterProblem) { try self.init(parameters: specValues) }
 }
 
