@@ -38,24 +38,7 @@ public final class MessageRings: @unchecked Sendable {
     public static func create(count: Int, slots: Int, messageSize: Int, sharedName: String? = nil) throws -> MessageRings {
         let stride = ringBytes(slots: slots, messageSize: messageSize)
         let length = max(stride * count, 1)
-        let pointer: UnsafeMutableRawPointer
-        if let sharedName {
-            let fd = try attempt("shm_open \(sharedName)") { () throws in
-                try valueOrErrno { shm_open(sharedName, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0o600) }
-            }
-            defer { _ = close(fd) }
-            do {
-                _ = try attempt("ftruncate \(sharedName) to \(length) bytes") { () throws in
-                    try valueOrErrno { ftruncate(fd, off_t(length)) }
-                }
-                pointer = try map(length, fd: fd, what: sharedName)
-            } catch {
-                _ = shm_unlink(sharedName)
-                throw error
-            }
-        } else {
-            pointer = try map(length, fd: -1, what: "message rings")
-        }
+        let pointer = try WritableMapping.create(length: length, sharedName: sharedName, what: sharedName ?? "message rings")
         for index in 0..<count { tvp_ring_init(pointer + index * stride, UInt32(slots), UInt32(messageSize)) }
         return MessageRings(base: pointer, length: length, stride: stride, count: count, sharedName: sharedName, owner: true)
     }
@@ -64,26 +47,13 @@ public final class MessageRings: @unchecked Sendable {
     public static func open(_ name: String, count: Int, slots: Int, messageSize: Int) throws -> MessageRings {
         let stride = ringBytes(slots: slots, messageSize: messageSize)
         let length = max(stride * count, 1)
-        let fd = try attempt("shm_open \(name)") { () throws in
-            try valueOrErrno { shm_open(name, O_RDWR | O_CLOEXEC, 0) }
+        let (pointer, _) = try WritableMapping.openShared(name) { size in
+            guard size >= length else {
+                throw SystemCallError("map \(count) message rings of \(name) (\(size) bytes, \(length) needed)", .invalidArgument)
+            }
+            return length
         }
-        defer { _ = close(fd) }
-        var status = stat()
-        _ = try attempt("fstat \(name)") { () throws in try valueOrErrno { fstat(fd, &status) } }
-        guard Int(status.st_size) >= length else {
-            throw SystemCallError("map \(count) message rings of \(name) (\(status.st_size) bytes, \(length) needed)", .invalidArgument)
-        }
-        return MessageRings(base: try map(length, fd: fd, what: name), length: length, stride: stride, count: count,
-                            sharedName: name, owner: false)
-    }
-
-    private static func map(_ length: Int, fd: Int32, what: String) throws -> UnsafeMutableRawPointer {
-        let flags = (fd < 0 ? MAP_PRIVATE | MAP_ANONYMOUS : MAP_SHARED) | MAP_POPULATE
-        let pointer = mmap(nil, length, PROT_READ | PROT_WRITE, flags, fd, 0)
-        guard let pointer, pointer != MAP_FAILED else {
-            throw SystemCallError("mmap \(length) bytes of \(what)", Errno(rawValue: errno))
-        }
-        return pointer
+        return MessageRings(base: pointer, length: length, stride: stride, count: count, sharedName: name, owner: false)
     }
 
     /// Ring `index` as a link (keeping the mapping alive).

@@ -66,24 +66,7 @@ public final class TallyTable: @unchecked Sendable {
     public static func create(bins: Int, slots: Int, padded: Bool, sharedName: String? = nil) throws -> TallyTable {
         precondition(bins > 0 && slots >= 0, "a tally table needs bins")
         let length = mappingBytes(bins: bins, slots: slots, padded: padded)
-        let pointer: UnsafeMutableRawPointer
-        if let sharedName {
-            let fd = try attempt("shm_open \(sharedName)") { () throws in
-                try valueOrErrno { shm_open(sharedName, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0o600) }
-            }
-            defer { _ = close(fd) }
-            do {
-                _ = try attempt("ftruncate \(sharedName) to \(length) bytes") { () throws in
-                    try valueOrErrno { ftruncate(fd, off_t(length)) }
-                }
-                pointer = try map(length, fd: fd, what: sharedName)
-            } catch {
-                _ = shm_unlink(sharedName)
-                throw error
-            }
-        } else {
-            pointer = try map(length, fd: -1, what: "a tally table")
-        }
+        let pointer = try WritableMapping.create(length: length, sharedName: sharedName, what: sharedName ?? "a tally table")
         let table = TallyTable(base: pointer, length: length, bins: bins, slots: slots, padded: padded,
                                sharedName: sharedName, owner: true)
         let header = pointer.assumingMemoryBound(to: UInt64.self)
@@ -103,15 +86,10 @@ public final class TallyTable: @unchecked Sendable {
     /// Maps the table a tvp process created as `name` (a worker's view), checking that it holds
     /// `bins` counters.
     public static func open(_ name: String, bins: Int) throws -> TallyTable {
-        let fd = try attempt("shm_open \(name)") { () throws in
-            try valueOrErrno { shm_open(name, O_RDWR | O_CLOEXEC, 0) }
+        let (pointer, length) = try WritableMapping.openShared(name) { size in
+            guard size >= sharedCountsOffset else { throw TallyTableError(name: name, problem: "it holds \(size) bytes, too few for a tally table") }
+            return size
         }
-        defer { _ = close(fd) }
-        var status = stat()
-        _ = try attempt("fstat \(name)") { () throws in try valueOrErrno { fstat(fd, &status) } }
-        let length = Int(status.st_size)
-        guard length >= sharedCountsOffset else { throw TallyTableError(name: name, problem: "it holds \(length) bytes, too few for a tally table") }
-        let pointer = try map(length, fd: fd, what: name)
         let header = pointer.assumingMemoryBound(to: UInt64.self)
         let slots = Int(truncatingIfNeeded: header[2]), padded = header[3] == 1
         guard header[0] == magic, header[1] == UInt64(bins), (0...(1 << 20)).contains(slots),
@@ -121,15 +99,6 @@ public final class TallyTable: @unchecked Sendable {
         }
         return TallyTable(base: pointer, length: length, bins: bins, slots: slots, padded: padded,
                           sharedName: name, owner: false)
-    }
-
-    private static func map(_ length: Int, fd: Int32, what: String) throws -> UnsafeMutableRawPointer {
-        let flags = (fd < 0 ? MAP_PRIVATE | MAP_ANONYMOUS : MAP_SHARED) | MAP_POPULATE
-        let pointer = mmap(nil, length, PROT_READ | PROT_WRITE, flags, fd, 0)
-        guard let pointer, pointer != MAP_FAILED else {
-            throw SystemCallError("mmap \(length) bytes of \(what)", Errno(rawValue: errno))
-        }
-        return pointer
     }
 
     private var mutexPointer: UnsafeMutablePointer<pthread_mutex_t> {
