@@ -86,9 +86,22 @@ public enum ExpectationEvaluator {
             case .cpu: multiply(TrialSet(cell: cell, metric: .cpu), trials.cpus, power: 1)
             case .sys: multiply(TrialSet(cell: cell, metric: .sys), trials.systems, power: 1)
             case .perUpdate:
-                guard let updates = cell.workload.updatesPerTask, updates > 0 else { return nil }
+                // The same cost as summary.csv's per_update_ns: per update, or per message of a conversation.
+                let count: Int
+                if let shape = cell.workload.conversation {
+                    count = shape.messages(tasks: cell.tasks)
+                } else if let updates = cell.workload.updatesPerTask {
+                    count = max(1, cell.tasks) * updates
+                } else {
+                    return nil
+                }
+                guard count > 0 else { return nil }
                 multiply(TrialSet(cell: cell, metric: .wall), trials.walls, power: 1)
-                scale *= 1e9 / Double(max(1, cell.tasks) * updates)
+                scale *= 1e9 / Double(count)
+            case .roundTripP50, .roundTripP99:
+                let values = metric == .roundTripP50 ? trials.roundTripP50 : trials.roundTripP99
+                guard !values.isEmpty else { return nil }
+                multiply(TrialSet(cell: cell, metric: metric), values, power: 1)
             case .lost:
                 guard !trials.lost.isEmpty else { return nil }
                 multiply(TrialSet(cell: cell, metric: .lost), trials.lost, power: 1)

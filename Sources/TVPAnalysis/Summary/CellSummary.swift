@@ -100,6 +100,8 @@ public struct CellSummary: Sendable, Equatable {
         public var latenessP50: [Double] = [], latenessP99: [Double] = [], latenessP999: [Double] = [], latenessMax: [Double] = []
         /// `responsiveness`: each trial's background hashing rate, MB/s.
         public var backgroundRates: [Double] = []
+        /// A conversation (`message`): each trial's round-trip p50 and p99, microseconds.
+        public var roundTripP50: [Double] = [], roundTripP99: [Double] = []
     }
     /// `tally`, `alloc`, `refs`: median wall time ÷ (tasks × updates per task), nanoseconds: the cost of
     /// one update (one replacement, one node visited); nil for other workloads.

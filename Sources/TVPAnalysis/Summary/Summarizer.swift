@@ -91,6 +91,8 @@ public struct Summarizer: Sendable {
             let roundTrips50 = good.compactMap(\.roundTripP50Microseconds), roundTrips99 = good.compactMap(\.roundTripP99Microseconds)
             summary.roundTripP50Microseconds = roundTrips50.isEmpty ? nil : Statistics.median(roundTrips50)
             summary.roundTripP99Microseconds = roundTrips99.isEmpty ? nil : Statistics.median(roundTrips99)
+            summary.trials.roundTripP50 = roundTrips50
+            summary.trials.roundTripP99 = roundTrips99
             if let shape = cell.workload.conversation, median > 0 {
                 // A conversation's cost per message: the trial's wall time over every message it sent.
                 let messages = Double(shape.messages(tasks: cell.tasks))

@@ -63,7 +63,7 @@ public struct Expectation: Sendable, Equatable {
         case overhead
         /// Tasks per second at the median wall time.
         case throughput
-        /// `tally`, `alloc`, `refs`: median wall time per update, nanoseconds.
+        /// `tally`, `alloc`, `refs`: median wall time per update, nanoseconds; `message`: per message sent.
         case perUpdate = "per_update"
         /// `tally`: median updates missing from the final table (a race's lost updates).
         case lost
@@ -81,6 +81,10 @@ public struct Expectation: Sendable, Equatable {
         case latenessMax = "lateness_max"
         /// `responsiveness`: the median background hashing rate, MB/s (10⁶ bytes).
         case background
+        /// `message`: the median over trials of the round trips' median, µs (ping-pong's asking parties).
+        case roundTripP50 = "round_trip_p50"
+        /// `message`: the median over trials of the round trips' 99th percentile, µs.
+        case roundTripP99 = "round_trip_p99"
 
         /// Whether it measures a trial's foreground (`responsiveness`): its workload must have one.
         public var needsCompanion: Bool {
@@ -102,7 +106,7 @@ public struct Expectation: Sendable, Equatable {
             case .lost: " updates lost"
             case .threads: " threads"
             case .rss: " MiB"
-            case .latenessP50, .latenessP99, .latenessP999, .latenessMax: " µs"
+            case .latenessP50, .latenessP99, .latenessP999, .latenessMax, .roundTripP50, .roundTripP99: " µs"
             case .background: " MB/s"
             }
         }

@@ -98,6 +98,9 @@ public enum ExpectationParser {
         if metric == .perUpdate, workload.updatesPerTask == nil, workload.conversation == nil {
             throw ExpectationSyntaxError("per_update is measured on workloads that count updates (tally, alloc, refs) or messages (message), not \(workload.name)")
         }
+        if metric == .roundTripP50 || metric == .roundTripP99, workload.conversation?.timesRoundTrips != true {
+            throw ExpectationSyntaxError("\(metric.rawValue) is measured on ping-pong conversations (the message workload with `pattern: ping-pong`); \(workload.label) times no round trips")
+        }
         if metric == .lost, !type(of: workload.kind).countsLostUpdates {
             throw ExpectationSyntaxError("lost counts the updates missing from a tally table; \(workload.name) has none")
         }

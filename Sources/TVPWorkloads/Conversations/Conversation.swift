@@ -58,6 +58,10 @@ public struct ConversationShape: Hashable, Sendable {
 
     /// Messages a trial of `tasks` parties sends: one per edge per round.
     public func messages(tasks: Int) -> Int { edges(tasks: tasks).count * rounds }
+
+    /// Whether its parties time round trips (a pair asks and waits for each answer; fan-in's
+    /// senders wait for nothing).
+    public var timesRoundTrips: Bool { topology == .pair }
 }
 
 /// The links one party receives on and sends on, in the order of its edges.
