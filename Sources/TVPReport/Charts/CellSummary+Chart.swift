@@ -1,7 +1,7 @@
 import TVPAnalysis
 
 /// What the charts read of a summary beyond its fields: a statistic absent (NaN) or unbounded as
-/// nil, the ends of the speedup's interval, and the `shared` workload's parameters.
+/// nil, the ends of the speedup's interval, and the parameters of `shared` and `message`.
 extension CellSummary {
     /// The speedup interval's low end.
     var speedupLow: Double? { speedupCI?.lowerBound }
@@ -14,6 +14,12 @@ extension CellSummary {
     var inputSize: Double? { parameters["input_size"].flatMap { Double($0) }.flatMap(\.finite) }
     /// `shared`: how a worker gets its slice (`in-place`, `pipe`, `file`, `shm`).
     var transfer: String? { parameters["transfer"] }
+    /// `message`: the conversations' shape (`ping-pong`, `fan-in`).
+    var pattern: String? { parameters["pattern"] }
+    /// `message`: how the messages travel (`queue`, `ring`, `pipe`, `unix`, `shm`).
+    var channel: String? { parameters["channel"] }
+    /// `message`: bytes per message.
+    var messageSize: Double? { parameters["message_size"].flatMap { Double($0) }.flatMap(\.finite) }
 }
 
 extension Double {

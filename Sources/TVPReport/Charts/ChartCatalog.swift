@@ -18,5 +18,6 @@ public enum ChartCatalog {
         SharingChart.chart,
         DownloadsChart.chart,
         ResponsivenessChart.chart,
+        CommunicationChart.chart,
     ]
 }

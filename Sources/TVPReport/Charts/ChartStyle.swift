@@ -1,10 +1,14 @@
-/// How modes and transfers look in every chart: Okabe–Ito colours (told apart with colour
-/// blindness), a point type per mode, a dash per transfer; and the order they are listed in.
+/// How modes, transfers and message channels look in every chart: Okabe–Ito colours (told apart
+/// with colour blindness), a point type per mode, a dash and point per transfer or channel; and
+/// the order they are listed in.
 enum ChartStyle {
     /// Modes in the order charts list them (DESIGN.md's); others follow in the order met.
     static let modeOrder = ["serial", "threads", "processes", "process-pool", "gil", "gil-release", "async"]
     /// Transfers in the order charts list them.
     static let transferOrder = ["in-place", "pipe", "file", "shm"]
+    /// Message channels in the order charts list them: in memory first, then through the kernel,
+    /// then memory mapped together.
+    static let channelOrder = ["queue", "ring", "pipe", "unix", "shm"]
     /// Reference lines (ideal, 1.0) and neutral legend samples.
     static let grey = "#555555"
     /// The usable-CPU ceiling.
@@ -51,6 +55,12 @@ enum ChartStyle {
 
     /// The point type of a transfer.
     static func point(transfer: String) -> Int { ["in-place": 7, "pipe": 5, "file": 9, "shm": 13][transfer] ?? 11 }
+
+    /// The dash type of a message channel (`pipe` and `shm` as the transfers of that name).
+    static func dash(channel: String) -> Int { ["queue": 1, "ring": 5, "pipe": 2, "unix": 3, "shm": 4][channel] ?? 1 }
+
+    /// The point type of a message channel (`pipe` and `shm` as the transfers of that name).
+    static func point(channel: String) -> Int { ["queue": 7, "ring": 9, "pipe": 5, "unix": 11, "shm": 13][channel] ?? 3 }
 }
 
 /// How one line is drawn: colour, point type (0: none), dash type, width.
