@@ -56,7 +56,7 @@ public struct MessageWorkload: WorkloadKind, Hashable {
         WorkloadParameter("pattern", .choice(MessagePattern.allCases.map(\.rawValue)), default: .text("ping-pong"),
                           summary: "`ping-pong`: pairs of workers bounce messages; `fan-in`: in each group, senders send to every receiver"),
         WorkloadParameter("channel", .choice(MessageChannel.allCases.map(\.rawValue)), default: .text("pipe"),
-                          summary: "how messages travel: `queue` (mutex and condition variable), `ring` (a futex ring), `pipe`, `unix` (a socket pair), `shm` (the ring in shared memory); processes: `pipe`, `unix`, `shm`"),
+                          summary: "how messages travel: `queue` (mutex and condition variable; under `async` an AsyncChannel), `ring` (a futex ring), `pipe`, `unix` (a socket pair), `shm` (the ring in shared memory); process modes: `pipe`, `unix`, `shm`; `async`: `queue`"),
         WorkloadParameter("message_size", .bytes(1...(1 << 20)), default: .integer(64), unit: "bytes",
                           summary: "bytes per message, at most what the channel holds (64KiB for `pipe` and `unix`)"),
         WorkloadParameter("round_trips", .count(1...(1 << 30)), default: .integer(defaultRoundTrips),
