@@ -56,6 +56,8 @@ let package = Package(
         // The `download` workload's server (`tvp serve`) and its `async` client: the Swift server
         // ecosystem's event loop. Only TVPMeasure (the `async` client) and TVPServe link it; the worker keeps its blocking sockets.
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        // `async`'s conversations (`message`): an AsyncChannel per direction. Only TVPMeasure links it.
+        .package(url: "https://github.com/apple/swift-async-algorithms", from: "1.1.4"),
         // The results store (history): SQLite through GRDB; only TVPStore links it.
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         // The results store of a fleet: PostgreSQL through the Swift server ecosystem's client.
@@ -94,7 +96,8 @@ let package = Package(
         // run's facts. Writes no file.
         .target(
             name: "TVPMeasure",
-            dependencies: ["TVPPlan", "TVPWorkloads", "TVPSystem", "TVPStatistics", "TVPFormatting", .product(name: "SystemPackage", package: "swift-system"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio")],
+            dependencies: ["TVPPlan", "TVPWorkloads", "TVPSystem", "TVPStatistics", "TVPFormatting", .product(name: "SystemPackage", package: "swift-system"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                           .product(name: "AsyncAlgorithms", package: "swift-async-algorithms")],
             linkerSettings: dynamicCrypto
         ),
         // Analysis and gate: summaries, crossovers, expectation verdicts, compare, paired. Pure values: reads no file.

@@ -15,6 +15,7 @@
 #include <sys/prctl.h>
 #include <sys/file.h>
 #include <sys/statfs.h>
+#include <sys/socket.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -335,4 +336,58 @@ void tvp_ring_close(void *memory) {
     atomic_store(&ring->closed, 1);
     ring_wake(&ring->data_futex, 1);
     ring_wake(&ring->space_futex, 1);
+}
+
+long tvp_send_descriptors(int socket, const int *descriptors, int count, const void *data, size_t length) {
+    if (count < 0 || count > TVP_DESCRIPTORS_PER_MESSAGE || length == 0) {
+        errno = EINVAL;
+        return -1;
+    }
+    union {
+        char bytes[CMSG_SPACE(sizeof(int) * TVP_DESCRIPTORS_PER_MESSAGE)];
+        struct cmsghdr align;
+    } control;
+    memset(&control, 0, sizeof control);
+    struct iovec vector = { .iov_base = (void *)data, .iov_len = length };
+    struct msghdr message = { .msg_iov = &vector, .msg_iovlen = 1 };
+    if (count > 0) {
+        message.msg_control = control.bytes;
+        message.msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)count);
+        struct cmsghdr *header = CMSG_FIRSTHDR(&message);
+        header->cmsg_level = SOL_SOCKET;
+        header->cmsg_type = SCM_RIGHTS;
+        header->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)count);
+        memcpy(CMSG_DATA(header), descriptors, sizeof(int) * (size_t)count);
+    }
+    return (long)sendmsg(socket, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
+}
+
+long tvp_receive_descriptors(int socket, int *descriptors, int *received, void *data, size_t length) {
+    union {
+        char bytes[CMSG_SPACE(sizeof(int) * TVP_DESCRIPTORS_PER_MESSAGE)];
+        struct cmsghdr align;
+    } control;
+    struct iovec vector = { .iov_base = data, .iov_len = length };
+    struct msghdr message = { .msg_iov = &vector, .msg_iovlen = 1, .msg_control = control.bytes,
+                              .msg_controllen = sizeof control.bytes };
+    *received = 0;
+    ssize_t bytes = recvmsg(socket, &message, MSG_CMSG_CLOEXEC);
+    if (bytes < 0) return -1;
+    for (struct cmsghdr *header = CMSG_FIRSTHDR(&message); header != NULL; header = CMSG_NXTHDR(&message, header)) {
+        if (header->cmsg_level != SOL_SOCKET || header->cmsg_type != SCM_RIGHTS) continue;
+        int count = (int)((header->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+        for (int index = 0; index < count; index++) {
+            int descriptor;
+            memcpy(&descriptor, CMSG_DATA(header) + sizeof(int) * (size_t)index, sizeof(int));
+            if (*received < TVP_DESCRIPTORS_PER_MESSAGE) descriptors[(*received)++] = descriptor;
+            else close(descriptor);
+        }
+    }
+    if (message.msg_flags & MSG_CTRUNC) {
+        for (int index = 0; index < *received; index++) close(descriptors[index]);
+        *received = 0;
+        errno = EMFILE;
+        return -1;
+    }
+    return (long)bytes;
 }

@@ -11,11 +11,12 @@ enum DescriptorBudget {
 
     /// Descriptors tvp itself holds per worker of `cell` at once: a socket per download in flight
     /// inside tvp; a result pipe and a pidfd per live `processes` worker (two more with a slice to
-    /// feed); two pipes and a pidfd per `process-pool` worker.
+    /// feed); two pipes and a pidfd per `process-pool` worker, and the socket it is handed a
+    /// conversation's pipes or sockets over.
     static func perWorker(_ cell: Cell) -> Int {
         switch cell.mode {
         case .processes: cell.workload.shipsData ? 3 : 2
-        case .processPool: 3
+        case .processPool: [.pipe, .unix].contains(cell.workload.conversation?.channel) ? 4 : 3
         case .serial, .threads, .gil, .gilRelease, .async: cell.workload.needs == .server ? 1 : 0
         }
     }

@@ -29,6 +29,20 @@ public enum MessageBytes {
         }
     }
 
+    /// Message `sequence` from `sender`, `size` bytes, in a new array (for a channel that takes
+    /// the message itself rather than a copy of its bytes, as `async`'s does).
+    public static func message(size: Int, sender: Int, sequence: Int) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            let tag = Self.tag(sender: sender, sequence: sequence)
+            let raw = UnsafeMutableRawBufferPointer(buffer)
+            let words = size / 8
+            for index in 0..<words { raw.storeBytes(of: word(index, tag: tag).littleEndian, toByteOffset: index * 8, as: UInt64.self) }
+            let last = word(words, tag: tag)
+            for offset in (words * 8)..<size { raw[offset] = UInt8(truncatingIfNeeded: last >> (UInt64(offset - words * 8) * 8)) }
+            count = size
+        }
+    }
+
     /// Whether `message` is exactly message `sequence` from `sender`.
     public static func matches(_ message: [UInt8], sender: Int, sequence: Int) -> Bool {
         let tag = Self.tag(sender: sender, sequence: sequence)

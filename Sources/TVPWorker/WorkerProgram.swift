@@ -8,7 +8,8 @@ import TVPWorkloads
 ///   WORKER task WORKLOAD INPUT INDEX   one task, reported as a text line (`processes`); a `shared`
 ///                                      slice shipped by pipe arrives on stdin
 ///   WORKER serve WORKLOAD INPUT        task frames on stdin, result frames on stdout, until stdin
-///                                      closes (`process-pool`)
+///                                      closes (`process-pool`); a conversation's channel ends
+///                                      come with each task over descriptor 3, a Unix socket
 ///
 /// A plugin is set up after the process starts and before its first task (before the ready frame
 /// of `serve`), and torn down after its last.
@@ -51,7 +52,7 @@ public struct WorkerProgram {
                 }
                 exitImmediately(0)
             case (4, "serve"):
-                try serve(workload: try decode(argument(2)), input: try TaskSpec.decodeInput(argument(3)))
+                try serve(workload: try decode(argument(2)), input: try TaskSpec.decodeInput(argument(3), handOffSocket: Self.handOffSocket))
             default:
                 let given = (1..<max(1, count)).map(argument).joined(separator: " ")
                 fail("usage: tvp-worker task WORKLOAD INPUT INDEX | tvp-worker serve WORKLOAD INPUT (got \(given))", code: 64)
@@ -60,6 +61,10 @@ public struct WorkerProgram {
             fail("\(error)", code: 1)
         }
     }
+
+    /// Where a pool worker is handed each task's channel ends, when its input is a conversation
+    /// over pipes or sockets.
+    static let handOffSocket = FileDescriptor(rawValue: 3)
 
     private func fail(_ message: String, code: Int32) -> Never {
         try? standardOutput.writeAll(Array(WorkerReport.errorLine(message).utf8))

@@ -48,13 +48,14 @@ struct MessageWorkloadTests {
     }
 
     /// A trial of `workload` with `tasks` parties under `mode`, its channels staged as tvp stages them.
-    private func trial(_ workload: MessageWorkload, mode: Mode, tasks: Int, workers: Int, worker: String,
+    private func trial(_ workload: MessageWorkload, mode: Mode, tasks: Int, workers: Int, worker: String, timeout: Double = 60,
                        wrap: ((any MessageLink, ConversationEdge) -> any MessageLink)? = nil) throws -> ExecutionResult {
         let conversation = try Conversation.stage(workload.conversation!, tasks: tasks, processes: mode.usesProcesses,
-                                                  interleaved: mode == .serial, wrap: wrap)
+                                                  interleaved: mode == .serial,
+                                                  suspending: mode == .async ? { AsyncExecutor.conversationLink($0) } : nil, wrap: wrap)
         defer { conversation.close() }
         return mode.executor(workerPath: worker).runTrial(
-            ExecutionRequest(workload: Workload(workload), input: .conversation(conversation), tasks: tasks, workers: workers, taskTimeoutSeconds: 60))
+            ExecutionRequest(workload: Workload(workload), input: .conversation(conversation), tasks: tasks, workers: workers, taskTimeoutSeconds: timeout))
     }
 
     static let cases: [(Mode, MessageChannel)] = [
@@ -62,6 +63,8 @@ struct MessageWorkloadTests {
         (.threads, .queue), (.threads, .ring), (.threads, .pipe), (.threads, .unix), (.threads, .shm),
         (.gil, .queue), (.gil, .ring), (.gilRelease, .pipe),
         (.processes, .pipe), (.processes, .unix), (.processes, .shm),
+        (.processPool, .pipe), (.processPool, .unix), (.processPool, .shm),
+        (.async, .queue),
     ]
 
     @Test("every mode and channel delivers the same messages: the reference digest", arguments: cases)
@@ -87,6 +90,8 @@ struct MessageWorkloadTests {
         (.threads, .queue), (.threads, .ring), (.threads, .pipe), (.threads, .unix),
         (.gil, .queue), (.gilRelease, .ring),
         (.processes, .pipe), (.processes, .unix), (.processes, .shm),
+        (.processPool, .pipe), (.processPool, .unix), (.processPool, .shm),
+        (.async, .queue),
     ]
 
     @Test("fan-in: every sender's messages reach every receiver of its group, the same under every mode and channel", arguments: fanInCases)
@@ -123,6 +128,36 @@ struct MessageWorkloadTests {
         let result = try trial(workload, mode: .threads, tasks: 8, workers: 2, worker: "/nonexistent")
         #expect(result.errorSummary == nil, "\(result.errorSummary ?? "")")
         #expect(result.combinedDigest == (try workload.referenceDigest(tasks: 8, input: .none)))
+    }
+
+    @Test("under async, more parties than the cooperative pool has threads still talk: a waiting party suspends")
+    func asyncPartiesOutnumberThreads() throws {
+        // The pool has a thread per CPU (2 on the machine this was written on): 8 parties in flight.
+        let fanIn = try MessageWorkload(pattern: .fanIn, channel: .queue, messageSize: 64, messages: 300, group: 8)
+        let grouped = try trial(fanIn, mode: .async, tasks: 16, workers: 8, worker: "/nonexistent")
+        #expect(grouped.errorSummary == nil, "\(grouped.errorSummary ?? "")")
+        #expect(grouped.combinedDigest == (try fanIn.referenceDigest(tasks: 16, input: .none)))
+        let pairs = try MessageWorkload(channel: .queue, messageSize: 64, roundTrips: 300)
+        let bounced = try trial(pairs, mode: .async, tasks: 8, workers: 8, worker: "/nonexistent")
+        #expect(bounced.errorSummary == nil, "\(bounced.errorSummary ?? "")")
+        #expect(bounced.combinedDigest == (try pairs.referenceDigest(tasks: 8, input: .none)))
+        #expect(bounced.roundTrips?.count == 4 * 300)
+    }
+
+    @Test("under async, a party whose peer leaves fails instead of waiting, and a party past the task timeout is cancelled")
+    func asyncPartiesDoNotHang() async throws {
+        let workload = try MessageWorkload(channel: .queue, messageSize: 64, roundTrips: 1 << 30)
+        let conversation = try Conversation.stage(workload.conversation!, tasks: 2, processes: false, interleaved: false,
+                                                  suspending: { AsyncExecutor.conversationLink($0) })
+        defer { conversation.close() }
+        let answering = Task { try await AsyncConversations.party(1, of: workload, conversation: conversation) }
+        try await Task.sleep(for: .milliseconds(50))
+        conversation.leave(party: 0)
+        await #expect(throws: MessageLinkError.closed) { _ = try await answering.value }
+
+        let result = try trial(workload, mode: .async, tasks: 2, workers: 2, worker: "/nonexistent", timeout: 0.5)
+        #expect(result.abandoned == nil, "\(result.abandoned ?? "")")
+        #expect(result.errorSummary?.contains("cancelled after the task timeout") == true, "\(result.errorSummary ?? "no error")")
     }
 
     @Test("a message lost or reordered by a test build of the channel is detected", arguments: [MessageChannel.queue, .ring, .pipe])
@@ -163,18 +198,29 @@ struct MessageWorkloadTests {
         #expect(odd.contains("m.yaml:3: `workers`") && odd.contains("must be even; got 3"), "\(odd)")
         let oddTasks = problem("workloads: { message: {} }\nmodes: [threads]\nworkers: [2]\ntasks: 5\n")
         #expect(oddTasks.contains("m.yaml:4: `tasks`") && oddTasks.contains("must be even; got 5"), "\(oddTasks)")
-        let pool = problem("workloads: { message: {} }\nmodes: [threads, process-pool]\nworkers: [2]\ntasks: 2\n")
-        #expect(pool.contains("m.yaml:2: `modes`") && pool.contains("drop `process-pool`"), "\(pool)")
+        #expect(problem("workloads: { message: {} }\nmodes: [threads, process-pool, async]\nworkers: [2]\ntasks: 2\n").contains("m.yaml:2: `modes`: `message` cannot run under `async` over `channel: pipe`"))
+        // A mode named in `modes` that can run none of the channels is refused, with the channels it can run.
+        let queue = problem("workloads: { message: { channel: [queue, ring] } }\nmodes: [threads, process-pool]\nworkers: [2]\ntasks: 2\n")
+        #expect(queue.contains("m.yaml:2: `modes`: `message` cannot run under `process-pool` over `channel: [queue, ring]`")
+                && queue.contains("`pipe`, `unix`, `shm`") && queue.contains("drop `process-pool` from `modes`"), "\(queue)")
+        let async = problem("workloads: { message: { channel: shm } }\nmodes: [threads, async]\nworkers: [2]\ntasks: 2\n")
+        #expect(async.contains("m.yaml:2: `modes`: `message` cannot run under `async` over `channel: shm`")
+                && async.contains("talk through `queue` (an `AsyncChannel`") && async.contains("drop `async` from `modes`"), "\(async)")
+        #expect(problem("workloads: { message: { channel: queue } }\nmodes: [serial, processes]\nworkers: [2]\ntasks: 2\n").contains("cannot run under `processes` over `channel: queue`"))
+        // Modes left to their default run what they can: no refusal.
+        #expect(problem("workloads: { message: { channel: queue } }\nworkers: [2]\ntasks: 2\n") == "accepted")
         let oddGroup = problem("workloads:\n  message: { pattern: fan-in, group: 3 }\nworkers: [6]\ntasks: 6\n")
         #expect(oddGroup.contains("m.yaml:2: `workloads.message.group`") && oddGroup.contains("must be even"), "\(oddGroup)")
         let groups = problem("workloads:\n  message: { pattern: fan-in, group: 4 }\nmodes: [serial, threads]\nworkers: [4, 6]\ntasks: 6\n")
         #expect(groups.contains("m.yaml:4: `workers`") && groups.contains("must be a multiple of 4; got 6"), "\(groups)")
         #expect(groups.contains("m.yaml:5: `tasks`") && groups.contains("must be a multiple of 4; got 6"), "\(groups)")
-        // A channel that cannot cross processes has no process cell; serial and threads keep theirs.
-        let scenario = try ScenarioLoader.parse("workloads: { message: { channel: [queue, pipe] } }\nmodes: [serial, threads, processes]\nworkers: [2]\ntasks: 2\n", source: "m.yaml")
+        // A channel that cannot cross processes has no process cell, one that blocks no `async`
+        // cell; serial and threads keep theirs.
+        let scenario = try ScenarioLoader.parse("workloads: { message: { channel: [queue, pipe] } }\nmodes: [serial, threads, processes, process-pool, async]\nworkers: [2]\ntasks: 2\n", source: "m.yaml")
         #expect(scenario.cells.map(\.label).sorted() == [
-            "message[ping-pong pipe 64B] processes×2", "message[ping-pong pipe 64B] serial×1", "message[ping-pong pipe 64B] threads×2",
-            "message[ping-pong queue 64B] serial×1", "message[ping-pong queue 64B] threads×2",
+            "message[ping-pong pipe 64B] process-pool×2", "message[ping-pong pipe 64B] processes×2", "message[ping-pong pipe 64B] serial×1",
+            "message[ping-pong pipe 64B] threads×2",
+            "message[ping-pong queue 64B] async×2", "message[ping-pong queue 64B] serial×1", "message[ping-pong queue 64B] threads×2",
         ])
     }
 
@@ -200,9 +246,16 @@ struct MessageWorkloadTests {
             .filter { $0.hasPrefix("pipe:") || $0.hasPrefix("socket:") }
     }
 
+    /// Clock ticks (1/100 s) of CPU process `pid` has used, user and system (`/proc/PID/stat`).
+    static func cpuTicks(_ pid: Int32) -> Int {
+        guard let stat = ProcFS.readText("/proc/\(pid)/stat"), let close = stat.lastIndex(of: ")") else { return 0 }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        return fields.count > 12 ? (Int(fields[11]) ?? 0) + (Int(fields[12]) ?? 0) : 0
+    }
+
     @Test("a worker killed mid-conversation fails its trial and leaves no process (so no futex waiter), descriptor or shm object",
-          .serialized, arguments: [MessageChannel.pipe, .unix, .shm])
-    func killedWorker(channel: MessageChannel) throws {
+          .serialized, arguments: [Mode.processes, .processPool], [MessageChannel.pipe, .unix, .shm])
+    func killedWorker(mode: Mode, channel: MessageChannel) throws {
         let (folder, worker) = try workerLink()
         defer { Files.removeTree(folder) }
         let workload = try MessageWorkload(channel: channel, messageSize: 64, roundTrips: 1 << 30)
@@ -215,17 +268,20 @@ struct MessageWorkloadTests {
         if channel != .shm { #expect(staged.count >= 2, "a pipe or socket pair per direction: \(staged)") }
         if channel == .shm { #expect(SharedMemoryObject.exists(name)) }
         let running = try Running { () -> String? in
-            let result = ProcessExecutor(workerPath: worker).runTrial(
+            let result = mode.executor(workerPath: worker).runTrial(
                 ExecutionRequest(workload: Workload(workload), input: .conversation(conversation), tasks: 2, workers: 2, taskTimeoutSeconds: 60))
             conversation.close()
             return result.errorSummary
         }
         var victims: [Int32] = []
         #expect(eventually { victims = childProcesses(containing: marker); return victims.count == 2 })
+        // A pool's workers start before their tasks: the kill must come once both parties talk,
+        // which keeps each worker busy (0.3 s of CPU, well beyond a worker's start-up).
+        if mode == .processPool { #expect(eventually { victims.allSatisfy { Self.cpuTicks($0) >= 30 } }, "the parties never started talking") }
         if let victim = victims.first { kill(victim, SIGKILL) }
         let error = running.value
-        #expect(error?.contains("killed by signal 9 (SIGKILL)") == true, "\(error ?? "no error")")
-        #expect(error?.contains("left the conversation") == true, "the survivor noticed: \(error ?? "no error")")
+        #expect(error?.contains("killed by signal 9 (SIGKILL)") == true, "\(mode) \(channel): \(error ?? "no error")")
+        #expect(error?.contains("left the conversation") == true, "the survivor noticed: \(mode) \(channel): \(error ?? "no error")")
         // The survivor was woken (end of file, or its ring closed by tvp) and ended: no process, so no futex waiter.
         #expect(childProcesses(containing: marker).isEmpty)
         #expect(staged.isDisjoint(with: Self.openPipesAndSockets()), "tvp closed every end of the channel")

@@ -123,4 +123,22 @@ int tvp_ring_receive(void *ring, void *buffer);
 /// Closes the ring and wakes every waiter of both sides (idempotent).
 void tvp_ring_close(void *ring);
 
+/// The most descriptors one `tvp_send_descriptors` message carries (the kernel's SCM_MAX_FD is 253).
+#define TVP_DESCRIPTORS_PER_MESSAGE 250
+
+/// Sends `length` bytes of `data` (at least 1) and the `count` descriptors of `descriptors` (at
+/// most TVP_DESCRIPTORS_PER_MESSAGE) as one message on the Unix domain socket `socket` (`sendmsg`
+/// with `SCM_RIGHTS`, `MSG_NOSIGNAL | MSG_DONTWAIT`): the receiver gets copies of the descriptors.
+/// Returns the bytes sent, or -1 with errno set (EAGAIN: the socket is full; EPIPE: the other end
+/// is closed).
+long tvp_send_descriptors(int socket, const int *descriptors, int count, const void *data, size_t length);
+
+/// Receives one message from the Unix domain socket `socket` (`recvmsg`, `MSG_CMSG_CLOEXEC`): at
+/// most `length` bytes into `data`, and the descriptors it carries (at most
+/// TVP_DESCRIPTORS_PER_MESSAGE) into `descriptors`, their count into `*received`. Returns the bytes
+/// received (0: the other end closed), or -1 with errno set; when the kernel could not install
+/// every descriptor (`MSG_CTRUNC`, e.g. this process's descriptor limit), those it did are closed
+/// and errno is EMFILE.
+long tvp_receive_descriptors(int socket, int *descriptors, int *received, void *data, size_t length);
+
 #endif

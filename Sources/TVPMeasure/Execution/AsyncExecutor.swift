@@ -8,7 +8,8 @@ import TVPPlan
 /// flight, on the cooperative pool (one thread per core): the alternative to a thread per waiting
 /// task. An `io` task's sleep is a `Task.sleep`, which suspends the task and holds no thread; its
 /// file reads and all hashing run on the pool's threads, blocking them as asyncio's file reads block
-/// its event loop.
+/// its event loop. A `message` task's party talks through `AsyncChannel`s and suspends while it
+/// waits (`AsyncConversations`).
 ///
 /// `run` blocks the calling thread until the group finishes, so it must not be called from a
 /// cooperative-pool thread (tvp calls it from the main thread).
@@ -104,6 +105,17 @@ public struct AsyncExecutor: Executor {
     /// Runs task `index`, timed from its start on the pool: the sleep of an `io` or `mixed` task is a
     /// `Task.sleep`; its reads or hashing run as in every other mode.
     private static func runTask(_ index: Int, of request: ExecutionRequest) async -> TaskOutcome {
+        if case .conversation(let conversation) = request.input, let workload = request.workload.as(MessageWorkload.self) {
+            let start = MonotonicInstant.now()
+            do {
+                let (digest, output) = try await AsyncConversations.party(index, of: workload, conversation: conversation)
+                return .success(digest, duration: MonotonicInstant.now().nanoseconds &- start.nanoseconds, output: output)
+            } catch is CancellationError {
+                return .failure("cancelled after the task timeout", duration: MonotonicInstant.now().nanoseconds &- start.nanoseconds)
+            } catch {
+                return .failure("\(error)", duration: MonotonicInstant.now().nanoseconds &- start.nanoseconds)
+            }
+        }
         // The runner is made before the clock starts: a `mixed` runner builds its block on creation.
         var runner = InProcessTasks(workload: request.workload, input: request.input)
         let start = MonotonicInstant.now()

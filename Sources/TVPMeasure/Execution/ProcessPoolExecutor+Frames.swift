@@ -18,6 +18,25 @@ extension ProcessPoolExecutor {
         }
     }
 
+    /// Hands the worker the channel ends of party `task` of the trial's conversation (tvp then
+    /// closes its copies, so the worker holds them alone). A worker that has gone (`EPIPE`) is
+    /// reported by the supervisor; any other failure stops it, with the error as its task's, and
+    /// the ends are closed, so the party's peers fail instead of waiting for it.
+    func handOver(task: Int, of input: TaskInput, to worker: inout PoolWorker, supervisor: ChildSupervisor) throws {
+        let handed = input.handOff(task: task)
+        defer { handed.forEach { $0.closeQuietly() } }
+        guard let socket = worker.process.handOff else { return }
+        do {
+            try socket.sendDescriptors(handed, tag: UInt64(task))
+        } catch let error as SystemCallError where error.errno == .brokenPipe || error.errno == .connectionReset {
+            worker.shipment = nil
+            worker.process.closeInput()
+        } catch {
+            worker.shipment = nil
+            try stop(&worker, problem: "its task's channel ends could not be handed over: \(error)", supervisor: supervisor)
+        }
+    }
+
     /// Decodes the frames in `bytes` and returns how many tasks they finished; a frame that breaks
     /// the protocol stops the worker.
     func take(_ bytes: ArraySlice<UInt8>, into worker: inout PoolWorker, outcomes: inout [TaskOutcome],

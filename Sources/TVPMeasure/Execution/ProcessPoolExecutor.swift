@@ -12,6 +12,12 @@ import TVPWorkloads
 /// (every worker spawned and ready, `pool_start_s`) is a phase of its own. A worker that dies or is stopped for the
 /// task timeout fails its task and is replaced while tasks remain; one that never became ready is
 /// not (its replacement would fail the same way), and the trial goes on with the others.
+///
+/// A conversation's party (`message`) is a task like any other: over pipes or sockets, tvp hands
+/// the worker that takes it the party's channel ends over a Unix socket (`SCM_RIGHTS`, the
+/// worker's descriptor 3) just before its task frame, and closes its own copies, so a party whose
+/// peer's worker dies reads end of file; over `shm` every worker maps the trial's rings by name.
+/// A worker that dies mid-conversation leaves it (`TaskInput.taskFailed`), waking the peers.
 public struct ProcessPoolExecutor: Executor {
     /// The `tvp-worker` executable.
     public let workerPath: String
@@ -87,11 +93,12 @@ public struct ProcessPoolExecutor: Executor {
         var interests: [PollInterest] = [], owners: [(owner: Int, isInput: Bool)] = []
         let poolStart = MonotonicInstant.now()
         let timeout = UInt64(request.taskTimeoutSeconds * 1e9)
+        let handsOver = request.input.handsOverDescriptors
         var nextTask = 0, busy = 0
         do {
             for number in 1..<(request.workers + 1) {
                 do {
-                    try startWorker(&pool, arguments: arguments, timeout: request.taskTimeoutSeconds, placement: request.placement)
+                    try startWorker(&pool, arguments: arguments, timeout: request.taskTimeoutSeconds, placement: request.placement, handsOver: handsOver)
                     result.processesSpawned += 1
                 } catch {
                     let message = request.placement.pins ? request.placement.refusal(error)
@@ -126,6 +133,7 @@ public struct ProcessPoolExecutor: Executor {
                         pool.supervisor.setDeadline(MonotonicInstant(nanoseconds: MonotonicInstant.now().nanoseconds + timeout), for: worker.process.pid)
                         pool.slots[slot]!.shipment = Shipment(prefix: Frame.taskPrefix(nextTask, trailing: slice?.range.count ?? 0), slice: slice)
                         pool.slots[slot]!.currentTask = nextTask
+                        if handsOver { try handOver(task: nextTask, of: request.input, to: &pool.slots[slot]!, supervisor: pool.supervisor) }
                         nextTask += 1
                         busy += 1
                         try send(&pool.slots[slot]!, supervisor: pool.supervisor)
@@ -171,12 +179,14 @@ public struct ProcessPoolExecutor: Executor {
                     if let task = worker.currentTask {
                         busy -= 1
                         outcomes[task] = outcome(of: worker, ended: ended, timeout: request.taskTimeoutSeconds)
+                        // A conversation's other parties must not wait for a worker that is gone.
+                        request.input.taskFailed(task)
                     }
                     // A worker lost to its task is replaced while tasks remain; one that never became
                     // ready is not (its replacement would fail the same way).
                     if !stopping && worker.ready && wasRunning && nextTask < request.tasks {
                         do {
-                            try startWorker(&pool, arguments: arguments, timeout: request.taskTimeoutSeconds, placement: request.placement)
+                            try startWorker(&pool, arguments: arguments, timeout: request.taskTimeoutSeconds, placement: request.placement, handsOver: handsOver)
                             result.processesSpawned += 1
                         } catch {
                             lastReplacementFailure = "\(error)"
@@ -207,11 +217,13 @@ public struct ProcessPoolExecutor: Executor {
     }
 
     /// Starts one worker; until its ready frame it is stopped after the task timeout. It runs on
-    /// the CPU of the slot it takes (a replacement on its predecessor's).
-    func startWorker(_ pool: inout Pool, arguments: [String], timeout: Double, placement: Placement) throws {
+    /// the CPU of the slot it takes (a replacement on its predecessor's). With `handsOver`, it gets
+    /// a socket to be handed each task's channel ends over.
+    func startWorker(_ pool: inout Pool, arguments: [String], timeout: Double, placement: Placement, handsOver: Bool = false) throws {
         let process = try WorkerProcess.start(workerPath, arguments: arguments, supervisor: pool.supervisor,
                                               inputCapacity: Self.pipeCapacity, outputCapacity: Self.pipeCapacity,
-                                              stopAfterSeconds: timeout, cpus: placement.spawnCPUs(forWorker: pool.freeSlot))
+                                              stopAfterSeconds: timeout, cpus: placement.spawnCPUs(forWorker: pool.freeSlot),
+                                              handsOver: handsOver)
         pool.add(PoolWorker(process: process))
     }
 }

@@ -13,18 +13,24 @@ struct WorkerProcess {
     private(set) var input: FileDescriptor?
     /// tvp's end of the worker's standard output, until it reached end of file.
     private(set) var output: FileDescriptor?
+    /// tvp's end of the Unix socket over which a `process-pool` worker is handed each task's
+    /// channel ends (its descriptor 3), when it has one.
+    private(set) var handOff: FileDescriptor?
 
     /// Starts `path` with `arguments` under `supervisor`: its standard output is a pipe (of
     /// `outputCapacity` bytes when given); with `inputCapacity` its standard input is one too,
     /// else `/dev/null`. Stopped after `stopAfterSeconds` unless the caller moves the deadline.
     /// With `cpus`, the worker runs only on those CPUs from before its exec (`ChildLaunch.cpus`).
-    /// `extra` descriptors become the worker's 3… (a conversation's channel ends).
+    /// `extra` descriptors become the worker's 3… (a conversation's channel ends); with
+    /// `handsOver`, its 3 is instead one end of a `SOCK_SEQPACKET` socket pair whose other end tvp
+    /// keeps (`handOff`), to hand it descriptors later.
     static func start(_ path: String, arguments: [String], supervisor: ChildSupervisor, inputCapacity: Int?,
                       outputCapacity: Int?, stopAfterSeconds: Double?, cpus: [Int]? = nil,
-                      extra: [FileDescriptor] = []) throws -> WorkerProcess {
+                      extra: [FileDescriptor] = [], handsOver: Bool = false) throws -> WorkerProcess {
         let output = try PipePair()
         var input: PipePair?
-        defer { output.writeEnd.closeQuietly(); input?.readEnd.closeQuietly() }
+        var handOff: SocketPair?
+        defer { output.writeEnd.closeQuietly(); input?.readEnd.closeQuietly(); handOff?.second.closeQuietly() }
         do {
             // A larger pipe is an optimisation: past the user's pipe-buffer quota the kernel refuses it
             // (`EPERM`) and the default 64 KiB pipe still works.
@@ -34,14 +40,18 @@ struct WorkerProcess {
                 _ = try? input!.setCapacity(inputCapacity)
                 try input!.writeEnd.setNonBlocking()
             }
+            if handsOver { handOff = try SocketPair(keepsMessages: true) }
+            let extra = handOff.map { [$0.second] } ?? extra
             let started = try supervisor.start(
                 ChildLaunch(path: path, arguments: arguments, stdin: input.map { .descriptor($0.readEnd) } ?? .nullDevice,
                             stdout: .descriptor(output.writeEnd), extra: extra.map(ChildDescriptor.descriptor), cpus: cpus),
                 stopAfterSeconds: stopAfterSeconds)
-            return WorkerProcess(pid: started.pid, spawnedAt: started.spawnedAt, input: input?.writeEnd, output: output.readEnd)
+            return WorkerProcess(pid: started.pid, spawnedAt: started.spawnedAt, input: input?.writeEnd, output: output.readEnd,
+                                 handOff: handOff?.first)
         } catch {
             output.readEnd.closeQuietly()
             input?.writeEnd.closeQuietly()
+            handOff?.first.closeQuietly()
             throw error
         }
     }
@@ -74,10 +84,13 @@ struct WorkerProcess {
         }
     }
 
-    /// Closes tvp's end of the worker's standard input (a pool worker exits when it closes).
+    /// Closes tvp's end of the worker's standard input (a pool worker exits when it closes), and of
+    /// its hand-over socket.
     mutating func closeInput() {
         input?.closeQuietly()
         input = nil
+        handOff?.closeQuietly()
+        handOff = nil
     }
 
     /// Closes tvp's end of the worker's standard output.

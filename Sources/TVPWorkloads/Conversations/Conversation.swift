@@ -70,6 +70,9 @@ public struct PartyLinks: Sendable {
     public var inboxes: [any MessageLink]
     /// Links it sends on, one per edge that starts at it.
     public var outboxes: [any MessageLink]
+    /// Whether the links were handed over for this task alone (a `process-pool` worker's), so the
+    /// task closes them when it ends: the worker lives on and must not keep a peer's channel open.
+    public var endWithTask = false
 
     /// Closes every link, waking the other parties (a party that fails leaves its conversation).
     public func closeAll() {
@@ -78,12 +81,22 @@ public struct PartyLinks: Sendable {
     }
 }
 
+/// One direction of a conversation between child tasks (`async`), made by the mode that runs them
+/// (an `AsyncChannel`): its sends and receives suspend the task instead of blocking a thread, so
+/// they belong to that mode; the conversation only ends it.
+public protocol SuspendingMessageLink: AnyObject, Sendable {
+    /// Ends the link, waking a party suspended on it (which then fails); idempotent.
+    func close()
+}
+
 /// The channels of one trial's conversations, made before its clock (`stage`, for every workload
 /// that declares a `conversation`): a link per edge, in tvp's memory for in-process modes; for
 /// process modes, pipes and socket pairs whose ends tvp hands to each worker process (`handOff`)
-/// and closes once it has started, or rings in a shared-memory object each worker maps by name.
-/// In a worker process (`inherited`), its own party's links are the descriptors it was handed,
-/// from 3 on, or the rings of the named object.
+/// and closes once it has started (`processes`) or sends over a socket once the worker is given
+/// the party (`process-pool`), or rings in a shared-memory object each worker maps by name; under
+/// `async`, suspending links the mode makes (`AsyncChannel`). In a worker process (`inherited`),
+/// its own party's links are the descriptors it was handed, from 3 on or over the socket, or the
+/// rings of the named object.
 public final class Conversation: Sendable {
     /// The channel of every link.
     public let channel: MessageChannel
@@ -106,12 +119,16 @@ public final class Conversation: Sendable {
     private let deposits = Mutex<[Int: TaskDigest]>([:])
     /// Whether this is a worker process's view.
     public let isInherited: Bool
+    /// A `process-pool` worker's view: the socket each task's descriptors come over (`links(of:)`).
+    private let handedThrough: FileDescriptor?
+    /// `async`: a suspending link per edge, made by the mode; empty otherwise.
+    public let suspendingLinks: [any SuspendingMessageLink]
     /// The forced-exit clean-up of the shared-memory object (tvp's side).
     private let cleanup: Int32?
 
     private init(channel: MessageChannel, parties: Int, interleaved: Bool, rings: MessageRings?, slots: Int, messageSize: Int,
                  edges: [ConversationEdge], links: [any MessageLink], ends: [(input: FileDescriptor?, output: FileDescriptor?)],
-                 inherited: Bool, cleanup: Int32? = nil) {
+                 inherited: Bool, handedThrough: FileDescriptor? = nil, suspendingLinks: [any SuspendingMessageLink] = [], cleanup: Int32? = nil) {
         self.channel = channel
         self.parties = parties
         self.interleaved = interleaved
@@ -122,6 +139,8 @@ public final class Conversation: Sendable {
         self.links = links
         self.ends = Mutex(ends)
         self.isInherited = inherited
+        self.handedThrough = handedThrough
+        self.suspendingLinks = suspendingLinks
         self.cleanup = cleanup
     }
 
@@ -137,13 +156,22 @@ public final class Conversation: Sendable {
 
     /// The channels of a trial of `tasks` parties of conversations of `shape`. With `processes`,
     /// each edge is a pair of descriptors for `handOff`, or a ring in a shared-memory object named
-    /// by `sharedName`; otherwise a link in this process, and with `interleaved` one thread will
-    /// run all the parties. `wrap` (a test seam) may replace each in-process link, e.g. by one
-    /// that loses a message on purpose.
+    /// by `sharedName`; with `suspending` (`async`, `queue` only), the link it makes per edge;
+    /// otherwise a link in this process, and with `interleaved` one thread will run all the
+    /// parties. `wrap` (a test seam) may replace each in-process link, e.g. by one that loses a
+    /// message on purpose.
     public static func stage(_ shape: ConversationShape, tasks parties: Int, processes: Bool, interleaved: Bool,
                              sharedName: () -> String = Conversation.uniqueName,
+                             suspending: ((ConversationEdge) -> any SuspendingMessageLink)? = nil,
                              wrap: ((any MessageLink, ConversationEdge) -> any MessageLink)? = nil) throws -> Conversation {
         let channel = shape.channel, messageSize = shape.messageSize, edges = shape.edges(tasks: parties)
+        if let suspending {
+            guard channel == .queue, !processes, !interleaved else {
+                throw TaskInputError(description: "suspending links (`async`) are made for `channel: queue` between child tasks only, not `\(channel.rawValue)`")
+            }
+            return Conversation(channel: channel, parties: parties, interleaved: false, rings: nil, slots: 0, messageSize: messageSize,
+                                edges: edges, links: [], ends: [], inherited: false, suspendingLinks: edges.map(suspending))
+        }
         var ends: [(input: FileDescriptor?, output: FileDescriptor?)] = []
         var links: [any MessageLink] = []
         var rings: MessageRings?
@@ -184,22 +212,36 @@ public final class Conversation: Sendable {
     }
 
     /// A worker process's view of a conversation among `parties` tasks: its party's links are the
-    /// descriptors 3… it was handed (`handOff`'s order), or the rings of `rings`.
-    public static func inherited(channel: MessageChannel, parties: Int, rings: MessageRings? = nil) -> Conversation {
+    /// descriptors 3… it was handed (`handOff`'s order), or with `handedThrough` (a `process-pool`
+    /// worker, which plays a party per task) those each task is handed over that socket, or the
+    /// rings of `rings`.
+    public static func inherited(channel: MessageChannel, parties: Int, rings: MessageRings? = nil,
+                                 handedThrough: FileDescriptor? = nil) -> Conversation {
         // A write to a dead peer's pipe or socket then fails with EPIPE, and the party reports that
         // its peer left, rather than die of SIGPIPE.
         if rings == nil { InterruptSignal.ignoreBrokenPipes() }
         return Conversation(channel: channel, parties: parties, interleaved: false, rings: rings, slots: rings == nil ? 0 : ringSlots,
-                     messageSize: 0, edges: [], links: [], ends: [], inherited: true)
+                            messageSize: 0, edges: [], links: [], ends: [], inherited: true, handedThrough: rings == nil ? handedThrough : nil)
     }
 
+    /// Whether a process mode hands each party's channel ends to the worker that plays it (pipes
+    /// and sockets), rather than naming a shared-memory object every worker maps.
+    public var handsOverDescriptors: Bool { !isInherited && channel.crossesProcesses && rings == nil && suspendingLinks.isEmpty && links.isEmpty }
+
     /// The links of `party` among `edges` (those the conversation was staged with): its inboxes
-    /// (edges to it, in order), then its outboxes (edges from it).
-    public func links(of party: Int, edges: [ConversationEdge]) -> PartyLinks {
+    /// (edges to it, in order), then its outboxes (edges from it). A `process-pool` worker waits
+    /// here for the descriptors tvp hands over for the party (tagged with it), which the task
+    /// closes when it ends (`endWithTask`).
+    public func links(of party: Int, edges: [ConversationEdge]) throws -> PartyLinks {
         let incoming = edges.indices.filter { edges[$0].to == party }
         let outgoing = edges.indices.filter { edges[$0].from == party }
         if isInherited, let rings {
             return PartyLinks(inboxes: incoming.map { rings.link($0) }, outboxes: outgoing.map { rings.link($0) })
+        }
+        if isInherited, let handedThrough {
+            let handed = try handedThrough.receiveDescriptors(count: incoming.count + outgoing.count, tag: UInt64(party))
+            return PartyLinks(inboxes: handed[..<incoming.count].map { DescriptorLink(input: $0, output: nil) },
+                              outboxes: handed[incoming.count...].map { DescriptorLink(input: nil, output: $0) }, endWithTask: true)
         }
         if isInherited {
             // Descriptors 3… as `handOff` numbered them: the inboxes' read ends, then the outboxes' write ends.
@@ -231,13 +273,29 @@ public final class Conversation: Sendable {
         }
     }
 
+    /// The suspending links of `party` (`async`): its inboxes, then its outboxes, as `links(of:edges:)`;
+    /// none when the conversation was staged without them.
+    public func suspendingLinks(of party: Int, edges: [ConversationEdge]) -> (inboxes: [any SuspendingMessageLink], outboxes: [any SuspendingMessageLink]) {
+        guard suspendingLinks.count == edges.count else { return ([], []) }
+        return (edges.indices.filter { edges[$0].to == party }.map { suspendingLinks[$0] },
+         edges.indices.filter { edges[$0].from == party }.map { suspendingLinks[$0] })
+    }
+
     /// `party` left the conversation early (its worker process failed or died): its links that
     /// tvp holds are closed, waking the parties that wait on them (the rings of `shm`, whose futex
     /// waiters would otherwise wait for a peer that is gone). Descriptors need nothing: the
-    /// kernel closed the dead worker's.
+    /// kernel closed the dead worker's, and tvp closes those it had not handed over yet.
     public func leave(party: Int) {
-        guard !links.isEmpty else { return }
-        for index in edges.indices where edges[index].from == party || edges[index].to == party { links[index].close() }
+        let touching = edges.indices.filter { edges[$0].from == party || edges[$0].to == party }
+        if !links.isEmpty { for index in touching { links[index].close() } }
+        if !suspendingLinks.isEmpty { for index in touching { suspendingLinks[index].close() } }
+        ends.withLock { ends in
+            guard !ends.isEmpty else { return }
+            for index in touching {
+                if edges[index].to == party { ends[index].input?.closeQuietly(); ends[index].input = nil }
+                if edges[index].from == party { ends[index].output?.closeQuietly(); ends[index].output = nil }
+            }
+        }
     }
 
     /// Keeps `digest` for `party`, whose steps another party's task ran (interleaved).
@@ -254,6 +312,7 @@ public final class Conversation: Sendable {
     /// (after the trial, or when it fails).
     public func close() {
         links.forEach { $0.close() }
+        suspendingLinks.forEach { $0.close() }
         ends.withLock { ends in
             for end in ends { end.input?.closeQuietly(); end.output?.closeQuietly() }
             ends = []

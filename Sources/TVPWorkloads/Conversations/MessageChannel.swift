@@ -14,6 +14,11 @@ public enum MessageChannel: String, Hashable, Sendable, CaseIterable {
     /// Whether worker processes can talk through it (a queue in tvp's memory cannot cross).
     public var crossesProcesses: Bool { self == .pipe || self == .unix || self == .shm }
 
+    /// Whether child tasks on the cooperative pool (`async`) can talk through it: only `queue`,
+    /// which under `async` is an `AsyncChannel` whose sends and receives suspend. The others wait
+    /// by blocking a thread, and a pool of fewer threads than parties would then stall.
+    public var suspends: Bool { self == .queue }
+
     /// The largest message the channel carries whole, in bytes: one that the channel holds while
     /// nobody receives, so that one thread can send it and then receive it (`serial`). A pipe's
     /// default capacity is 64 KiB; a Unix stream socket's send buffer (`net.core.wmem_default`,

@@ -56,7 +56,7 @@ public struct MessageWorkload: WorkloadKind, Hashable {
         WorkloadParameter("pattern", .choice(MessagePattern.allCases.map(\.rawValue)), default: .text("ping-pong"),
                           summary: "`ping-pong`: pairs of workers bounce messages; `fan-in`: in each group, senders send to every receiver"),
         WorkloadParameter("channel", .choice(MessageChannel.allCases.map(\.rawValue)), default: .text("pipe"),
-                          summary: "how messages travel: `queue` (mutex and condition variable), `ring` (a futex ring), `pipe`, `unix` (a socket pair), `shm` (the ring in shared memory); processes: `pipe`, `unix`, `shm`"),
+                          summary: "how messages travel: `queue` (mutex and condition variable; under `async` an AsyncChannel), `ring` (a futex ring), `pipe`, `unix` (a socket pair), `shm` (the ring in shared memory); process modes: `pipe`, `unix`, `shm`; `async`: `queue`"),
         WorkloadParameter("message_size", .bytes(1...(1 << 20)), default: .integer(64), unit: "bytes",
                           summary: "bytes per message, at most what the channel holds (64KiB for `pipe` and `unix`)"),
         WorkloadParameter("round_trips", .count(1...(1 << 30)), default: .integer(defaultRoundTrips),
@@ -143,12 +143,15 @@ public struct MessageWorkload: WorkloadKind, Hashable {
 }
 
 /// What one party received, folded as it arrives: the senders and sequence numbers in order.
-struct MessageReceipt {
-    let party: Int
+/// Every mode's parties keep one, so that every mode checks and digests messages alike.
+public struct MessageReceipt: Sendable {
+    /// The receiving party.
+    public let party: Int
     private var count: UInt64 = 0
     private var fold: UInt64 = 0xCBF2_9CE4_8422_2325
 
-    init(party: Int) { self.party = party }
+    /// An empty receipt of `party`.
+    public init(party: Int) { self.party = party }
 
     @inline(__always)
     mutating func note(sender: Int, sequence: Int) {
@@ -156,8 +159,19 @@ struct MessageReceipt {
         count &+= 1
     }
 
+    /// Checks that `message` is message `sequence` of `sender`, every byte, and notes it; throws
+    /// a `MessageError` saying what came instead.
+    @inline(__always)
+    public mutating func take(_ message: [UInt8], from sender: Int, sequence: Int) throws {
+        guard MessageBytes.matches(message, sender: sender, sequence: sequence) else {
+            let came = MessageBytes.claimed(message).map { "message \($0.sequence) from party \($0.sender)" } ?? "other bytes"
+            throw MessageError(description: "party \(party) expected message \(sequence) from party \(sender) and got \(came): a message was lost, reordered or altered")
+        }
+        note(sender: sender, sequence: sequence)
+    }
+
     /// SHA-256 of the party, the count and the fold.
-    var digest: TaskDigest {
+    public var digest: TaskDigest {
         var hasher = SHA256Hasher()
         hasher.update(UInt64(party))
         hasher.update(count)
@@ -169,6 +183,8 @@ struct MessageReceipt {
 /// A wrong message, with what came instead.
 public struct MessageError: Error, CustomStringConvertible, Sendable {
     public let description: String
+    /// An error saying `description`.
+    public init(description: String) { self.description = description }
 }
 
 /// One party of a `message` conversation (`ping-pong`: even parties ask, odd ones answer).
@@ -202,14 +218,15 @@ final class MessageTask: WorkloadTask {
 
     /// Party `party` of its pair: the even one asks and times each round trip, the odd one answers.
     private func pingPong<Hooks: TaskHooks>(_ party: Int, conversation: Conversation, edges: [ConversationEdge], hooks: Hooks) throws -> TaskDigest {
-        let links = conversation.links(of: party, edges: edges)
+        let links = try conversation.links(of: party, edges: edges)
+        defer { if links.endWithTask { links.closeAll() } }
         guard links.inboxes.count == 1, links.outboxes.count == 1 else {
             throw TaskInputError(description: "party \(party) of \(conversation.parties) has no partner: ping-pong needs an even task count")
         }
         do {
             if conversation.interleaved {
                 // One thread plays both parties of the pair, step by step, through the same channel.
-                let peerLinks = conversation.links(of: party ^ 1, edges: edges)
+                let peerLinks = try conversation.links(of: party ^ 1, edges: edges)
                 var mine = MessageReceipt(party: party), theirs = MessageReceipt(party: party ^ 1)
                 var roundTrips = RoundTripHistogram()
                 for sequence in 0..<workload.roundTrips {
@@ -256,7 +273,7 @@ final class MessageTask: WorkloadTask {
         if conversation.interleaved {
             // One thread plays the whole group, round by round: every sender sends to every
             // receiver (each link then holds one message), then every receiver takes its messages.
-            let members = (base..<base + group).map { conversation.links(of: $0, edges: edges) }
+            let members = try (base..<base + group).map { try conversation.links(of: $0, edges: edges) }
             var receipts = (base..<base + group).map { MessageReceipt(party: $0) }
             do {
                 for sequence in 0..<workload.messages {
@@ -276,7 +293,8 @@ final class MessageTask: WorkloadTask {
             for member in 0..<group where base + member != party { conversation.deposit(receipts[member].digest, party: base + member) }
             return receipts[party - base].digest
         }
-        let links = conversation.links(of: party, edges: edges)
+        let links = try conversation.links(of: party, edges: edges)
+        defer { if links.endWithTask { links.closeAll() } }
         var receipt = MessageReceipt(party: party)
         do {
             if party - base < senders {
@@ -313,11 +331,7 @@ final class MessageTask: WorkloadTask {
         hooks.beginBlocking()
         defer { hooks.endBlocking() }
         try link.receive(into: &incoming)
-        guard MessageBytes.matches(incoming, sender: sender, sequence: sequence) else {
-            let came = MessageBytes.claimed(incoming).map { "message \($0.sequence) from party \($0.sender)" } ?? "other bytes"
-            throw MessageError(description: "party \(receipt.party) expected message \(sequence) from party \(sender) and got \(came): a message was lost, reordered or altered")
-        }
-        receipt.note(sender: sender, sequence: sequence)
+        try receipt.take(incoming, from: sender, sequence: sequence)
     }
 }
 

@@ -42,6 +42,12 @@ public enum TaskInput: Sendable {
         if case .conversation(let conversation) = self { conversation.handOff(party: index) } else { [] }
     }
 
+    /// Whether a process mode hands each task's channel ends to its worker (a conversation over
+    /// pipes or sockets), rather than the worker finding its input by itself.
+    public var handsOverDescriptors: Bool {
+        if case .conversation(let conversation) = self { conversation.handsOverDescriptors } else { false }
+    }
+
     /// Task `index`'s worker process failed or died: a conversation closes the links of its party
     /// that tvp holds, so that no other party waits for it. Nothing for other inputs.
     public func taskFailed(_ index: Int) {

@@ -8,8 +8,9 @@ import TVPSystem
 /// alone, `dir=PATH;count=N;size=N` for fixture files, for the `shared` input `slices=N;from=stdin`,
 /// `slices=N;file=PATH` or `slices=N;shm=NAME`, for a tally table shared between processes
 /// `table=NAME;bins=N`, `port=N` for the download server, and `conversation=CHANNEL;parties=N` for
-/// a conversation whose ends the worker was handed as descriptors 3… (with `;shm=NAME;rings=N;slots=N;size=N`
-/// for rings in a shared-memory object).
+/// a conversation whose ends the worker was handed as descriptors 3… (a `process-pool` worker: per
+/// task, over the socket that is its descriptor 3), with `;shm=NAME;rings=N;slots=N;size=N` for
+/// rings in a shared-memory object.
 public enum TaskSpec {
     /// The encoding of `workload`: its name, then `column=value` for each of its spec values
     /// (`%` and `;` escaped).
@@ -90,8 +91,10 @@ public enum TaskSpec {
     }
 
     /// Decodes an input encoded by `encode(_:)`, as the worker process that reads it: a `shared`
-    /// slice that comes by pipe arrives on `standardInput`.
-    public static func decodeInput(_ text: String, standardInput: FileDescriptor = .standardInput) throws -> TaskInput {
+    /// slice that comes by pipe arrives on `standardInput`; a conversation's descriptors come over
+    /// `handOffSocket` task by task when it is given (a `process-pool` worker), else as 3….
+    public static func decodeInput(_ text: String, standardInput: FileDescriptor = .standardInput,
+                                   handOffSocket: FileDescriptor? = nil) throws -> TaskInput {
         if text == "-" { return .none }
         let fields = try keyValues(text.split(separator: ";")[...])
         if fields["port"] != nil {
@@ -115,7 +118,7 @@ public enum TaskSpec {
                 throw DecodingError(description: "input spec names no channel between processes in '\(text)'")
             }
             let parties = try integer(fields, "parties")
-            guard let name = fields["shm"] else { return .conversation(.inherited(channel: channel, parties: parties)) }
+            guard let name = fields["shm"] else { return .conversation(.inherited(channel: channel, parties: parties, handedThrough: handOffSocket)) }
             let rings = try MessageRings.open(name, count: try integer(fields, "rings"), slots: try integer(fields, "slots"), messageSize: try integer(fields, "size"))
             return .conversation(.inherited(channel: channel, parties: parties, rings: rings))
         }
