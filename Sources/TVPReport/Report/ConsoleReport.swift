@@ -42,7 +42,19 @@ public enum ConsoleReport {
                  s.poolStartMedian.map { Seconds.format($0, .fixed) } ?? "–"]
             })
         }
-        let sharing = summaries.filter { $0.perUpdateNanoseconds != nil }
+        let conversations = summaries.filter { $0.messagesPerSecond != nil }
+        if !conversations.isEmpty {
+            out += "\nWorkers that talk: wall time per message sent, messages per second, and ping-pong's round trips\n"
+            let header = ["variant", "mode", "workers", "per message", "messages/s", "round trip p50", "p99"]
+            out += format([header] + conversations.map { s in
+                [s.variant, s.mode, String(s.workers),
+                 String(format: "%.0f ns", s.perUpdateNanoseconds ?? .nan),
+                 String(format: "%.3g", s.messagesPerSecond ?? .nan),
+                 s.roundTripP50Microseconds.map { String(format: "%.1f µs", $0) } ?? "–",
+                 s.roundTripP99Microseconds.map { String(format: "%.1f µs", $0) } ?? "–"]
+            })
+        }
+        let sharing = summaries.filter { $0.perUpdateNanoseconds != nil && $0.messagesPerSecond == nil }
         if !sharing.isEmpty {
             out += "\nWhere sharing hurts: wall time per update (tally: an increment; alloc: a free and a malloc; refs: a step)\n"
             let header = ["variant", "mode", "workers", "per update", "lost updates (median)"]
