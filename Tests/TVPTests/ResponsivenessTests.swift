@@ -206,6 +206,24 @@ struct ResponsivenessTests {
         #expect(!ExpectationEvaluator.evaluate(try ExpectationParser.expectations(of: scenario, source: "r.yaml"), summaries: prompt)[0].passed)
     }
 
+    @Test("a speedup compares the tasks' time: serial's foreground, run alone before its tasks, is not counted against it")
+    func speedupLeavesOutTheForegroundAlone() throws {
+        // 8 tasks × 4 MiB = 33.55 MB; serial hashes them at 1,720 MB/s (19.5 ms) after 100 ms of ticks alone.
+        let bytes = Double(8 * (4 << 20))
+        let trials = Self.trials.map { trial -> TrialSample in
+            var trial = trial
+            let rate = trial.backgroundMegabytesPerSecond!
+            trial.wallSeconds = bytes / (rate * 1e6) + (trial.cell.mode == .serial ? 0.1 : 0)
+            return trial
+        }
+        let summaries = Summarizer(usableCPUs: 2).summarize(trials)
+        let threads = try #require(summaries.first { $0.mode == "threads" })
+        // The ratio of the hashing rates (3,350 ÷ 1,720), where the wall times' ratio would be 6.7×.
+        #expect(abs((threads.speedup ?? 0) - 3_350.0 / 1_720) < 1e-6, "\(threads.speedup ?? 0)")
+        let serial = try #require(summaries.first { $0.mode == "serial" })
+        #expect(abs(serial.wallMedian - (bytes / 1.72e9 + 0.1)) < 1e-9)
+    }
+
     /// The run the chart is drawn from: the summaries of `trials`.
     static var run: RunFolder { RunFolder(directory: "/nonexistent", summary: Summarizer(usableCPUs: 2).summarize(trials)) }
 

@@ -76,7 +76,7 @@ public enum ExpectationEvaluator {
                 // The same serial cell as summary.csv's speedup (`tasks_per_worker`: a ratio of throughputs).
                 guard let serial = cell.speedupBaseline(in: summaries, hasTrials: { !$0.trials.walls.isEmpty }) else { return nil }
                 scale *= serial.scale
-                multiply(TrialSet(cell: serial.cell, metric: .wall), serial.value.trials.walls, power: 1)
+                multiply(TrialSet(cell: serial.cell, metric: .wall), serial.value.trials.taskWalls.isEmpty ? serial.value.trials.walls : serial.value.trials.taskWalls, power: 1)
                 multiply(TrialSet(cell: cell, metric: .wall), trials.walls, power: -1)
                 if metric == .efficiency { scale /= Double(max(1, min(cell.workers, summary.usableCPUs))) }
             case .wall, .overhead, .throughput:

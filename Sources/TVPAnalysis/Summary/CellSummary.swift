@@ -85,6 +85,9 @@ public struct CellSummary: Sendable, Equatable {
     public struct TrialValues: Sendable, Equatable {
         /// Wall time, seconds.
         public var walls: [Double] = []
+        /// The tasks' time as a speedup's baseline sees it, seconds: the wall time, except under
+        /// `serial` with a foreground run alone first (`responsiveness`), where it is the background's.
+        public var taskWalls: [Double] = []
         /// CPU time (user + system, children included), seconds.
         public var cpus: [Double] = []
         /// System CPU time, seconds.

@@ -30,7 +30,14 @@ public struct Summarizer: Sendable {
         let byCell = Dictionary(grouping: counted, by: \.cell)
         let order = cellOrder.filter { byCell[$0] != nil } + byCell.keys.filter { !cellOrder.contains($0) }.sorted()
         let usable = byCell.mapValues { $0.filter { $0.ok && $0.wallSeconds.isFinite && $0.wallSeconds > 0 } }
-        let usableWalls = usable.mapValues { $0.map(\.wallSeconds) }
+        // A speedup compares the tasks' time: under `serial` a foreground (`responsiveness`) runs
+        // alone before the tasks, so its baseline is the background's time (bytes ÷ its rate).
+        let usableWalls = Dictionary(uniqueKeysWithValues: usable.map { cell, trials in
+            (cell, trials.map { trial in
+                guard cell.mode == .serial, let rate = trial.backgroundMegabytesPerSecond, rate > 0 else { return trial.wallSeconds }
+                return Double(cell.workload.bytesPerTrial(tasks: cell.tasks)) / (rate * 1e6)
+            })
+        })
         return order.compactMap { cell -> CellSummary? in
             let all = byCell[cell] ?? []
             let good = usable[cell] ?? []
@@ -81,6 +88,7 @@ public struct Summarizer: Sendable {
             summary.cpuCI = Statistics.medianInterval(cpus)?.range
             summary.systemCI = Statistics.medianInterval(systems)?.range
             summary.trials = CellSummary.TrialValues(walls: walls, cpus: cpus, systems: systems)
+            summary.trials.taskWalls = usableWalls[cell] ?? walls
             summary.poolStartMedian = poolStarts.isEmpty ? nil : Statistics.median(poolStarts)
             let netWalls = good.map { $0.wallSeconds - ($0.poolStartSeconds ?? 0) }
             summary.perTaskNetMicroseconds = Statistics.median(netWalls) / Double(cell.tasks) * 1e6
