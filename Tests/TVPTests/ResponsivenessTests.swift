@@ -222,6 +222,7 @@ struct ResponsivenessTests {
         #expect(abs((threads.speedup ?? 0) - 3_350.0 / 1_720) < 1e-6, "\(threads.speedup ?? 0)")
         let serial = try #require(summaries.first { $0.mode == "serial" })
         #expect(abs(serial.wallMedian - (bytes / 1.72e9 + 0.1)) < 1e-9)
+        #expect(abs((serial.speedup ?? 0) - 1) < 1e-9, "serial against itself: \(serial.speedup ?? 0)")
     }
 
     /// The run the chart is drawn from: the summaries of `trials`.

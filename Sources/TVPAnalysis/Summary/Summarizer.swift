@@ -49,7 +49,7 @@ public struct Summarizer: Sendable {
             var speedup: Double?, speedupCI: ClosedRange<Double>?, efficiency: Double?
             // A cell with more tasks than serial's (`tasks_per_worker`) is compared by throughput.
             if let serial = cell.speedupBaseline(in: usableWalls, hasTrials: { !$0.isEmpty }) {
-                let ratio = Statistics.medianRatio(numerator: serial.value.map { $0 * serial.scale }, denominator: walls)
+                let ratio = Statistics.medianRatio(numerator: serial.value.map { $0 * serial.scale }, denominator: usableWalls[cell] ?? walls)
                 speedup = ratio.value
                 speedupCI = ratio.interval
                 efficiency = ratio.value / Double(max(1, min(cell.workers, usableCPUs)))
