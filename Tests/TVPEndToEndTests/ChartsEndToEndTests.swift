@@ -90,6 +90,9 @@ struct ChartsEndToEndTests {
             expected.removeValue(forKey: "report.md")
             #expect(after == expected, "\(name): tvp report changed a file other than report.md")
             #expect(page.contains("**Machine:**") && page.contains("## Expectations") && page.contains("(charts/wall_time.png)"), "\(name)")
+            // The committed runs still satisfy their scenarios' expectations as tvp judges them now.
+            let check = try runTVP(["check", run], in: directory)
+            #expect(check.status == 0 && check.stdout.contains(" 0 failed"), "\(name): \(check.stdout)\(check.stderr)")
         }
     }
 

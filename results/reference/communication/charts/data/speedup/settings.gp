@@ -1,0 +1,21 @@
+title = 'Speedup over serial (median serial wall time ÷ median wall time; bars: 95 % bootstrap CI)'
+subtitle = 'scenario communication · 4 tasks per trial · median of 5 trials per cell · 2 usable CPUs · the first 9 of 20 variants (all in summary.csv)'
+y_log_base = 2
+usable_cpus = 2
+array workers[2] = [1, 4]
+array panel_title[9] = ['message[ping-pong queue 64B 20krt]', 'message[fan-in queue 64B 2x2 5000msg]', 'message[ping-pong queue 4KiB 20krt]', 'message[fan-in queue 4KiB 2x2 5000msg]', 'message[ping-pong ring 64B 20krt]', 'message[fan-in ring 64B 2x2 5000msg]', 'message[ping-pong ring 4KiB 20krt]', 'message[fan-in ring 4KiB 2x2 5000msg]', 'message[ping-pong pipe 64B 20krt]']
+array panel_ylabel[9] = ['speedup (× serial)', 'speedup (× serial)', 'speedup (× serial)', 'speedup (× serial)', 'speedup (× serial)', 'speedup (× serial)', 'speedup (× serial)', 'speedup (× serial)', 'speedup (× serial)']
+array panel_ylog[9] = [1, 1, 1, 1, 1, 1, 1, 1, 0]
+array panel_ylow[9] = [0.027652382296296296, 0.010552723481481481, 0.16981669481481482, 0.09700004444444445, 0.014459298074074074, 0.010610543407407406, 0.15630813037037036, 0.12383154370370371, 0]
+array panel_yhigh[9] = [5.4, 5.4, 5.4, 5.4, 5.4, 5.4, 5.4, 5.4, 4.48]
+array panel_first[9] = [1, 5, 9, 13, 17, 20, 23, 26, 29]
+array panel_last[9] = [4, 8, 12, 16, 19, 22, 25, 28, 33]
+array block_color[33] = ['#000000', '#0072B2', '#009E73', '#CC79A7', '#000000', '#0072B2', '#009E73', '#CC79A7', '#000000', '#0072B2', '#009E73', '#CC79A7', '#000000', '#0072B2', '#009E73', '#CC79A7', '#000000', '#0072B2', '#009E73', '#000000', '#0072B2', '#009E73', '#000000', '#0072B2', '#009E73', '#000000', '#0072B2', '#009E73', '#000000', '#0072B2', '#D55E00', '#E69F00', '#009E73']
+array block_point[33] = [13, 7, 11, 15, 13, 7, 11, 15, 13, 7, 11, 15, 13, 7, 11, 15, 13, 7, 11, 13, 7, 11, 13, 7, 11, 13, 7, 11, 13, 7, 5, 9, 11]
+array block_dash[33] = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]
+array block_width[33] = [2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]
+array legend_title[8] = ['serial', 'threads', 'processes', 'process-pool', 'gil', 'async', 'ideal (= workers)', 'usable CPUs']
+array legend_color[8] = ['#000000', '#0072B2', '#D55E00', '#E69F00', '#009E73', '#CC79A7', '#555555', '#9b1c1c']
+array legend_point[8] = [13, 7, 5, 9, 11, 15, 0, 0]
+array legend_dash[8] = [1, 1, 1, 1, 1, 1, 2, 3]
+array legend_width[8] = [2, 2, 2, 2, 2, 2, 1.5, 2]

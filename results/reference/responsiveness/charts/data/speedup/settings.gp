@@ -1,0 +1,21 @@
+title = 'Speedup over serial (median serial wall time ÷ median wall time; bars: 95 % bootstrap CI)'
+subtitle = 'scenario responsiveness · 32 tasks per trial · median of 6 trials per cell · 2 usable CPUs'
+y_log_base = 2
+usable_cpus = 2
+array workers[2] = [1, 2]
+array panel_title[1] = ['responsiveness[1ms x1000 32MiB]']
+array panel_ylabel[1] = ['speedup (× serial)']
+array panel_ylog[1] = [0]
+array panel_ylow[1] = [0]
+array panel_yhigh[1] = [2.24]
+array panel_first[1] = [1]
+array panel_last[1] = [7]
+array block_color[7] = ['#000000', '#0072B2', '#D55E00', '#E69F00', '#009E73', '#56B4E9', '#CC79A7']
+array block_point[7] = [13, 7, 5, 9, 11, 3, 15]
+array block_dash[7] = [1, 1, 1, 1, 1, 1, 1]
+array block_width[7] = [2, 2, 2, 2, 2, 2, 2]
+array legend_title[9] = ['serial', 'threads', 'processes', 'process-pool', 'gil', 'gil-release', 'async', 'ideal (= workers)', 'usable CPUs']
+array legend_color[9] = ['#000000', '#0072B2', '#D55E00', '#E69F00', '#009E73', '#56B4E9', '#CC79A7', '#555555', '#9b1c1c']
+array legend_point[9] = [13, 7, 5, 9, 11, 3, 15, 0, 0]
+array legend_dash[9] = [1, 1, 1, 1, 1, 1, 1, 2, 3]
+array legend_width[9] = [2, 2, 2, 2, 2, 2, 2, 1.5, 2]
