@@ -87,17 +87,9 @@ public enum ExpectationEvaluator {
             case .sys: multiply(TrialSet(cell: cell, metric: .sys), trials.systems, power: 1)
             case .perUpdate:
                 // The same cost as summary.csv's per_update_ns: per update, or per message of a conversation.
-                let count: Int
-                if let shape = cell.workload.conversation {
-                    count = shape.messages(tasks: cell.tasks)
-                } else if let updates = cell.workload.updatesPerTask {
-                    count = max(1, cell.tasks) * updates
-                } else {
-                    return nil
-                }
-                guard count > 0 else { return nil }
+                guard let updates = cell.workload.updates(tasks: cell.tasks), updates > 0 else { return nil }
                 multiply(TrialSet(cell: cell, metric: .wall), trials.walls, power: 1)
-                scale *= 1e9 / Double(count)
+                scale *= 1e9 / Double(updates)
             case .roundTripP50, .roundTripP99:
                 let values = metric == .roundTripP50 ? trials.roundTripP50 : trials.roundTripP99
                 guard !values.isEmpty else { return nil }

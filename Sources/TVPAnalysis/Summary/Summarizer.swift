@@ -93,19 +93,17 @@ public struct Summarizer: Sendable {
             let netWalls = good.map { $0.wallSeconds - ($0.poolStartSeconds ?? 0) }
             summary.perTaskNetMicroseconds = Statistics.median(netWalls) / Double(cell.tasks) * 1e6
             summary.transferMegabytesPerSecond = transferRates.isEmpty ? nil : Statistics.median(transferRates)
-            if let updates = cell.workload.updatesPerTask, updates > 0 {
-                summary.perUpdateNanoseconds = median / Double(cell.tasks * updates) * 1e9
+            if let updates = cell.workload.updates(tasks: cell.tasks), updates > 0 {
+                // Per update, or per message of a conversation.
+                summary.perUpdateNanoseconds = median / Double(updates) * 1e9
             }
             let roundTrips50 = good.compactMap(\.roundTripP50Microseconds), roundTrips99 = good.compactMap(\.roundTripP99Microseconds)
             summary.roundTripP50Microseconds = roundTrips50.isEmpty ? nil : Statistics.median(roundTrips50)
             summary.roundTripP99Microseconds = roundTrips99.isEmpty ? nil : Statistics.median(roundTrips99)
             summary.trials.roundTripP50 = roundTrips50
             summary.trials.roundTripP99 = roundTrips99
-            if let shape = cell.workload.conversation, median > 0 {
-                // A conversation's cost per message: the trial's wall time over every message it sent.
-                let messages = Double(shape.messages(tasks: cell.tasks))
-                summary.perUpdateNanoseconds = median / messages * 1e9
-                summary.messagesPerSecond = messages / median
+            if cell.workload.conversation != nil, let messages = cell.workload.updates(tasks: cell.tasks), median > 0 {
+                summary.messagesPerSecond = Double(messages) / median
             }
             let lost = good.compactMap(\.lostUpdates)
             summary.lostUpdatesMedian = lost.isEmpty ? nil : Statistics.median(lost)

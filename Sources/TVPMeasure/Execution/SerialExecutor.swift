@@ -15,18 +15,16 @@ public struct SerialExecutor: Executor {
     public func runWithCompanion(_ request: ExecutionRequest) -> ExecutionResult { run(request, companion: true) }
 
     private func run(_ request: ExecutionRequest, companion: Bool) -> ExecutionResult {
-        nonisolated(unsafe) var result = ExecutionResult(outcomes: [])
-        let outcome = SerialLane.run(timeoutSeconds: request.taskTimeoutSeconds) { lane in
+        // The foreground (when asked) alone to its end, then the tasks.
+        let trial = { @Sendable (lane: SerialLane?) -> ExecutionResult in
             let report = companion ? CompanionRun.alone(request.workload) : nil
-            result = Self.runTasks(request, lane: lane)
-            result.companion = report
-        }
-        guard let outcome else {
-            let report = companion ? CompanionRun.alone(request.workload) : nil
-            var result = Self.runTasks(request, lane: nil)
+            var result = Self.runTasks(request, lane: lane)
             result.companion = report
             return result
         }
+        nonisolated(unsafe) var result = ExecutionResult(outcomes: [])
+        let outcome = SerialLane.run(timeoutSeconds: request.taskTimeoutSeconds) { lane in result = trial(lane) }
+        guard let outcome else { return trial(nil) }
         guard let abandoned = InProcessWait.abandonment(outcome, mode: Mode.serial.rawValue, timeoutSeconds: request.taskTimeoutSeconds) else {
             return result
         }

@@ -95,7 +95,7 @@ public enum ExpectationParser {
             let available = scenario.cells.filter { $0.workload == workload && $0.mode == mode && $0.affinity == affinity }.map { String($0.workers) }
             throw ExpectationSyntaxError("the matrix has no cell \(cell.label); \(mode.rawValue) runs \(arguments[0]) with workers \(available.joined(separator: ", "))")
         }
-        if metric == .perUpdate, workload.updatesPerTask == nil, workload.conversation == nil {
+        if metric == .perUpdate, workload.updates(tasks: 1) == nil {
             throw ExpectationSyntaxError("per_update is measured on workloads that count updates (tally, alloc, refs) or messages (message), not \(workload.name)")
         }
         if metric == .roundTripP50 || metric == .roundTripP99, workload.conversation?.timesRoundTrips != true {

@@ -93,6 +93,12 @@ public struct Workload: Hashable, Sendable, CustomStringConvertible {
     public func bytesPerTrial(tasks: Int) -> Int { kind.bytesPerTrial(tasks: tasks) }
     /// Operations each task makes, for per-update costs; nil for most workloads.
     public var updatesPerTask: Int? { kind.updatesPerTask }
+    /// What `per_update_ns` divides a trial's wall time by: the messages a trial of `tasks` parties
+    /// sends (a conversation), or its updates (tasks × `updatesPerTask`); nil for other workloads.
+    public func updates(tasks: Int) -> Int? {
+        if let shape = conversation { return shape.messages(tasks: tasks) }
+        return updatesPerTask.map { max(1, tasks) * $0 }
+    }
     /// Whether a process must be handed this workload's data: the cell's `transfer` matters only then.
     public var shipsData: Bool { kind.sharedInput != nil }
     /// The one large input the tasks read a slice each of; nil when there is none.
