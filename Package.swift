@@ -32,6 +32,14 @@ let leanWorkerLinking: [LinkerSetting] = [
 /// Mapped as a shared library, libstdc++ made a task's mmap/munmap work (will-it-scale's malloc1)
 /// 7-8 % dearer than in a plain C host that dlopens the same library; without it, 1.004× (CPU) and
 /// 1.021× (wall), 15 alternating rounds at load 0.2 (benchmarks/plugin_mmap.sh, docs/overhead.md).
+/// The per-task paths of the executors (TVPMeasure) and the system layer under them (TVPSystem)
+/// are what tvp's overhead figures charge to a mode, so a release build does not check exclusive
+/// access at run time there: every read or write of a class's stored property paid a call into the
+/// runtime's access set, about 1,600 of the 6,200 instructions tvp spent per `process-pool` task
+/// (callgrind, docs/overhead.md). The compiler's static checks stay, and debug builds (the tests)
+/// keep the run-time check.
+let uncheckedExclusivityInRelease: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+
 let pluginWorkerLinking: [LinkerSetting] = [
     .unsafeFlags(["-static-stdlib", "-Xclang-linker", "-no-pie", "-Xlinker", "--gc-sections", "-Xlinker", "-l:libcrypto.a", "-Xlinker", "--no-mmap-output-file",
                   "-Xclang-linker", "-L" + Context.packageDirectory + "/link"]),
@@ -76,7 +84,8 @@ let package = Package(
         .target(name: "CTVPWorkerStart"),
         .target(
             name: "TVPSystem",
-            dependencies: ["COpenSSL", "CTVPSystem", "CTVPTask", .product(name: "SystemPackage", package: "swift-system")]
+            dependencies: ["COpenSSL", "CTVPSystem", "CTVPTask", .product(name: "SystemPackage", package: "swift-system")],
+            swiftSettings: uncheckedExclusivityInRelease
         ),
         // The tasks, their parameters and their encoding for the worker (the wire protocol both
         // sides speak); no Foundation, since the worker links it.
@@ -98,6 +107,7 @@ let package = Package(
             name: "TVPMeasure",
             dependencies: ["TVPPlan", "TVPWorkloads", "TVPSystem", "TVPStatistics", "TVPFormatting", .product(name: "SystemPackage", package: "swift-system"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
                            .product(name: "AsyncAlgorithms", package: "swift-async-algorithms")],
+            swiftSettings: uncheckedExclusivityInRelease,
             linkerSettings: dynamicCrypto
         ),
         // Analysis and gate: summaries, crossovers, expectation verdicts, compare, paired. Pure values: reads no file.

@@ -391,3 +391,52 @@ long tvp_receive_descriptors(int socket, int *descriptors, int *received, void *
     }
     return (long)bytes;
 }
+
+// The thread tick: a real-time signal whose handler does nothing. Its only effect is that a
+// blocking system call of the thread it is sent to returns EINTR.
+static void tvp_thread_tick_handler(int signal) { (void)signal; }
+
+static int tvp_thread_tick_signal(void) { return SIGRTMIN + 4; }
+
+long long tvp_thread_tick_start(long long interval_ns)
+{
+    if (interval_ns <= 0) {
+        errno = EINVAL;
+        return -1;
+    }
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = tvp_thread_tick_handler;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = 0; // no SA_RESTART: the point is to end a blocking read
+    if (sigaction(tvp_thread_tick_signal(), &action, NULL) != 0)
+        return -1;
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, tvp_thread_tick_signal());
+    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+    struct sigevent event;
+    memset(&event, 0, sizeof event);
+    event.sigev_notify = SIGEV_THREAD_ID;
+    event.sigev_signo = tvp_thread_tick_signal();
+    event._sigev_un._tid = (pid_t)syscall(SYS_gettid);
+    timer_t timer;
+    if (timer_create(CLOCK_MONOTONIC, &event, &timer) != 0)
+        return -1;
+    struct itimerspec spec;
+    spec.it_interval.tv_sec = interval_ns / 1000000000LL;
+    spec.it_interval.tv_nsec = interval_ns % 1000000000LL;
+    spec.it_value = spec.it_interval;
+    if (timer_settime(timer, 0, &spec, NULL) != 0) {
+        int saved = errno;
+        timer_delete(timer);
+        errno = saved;
+        return -1;
+    }
+    return (long long)(intptr_t)timer;
+}
+
+int tvp_thread_tick_stop(long long timer)
+{
+    return timer_delete((timer_t)(intptr_t)timer);
+}

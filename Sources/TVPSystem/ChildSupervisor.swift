@@ -38,6 +38,9 @@ public struct SupervisorEvents: Sendable {
     public var overdue: [pid_t] = []
     /// tvp received SIGINT or SIGTERM (the wait ended early for it).
     public var interrupted = false
+
+    /// Nothing seen yet.
+    public init() {}
 }
 
 /// The one owner of tvp's child processes: it starts them with exactly the descriptors they need
@@ -52,7 +55,9 @@ public struct SupervisorEvents: Sendable {
 /// before a trial's clock is a child with no deadline, stopped with `stop` and reaped by `finish`.
 /// One thread uses a supervisor; children still running when it is released are killed and reaped.
 public final class ChildSupervisor {
-    private struct Supervised {
+    // A class: the per-task path changes a child's deadline in place, where a struct in the
+    // dictionary would go through its modify accessor (a heap-allocated coroutine frame each time).
+    private final class Supervised {
         let pid: pid_t
         /// pidfd, or -1 when the kernel has none (then the supervisor polls every 10 ms).
         let pidfd: CInt
@@ -64,6 +69,14 @@ public final class ChildSupervisor {
         var stopReason: StopReason?
         var terminatedAt: UInt64?
         var killed = false
+
+        init(pid: pid_t, pidfd: CInt, group: Bool, deadline: UInt64?, stoppedAtDeadline: UInt64) {
+            self.pid = pid
+            self.pidfd = pidfd
+            self.group = group
+            self.deadline = deadline
+            self.stoppedAtDeadline = stoppedAtDeadline
+        }
     }
 
     /// Seconds between SIGTERM and SIGKILL.
@@ -122,8 +135,10 @@ public final class ChildSupervisor {
     /// Time tvp spends stopped (SIGSTOP, a debugger) after this call moves the deadline: a child
     /// is judged on time it could have run.
     public func setDeadline(_ deadline: MonotonicInstant?, for pid: pid_t) {
-        children[pid]?.deadline = deadline?.nanoseconds
-        children[pid]?.stoppedAtDeadline = StoppedTime.nanoseconds()
+        guard let child = children[pid] else { return }
+        child.deadline = deadline?.nanoseconds
+        // Only a deadline is moved by time tvp spends stopped: clearing one needs no reading.
+        if deadline != nil { child.stoppedAtDeadline = StoppedTime.nanoseconds() }
     }
 
     /// Sends `signal` to `pid` alone (not its group): how a supervising tvp forwards the SIGINT or
@@ -135,7 +150,7 @@ public final class ChildSupervisor {
 
     /// Stops `pid`: SIGTERM now and SIGKILL after the grace, or SIGKILL now when `immediately`.
     public func stop(_ pid: pid_t, immediately: Bool = false) throws {
-        guard var child = children[pid] else { return }
+        guard let child = children[pid] else { return }
         let now = MonotonicInstant.now().nanoseconds
         if child.stopReason == nil { child.stopReason = .requested }
         if immediately && !child.killed {
@@ -145,7 +160,6 @@ public final class ChildSupervisor {
             try sendSignal(SIGTERM, to: pid, group: child.group)
         }
         if child.terminatedAt == nil { child.terminatedAt = now }
-        children[pid] = child
     }
 
     /// Stops every child (SIGTERM, then SIGKILL after the grace).
@@ -169,50 +183,79 @@ public final class ChildSupervisor {
     /// second more, so a result delivered in time (tvp itself stopped, then resumed) is read first.
     public func wait(for interests: [PollInterest], timeoutSeconds: Double? = nil) throws -> SupervisorEvents {
         var events = SupervisorEvents()
+        try wait(for: interests, timeoutSeconds: timeoutSeconds, into: &events)
+        return events
+    }
+
+    /// `wait(for:timeoutSeconds:)` into `events`, emptied first and keeping its capacity: a loop
+    /// that waits once per task allocates nothing for what it saw.
+    public func wait(for interests: [PollInterest], timeoutSeconds: Double? = nil, into events: inout SupervisorEvents) throws {
+        events.ready.removeAll(keepingCapacity: true)
+        events.ended.removeAll(keepingCapacity: true)
+        events.overdue.removeAll(keepingCapacity: true)
+        events.interrupted = false
         let now = MonotonicInstant.now().nanoseconds
-        var until = timeoutSeconds.map { now + Self.nanoseconds($0) } ?? UInt64.max
+        // The earliest signal any child is due: until it, the deadlines need no second look.
+        var due = UInt64.max
+        var pollsChildren = false
         for child in children.values {
-            if let next = nextEvent(of: child) { until = min(until, next) }
-            if child.pidfd < 0 { until = min(until, now + 10_000_000) }
+            if let next = nextEvent(of: child) { due = min(due, next) }
+            if child.pidfd < 0 { pollsChildren = true }
         }
-        pollBuffer.removeAll(keepingCapacity: true)
-        watchedPIDs.removeAll(keepingCapacity: true)
+        var until = min(due, timeoutSeconds.map { now + Self.nanoseconds($0) } ?? UInt64.max)
+        if pollsChildren { until = min(until, now + 10_000_000) }
+        // The buffers are taken out of the supervisor for the call (and put back after), so that
+        // filling them costs no exclusivity check per element.
+        var buffer: [pollfd] = [], pids: [pid_t] = []
+        swap(&buffer, &pollBuffer)
+        swap(&pids, &watchedPIDs)
+        defer {
+            swap(&buffer, &pollBuffer)
+            swap(&pids, &watchedPIDs)
+        }
+        buffer.removeAll(keepingCapacity: true)
+        pids.removeAll(keepingCapacity: true)
         for interest in interests {
             let events = (interest.read ? POLLIN : 0) | (interest.write ? POLLOUT : 0)
-            pollBuffer.append(pollfd(fd: interest.descriptor.rawValue, events: Int16(events), revents: 0))
+            buffer.append(pollfd(fd: interest.descriptor.rawValue, events: Int16(events), revents: 0))
         }
         for child in children.values where child.pidfd >= 0 {
-            pollBuffer.append(pollfd(fd: child.pidfd, events: Int16(POLLIN), revents: 0))
-            watchedPIDs.append(child.pid)
+            buffer.append(pollfd(fd: child.pidfd, events: Int16(POLLIN), revents: 0))
+            pids.append(child.pid)
         }
         if InterruptSignal.received == nil, let wake = InterruptSignal.wakeDescriptor {
-            pollBuffer.append(pollfd(fd: wake.rawValue, events: Int16(POLLIN), revents: 0))
+            buffer.append(pollfd(fd: wake.rawValue, events: Int16(POLLIN), revents: 0))
         }
         let milliseconds: Int32 = until == UInt64.max ? -1
             : Int32(clamping: until > now ? (until - now + 999_999) / 1_000_000 : 0)
         let count: CInt
         do {
-            count = try valueOrErrno(retryOnInterrupt: false) { poll(&pollBuffer, nfds_t(pollBuffer.count), milliseconds) }
+            count = try valueOrErrno(retryOnInterrupt: false) { poll(&buffer, nfds_t(buffer.count), milliseconds) }
         } catch Errno.interrupted {
             count = 0  // a signal: the caller looks at InterruptSignal.received
         } catch let error as Errno {
-            throw SystemCallError("poll \(pollBuffer.count) descriptors", error)
+            throw SystemCallError("poll \(buffer.count) descriptors", error)
         }
         if count > 0 {
-            for index in pollBuffer.indices where pollBuffer[index].revents != 0 {
+            for index in buffer.indices where buffer[index].revents != 0 {
                 if index < interests.count {
                     events.ready.append(index)
-                } else if index < interests.count + watchedPIDs.count {
-                    try reap(watchedPIDs[index - interests.count], into: &events)
+                } else if index < interests.count + pids.count {
+                    try reap(pids[index - interests.count], into: &events)
                 } else {
                     events.interrupted = true
                 }
             }
         }
-        for child in children.values where child.pidfd < 0 { try reap(child.pid, into: &events) }
+        if pollsChildren {
+            for child in children.values where child.pidfd < 0 { try reap(child.pid, into: &events) }
+        }
         if InterruptSignal.received != nil { events.interrupted = true }
-        try enforceDeadlines(&events, lenient: !events.ready.isEmpty)
-        return events
+        // A due time only moves later (time tvp spent stopped extends it), so none has come
+        // while the clock is before the earliest one seen above.
+        if MonotonicInstant.now().nanoseconds >= due {
+            try enforceDeadlines(&events, lenient: !events.ready.isEmpty)
+        }
     }
 
     /// Waits for every child to end, giving each at most `withinSeconds` from now before it is
@@ -221,10 +264,9 @@ public final class ChildSupervisor {
     public func finish(withinSeconds: Double) throws -> [EndedChild] {
         let now = MonotonicInstant.now().nanoseconds
         let limit = now + Self.nanoseconds(withinSeconds + terminationGraceSeconds + 10)
-        for pid in Array(children.keys) {
+        for child in children.values {
             let deadline = now + Self.nanoseconds(withinSeconds)
-            let current = children[pid]?.deadline ?? deadline
-            children[pid]?.deadline = min(current, deadline)
+            child.deadline = min(child.deadline ?? deadline, deadline)
         }
         var ended: [EndedChild] = []
         while !children.isEmpty {
@@ -250,7 +292,7 @@ public final class ChildSupervisor {
     /// grace) passed less than a second ago waits, since the caller has output to read first.
     private func enforceDeadlines(_ events: inout SupervisorEvents, lenient: Bool = false) throws {
         let now = MonotonicInstant.now().nanoseconds
-        for (pid, var child) in children {
+        for (pid, child) in children {
             guard var due = nextEvent(of: child) else { continue }
             if lenient && child.terminatedAt == nil { due = due > UInt64.max - 1_000_000_000 ? UInt64.max : due + 1_000_000_000 }
             guard now >= due else { continue }
@@ -263,7 +305,6 @@ public final class ChildSupervisor {
                 try sendSignal(SIGKILL, to: pid, group: child.group)
                 child.killed = true
             }
-            children[pid] = child
         }
     }
 

@@ -48,6 +48,21 @@ extension FileDescriptor {
         }
     }
 
+    /// Reads what arrives into `buffer` (one blocking `read`), as `readAvailable(into:)` does, but
+    /// returns nil when a signal interrupts the wait instead of waiting again (a `ThreadTick`, or
+    /// SIGINT: the caller looks at its deadlines and signals, then reads again).
+    public func readInterruptibly(into buffer: inout [UInt8]) throws -> Int? {
+        do {
+            return try buffer.withUnsafeMutableBytes { raw in
+                try valueOrErrno(retryOnInterrupt: false) { Glibc.read(rawValue, raw.baseAddress, raw.count) }
+            }
+        } catch Errno.interrupted {
+            return nil
+        } catch let error as Errno {
+            throw SystemCallError("read fd \(rawValue)", error)
+        }
+    }
+
     /// Reads at most `maximum` bytes that are available now (one `read`, retried on `EINTR`);
     /// an empty result means end of file.
     public func readAvailable(maximum: Int = 4096) throws -> [UInt8] {
@@ -78,9 +93,14 @@ extension FileDescriptor {
     /// Writes as much of `bytes` as the descriptor takes now (one `write`, retried on `EINTR`) and
     /// returns how many bytes that was: 0 when a non-blocking descriptor is full.
     public func writeSome(_ bytes: RawSpan) throws -> Int {
+        try bytes.withUnsafeBytes { try writeSome($0) }
+    }
+
+    /// `writeSome` of bytes tvp holds outside an array (a frame's header on the stack).
+    func writeSome(_ bytes: UnsafeRawBufferPointer) throws -> Int {
         guard !bytes.isEmpty else { return 0 }
         do {
-            return try bytes.withUnsafeBytes { raw in try valueOrErrno { Glibc.write(rawValue, raw.baseAddress, raw.count) } }
+            return try valueOrErrno { Glibc.write(rawValue, bytes.baseAddress, bytes.count) }
         } catch Errno.wouldBlock {
             return 0
         } catch let error as Errno {
@@ -96,7 +116,8 @@ extension FileDescriptor {
         return try array.withUnsafeMutableBytes { try readExactly(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<wanted])) }
     }
 
-    private func readExactly(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+    /// `readExactly` into memory tvp holds outside an array (a frame's header on the stack).
+    func readExactly(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         var filled = 0
         while filled < buffer.count {
             let n = try attempt("read fd \(rawValue)") { () throws in

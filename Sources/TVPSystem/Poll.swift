@@ -22,13 +22,14 @@ public struct PollInterest: Sendable {
 /// limit) or a signal arrives; returns the indices in `interests` of the descriptors that are ready
 /// for what was asked, or hung up or failed (the next read or write says which), none on time-out
 /// or signal.
-public func waitForEvents(_ interests: [PollInterest], timeoutMilliseconds: Int32) throws -> [Int] {
+/// With `retryOnInterrupt`, a signal does not end the wait: it is made again.
+public func waitForEvents(_ interests: [PollInterest], timeoutMilliseconds: Int32, retryOnInterrupt: Bool = false) throws -> [Int] {
     var fds = interests.map {
         pollfd(fd: $0.descriptor.rawValue, events: Int16(($0.read ? POLLIN : 0) | ($0.write ? POLLOUT : 0)), revents: 0)
     }
     let count: CInt
     do {
-        count = try valueOrErrno(retryOnInterrupt: false) { poll(&fds, nfds_t(fds.count), timeoutMilliseconds) }
+        count = try valueOrErrno(retryOnInterrupt: retryOnInterrupt) { poll(&fds, nfds_t(fds.count), timeoutMilliseconds) }
     } catch Errno.interrupted {
         return []
     } catch let error as Errno {

@@ -105,6 +105,9 @@ public struct WorkerProgram {
         var runner = InProcessTasks(workload: workload, input: input)
         try standardOutput.writeAll(Frame.ready(pid: currentProcessID(), processStartNanoseconds: processStart.nanoseconds).encoded)
         let reader = FrameReader(.standardInput)
+        // One reply buffer for every task: a result allocates nothing once it has grown.
+        var reply: [UInt8] = []
+        reply.reserveCapacity(Frame.headerBytes + 56)
         while true {
             let task: (index: Int, trailing: Int)
             do {
@@ -121,18 +124,17 @@ public struct WorkerProgram {
                 exitImmediately(65)
             }
             let start = MonotonicInstant.now()
-            let reply: Frame
             do {
                 let digest = try runner.run(task: index)
-                reply = .result(digest, startNanoseconds: start.nanoseconds, endNanoseconds: MonotonicInstant.now().nanoseconds,
-                                transferNanoseconds: runner.lastTransferNanoseconds, output: runner.lastOutput)
+                Frame.encodeResult(digest, startNanoseconds: start.nanoseconds, endNanoseconds: MonotonicInstant.now().nanoseconds,
+                                   transferNanoseconds: runner.lastTransferNanoseconds, output: runner.lastOutput, into: &reply)
             } catch {
                 try standardOutput.writeAll(Frame.failure("task \(index): \(error)").encoded)
                 // A task that failed while reading its slice left the stream mid-frame.
                 if expected > 0 { exitImmediately(1) }
                 continue
             }
-            try standardOutput.writeAll(reply.encoded)
+            try standardOutput.writeAll(reply)
         }
         PluginHost.tearDownAll()
         exitImmediately(0)

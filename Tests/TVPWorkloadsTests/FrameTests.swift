@@ -40,6 +40,26 @@ struct FrameTests {
         #expect(Frame(kind: .task, payload: [1, 2]).taskIndex == nil)
     }
 
+    @Test("a worker's reply buffer, reused from task to task, holds exactly the latest result frame; read in place it gives its fields back")
+    func reusedReplyBuffer() throws {
+        var reply: [UInt8] = []
+        let first = SHA256Hasher.hash([1]), second = SHA256Hasher.hash([2])
+        Frame.encodeResult(first, startNanoseconds: 5, endNanoseconds: 6, transferNanoseconds: 7, output: [9, 9, 9, 9], into: &reply)
+        #expect(reply == Frame.result(first, startNanoseconds: 5, endNanoseconds: 6, transferNanoseconds: 7, output: [9, 9, 9, 9]).encoded)
+        Frame.encodeResult(second, startNanoseconds: 10, endNanoseconds: 30, transferNanoseconds: 0, output: nil, into: &reply)
+        #expect(reply.count == Frame.headerBytes + 56, "no byte of the longer first frame is left")
+        var decoder = FrameDecoder()
+        decoder.append(reply[...])
+        let frame = try #require(try decoder.nextReceived())
+        let fields = try #require(frame.resultFields)
+        #expect(fields.digest == second && fields.startNanoseconds == 10 && fields.endNanoseconds == 30 && fields.output == nil)
+        #expect(frame.frame == Frame.result(second, startNanoseconds: 10, endNanoseconds: 30))
+        #expect(decoder.pendingBytes == 0)
+        // A task prefix held inline: version, kind, payload length 8 + 1000 (little-endian), index.
+        #expect(TaskFramePrefix(42, trailing: 1000).bytes.array == [Frame.version, 2, 0xF0, 0x03, 0, 0, 42, 0, 0, 0, 0, 0, 0, 0])
+        #expect(Array(Frame.task(42).encoded) == TaskFramePrefix(42, trailing: 0).bytes.array)
+    }
+
     @Test("a frame of another version is rejected with an error, not a crash")
     func wrongVersion() {
         var decoder = FrameDecoder()

@@ -20,6 +20,18 @@ int tvp_set_parent_death_signal(int signal);
 /// Returns it, or -1 with errno set.
 int tvp_pidfd_open(pid_t pid);
 
+/// Starts a timer that interrupts the calling thread every `interval_ns` nanoseconds: a real-time
+/// signal with a handler that does nothing, installed without SA_RESTART, sent to this thread
+/// alone (`timer_create` with SIGEV_THREAD_ID, CLOCK_MONOTONIC). A blocking `read` of that thread
+/// then returns EINTR at least that often, so it can wait on one pipe without `poll` and still
+/// look at deadlines and signals. Returns an identifier for `tvp_thread_tick_stop`, or -1 with
+/// errno set.
+long long tvp_thread_tick_start(long long interval_ns);
+
+/// Deletes a timer started by `tvp_thread_tick_start` (a tick already sent may still arrive and
+/// is ignored). Returns 0, or -1 with errno set.
+int tvp_thread_tick_stop(long long timer);
+
 /// Allocates `length` bytes of the file from `offset` without changing its size
 /// (`fallocate(FALLOC_FL_KEEP_SIZE)`). Returns 0, or -1 with errno set.
 int tvp_reserve_file_space(int fd, off_t offset, off_t length);

@@ -68,7 +68,7 @@ public struct ProcessExecutor: Executor {
                                 inputCapacity: slice == nil ? nil : ProcessPoolExecutor.pipeCapacity, outputCapacity: nil,
                                 stopAfterSeconds: request.taskTimeoutSeconds, cpus: request.placement.spawnCPUs(forWorker: task),
                                 extra: handed),
-                            task: task, shipment: slice.map { Shipment(prefix: [], slice: $0) })
+                            task: task, shipment: slice.map { Shipment(slice: $0) })
                         result.processesSpawned += 1
                         try feed(&worker, supervisor: supervisor)
                         live[worker.process.pid] = worker

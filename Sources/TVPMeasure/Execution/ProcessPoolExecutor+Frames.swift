@@ -5,13 +5,13 @@ extension ProcessPoolExecutor {
     /// Writes what the worker's task pipe takes of its current frame now. A worker whose pipe
     /// fails with `EPIPE` has gone: its end is reported by the supervisor. Any other write error
     /// stops the worker, with the error as its task's.
-    func send(_ worker: inout PoolWorker, supervisor: ChildSupervisor) throws {
+    func send(_ worker: PoolWorker, supervisor: ChildSupervisor) throws {
         guard worker.shipment != nil, let input = worker.process.input else { return }
         do {
             if try worker.shipment!.send(to: input) { worker.shipment = nil }
         } catch let error as SystemCallError where error.errno != .brokenPipe {
             worker.shipment = nil
-            try stop(&worker, problem: "its task could not be sent: \(error)", supervisor: supervisor)
+            try stop(worker, problem: "its task could not be sent: \(error)", supervisor: supervisor)
         } catch {
             worker.shipment = nil
             worker.process.closeInput()
@@ -22,7 +22,7 @@ extension ProcessPoolExecutor {
     /// closes its copies, so the worker holds them alone). A worker that has gone (`EPIPE`) is
     /// reported by the supervisor; any other failure stops it, with the error as its task's, and
     /// the ends are closed, so the party's peers fail instead of waiting for it.
-    func handOver(task: Int, of input: TaskInput, to worker: inout PoolWorker, supervisor: ChildSupervisor) throws {
+    func handOver(task: Int, of input: TaskInput, to worker: PoolWorker, supervisor: ChildSupervisor) throws {
         let handed = input.handOff(task: task)
         defer { handed.forEach { $0.closeQuietly() } }
         guard let socket = worker.process.handOff else { return }
@@ -33,38 +33,38 @@ extension ProcessPoolExecutor {
             worker.process.closeInput()
         } catch {
             worker.shipment = nil
-            try stop(&worker, problem: "its task's channel ends could not be handed over: \(error)", supervisor: supervisor)
+            try stop(worker, problem: "its task's channel ends could not be handed over: \(error)", supervisor: supervisor)
         }
     }
 
     /// Decodes the frames in `bytes` and returns how many tasks they finished; a frame that breaks
     /// the protocol stops the worker.
-    func take(_ bytes: ArraySlice<UInt8>, into worker: inout PoolWorker, outcomes: inout [TaskOutcome],
+    func take(_ bytes: ArraySlice<UInt8>, into worker: PoolWorker, outcomes: inout [TaskOutcome],
               supervisor: ChildSupervisor) throws -> Int {
         guard worker.problem == nil, !bytes.isEmpty else { return 0 }
         worker.decoder.append(bytes)
         var finished = 0
         do {
-            while let frame = try worker.decoder.next() {
+            while let frame = try worker.decoder.nextReceived() {
                 let wasRunning = worker.currentTask != nil
-                handle(frame, from: &worker, outcomes: &outcomes, supervisor: supervisor)
+                handle(frame, from: worker, outcomes: &outcomes, supervisor: supervisor)
                 if wasRunning && worker.currentTask == nil { finished += 1 }
             }
         } catch {
-            try stop(&worker, problem: "it sent a malformed frame: \(error) (a worker's standard output carries its results, so a task or its set-up must not print to stdout; print to stderr instead)", supervisor: supervisor)
+            try stop(worker, problem: "it sent a malformed frame: \(error) (a worker's standard output carries its results, so a task or its set-up must not print to stdout; print to stderr instead)", supervisor: supervisor)
         }
         return finished
     }
 
     /// Stops a worker tvp can no longer trust (SIGKILL to its group), recording why.
-    func stop(_ worker: inout PoolWorker, problem: String, supervisor: ChildSupervisor) throws {
+    func stop(_ worker: PoolWorker, problem: String, supervisor: ChildSupervisor) throws {
         worker.problem = worker.problem ?? problem
         worker.process.closeOutput()
         try supervisor.stop(worker.process.pid, immediately: true)
     }
 
     /// Applies one frame: a ready worker takes tasks from now on; a result or failure ends its task.
-    func handle(_ frame: Frame, from worker: inout PoolWorker, outcomes: inout [TaskOutcome], supervisor: ChildSupervisor) {
+    func handle(_ frame: ReceivedFrame, from worker: PoolWorker, outcomes: inout [TaskOutcome], supervisor: ChildSupervisor) {
         switch frame.kind {
         case .ready:
             worker.ready = true
@@ -80,14 +80,12 @@ extension ProcessPoolExecutor {
                                       spawn: worker.spawnToReport, transfer: fields.transferNanoseconds,
                                       processID: worker.process.pid, threadID: 0, output: fields.output)
             worker.spawnToReport = nil
-            worker.currentTask = nil
-            supervisor.setDeadline(nil, for: worker.process.pid)
+            worker.endTask(supervisor: supervisor)
         case .failure:
             guard let task = worker.currentTask else { return }
             outcomes[task] = .failure("worker \(worker.process.pid): \(String(decoding: frame.payload, as: UTF8.self))",
                                       processID: worker.process.pid)
-            worker.currentTask = nil
-            supervisor.setDeadline(nil, for: worker.process.pid)
+            worker.endTask(supervisor: supervisor)
         case .task:
             break
         }

@@ -28,8 +28,14 @@ public struct ProcessPoolExecutor: Executor {
     /// Pipe capacity asked for with `F_SETPIPE_SZ`.
     static let pipeCapacity = 1 << 20
 
-    /// One worker of the pool and what tvp knows of it.
-    struct PoolWorker {
+    /// How often a wait in `read` for one worker's result is interrupted to judge deadlines, reap
+    /// and look for SIGINT: the lateness of a task timeout at most.
+    static let tickSeconds = 0.1
+
+    /// One worker of the pool and what tvp knows of it. A class: the per-task loop reads and
+    /// changes it where it lies, where a struct in the slots would be copied whole (every reference
+    /// it holds retained and released) by each read through an optional.
+    final class PoolWorker {
         /// The process and tvp's ends of its pipes.
         var process: WorkerProcess
         /// Its result frames, as they arrive.
@@ -45,6 +51,27 @@ public struct ProcessPoolExecutor: Executor {
         var shipment: Shipment?
         /// Why tvp stopped the worker itself (a malformed frame, an unreadable pipe).
         var problem: String?
+        /// Whether the supervisor holds a deadline for its current task.
+        var hasDeadline = false
+
+        init(process: WorkerProcess) { self.process = process }
+
+        /// Its task is over: it has no task, and no deadline if the supervisor held one.
+        func endTask(supervisor: ChildSupervisor) {
+            currentTask = nil
+            if hasDeadline {
+                supervisor.setDeadline(nil, for: process.pid)
+                hasDeadline = false
+            }
+        }
+
+        /// Whether it can be given a task now.
+        var takesTask: Bool { ready && currentTask == nil && problem == nil }
+
+        /// Adds its result pipe, and its task pipe while a frame is still going out, to `interests`.
+        func watch(as slot: Int, into interests: inout [PollInterest], owners: inout [(owner: Int, isInput: Bool)]) {
+            process.watch(sending: shipment != nil, as: slot, into: &interests, owners: &owners)
+        }
     }
 
     /// One trial's pool: its workers under one supervisor, each in a slot of its own (changed in
@@ -62,6 +89,16 @@ public struct ProcessPoolExecutor: Executor {
 
         /// The live workers' slots.
         var live: [Int] { slots.indices.filter { slots[$0] != nil } }
+
+        /// The one worker running a task, when exactly one is (nil otherwise).
+        var soleBusy: PoolWorker? {
+            var found: PoolWorker?
+            for case let worker? in slots where worker.currentTask != nil {
+                if found != nil { return nil }
+                found = worker
+            }
+            return found
+        }
 
         /// The slot the next worker added takes: the first free one.
         var freeSlot: Int { slots.firstIndex { $0 == nil } ?? slots.endIndex }
@@ -91,6 +128,9 @@ public struct ProcessPoolExecutor: Executor {
         // One buffer for every read of results: a fresh one per read would cost more than the read.
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         var interests: [PollInterest] = [], owners: [(owner: Int, isInput: Bool)] = []
+        var events = SupervisorEvents()
+        // Without a tick (no timer left), every wait goes through the supervisor's `poll`.
+        var tick = try? ThreadTick(intervalSeconds: Self.tickSeconds)
         let poolStart = MonotonicInstant.now()
         let timeout = UInt64(request.taskTimeoutSeconds * 1e9)
         let handsOver = request.input.handsOverDescriptors
@@ -128,50 +168,71 @@ public struct ProcessPoolExecutor: Executor {
                 }
                 if !stopping && result.poolStartNanoseconds != nil && nextTask < request.tasks {
                     for slot in pool.slots.indices where nextTask < request.tasks {
-                        guard let worker = pool.slots[slot], worker.ready, worker.currentTask == nil, worker.problem == nil else { continue }
-                        let slice = request.pipedSlice(task: nextTask)
-                        pool.supervisor.setDeadline(MonotonicInstant(nanoseconds: MonotonicInstant.now().nanoseconds + timeout), for: worker.process.pid)
-                        pool.slots[slot]!.shipment = Shipment(prefix: Frame.taskPrefix(nextTask, trailing: slice?.range.count ?? 0), slice: slice)
-                        pool.slots[slot]!.currentTask = nextTask
-                        if handsOver { try handOver(task: nextTask, of: request.input, to: &pool.slots[slot]!, supervisor: pool.supervisor) }
+                        guard let worker = pool.slots[slot], worker.takesTask else { continue }
+                        worker.shipment = Shipment(task: nextTask, slice: request.pipedSlice(task: nextTask))
+                        worker.currentTask = nextTask
+                        if handsOver { try handOver(task: nextTask, of: request.input, to: worker, supervisor: pool.supervisor) }
                         nextTask += 1
                         busy += 1
-                        try send(&pool.slots[slot]!, supervisor: pool.supervisor)
+                        try send(worker, supervisor: pool.supervisor)
                     }
                 }
-                threadCount.sampleIfDue()
                 // Every task handed out and answered: the pool is done.
                 if nextTask == request.tasks && !stopping && busy == 0 { break }
 
+                // One task in flight, its frame sent: wait for its result in `read`, as a C program
+                // would, rather than `poll` then `read` (a `poll` per task made a round trip across
+                // CPUs 14-23 % dearer, docs/overhead.md). The tick ends that wait at least every
+                // `tickSeconds`; after a tick, and at the worker's end of file, this pass goes on to
+                // the supervisor's wait, which judges deadlines, reaps and sees SIGINT.
+                if tick != nil && !stopping && busy == 1, let worker = pool.soleBusy, worker.shipment == nil {
+                    do {
+                        if let count = try worker.process.readWaiting(into: &buffer), count > 0 {
+                            busy -= try take(buffer[0..<count], into: worker, outcomes: &outcomes, supervisor: pool.supervisor)
+                            continue
+                        }
+                    } catch let error as SystemCallError {
+                        try stop(worker, problem: "its results could not be read: \(error)", supervisor: pool.supervisor)
+                    }
+                }
+
+                threadCount.sampleIfDue()
+                // A task's timeout runs from the first pass through here after it was handed out:
+                // at once when several are in flight, within a tick when one is waited for in
+                // `read`, so a task that ends before the next tick costs the supervisor nothing.
+                let now = MonotonicInstant.now().nanoseconds
+                for case let worker? in pool.slots where worker.currentTask != nil && !worker.hasDeadline {
+                    pool.supervisor.setDeadline(MonotonicInstant(nanoseconds: now + timeout), for: worker.process.pid)
+                    worker.hasDeadline = true
+                }
                 // Every live worker's results, and the task pipes of those whose frame is still going out.
                 interests.removeAll(keepingCapacity: true)
                 owners.removeAll(keepingCapacity: true)
                 for slot in pool.slots.indices {
-                    guard let worker = pool.slots[slot] else { continue }
-                    worker.process.watch(sending: worker.shipment != nil, as: slot, into: &interests, owners: &owners)
+                    pool.slots[slot]?.watch(as: slot, into: &interests, owners: &owners)
                 }
-                let events = try pool.supervisor.wait(for: interests, timeoutSeconds: 1)
+                try pool.supervisor.wait(for: interests, timeoutSeconds: 1, into: &events)
                 for index in events.ready {
                     let (slot, sending) = owners[index]
-                    guard pool.slots[slot] != nil else { continue }
+                    guard let worker = pool.slots[slot] else { continue }
                     if sending {
-                        try send(&pool.slots[slot]!, supervisor: pool.supervisor)
+                        try send(worker, supervisor: pool.supervisor)
                         continue
                     }
                     do {
-                        let count = try pool.slots[slot]!.process.read(into: &buffer)
-                        busy -= try take(buffer[0..<count], into: &pool.slots[slot]!, outcomes: &outcomes, supervisor: pool.supervisor)
+                        let count = try worker.process.read(into: &buffer)
+                        busy -= try take(buffer[0..<count], into: worker, outcomes: &outcomes, supervisor: pool.supervisor)
                     } catch let error as SystemCallError {
-                        try stop(&pool.slots[slot]!, problem: "its results could not be read: \(error)", supervisor: pool.supervisor)
+                        try stop(worker, problem: "its results could not be read: \(error)", supervisor: pool.supervisor)
                     }
                 }
                 for ended in events.ended {
-                    guard var worker = pool.remove(ended.child.pid) else { continue }
+                    guard let worker = pool.remove(ended.child.pid) else { continue }
                     result.childUsage = result.childUsage.adding(ended.child.usage)
                     // Frames written before the worker ended still count (a result, then a crash).
                     do {
                         let rest = try worker.process.drain(using: &buffer)
-                        busy -= try take(rest[...], into: &worker, outcomes: &outcomes, supervisor: pool.supervisor)
+                        busy -= try take(rest[...], into: worker, outcomes: &outcomes, supervisor: pool.supervisor)
                     } catch {
                         worker.problem = worker.problem ?? "its results could not be read: \(error)"
                     }
@@ -194,6 +255,7 @@ public struct ProcessPoolExecutor: Executor {
                     }
                 }
             }
+            tick = nil
             // Tasks never handed out: the loop ended because no worker was left.
             let reason = lastReplacementFailure.map { "; a replacement could not start: \($0)" } ?? ""
             for index in nextTask..<request.tasks {
@@ -203,7 +265,7 @@ public struct ProcessPoolExecutor: Executor {
             for slot in pool.live { pool.slots[slot]!.process.closeInput() }
             for ended in try pool.supervisor.finish(withinSeconds: ProcessExecutor.terminationGraceSeconds) {
                 result.childUsage = result.childUsage.adding(ended.child.usage)
-                if var worker = pool.remove(ended.child.pid) { worker.process.closeOutput() }
+                if let worker = pool.remove(ended.child.pid) { worker.process.closeOutput() }
             }
         } catch {
             // The supervisor itself failed: end the trial and the run.

@@ -29,30 +29,38 @@ struct SharedSlice {
 /// nothing) and then a slice of the shared input, written straight from where it lies (no copy)
 /// as fast as the pipe takes them.
 struct Shipment {
-    private let prefix: [UInt8]
+    private let prefix: TaskFramePrefix?
     private let slice: SharedSlice?
     private var sent = 0
 
-    /// A shipment of `prefix` followed by `slice`.
-    init(prefix: [UInt8], slice: SharedSlice?) {
-        self.prefix = prefix
+    /// A shipment of task `index`'s frame: its prefix, then `slice` when there is one.
+    init(task index: Int, slice: SharedSlice?) {
+        self.prefix = TaskFramePrefix(index, trailing: slice?.range.count ?? 0)
         self.slice = slice
     }
 
+    /// A shipment of `slice` alone (a worker of its own task reads its slice from its first byte).
+    init(slice: SharedSlice) {
+        self.prefix = nil
+        self.slice = slice
+    }
+
+    private var prefixCount: Int { prefix == nil ? 0 : TaskFramePrefix.count }
+
     /// Total bytes to send.
-    var count: Int { prefix.count + (slice?.range.count ?? 0) }
+    var count: Int { prefixCount + (slice?.range.count ?? 0) }
 
     /// Writes what `descriptor` takes now; returns whether the shipment is complete. Throws when
     /// the write fails (`EPIPE`: the worker is gone).
     mutating func send(to descriptor: FileDescriptor) throws -> Bool {
-        while sent < prefix.count {
-            let n = try descriptor.writeSome(prefix.span.bytes.extracting(sent..<prefix.count))
+        while let prefix, sent < TaskFramePrefix.count {
+            let n = try descriptor.writeSome(prefix.bytes, from: sent)
             if n == 0 { return false }
             sent += n
         }
         if let slice {
             while sent < count {
-                let offset = slice.range.lowerBound + sent - prefix.count
+                let offset = slice.range.lowerBound + sent - prefixCount
                 let n = try slice.region.withBytes(offset..<slice.range.upperBound) { try descriptor.writeSome($0) }
                 if n == 0 { return false }
                 sent += n

@@ -101,6 +101,15 @@ struct WorkerProcess {
 
     /// Reads what the worker's output holds now into `buffer` (one `read`) and returns those bytes'
     /// count; at end of file (0) the output is closed. A read error is thrown.
+    /// Waits in `read` for its results, as `read(into:)` reads them, but returns nil when a signal
+    /// (a `ThreadTick`, SIGINT) ends the wait first.
+    mutating func readWaiting(into buffer: inout [UInt8]) throws -> Int? {
+        guard let output else { return 0 }
+        guard let count = try output.readInterruptibly(into: &buffer) else { return nil }
+        if count == 0 { closeOutput() }
+        return count
+    }
+
     mutating func read(into buffer: inout [UInt8]) throws -> Int {
         guard let output else { return 0 }
         let count = try output.readAvailable(into: &buffer)
@@ -113,7 +122,9 @@ struct WorkerProcess {
     mutating func drain(using buffer: inout [UInt8]) throws -> [UInt8] {
         defer { closeInput(); closeOutput() }
         var bytes: [UInt8] = []
-        while let output, try !waitForEvents([PollInterest(output, read: true, write: false)], timeoutMilliseconds: 0).isEmpty {
+        // Retried on EINTR: a `ThreadTick` must not end the drain while frames are still waiting.
+        while let output, try !waitForEvents([PollInterest(output, read: true, write: false)], timeoutMilliseconds: 0,
+                                             retryOnInterrupt: true).isEmpty {
             let count = try read(into: &buffer)
             if count == 0 { break }
             bytes += buffer[0..<count]

@@ -20,6 +20,22 @@ public struct TaskDigest: Hashable, Sendable, CustomStringConvertible {
     /// Wraps four words holding the digest's bytes in memory order (what `SHA256Context` returns).
     init(words: (UInt64, UInt64, UInt64, UInt64)) { self.words = words }
 
+    /// The digest whose 32 bytes begin `bytes` (as `bytes` gives them), read where they lie.
+    init(littleEndianBytes bytes: ArraySlice<UInt8>) {
+        precondition(bytes.count >= 32, "a task digest has 32 bytes")
+        // A word holds its bytes in memory order: its little-endian representation.
+        words = (bytes.loadLittleEndian(UInt64.self, at: 0).littleEndian, bytes.loadLittleEndian(UInt64.self, at: 8).littleEndian,
+                 bytes.loadLittleEndian(UInt64.self, at: 16).littleEndian, bytes.loadLittleEndian(UInt64.self, at: 24).littleEndian)
+    }
+
+    /// Appends the 32 bytes of `bytes` to `out`, allocating nothing when `out` has room.
+    func appendBytes(to out: inout [UInt8]) {
+        out.appendLittleEndian(UInt64(littleEndian: words.0))
+        out.appendLittleEndian(UInt64(littleEndian: words.1))
+        out.appendLittleEndian(UInt64(littleEndian: words.2))
+        out.appendLittleEndian(UInt64(littleEndian: words.3))
+    }
+
     /// Wraps 32 bytes.
     public init(bytes: [UInt8]) {
         precondition(bytes.count == 32, "a task digest has 32 bytes")

@@ -66,32 +66,38 @@ public struct Frame: Equatable, Sendable {
     /// The first bytes of a task frame whose payload is the index followed by `trailing` bytes the
     /// sender writes next, straight from where they lie (a `shared` slice): header and index.
     public static func taskPrefix(_ index: Int, trailing: Int) -> [UInt8] {
-        var bytes: [UInt8] = [version, Kind.task.rawValue]
-        appendLittleEndian(UInt32(8 + trailing), to: &bytes)
-        appendLittleEndian(UInt64(index), to: &bytes)
-        return bytes
+        TaskFramePrefix(index, trailing: trailing).bytes.array
     }
 
     /// A result frame; `output` (a worker's `local` tally counts) follows the fixed fields.
     public static func result(_ digest: TaskDigest, startNanoseconds: UInt64, endNanoseconds: UInt64,
                               transferNanoseconds: UInt64 = 0, output: [UInt8]? = nil) -> Frame {
-        var payload = digest.bytes
-        payload.reserveCapacity(56 + (output?.count ?? 0))
-        appendLittleEndian(startNanoseconds, to: &payload)
-        appendLittleEndian(endNanoseconds, to: &payload)
-        appendLittleEndian(transferNanoseconds, to: &payload)
-        if let output { payload += output }
-        return Frame(kind: .result, payload: payload)
+        var encoded: [UInt8] = []
+        encodeResult(digest, startNanoseconds: startNanoseconds, endNanoseconds: endNanoseconds,
+                     transferNanoseconds: transferNanoseconds, output: output, into: &encoded)
+        return Frame(kind: .result, payload: Array(encoded[headerBytes...]))
+    }
+
+    /// A result frame as bytes on the wire, written over `bytes` (kept from task to task, so a
+    /// worker's reply allocates nothing once its buffer has grown).
+    public static func encodeResult(_ digest: TaskDigest, startNanoseconds: UInt64, endNanoseconds: UInt64,
+                                    transferNanoseconds: UInt64, output: [UInt8]?, into bytes: inout [UInt8]) {
+        bytes.removeAll(keepingCapacity: true)
+        bytes.append(version)
+        bytes.append(Kind.result.rawValue)
+        appendLittleEndian(UInt32(56 + (output?.count ?? 0)), to: &bytes)
+        digest.appendBytes(to: &bytes)
+        appendLittleEndian(startNanoseconds, to: &bytes)
+        appendLittleEndian(endNanoseconds, to: &bytes)
+        appendLittleEndian(transferNanoseconds, to: &bytes)
+        if let output { bytes += output }
     }
 
     /// A failure frame.
     public static func failure(_ message: String) -> Frame { Frame(kind: .failure, payload: Array(message.utf8)) }
 
     /// The pid and start instant of a ready frame.
-    public var readyFields: (pid: Int32, processStartNanoseconds: UInt64)? {
-        guard kind == .ready, payload.count == 12 else { return nil }
-        return (Int32(bitPattern: UInt32(readLittleEndian(payload, at: 0, bytes: 4))), readLittleEndian(payload, at: 4, bytes: 8))
-    }
+    public var readyFields: (pid: Int32, processStartNanoseconds: UInt64)? { ReceivedFrame(kind: kind, payload: payload[...]).readyFields }
 
     /// The task index of a task frame.
     public var taskIndex: Int? {
@@ -100,22 +106,82 @@ public struct Frame: Equatable, Sendable {
     }
 
     /// The digest, instants, transfer time and output (nil when the task sent none) of a result frame.
-    public var resultFields: (digest: TaskDigest, startNanoseconds: UInt64, endNanoseconds: UInt64, transferNanoseconds: UInt64,
-                              output: [UInt8]?)? {
-        guard kind == .result, payload.count >= 56 else { return nil }
-        return (TaskDigest(bytes: Array(payload[0..<32])), readLittleEndian(payload, at: 32, bytes: 8),
-                readLittleEndian(payload, at: 40, bytes: 8), readLittleEndian(payload, at: 48, bytes: 8),
-                payload.count > 56 ? Array(payload[56...]) : nil)
-    }
+    public var resultFields: ReceivedFrame.ResultFields? { ReceivedFrame(kind: kind, payload: payload[...]).resultFields }
 
     /// The kind and payload length in the header that starts at `offset` of `bytes` (which must hold
     /// `headerBytes` bytes from there); throws on a wrong version, an unknown kind or an oversized length.
     static func header(in bytes: [UInt8], at offset: Int = 0) throws(FrameError) -> (kind: Kind, length: Int) {
-        guard bytes[offset] == version else { throw .unsupportedVersion(bytes[offset]) }
-        guard let kind = Kind(rawValue: bytes[offset + 1]) else { throw .unknownKind(bytes[offset + 1]) }
-        let length = Int(readLittleEndian(bytes, at: offset + 2, bytes: 4))
-        guard length <= maximumPayloadBytes else { throw .oversized(length) }
-        return (kind, length)
+        try header(version: bytes[offset], kind: bytes[offset + 1], length: bytes[offset + 2..<offset + headerBytes].loadLittleEndian(UInt32.self, at: 0))
+    }
+
+    /// The kind and payload length of a header whose version byte, kind byte and length are these.
+    static func header(version given: UInt8, kind kindByte: UInt8, length: UInt32) throws(FrameError) -> (kind: Kind, length: Int) {
+        guard given == version else { throw .unsupportedVersion(given) }
+        guard let kind = Kind(rawValue: kindByte) else { throw .unknownKind(kindByte) }
+        guard Int(length) <= maximumPayloadBytes else { throw .oversized(Int(length)) }
+        return (kind, Int(length))
+    }
+}
+
+/// A whole frame as it lies in a `FrameDecoder`'s buffer: its kind and a view of its payload, read
+/// without copying it (tvp's per-task path receives one per task). It is valid until the decoder is
+/// next given bytes.
+public struct ReceivedFrame {
+    /// The frame's kind.
+    public let kind: Frame.Kind
+    /// The frame's payload, in the decoder's buffer.
+    public let payload: ArraySlice<UInt8>
+
+    /// A view of `payload` as a frame of `kind`.
+    public init(kind: Frame.Kind, payload: ArraySlice<UInt8>) {
+        self.kind = kind
+        self.payload = payload
+    }
+
+    /// The frame, its payload copied.
+    public var frame: Frame { Frame(kind: kind, payload: Array(payload)) }
+
+    /// The pid and start instant of a ready frame.
+    public var readyFields: (pid: Int32, processStartNanoseconds: UInt64)? {
+        guard kind == .ready, payload.count == 12 else { return nil }
+        return (payload.loadLittleEndian(Int32.self, at: 0), payload.loadLittleEndian(UInt64.self, at: 4))
+    }
+
+    /// What a result frame carries.
+    public struct ResultFields {
+        /// The task's digest.
+        public let digest: TaskDigest
+        /// The task's start and end instants (the worker's `CLOCK_MONOTONIC`).
+        public let startNanoseconds: UInt64, endNanoseconds: UInt64
+        /// The time the task spent obtaining its input.
+        public let transferNanoseconds: UInt64
+        /// What the task sent beyond its digest (a worker's `local` tally counts); nil when nothing.
+        public let output: [UInt8]?
+    }
+
+    /// The fields of a result frame; nil for another kind or a payload too short.
+    public var resultFields: ResultFields? {
+        guard kind == .result, payload.count >= 56 else { return nil }
+        return ResultFields(digest: TaskDigest(littleEndianBytes: payload), startNanoseconds: payload.loadLittleEndian(UInt64.self, at: 32),
+                            endNanoseconds: payload.loadLittleEndian(UInt64.self, at: 40),
+                            transferNanoseconds: payload.loadLittleEndian(UInt64.self, at: 48),
+                            output: payload.count > 56 ? Array(payload.dropFirst(56)) : nil)
+    }
+}
+
+/// The header and index of a task frame, held inline: tvp sends one per task without allocating.
+public struct TaskFramePrefix {
+    /// Its length: the frame header and the 8-byte index.
+    public static let count = Frame.headerBytes + 8
+    /// Its bytes.
+    public private(set) var bytes = InlineBytes(count: count)
+
+    /// The prefix of task `index`'s frame, whose payload goes on with `trailing` bytes.
+    public init(_ index: Int, trailing: Int) {
+        bytes[0] = Frame.version
+        bytes[1] = Frame.Kind.task.rawValue
+        bytes.store(littleEndian: UInt32(8 + trailing), at: 2)
+        bytes.store(littleEndian: UInt64(index), at: 6)
     }
 }
 
@@ -163,15 +229,18 @@ public struct FrameReader {
     /// (header and index together: one `read` per task in the common case); nil when the stream
     /// ends cleanly between frames. A frame of another kind is an error: workers receive only tasks.
     public func nextTask() throws -> (index: Int, trailing: Int)? {
-        var prefix = [UInt8](repeating: 0, count: Frame.headerBytes + 8)
+        // Inline: a worker reads one of these per task.
+        var prefix = InlineBytes(count: TaskFramePrefix.count)
         let received = try descriptor.readExactly(into: &prefix)
         if received == 0 { return nil }
         // The header is judged first, so that a stream ending after a short foreign frame says so.
         guard received >= Frame.headerBytes else { throw FrameStreamError.truncated(expected: prefix.count, received: received) }
-        let (kind, length) = try Frame.header(in: prefix)
+        let (kind, length) = try Frame.header(version: prefix[0], kind: prefix[1], length: prefix.load(littleEndian: UInt32.self, at: 2))
         guard kind == .task, length >= 8 else { throw FrameError.unexpected(kind: kind, length: length) }
         guard received == prefix.count else { throw FrameStreamError.truncated(expected: prefix.count, received: received) }
-        guard let index = Int(exactly: readLittleEndian(prefix, at: 6, bytes: 8)) else { throw FrameError.unexpected(kind: kind, length: length) }
+        guard let index = Int(exactly: prefix.load(littleEndian: UInt64.self, at: Frame.headerBytes)) else {
+            throw FrameError.unexpected(kind: kind, length: length)
+        }
         return (index, length - 8)
     }
 
@@ -209,6 +278,11 @@ public struct FrameDecoder: Sendable {
 
     /// Adds received bytes.
     public mutating func append(_ bytes: some Collection<UInt8>) {
+        append(ArraySlice(bytes))
+    }
+
+    /// Adds received bytes (the concrete form tvp's per-task path calls: no generic copy loop).
+    public mutating func append(_ bytes: ArraySlice<UInt8>) {
         if start > 0 && start == buffer.count {
             buffer.removeAll(keepingCapacity: true)
             start = 0
@@ -217,12 +291,16 @@ public struct FrameDecoder: Sendable {
     }
 
     /// The next whole frame, nil when more bytes are needed; throws on a malformed header.
-    public mutating func next() throws(FrameError) -> Frame? {
+    public mutating func next() throws(FrameError) -> Frame? { try nextReceived()?.frame }
+
+    /// The next whole frame where it lies, without copying its payload; nil when more bytes are
+    /// needed; throws on a malformed header.
+    public mutating func nextReceived() throws(FrameError) -> ReceivedFrame? {
         guard buffer.count - start >= Frame.headerBytes else { return nil }
         let (kind, length) = try Frame.header(in: buffer, at: start)
         guard buffer.count - start >= Frame.headerBytes + length else { return nil }
         let payloadStart = start + Frame.headerBytes
-        let frame = Frame(kind: kind, payload: Array(buffer[payloadStart..<payloadStart + length]))
+        let frame = ReceivedFrame(kind: kind, payload: buffer[payloadStart..<payloadStart + length])
         start = payloadStart + length
         if start > 65_536 && start * 2 > buffer.count {
             buffer.removeSubrange(0..<start)
