@@ -17,9 +17,12 @@
 #   3. one tvp run of the scenario gives every tvp figure of rows b–e;
 #   4. the same references run again; each reference figure is the mean of its two runs (the median
 #      of two), and both are printed so drift during the tvp run is visible;
-#   5. rows d and e (rates, which drift the most) are measured again in paired rounds: openssl,
-#      a small tvp run of just their two cells, pipe_bandwidth, LIMITS_ROUNDS times (default 5);
-#      their verdict is the median of the rounds' ratios.
+#   5. rows c, d and e are measured again in paired rounds, LIMITS_ROUNDS times (default 5): the
+#      C round trip, a small tvp run of row c's cell placed by the kernel and on one CPU
+#      (`affinity: packed`), the C round trip on that CPU (taskset), openssl, a small tvp run of
+#      rows d and e's two cells, pipe_bandwidth; their verdict is the median of the rounds' ratios.
+#      A round trip across two CPUs costs 40-100 µs on this kind of VM and moves from minute to
+#      minute, so row c's bracket (step 2 and 4) is shown but the rounds decide.
 #
 # Exit status: 0 when every row was measured, whether or not it met its target (this is a report);
 # 1 when something could not be built or measured (the table still shows the rest).
@@ -112,7 +115,7 @@ bracket_references "$work/after"
 # Rows d and e compare rates, which follow the machine's speed from second to second: they are
 # measured again in paired rounds, reference and tvp back to back, and judged on the median of the
 # rounds' ratios. The tvp side is a small scenario of just those two cells.
-section "rows d and e: paired rounds (openssl, tvp, pipe_bandwidth; ${LIMITS_ROUNDS:-5} rounds)"
+section "rows c, d and e: paired rounds (round trips, tvp, openssl, tvp, pipe_bandwidth; ${LIMITS_ROUNDS:-5} rounds)"
 datapaths="$work/datapaths.yaml"
 cat > "$datapaths" <<'YAML'
 name: datapaths
@@ -125,10 +128,28 @@ workloads:
   cpu: { bytes_per_task: 32MiB, tasks: 2 }
   shared: { input_size: 256MiB, transfer: pipe, tasks: 8 }
 YAML
+# Row c's cell twice: placed by the kernel, and with the worker and tvp's measuring thread on the
+# first CPU of tvp's mask (`packed`), the C round trip's twin under taskset -c on that CPU.
+roundtrip="$work/roundtrip.yaml"
+cat > "$roundtrip" <<'YAML'
+name: roundtrip
+description: Row c of benchmarks/limits.sh - a null task handed to one pooled worker and answered, placed by the kernel and on one CPU.
+repetitions: 3
+warmup: 1
+workers: [1]
+modes: [process-pool]
+affinity: [any, packed]
+workloads:
+  null: { tasks: 20000 }
+YAML
+first_cpu=$(python3 -c 'import os; print(min(os.sched_getaffinity(0)))')
 for round in $(seq 1 "${LIMITS_ROUNDS:-5}"); do
     dir="$work/rounds/$round"
     mkdir -p "$dir"
     echo "-- round $round   load: $(load)"
+    reference "$dir/pipe_roundtrip" "$refs/pipe_roundtrip" -n 20000 -r 3
+    (cd "$repo" && "$bin/tvp" run "$roundtrip" --out "$dir/roundtrip" --quiet --no-plot >/dev/null) || { echo "tvp run failed"; status=1; }
+    reference "$dir/pipe_roundtrip_packed" taskset -c "$first_cpu" "$refs/pipe_roundtrip" -n 20000 -r 3
     command -v openssl >/dev/null 2>&1 && reference "$dir/openssl" openssl speed -elapsed -evp sha256 -bytes 16384 -seconds 2
     (cd "$repo" && "$bin/tvp" run "$datapaths" --out "$dir/tvp" --quiet --no-plot >/dev/null) || { echo "tvp run failed"; status=1; }
     reference "$dir/pipe_bandwidth" "$refs/pipe_bandwidth" -t 256M -p 1M -r 3

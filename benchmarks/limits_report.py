@@ -7,8 +7,11 @@ WORK_DIR holds the raw outputs limits.sh saved:
     spawn_time.out                           row a (spawn_time alternating the C no-op and tvp-worker)
     before/NAME.out, after/NAME.out          the references run before and after the tvp run, NAME one of
                                              pool, pipe_roundtrip, pipe_bandwidth, openssl
-    rounds/N/NAME.out, rounds/N/tvp/RUN/       rows d and e in paired rounds: openssl, pipe_bandwidth
+    rounds/N/NAME.out, rounds/N/tvp/RUN/     rows d and e in paired rounds: openssl, pipe_bandwidth
                                              and a tvp run of their two cells
+    rounds/N/pipe_roundtrip{,_packed}.out,   rows c and c′ in the same rounds: the C round trip placed
+    rounds/N/roundtrip/RUN/                  by the kernel and on one CPU, and a tvp run of row c's
+                                             cell under `affinity: any` and `packed`
 SUMMARY_CSV is the tvp run's summary.csv (or its run folder). tvp's figures are read from the
 summary.csv files by column name, and the references' key=value lines, through tvp_results.py. A
 missing input makes its row "n/a" with the reason; the other rows are still printed.
@@ -125,24 +128,59 @@ def row_thread_pool(work_dir, summary):
             f"{row['tasks']} tasks; pool.c -b (tvp's per-task bookkeeping: two clock reads, an outcome per slot) {detail}{bare_note}")
 
 
+def round_trip_us(path):
+    return key_value_figure(path, "round_trip_median_us")
+
+
+def tvp_pool_task(affinity):
+    def figure(summary):
+        cell = {"workload": "null", "mode": "process-pool", "workers": 1}
+        if "affinity" in summary.columns:
+            cell["affinity"] = affinity
+        return summary.figure("per_task_net_us", f"null / process-pool / 1 worker / affinity {affinity}", **cell)[0]
+    return figure
+
+
 def row_process_pool(work_dir, summary):
+    """Row c: judged on the paired rounds (a round trip across CPUs moves from minute to minute);
+    the one tvp run against the references before and after it when there are none."""
+    paired = paired_rounds(work_dir, "pipe_roundtrip", round_trip_us, tvp_pool_task("any"), tvp_folder="roundtrip")
     description = "null / process-pool / 1 worker"
-    tvp, row = summary.figure("per_task_net_us", description, workload="null", mode="process-pool", workers=1)
-    trip, detail = bracketed(work_dir, "pipe_roundtrip", lambda p: key_value_figure(p, "round_trip_median_us"))
-    return (f"{tvp:.2f} µs/task", f"{trip:.2f} µs/trip", tvp / trip,
-            f"{row['tasks']} tasks; round trip {detail}")
+    try:
+        tvp, row = summary.figure("per_task_net_us", description, workload="null", mode="process-pool", workers=1)
+        trip, detail = bracketed(work_dir, "pipe_roundtrip", round_trip_us)
+    except Missing as problem:
+        if not paired:
+            raise
+        bracket = f"the scenario run: not measured ({problem})"
+    else:
+        if not paired:
+            return (f"{tvp:.2f} µs/task", f"{trip:.2f} µs/trip", tvp / trip, f"{row['tasks']} tasks; round trip {detail}")
+        bracket = f"the scenario run: {tvp:.2f} µs/task against round trip {detail}"
+    tvp, trip, ratio, note = paired
+    return (f"{tvp:.2f} µs/task", f"{trip:.2f} µs/trip", ratio, f"{note}; {bracket}")
 
 
-def paired_rounds(work_dir, reference_name, reference_figure, tvp_figure):
-    """Rows measured in paired rounds (work_dir/rounds/N): each round's reference and tvp figures,
-    and the median of their ratios. Returns None when there are no rounds."""
+def row_process_pool_one_cpu(work_dir, summary):
+    """Row c on one CPU: tvp's `affinity: packed` against the C round trip under taskset."""
+    paired = paired_rounds(work_dir, "pipe_roundtrip_packed", round_trip_us, tvp_pool_task("packed"), tvp_folder="roundtrip")
+    if not paired:
+        raise Missing("no paired rounds (the one-CPU twin is measured only there)")
+    tvp, trip, ratio, note = paired
+    return (f"{tvp:.2f} µs/task", f"{trip:.2f} µs/trip", ratio, note)
+
+
+def paired_rounds(work_dir, reference_name, reference_figure, tvp_figure, tvp_folder="tvp"):
+    """Rows measured in paired rounds (work_dir/rounds/N): each round's reference and tvp figures
+    (the tvp run under rounds/N/`tvp_folder`), and the median of their ratios. Returns None when
+    there are no rounds."""
     rounds_dir = os.path.join(work_dir, "rounds")
     if not os.path.isdir(rounds_dir):
         return None
     pairs = []
     for name in sorted(os.listdir(rounds_dir), key=lambda n: int(n) if n.isdigit() else 0):
         folder = os.path.join(rounds_dir, name)
-        runs = run_folders(os.path.join(folder, "tvp"))
+        runs = run_folders(os.path.join(folder, tvp_folder))
         try:
             reference = reference_figure(os.path.join(folder, f"{reference_name}.out"))
             tvp = tvp_figure(Summary(runs[0] if len(runs) == 1 else None))
@@ -152,7 +190,7 @@ def paired_rounds(work_dir, reference_name, reference_figure, tvp_figure):
     if not pairs:
         raise Missing(f"no round in {rounds_dir} has both a {reference_name} figure and a tvp figure")
     ratios = [t / r for t, r in pairs]
-    detail = "rounds (tvp/reference): " + ", ".join(f"{t:.0f}/{r:.0f}" for t, r in pairs)
+    detail = "rounds (tvp/reference): " + ", ".join(f"{t:.3g}/{r:.3g}" for t, r in pairs)
     return (median([t for t, _ in pairs]), median([r for _, r in pairs]),
             median(ratios), f"median of the ratios of {len(pairs)} paired rounds; {detail}")
 
@@ -203,6 +241,7 @@ ROWS = [
     ("a′. worker ÷ Swift floor", "static Swift no-op", row_swift_floor, "<=", 1.1),
     ("b. thread pool", "pool.c -b, 2 workers", row_thread_pool, "<=", 1.5),
     ("c. process pool", "pipe_roundtrip.c", row_process_pool, "<=", 1.2),
+    ("c′. process pool, one CPU", "pipe_roundtrip.c under taskset", row_process_pool_one_cpu, "<=", 1.2),
     ("d. hashing", "openssl speed", row_hashing, ">=", 0.98),
     ("e. pipe transfer", "pipe_bandwidth.c", row_pipe_transfer, ">=", 1.0),
 ]

@@ -60,9 +60,19 @@ extension FileDescriptor {
 }
 
 extension Array where Element == UInt8 {
-    /// Appends `value` as little-endian bytes, allocating nothing when the array has room.
-    @inlinable public mutating func appendLittleEndian<T: FixedWidthInteger>(_ value: T) {
-        Swift.withUnsafeBytes(of: value.littleEndian) { append(contentsOf: $0) }
+    /// Writes `value` as little-endian bytes over the array's bytes from `offset` (which must exist).
+    @inlinable public mutating func storeLittleEndian<T: FixedWidthInteger>(_ value: T, at offset: Int) {
+        precondition(offset >= 0 && offset + MemoryLayout<T>.size <= count, "\(MemoryLayout<T>.size) bytes at \(offset) of \(count)")
+        withUnsafeMutableBytes { $0.storeBytes(of: value.littleEndian, toByteOffset: offset, as: T.self) }
+    }
+
+    /// Makes the array `count` bytes long, keeping its first bytes and its storage (new bytes are 0).
+    @inlinable public mutating func resize(to newCount: Int) {
+        if count < newCount {
+            append(contentsOf: repeatElement(0, count: newCount - count))
+        } else if count > newCount {
+            removeLast(count - newCount)
+        }
     }
 }
 

@@ -2,8 +2,14 @@
  * pipe_roundtrip.c — the cost of one request/reply between two processes over pipes: the floor
  * under tvp's `process-pool` per-task overhead.
  *
- *   pipe_roundtrip [-n ROUND_TRIPS] [-r REPETITIONS] [-p PIPE_BYTES]
- *                                      defaults: 20000 round trips, 9 repetitions, 1M pipes
+ *   pipe_roundtrip [-n ROUND_TRIPS] [-r REPETITIONS] [-p PIPE_BYTES] [-w read|poll] [-b NS] [-a NS]
+ *                                      defaults: 20000 round trips, 9 repetitions, 1M pipes, read
+ *
+ * The last three change the parent's side, to show what a round trip between two CPUs is sensitive
+ * to (benchmarks/roundtrip_sensitivity.sh, docs/overhead.md): -w poll waits for the reply in
+ * poll(2) on the reply pipe before reading it (as a supervisor watching several descriptors
+ * would); -b NS spins NS nanoseconds before each request (work between a reply and the next
+ * request), -a NS spins after each request, before waiting for the reply.
  *
  * The parent forks one child and talks to it over two pipes (parent → child requests, child →
  * parent replies), both enlarged with fcntl(F_SETPIPE_SZ) as tvp enlarges its pool's pipes. A
@@ -23,6 +29,8 @@
  */
 #include "bench.h"
 
+#include <poll.h>
+
 enum { request_bytes = 14, reply_bytes = 54, warmup_round_trips = 100 };
 
 /* The child: answers every request with a reply echoing its round number, until EOF. */
@@ -36,6 +44,20 @@ static void serve(int requests, int replies)
     }
 }
 
+/* How the parent waits and what it does besides (-w, -b, -a). */
+static int wait_in_poll = 0;
+static uint64_t spin_before_ns = 0, spin_after_ns = 0;
+
+/* Busy for `ns` nanoseconds (a stand-in for bookkeeping). */
+static void spin(uint64_t ns)
+{
+    if (ns == 0)
+        return;
+    uint64_t until = now_ns() + ns;
+    while (now_ns() < until)
+        ;
+}
+
 /* The parent's side of `count` round trips, numbered from `first`. */
 static void round_trips(int requests, int replies, uint64_t first, size_t count)
 {
@@ -43,7 +65,15 @@ static void round_trips(int requests, int replies, uint64_t first, size_t count)
     memset(request, 0xa5, sizeof request);
     for (uint64_t round = first; round < first + count; round++) {
         memcpy(request, &round, sizeof round);
+        spin(spin_before_ns);
         write_all(requests, request, sizeof request, "write (parent)");
+        spin(spin_after_ns);
+        if (wait_in_poll) {
+            struct pollfd ready = {.fd = replies, .events = POLLIN};
+            while (poll(&ready, 1, -1) < 0)
+                if (errno != EINTR)
+                    die("poll");
+        }
         if (read_exactly(replies, reply, sizeof reply, "read (parent)") != 0)
             fail("the child closed its pipe early (round %llu)", (unsigned long long)round);
         uint64_t echoed;
@@ -56,7 +86,7 @@ static void round_trips(int requests, int replies, uint64_t first, size_t count)
 
 int main(int argc, char **argv)
 {
-    const char *usage = "usage: pipe_roundtrip [-n ROUND_TRIPS] [-r REPETITIONS] [-p PIPE_BYTES]";
+    const char *usage = "usage: pipe_roundtrip [-n ROUND_TRIPS] [-r REPETITIONS] [-p PIPE_BYTES] [-w read|poll] [-b NS] [-a NS]";
     size_t count = 20000, repetitions = 9;
     int pipe_bytes = 1 << 20;
     for (int i = 1; i < argc; i++) {
@@ -68,6 +98,16 @@ int main(int argc, char **argv)
             repetitions = (size_t)parse_count(argv[++i], "REPETITIONS", 1, 100000);
         else if (strcmp(argv[i], "-p") == 0)
             pipe_bytes = (int)parse_count(argv[++i], "PIPE_BYTES", 4096, 1 << 30);
+        else if (strcmp(argv[i], "-w") == 0) {
+            const char *mode = argv[++i];
+            if (strcmp(mode, "poll") == 0)
+                wait_in_poll = 1;
+            else if (strcmp(mode, "read") != 0)
+                usage_error("-w takes read or poll, not '%s'; %s", mode, usage);
+        } else if (strcmp(argv[i], "-b") == 0)
+            spin_before_ns = (uint64_t)parse_count(argv[++i], "NS", 0, 1000000000);
+        else if (strcmp(argv[i], "-a") == 0)
+            spin_after_ns = (uint64_t)parse_count(argv[++i], "NS", 0, 1000000000);
         else
             usage_error("unknown option '%s'; %s", argv[i], usage);
     }

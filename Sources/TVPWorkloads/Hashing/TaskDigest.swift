@@ -28,12 +28,12 @@ public struct TaskDigest: Hashable, Sendable, CustomStringConvertible {
                  bytes.loadLittleEndian(UInt64.self, at: 16).littleEndian, bytes.loadLittleEndian(UInt64.self, at: 24).littleEndian)
     }
 
-    /// Appends the 32 bytes of `bytes` to `out`, allocating nothing when `out` has room.
-    func appendBytes(to out: inout [UInt8]) {
-        out.appendLittleEndian(UInt64(littleEndian: words.0))
-        out.appendLittleEndian(UInt64(littleEndian: words.1))
-        out.appendLittleEndian(UInt64(littleEndian: words.2))
-        out.appendLittleEndian(UInt64(littleEndian: words.3))
+    /// Writes the 32 bytes of `bytes` over `out` from `offset` (which must hold them).
+    func storeBytes(into out: inout [UInt8], at offset: Int) {
+        out.storeLittleEndian(UInt64(littleEndian: words.0), at: offset)
+        out.storeLittleEndian(UInt64(littleEndian: words.1), at: offset + 8)
+        out.storeLittleEndian(UInt64(littleEndian: words.2), at: offset + 16)
+        out.storeLittleEndian(UInt64(littleEndian: words.3), at: offset + 24)
     }
 
     /// Wraps 32 bytes.

@@ -82,15 +82,17 @@ public struct Frame: Equatable, Sendable {
     /// worker's reply allocates nothing once its buffer has grown).
     public static func encodeResult(_ digest: TaskDigest, startNanoseconds: UInt64, endNanoseconds: UInt64,
                                     transferNanoseconds: UInt64, output: [UInt8]?, into bytes: inout [UInt8]) {
-        bytes.removeAll(keepingCapacity: true)
-        bytes.append(version)
-        bytes.append(Kind.result.rawValue)
-        appendLittleEndian(UInt32(56 + (output?.count ?? 0)), to: &bytes)
-        digest.appendBytes(to: &bytes)
-        appendLittleEndian(startNanoseconds, to: &bytes)
-        appendLittleEndian(endNanoseconds, to: &bytes)
-        appendLittleEndian(transferNanoseconds, to: &bytes)
-        if let output { bytes += output }
+        // Written in place over the last reply: the same 62 bytes each time unless a task sends output.
+        let length = 56 + (output?.count ?? 0)
+        bytes.resize(to: headerBytes + length)
+        bytes[0] = version
+        bytes[1] = Kind.result.rawValue
+        bytes.storeLittleEndian(UInt32(length), at: 2)
+        digest.storeBytes(into: &bytes, at: headerBytes)
+        bytes.storeLittleEndian(startNanoseconds, at: headerBytes + 32)
+        bytes.storeLittleEndian(endNanoseconds, at: headerBytes + 40)
+        bytes.storeLittleEndian(transferNanoseconds, at: headerBytes + 48)
+        if let output { bytes.replaceSubrange((headerBytes + 56)..., with: output) }
     }
 
     /// A failure frame.
