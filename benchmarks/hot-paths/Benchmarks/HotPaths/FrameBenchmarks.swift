@@ -19,6 +19,27 @@ func frameBenchmarks() {
         }
     }
 
+    // What tvp-worker does per task: the result frame written over its reply buffer (no allocation).
+    Benchmark("Frame.encodeResult into a reused reply", configuration: perFrame) { benchmark in
+        var reply: [UInt8] = []
+        for index in benchmark.scaledIterations {
+            let start = UInt64(index)
+            Frame.encodeResult(digest, startNanoseconds: start, endNanoseconds: start + 1, transferNanoseconds: 0, output: nil, into: &reply)
+            blackHole(reply)
+        }
+    }
+
+    // What tvp does per task: a result frame appended to a worker's decoder and read in place.
+    let oneResult = Frame.result(digest, startNanoseconds: 1, endNanoseconds: 2).encoded[...]
+    Benchmark("FrameDecoder, a result read in place", configuration: perFrame) { benchmark in
+        var decoder = FrameDecoder()
+        for _ in benchmark.scaledIterations {
+            decoder.append(oneResult)
+            guard let frame = try decoder.nextReceived(), let fields = frame.resultFields else { fatalError("no result frame") }
+            blackHole(fields)
+        }
+    }
+
     // Task and result frames in turn, as both ends of a pool's pipes see them, cut into pieces of
     // 1, 7, 61, 509 and 4093 bytes in turn, so headers and payloads are split at every offset.
     let frameCount = perFrame.scalingFactor.rawValue

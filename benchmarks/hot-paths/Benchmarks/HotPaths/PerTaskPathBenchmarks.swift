@@ -24,6 +24,26 @@ func perTaskPathBenchmarks() {
         blackHole(result)
     }
 
+    // A `process-pool` trial of 20,000 null tasks on one worker, per task: the task frame written,
+    // the worker woken, its result frame read and decoded, the outcome stored (benchmarks/limits.sh
+    // rows c and c′). The pool's start (one spawn) is inside, a few hundredths of the figure.
+    let poolWorker = Environment.worker
+    Benchmark(
+        "process-pool executor, null task, 1 worker",
+        configuration: .init(scalingFactor: .kilo, maxDuration: .seconds(5),
+                             thresholds: Tolerance.timing(percent: Tolerance.perTaskPathPercent))
+    ) { benchmark in
+        guard let poolWorker else { fatalError("no tvp-worker: build the root package in release, or set TVP_WORKER") }
+        let request = ExecutionRequest(workload: .null, tasks: 20 * benchmark.scaledIterations.count, workers: 1)
+        benchmark.startMeasurement()
+        let result = ProcessPoolExecutor(workerPath: poolWorker).run(request)
+        benchmark.stopMeasurement()
+        guard result.outcomes.allSatisfy({ $0.error == nil }) && result.abandoned == nil else {
+            fatalError("the process-pool trial failed: \(result.errorSummary ?? result.abandoned.map { "\($0)" } ?? "")")
+        }
+        blackHole(result)
+    }
+
     // `tvp-worker task null - 0`: posix_spawn, the worker's start-up, its report line, exit and
     // waitpid; the root package's release build (run `swift build -c release` there first, or set
     // TVP_WORKER to a tvp-worker).
