@@ -204,44 +204,35 @@ public final class ChildSupervisor {
         }
         var until = min(due, timeoutSeconds.map { now + Self.nanoseconds($0) } ?? UInt64.max)
         if pollsChildren { until = min(until, now + 10_000_000) }
-        // The buffers are taken out of the supervisor for the call (and put back after), so that
-        // filling them costs no exclusivity check per element.
-        var buffer: [pollfd] = [], pids: [pid_t] = []
-        swap(&buffer, &pollBuffer)
-        swap(&pids, &watchedPIDs)
-        defer {
-            swap(&buffer, &pollBuffer)
-            swap(&pids, &watchedPIDs)
-        }
-        buffer.removeAll(keepingCapacity: true)
-        pids.removeAll(keepingCapacity: true)
+        pollBuffer.removeAll(keepingCapacity: true)
+        watchedPIDs.removeAll(keepingCapacity: true)
         for interest in interests {
             let events = (interest.read ? POLLIN : 0) | (interest.write ? POLLOUT : 0)
-            buffer.append(pollfd(fd: interest.descriptor.rawValue, events: Int16(events), revents: 0))
+            pollBuffer.append(pollfd(fd: interest.descriptor.rawValue, events: Int16(events), revents: 0))
         }
         for child in children.values where child.pidfd >= 0 {
-            buffer.append(pollfd(fd: child.pidfd, events: Int16(POLLIN), revents: 0))
-            pids.append(child.pid)
+            pollBuffer.append(pollfd(fd: child.pidfd, events: Int16(POLLIN), revents: 0))
+            watchedPIDs.append(child.pid)
         }
         if InterruptSignal.received == nil, let wake = InterruptSignal.wakeDescriptor {
-            buffer.append(pollfd(fd: wake.rawValue, events: Int16(POLLIN), revents: 0))
+            pollBuffer.append(pollfd(fd: wake.rawValue, events: Int16(POLLIN), revents: 0))
         }
         let milliseconds: Int32 = until == UInt64.max ? -1
             : Int32(clamping: until > now ? (until - now + 999_999) / 1_000_000 : 0)
         let count: CInt
         do {
-            count = try valueOrErrno(retryOnInterrupt: false) { poll(&buffer, nfds_t(buffer.count), milliseconds) }
+            count = try valueOrErrno(retryOnInterrupt: false) { poll(&pollBuffer, nfds_t(pollBuffer.count), milliseconds) }
         } catch Errno.interrupted {
             count = 0  // a signal: the caller looks at InterruptSignal.received
         } catch let error as Errno {
-            throw SystemCallError("poll \(buffer.count) descriptors", error)
+            throw SystemCallError("poll \(pollBuffer.count) descriptors", error)
         }
         if count > 0 {
-            for index in buffer.indices where buffer[index].revents != 0 {
+            for index in pollBuffer.indices where pollBuffer[index].revents != 0 {
                 if index < interests.count {
                     events.ready.append(index)
-                } else if index < interests.count + pids.count {
-                    try reap(pids[index - interests.count], into: &events)
+                } else if index < interests.count + watchedPIDs.count {
+                    try reap(watchedPIDs[index - interests.count], into: &events)
                 } else {
                     events.interrupted = true
                 }

@@ -41,10 +41,8 @@ extension FileDescriptor {
     /// Reads into `buffer` what is available now, at most its size (one `read`, retried on `EINTR`),
     /// and returns how many bytes that was; 0 means end of file. The buffer is reused across calls.
     public func readAvailable(into buffer: inout [UInt8]) throws -> Int {
-        try attempt("read fd \(rawValue)") {
-            try buffer.withUnsafeMutableBytes { raw in
-                try valueOrErrno { Glibc.read(rawValue, raw.baseAddress, raw.count) }
-            }
+        while true {
+            if let count = try readInterruptibly(into: &buffer) { return count }
         }
     }
 

@@ -12,7 +12,7 @@ public struct InlineBytes: Sendable {
 
     /// `count` zero bytes (at most `capacity`).
     @inlinable public init(count: Int) {
-        precondition(count >= 0 && count <= 16, "InlineBytes holds at most 16 bytes, not \(count)")
+        precondition(count >= 0 && count <= Self.capacity, "InlineBytes holds at most \(Self.capacity) bytes, not \(count)")
         self.count = count
     }
 

@@ -99,8 +99,6 @@ struct WorkerProcess {
         output = nil
     }
 
-    /// Reads what the worker's output holds now into `buffer` (one `read`) and returns those bytes'
-    /// count; at end of file (0) the output is closed. A read error is thrown.
     /// Waits in `read` for its results, as `read(into:)` reads them, but returns nil when a signal
     /// (a `ThreadTick`, SIGINT) ends the wait first.
     mutating func readWaiting(into buffer: inout [UInt8]) throws -> Int? {
@@ -110,6 +108,8 @@ struct WorkerProcess {
         return count
     }
 
+    /// Reads what the worker's output holds now into `buffer` (one `read`) and returns those bytes'
+    /// count; at end of file (0) the output is closed. A read error is thrown.
     mutating func read(into buffer: inout [UInt8]) throws -> Int {
         guard let output else { return 0 }
         let count = try output.readAvailable(into: &buffer)

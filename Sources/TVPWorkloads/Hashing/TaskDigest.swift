@@ -9,11 +9,8 @@ public struct TaskDigest: Hashable, Sendable, CustomStringConvertible {
 
     /// The digest bytes.
     public var bytes: [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(32)
-        for word in [words.0, words.1, words.2, words.3] {
-            for shift in stride(from: 0, to: 64, by: 8) { out.append(UInt8(truncatingIfNeeded: word.littleEndian >> shift)) }
-        }
+        var out = [UInt8](repeating: 0, count: 32)
+        storeBytes(into: &out, at: 0)
         return out
     }
 
@@ -39,12 +36,7 @@ public struct TaskDigest: Hashable, Sendable, CustomStringConvertible {
     /// Wraps 32 bytes.
     public init(bytes: [UInt8]) {
         precondition(bytes.count == 32, "a task digest has 32 bytes")
-        func word(_ at: Int) -> UInt64 {
-            var value: UInt64 = 0
-            for i in 0..<8 { value |= UInt64(bytes[at + i]) << (8 * i) }
-            return UInt64(littleEndian: value)
-        }
-        words = (word(0), word(8), word(16), word(24))
+        self.init(littleEndianBytes: bytes[...])
     }
 
     public static func == (lhs: TaskDigest, rhs: TaskDigest) -> Bool {

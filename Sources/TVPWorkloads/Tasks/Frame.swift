@@ -104,7 +104,7 @@ public struct Frame: Equatable, Sendable {
     /// The task index of a task frame.
     public var taskIndex: Int? {
         guard kind == .task, payload.count == 8 else { return nil }
-        return Int(exactly: readLittleEndian(payload, at: 0, bytes: 8))
+        return Int(exactly: payload[...].loadLittleEndian(UInt64.self, at: 0))
     }
 
     /// The digest, instants, transfer time and output (nil when the task sent none) of a result frame.
@@ -318,10 +318,4 @@ private func appendLittleEndian<T: FixedWidthInteger>(_ value: T, to bytes: inou
         bytes.append(UInt8(truncatingIfNeeded: v))
         v >>= 8
     }
-}
-
-private func readLittleEndian(_ bytes: [UInt8], at offset: Int, bytes count: Int) -> UInt64 {
-    var value: UInt64 = 0
-    for i in (0..<count).reversed() { value = value << 8 | UInt64(bytes[offset + i]) }
-    return value
 }
