@@ -13,6 +13,8 @@
 # Order, so that every figure of a row comes from the same minutes on a machine whose speed drifts:
 #   1. row a: spawn_time alternates the static C no-op, `tvp-worker task null - 0` and the static
 #      Swift no-op round by round, so every side of that row shares every minute by construction;
+#      twice: copies of the three written just before, then the same copies after their cached
+#      pages were dropped (the page cache's two states, rows a and a″);
 #   2. the references of rows b–e (pool, pipe_roundtrip, pipe_bandwidth, openssl speed) run once;
 #   3. one tvp run of the scenario gives every tvp figure of rows b–e;
 #   4. the same references run again; each reference figure is the mean of its two runs (the median
@@ -73,11 +75,33 @@ echo "tvp: $bin"
 section "row a: worker start-up (C no-op, tvp-worker and the static Swift no-op alternating)"
 # The static Swift no-op (build.sh, when swiftc is found) is the Swift runtime's floor: row a′
 # judges tvp-worker against it, in the same loop.
-if [[ -x "$refs/swift_noop" ]]; then
-    reference "$work/spawn_time" "$refs/spawn_time" 300 "$refs/noop" -- "$bin/tvp-worker" task null - 0 -- "$refs/swift_noop"
-else
-    reference "$work/spawn_time" "$refs/spawn_time" 300 "$refs/noop" -- "$bin/tvp-worker" task null - 0
+# How a program's file sits in the page cache moves its start-up by 10-30 %: a file just written
+# is cached in large folios (64 KiB to 2 MiB), one read back by exec's page faults after the cache
+# dropped it (memory pressure, or a VM's proactive reclaim of pages idle for a minute) in 4 KiB
+# pages, which each spawn maps and unmaps one by one (docs/overhead.md). So the three programs are
+# timed as copies written now, all alike, then again after their cached pages were dropped.
+# The worker gets what tvp adds to its environment (libcrypto's CPU capabilities, WorkerEnvironment).
+programs="$work/programs"
+mkdir -p "$programs"
+cp "$refs/noop" "$bin/tvp-worker" "$programs/"
+[[ -x "$refs/swift_noop" ]] && cp "$refs/swift_noop" "$programs/"
+worker_env=()
+capabilities="$("$programs/tvp-worker" openssl-ia32cap 2>/dev/null)"
+if [[ -z "${OPENSSL_ia32cap:-}" && "$capabilities" =~ ^0x[0-9a-f]{16}:0x[0-9a-f]{16}$ ]]; then
+    worker_env=("OPENSSL_ia32cap=$capabilities")
 fi
+spawn_loop() { # spawn_loop OUTPUT_BASE
+    local floor=()
+    [[ -x "$programs/swift_noop" ]] && floor=(-- "$programs/swift_noop")
+    reference "$1" "$refs/spawn_time" 300 "$programs/noop" -- "${worker_env[@]}" "$programs/tvp-worker" task null - 0 "${floor[@]}"
+}
+echo "as written (copies made just now):"
+spawn_loop "$work/spawn_time"
+python3 -c 'import os, sys
+for path in sys.argv[1:]:
+    fd = os.open(path, os.O_RDONLY); os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED); os.close(fd)' "$programs"/*
+echo "read back by exec (their cached pages dropped first, posix_fadvise DONTNEED):"
+spawn_loop "$work/spawn_time_dropped"
 
 section "references, before the tvp run"
 bracket_references "$work/before"

@@ -198,10 +198,16 @@ public struct ScenarioRun {
         references.merge(try plugins.prepare(run.cells, inputs: inputs, events: events)) { $1 }
 
         events(.started(totalTrials: plan.count, directory: writer.directory))
-        let measurer = TrialMeasurer(workerPath: options.workerPath, pluginWorkerPath: options.pluginWorkerPath,
+        var measurer = TrialMeasurer(workerPath: options.workerPath, pluginWorkerPath: options.pluginWorkerPath,
                                      taskTimeoutSeconds: scenario.taskTimeoutSeconds,
                                      switchIntervalNanoseconds: UInt64((scenario.switchIntervalMilliseconds * 1e6).rounded()),
                                      usableCPUs: PlacementTestHooks.usableCPUs())
+        if run.cells.contains(where: { $0.mode.usesProcesses && !$0.workload.isPlugin }) {
+            events(.preparing("asking the worker for libcrypto's CPU capabilities"))
+            measurer.workerEnvironment = WorkerEnvironment.additions(forWorker: options.workerPath,
+                                                                     environment: ProcessInfo.processInfo.environment)
+            if !measurer.workerEnvironment.isEmpty { run.meta.workerEnvironment = measurer.workerEnvironment }
+        }
         run.samples.reserveCapacity(plan.count)
         // Download servers start before the first trial that needs them, and stop after the last.
         let servers = scenario.workloads.contains { $0.is(DownloadWorkload.self) } ? DownloadServers(executable: options.serverPath) : nil

@@ -82,14 +82,19 @@ public final class ChildSupervisor {
     /// Seconds between SIGTERM and SIGKILL.
     public let terminationGraceSeconds: Double
     private var children: [pid_t: Supervised] = [:]
+    /// Variables every child started with tvp's own environment gets on top of it (beside
+    /// `TVP_PARENT_PID`); a variable tvp's environment already sets is left as it is.
+    private let environmentAdditions: [String: String]
     private var inheritedEnvironment: ChildEnvironment?
     // Reused by every wait: a trial's loop waits once per task.
     private var pollBuffer: [pollfd] = []
     private var watchedPIDs: [pid_t] = []
 
-    /// A supervisor with no children yet.
-    public init(terminationGraceSeconds: Double = 1) {
+    /// A supervisor with no children yet; children started with tvp's own environment also get
+    /// `environmentAdditions` where tvp's environment does not set them.
+    public init(terminationGraceSeconds: Double = 1, environmentAdditions: [String: String] = [:]) {
         self.terminationGraceSeconds = terminationGraceSeconds
+        self.environmentAdditions = environmentAdditions
     }
 
     deinit {
@@ -111,7 +116,8 @@ public final class ChildSupervisor {
         var environment: ChildEnvironment?
         if launch.environment == nil && launch.diesWithParent {
             if inheritedEnvironment == nil {
-                inheritedEnvironment = ChildEnvironment.current(setting: [ParentDeath.environmentKey: String(getpid())])
+                let additions = environmentAdditions.filter { getenv($0.key) == nil }
+                inheritedEnvironment = ChildEnvironment.current(setting: additions.merging([ParentDeath.environmentKey: String(getpid())]) { $1 })
             }
             environment = inheritedEnvironment
         }

@@ -10,6 +10,9 @@ import TVPWorkloads
 ///   WORKER serve WORKLOAD INPUT        task frames on stdin, result frames on stdout, until stdin
 ///                                      closes (`process-pool`); a conversation's channel ends
 ///                                      come with each task over descriptor 3, a Unix socket
+///   WORKER openssl-ia32cap             the CPU capabilities its libcrypto found, as the
+///                                      OPENSSL_ia32cap environment variable takes them (tvp asks
+///                                      once per run and hands them to the workers it starts)
 ///
 /// A plugin is set up after the process starts and before its first task (before the ready frame
 /// of `serve`), and torn down after its last.
@@ -18,12 +21,16 @@ public struct WorkerProgram {
     let processStart: MonotonicInstant
     /// Whether this executable can load plugins.
     let allowsPlugins: Bool
+    /// libcrypto's CPU capability vector, as OPENSSL_ia32cap takes it; nil where the executable
+    /// cannot tell (its libcrypto is not linked in statically, or the CPU has no such vector).
+    let cryptoCapabilities: () -> String?
     private let standardOutput = FileDescriptor.standardOutput
 
     /// A worker that started at `processStart`.
-    public init(processStart: MonotonicInstant, allowsPlugins: Bool) {
+    public init(processStart: MonotonicInstant, allowsPlugins: Bool, cryptoCapabilities: @escaping () -> String? = { nil }) {
         self.processStart = processStart
         self.allowsPlugins = allowsPlugins
+        self.cryptoCapabilities = cryptoCapabilities
     }
 
     /// Runs the command in the process's arguments (argv) and ends the process. The arguments are
@@ -53,9 +60,13 @@ public struct WorkerProgram {
                 exitImmediately(0)
             case (4, "serve"):
                 try serve(workload: try decode(argument(2)), input: try TaskSpec.decodeInput(argument(3), handOffSocket: Self.handOffSocket))
+            case (2, "openssl-ia32cap"):
+                guard let vector = cryptoCapabilities() else { fail("this worker cannot report libcrypto's CPU capabilities", code: 1) }
+                try standardOutput.writeAll(Array((vector + "\n").utf8))
+                exitImmediately(0)
             default:
                 let given = (1..<max(1, count)).map(argument).joined(separator: " ")
-                fail("usage: tvp-worker task WORKLOAD INPUT INDEX | tvp-worker serve WORKLOAD INPUT (got \(given))", code: 64)
+                fail("usage: tvp-worker task WORKLOAD INPUT INDEX | tvp-worker serve WORKLOAD INPUT | tvp-worker openssl-ia32cap (got \(given))", code: 64)
             }
         } catch {
             fail("\(error)", code: 1)

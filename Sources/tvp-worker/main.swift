@@ -1,3 +1,4 @@
+import CTVPWorkerStart
 import TVPSystem
 import TVPWorker
 
@@ -7,4 +8,8 @@ import TVPWorker
 let processStart = MonotonicInstant.now()
 // Die with tvp, even a SIGKILLed one: no worker may run on for nobody.
 ParentDeath.arm()
-WorkerProgram(processStart: processStart, allowsPlugins: false).main()
+WorkerProgram(processStart: processStart, allowsPlugins: false, cryptoCapabilities: {
+    var buffer = [CChar](repeating: 0, count: 64)
+    guard tvp_worker_openssl_ia32cap(&buffer, buffer.count) > 0 else { return nil }
+    return String(cString: buffer)
+}).main()

@@ -122,6 +122,29 @@ struct EndToEndTests {
         #expect(meta?["status"] as? String == "complete")
         #expect(meta?["scenario_text"] as? String == Self.tiny)
         #expect(meta?["trials_completed"] as? Int == trials.rows.count)
+        #if arch(x86_64)
+        // The workers were handed libcrypto's CPU capabilities as the worker itself found them, and
+        // hashed to the same digests as the threads (checked above).
+        let worker = (Files.currentExecutablePath()! as NSString).deletingLastPathComponent + "/tvp-worker"
+        let reported = try ExternalProgram(path: worker, arguments: ["openssl-ia32cap"]).run().outputText
+        let added = meta?["worker_environment"] as? [String: String]
+        #expect(added == ["OPENSSL_ia32cap": String(reported.dropLast())], "meta: \(added ?? [:]), worker: \(reported)")
+        #endif
+    }
+
+    @Test("with OPENSSL_ia32cap set by the user, tvp adds nothing: the workers inherit the user's, and the digests still agree")
+    func usersCapabilitiesKept() throws {
+        let directory = try scratchDirectory()
+        defer { Files.removeTree(directory) }
+        try Files.writeDurably(Array(Self.tiny.utf8), to: "\(directory)/tiny.yaml")
+        // `~` masks bits off what the CPU reports (here SHA's, word 2 bit 29): still a valid set-up.
+        let result = try runTVP(["run", "tiny.yaml", "--out", "out", "--no-plot"], in: directory,
+                                environment: ["OPENSSL_ia32cap": ":~0x20000000"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let (folder, meta) = try onlyRunMeta("\(directory)/out")
+        #expect(meta["worker_environment"] == nil)
+        let rows = try readCSV("\(folder)/trials.csv").rows.filter { $0["workload"] == "cpu" }
+        #expect(rows.count == 15 && Set(rows.compactMap { $0["digest"] }).count == 1)
     }
 
     @Test("a malformed scenario fails with file, line and key, exit 1, and no results folder",

@@ -155,6 +155,20 @@ struct ChildSupervisorTests {
         #expect(String(decoding: try output.readEnd.readToEnd(), as: UTF8.self) == "\(getpid())\n")
         _ = try supervisor.finish(withinSeconds: 5)
     }
+
+    @Test("a supervisor's environment additions reach its children, beside tvp's pid; a variable tvp's environment sets keeps its value")
+    func environmentAdditions() throws {
+        // HOME is set in any test run; the addition must not replace it.
+        let home = try #require(getenv("HOME").map { String(cString: $0) })
+        let output = try PipePair()
+        defer { output.readEnd.closeQuietly() }
+        let supervisor = ChildSupervisor(environmentAdditions: ["TVP_TEST_ADDITION": "a=b c", "HOME": "/elsewhere"])
+        _ = try supervisor.start(ChildLaunch(path: "/bin/sh", arguments: ["sh", "-c", "echo \"$TVP_TEST_ADDITION|$HOME|$\(ParentDeath.environmentKey)\""],
+                                             stdout: .descriptor(output.writeEnd)))
+        output.writeEnd.closeQuietly()
+        #expect(String(decoding: try output.readEnd.readToEnd(), as: UTF8.self) == "a=b c|\(home)|\(getpid())\n")
+        _ = try supervisor.finish(withinSeconds: 5)
+    }
 }
 
 extension String {

@@ -4,11 +4,14 @@
  *
  *   spawn_time [-w WARMUP] ROUNDS PROG_A [ARG...] [-- PROG_B [ARG...] [-- PROG_C [ARG...]]]
  *
+ * Each program may be preceded by NAME=VALUE words, as with env(1): that program alone gets them
+ * on top of spawn_time's environment (tvp starts its worker with such an addition,
+ * OPENSSL_ia32cap, so limits.sh times the worker as tvp starts it).
  * One measurement is the time from just before posix_spawn to just after waitpid returns the
  * child's exit (CLOCK_MONOTONIC): creating the process, exec, the program's whole life, exit and
  * reaping. The child's stdin, stdout and stderr are /dev/null (posix_spawn_file_actions_adddup2
  * of one descriptor the parent opened), so the program's output costs nothing and is not shown.
- * PROG is a path, not searched in PATH; the environment is passed on unchanged.
+ * PROG is a path, not searched in PATH; the environment is passed on, with the program's additions.
  *
  * With two programs, every round runs both, A then B in even rounds and B then A in odd ones, so
  * the CPU speed drifting during the run (tens of percent within seconds on the project's VM)
@@ -38,6 +41,7 @@ extern char **environ;
 /* One program to time: its argv and the durations measured. */
 struct program {
     char **argv;           /* argv[0] is the path; NULL-terminated */
+    char **envp;           /* its environment: its NAME=VALUE words, then spawn_time's other entries */
     double *durations_us;  /* one per counted round */
 };
 
@@ -46,7 +50,7 @@ static double spawn_and_wait(const struct program *program, const posix_spawn_fi
 {
     uint64_t start = now_ns();
     pid_t pid;
-    int error = posix_spawn(&pid, program->argv[0], actions, NULL, program->argv, environ);
+    int error = posix_spawn(&pid, program->argv[0], actions, NULL, program->argv, program->envp);
     if (error != 0) {
         fprintf(stderr, "spawn_time: cannot start %s\n", program->argv[0]);
         die_code("posix_spawn", error);
@@ -67,6 +71,36 @@ static double spawn_and_wait(const struct program *program, const posix_spawn_fi
     return (double)(end - start) / 1000.0;
 }
 
+/* Moves `program`'s leading NAME=VALUE words out of its argv into its environment, ahead of the
+ * entries of `environ` whose names they do not set. */
+static void take_environment(struct program *program)
+{
+    size_t additions = 0;
+    while (program->argv[additions] != NULL && program->argv[additions][0] != '/' &&
+           strchr(program->argv[additions], '=') != NULL)
+        additions++;
+    size_t inherited = 0;
+    while (environ[inherited] != NULL)
+        inherited++;
+    program->envp = calloc(additions + inherited + 1, sizeof(char *));
+    if (program->envp == NULL)
+        die("calloc");
+    size_t count = 0;
+    for (size_t i = 0; i < additions; i++)
+        program->envp[count++] = program->argv[i];
+    for (size_t i = 0; i < inherited; i++) {
+        size_t name_length = strcspn(environ[i], "=");
+        int overridden = 0;
+        for (size_t j = 0; j < additions && !overridden; j++)
+            overridden = strncmp(program->argv[j], environ[i], name_length + 1) == 0;
+        if (!overridden)
+            program->envp[count++] = environ[i];
+    }
+    program->argv += additions;
+    if (program->argv[0] == NULL)
+        usage_error("a program is missing after its NAME=VALUE words");
+}
+
 /* Sorts the durations and prints the figures of one program under `key` ("a" or "b").
  * Returns the median. */
 static double report(const char *key, struct program *program, size_t rounds)
@@ -84,7 +118,7 @@ static double report(const char *key, struct program *program, size_t rounds)
 
 int main(int argc, char **argv)
 {
-    const char *usage = "usage: spawn_time [-w WARMUP] ROUNDS PROG_A [ARG...] [-- PROG_B [ARG...] [-- PROG_C [ARG...]]]";
+    const char *usage = "usage: spawn_time [-w WARMUP] ROUNDS [NAME=VALUE...] PROG_A [ARG...] [-- [NAME=VALUE...] PROG_B [ARG...] [-- ...PROG_C [ARG...]]]";
     int next = 1;
     long long warmup = 3;
     if (next < argc && strcmp(argv[next], "-w") == 0) {
@@ -113,6 +147,7 @@ int main(int argc, char **argv)
         }
     }
     for (size_t p = 0; p < count; p++) {
+        take_environment(&programs[p]);
         programs[p].durations_us = calloc(rounds, sizeof(double));
         if (programs[p].durations_us == NULL)
             die("calloc");

@@ -217,13 +217,14 @@ extension Executor {
 }
 
 extension Mode {
-    /// The executor of this mode; process modes spawn `workerPath`.
-    public func executor(workerPath: String) -> any Executor {
+    /// The executor of this mode; process modes spawn `workerPath`, with `workerEnvironment` added
+    /// to tvp's environment.
+    public func executor(workerPath: String, workerEnvironment: [String: String] = [:]) -> any Executor {
         switch self {
         case .serial: SerialExecutor()
         case .threads: ThreadPoolExecutor()
-        case .processes: ProcessExecutor(workerPath: workerPath)
-        case .processPool: ProcessPoolExecutor(workerPath: workerPath)
+        case .processes: ProcessExecutor(workerPath: workerPath, workerEnvironment: workerEnvironment)
+        case .processPool: ProcessPoolExecutor(workerPath: workerPath, workerEnvironment: workerEnvironment)
         case .gil: GILExecutor(releasesLockWhileHashing: false)
         case .gilRelease: GILExecutor(releasesLockWhileHashing: true)
         case .async: AsyncExecutor()

@@ -12,8 +12,14 @@ public struct ProcessExecutor: Executor {
     /// The `tvp-worker` executable.
     public let workerPath: String
 
-    /// Creates an executor spawning `workerPath`.
-    public init(workerPath: String) { self.workerPath = workerPath }
+    /// Variables the workers get on top of tvp's environment (`WorkerEnvironment`).
+    public let workerEnvironment: [String: String]
+
+    /// Creates an executor spawning `workerPath`, with `workerEnvironment` added to tvp's environment.
+    public init(workerPath: String, workerEnvironment: [String: String] = [:]) {
+        self.workerPath = workerPath
+        self.workerEnvironment = workerEnvironment
+    }
 
     /// Seconds between SIGTERM and SIGKILL for a worker that overran its timeout.
     static let terminationGraceSeconds = 1.0
@@ -32,7 +38,7 @@ public struct ProcessExecutor: Executor {
     public func run(_ request: ExecutionRequest) -> ExecutionResult {
         var outcomes = [TaskOutcome](repeating: .notRun, count: request.tasks)
         var result = ExecutionResult(outcomes: [])
-        let supervisor = ChildSupervisor(terminationGraceSeconds: Self.terminationGraceSeconds)
+        let supervisor = ChildSupervisor(terminationGraceSeconds: Self.terminationGraceSeconds, environmentAdditions: workerEnvironment)
         var live: [Int32: LiveWorker] = [:]
         var nextTask = 0
         var stopping = false

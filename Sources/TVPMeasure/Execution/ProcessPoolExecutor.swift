@@ -22,8 +22,14 @@ public struct ProcessPoolExecutor: Executor {
     /// The `tvp-worker` executable.
     public let workerPath: String
 
-    /// Creates an executor spawning `workerPath`.
-    public init(workerPath: String) { self.workerPath = workerPath }
+    /// Variables the workers get on top of tvp's environment (`WorkerEnvironment`).
+    public let workerEnvironment: [String: String]
+
+    /// Creates an executor spawning `workerPath`, with `workerEnvironment` added to tvp's environment.
+    public init(workerPath: String, workerEnvironment: [String: String] = [:]) {
+        self.workerPath = workerPath
+        self.workerEnvironment = workerEnvironment
+    }
 
     /// Pipe capacity asked for with `F_SETPIPE_SZ`.
     static let pipeCapacity = 1 << 20
@@ -78,7 +84,7 @@ public struct ProcessPoolExecutor: Executor {
     /// place: a worker's decoder and frame are never copied in the per-task loop).
     struct Pool {
         /// The owner of the workers' processes.
-        let supervisor = ChildSupervisor(terminationGraceSeconds: ProcessExecutor.terminationGraceSeconds)
+        let supervisor: ChildSupervisor
         /// Workers by slot, in the order idle ones are given tasks; nil where one has ended.
         var slots: [PoolWorker?] = []
         /// Each live worker's slot, by pid.
@@ -122,7 +128,8 @@ public struct ProcessPoolExecutor: Executor {
         var outcomes = [TaskOutcome](repeating: .notRun, count: request.tasks)
         var result = ExecutionResult(outcomes: [])
         let threadCount = ThreadCountSampler()
-        var pool = Pool()
+        var pool = Pool(supervisor: ChildSupervisor(terminationGraceSeconds: ProcessExecutor.terminationGraceSeconds,
+                                                    environmentAdditions: workerEnvironment))
         let arguments = ["tvp-worker", "serve", TaskSpec.encode(request.workload), TaskSpec.encode(request.input)]
         InterruptSignal.ignoreBrokenPipes()
         // One buffer for every read of results: a fresh one per read would cost more than the read.

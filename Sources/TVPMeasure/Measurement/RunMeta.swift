@@ -46,6 +46,10 @@ public struct RunFacts: Codable, Sendable {
     public var hashingRateMBPerSecond: Double?
     /// Runs with `plugin` workloads: each library's path, size and SHA-256 (nil in other runs).
     public var plugins: [PluginFact]?
+    /// What tvp added to its environment for the `tvp-worker` processes it started
+    /// (`WorkerEnvironment`: libcrypto's CPU capabilities as `OPENSSL_ia32cap`); nil when nothing,
+    /// and in runs made before tvp added anything.
+    public var workerEnvironment: [String: String]? = nil
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version", scenario, scenarioPath = "scenario_path",
@@ -55,7 +59,7 @@ public struct RunFacts: Codable, Sendable {
              trialsFailed = "trials_failed", machine, stealFractionDuringRun = "steal_fraction_during_run",
              openDescriptorsAtStart = "open_descriptors_at_start", openDescriptorsAtEnd = "open_descriptors_at_end",
              zombieChildrenAtEnd = "zombie_children_at_end", estimatedSeconds = "estimated_seconds",
-             hashingRateMBPerSecond = "hashing_rate_mb_per_s", plugins
+             hashingRateMBPerSecond = "hashing_rate_mb_per_s", plugins, workerEnvironment = "worker_environment"
     }
 }
 

@@ -16,6 +16,9 @@ public struct TrialMeasurer: Sendable {
     /// The CPU ids a cell's `affinity` places workers on: tvp's affinity mask when the measurer
     /// was made (a seam: tests give CPUs that cannot be set).
     public var usableCPUs: [Int]
+    /// Variables the `tvp-worker` processes get on top of tvp's environment (`WorkerEnvironment`);
+    /// plugin workers get none.
+    public var workerEnvironment: [String: String] = [:]
 
     /// Creates a measurer.
     public init(workerPath: String, pluginWorkerPath: String? = nil, taskTimeoutSeconds: Double,
@@ -49,7 +52,8 @@ public struct TrialMeasurer: Sendable {
     private func measure(_ trial: PlannedTrial, input: TaskInput, expectedDigest: TaskDigest?, placement: Placement,
                          refusal: String?) -> TrialSample {
         let cell = trial.cell
-        let executor = cell.mode.executor(workerPath: cell.workload.isPlugin ? pluginWorkerPath : workerPath)
+        let executor = cell.workload.isPlugin ? cell.mode.executor(workerPath: pluginWorkerPath)
+            : cell.mode.executor(workerPath: workerPath, workerEnvironment: workerEnvironment)
         let request = ExecutionRequest(workload: cell.workload, input: input, tasks: cell.tasks,
                                        workers: cell.workers, taskTimeoutSeconds: taskTimeoutSeconds,
                                        switchIntervalNanoseconds: switchIntervalNanoseconds, placement: placement)
