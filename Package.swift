@@ -54,7 +54,7 @@ let package = Package(
         .executable(name: "tvp-plugin-worker", targets: ["tvp-plugin-worker"]),
         // Only for the micro-benchmarks in benchmarks/hot-paths/, a package of their own that can reach this
         // one's modules through a product alone; not an API promise.
-        .library(name: "TVPMeasure", targets: ["TVPMeasure", "TVPWorkloads", "TVPSystem"]),
+        .library(name: "TVPMeasure", targets: ["TVPMeasure", "TVPPlan", "TVPWorkloads", "TVPSystem"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -97,10 +97,12 @@ spawn_loop() { # spawn_loop OUTPUT_BASE
 }
 echo "as written (copies made just now):"
 spawn_loop "$work/spawn_time"
+# Written back first (fsync): the kernel drops only clean pages.
 python3 -c 'import os, sys
 for path in sys.argv[1:]:
-    fd = os.open(path, os.O_RDONLY); os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED); os.close(fd)' "$programs"/*
-echo "read back by exec (their cached pages dropped first, posix_fadvise DONTNEED):"
+    fd = os.open(path, os.O_RDONLY); os.fsync(fd); os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED); os.close(fd)' "$programs"/*
+command -v fincore >/dev/null 2>&1 && fincore "$programs"/*
+echo "read back by exec (their cached pages dropped first: fsync, posix_fadvise DONTNEED):"
 spawn_loop "$work/spawn_time_dropped"
 
 section "references, before the tvp run"
