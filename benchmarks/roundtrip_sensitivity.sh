@@ -11,7 +11,9 @@
 #   TASKSET="-c 0"    run every variant under taskset with these arguments (default: the kernel places)
 #
 # Variants: the plain blocking read; poll(2) on the reply pipe before the read (-w poll); 500 and
-# 1000 ns of work before each request (-b); 300 and 1000 ns after it, before waiting (-a).
+# 1000 ns of work before each request (-b); 300 and 1000 ns after it, before waiting (-a); both
+# sides doing tvp's per-task bookkeeping (-k: the child's two clock reads and a result frame's
+# layout, the parent's outcome stored in storage allocated inside the clock).
 # Prints each variant's median µs per round trip and the median over rounds of its ratio to the
 # plain read of the same round. docs/overhead.md ("Row c") reads it: across two CPUs of a VM a
 # round trip is slower by far more than the work added, so a process pool's own per-task work
@@ -21,7 +23,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 need_command python3 "apt-get install -y python3"
 build_references
 rounds="${ROUNDS:-8}" trips="${ROUND_TRIPS:-10000}"
-variants=("read" "-w poll" "-b 500" "-b 1000" "-a 300" "-a 1000")
+variants=("read" "-w poll" "-b 500" "-b 1000" "-a 300" "-a 1000" "-k")
 machine_header
 echo "rounds: $rounds of $trips round trips per variant${TASKSET:+; taskset $TASKSET}"
 output_folder work SENSITIVITY_OUT roundtrip

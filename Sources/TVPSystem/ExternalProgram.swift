@@ -23,15 +23,21 @@ public struct ExternalProgram: Sendable {
     /// Whether the program is one of tvp's own (another build's `tvp`), told tvp's pid
     /// (`TVP_PARENT_PID`) so that it dies with tvp, even when tvp is SIGKILLed (`ParentDeath`).
     public var diesWithParent: Bool
+    /// Whether the program runs in a process group of its own, and whatever it leaves running in
+    /// that group is killed once it has ended: for a program tvp does not trust to clean up after
+    /// itself (a `TVP_WORKER` asked a question). Otherwise it keeps tvp's group, so that a
+    /// terminal's Ctrl-C reaches it too.
+    public var ownProcessGroup: Bool
 
     /// A program to run.
     public init(path: String, arguments: [String], environment: [String: String]? = nil, stopGraceSeconds: Double = 2,
-                diesWithParent: Bool = false) {
+                diesWithParent: Bool = false, ownProcessGroup: Bool = false) {
         self.path = path
         self.arguments = arguments
         self.environment = environment
         self.stopGraceSeconds = stopGraceSeconds
         self.diesWithParent = diesWithParent
+        self.ownProcessGroup = ownProcessGroup
     }
 
     /// The first executable named `name` in the colon-separated `searchPath` (`$PATH`, or the
@@ -55,12 +61,14 @@ public struct ExternalProgram: Sendable {
         }
         defer { output.readEnd.closeQuietly(); errors.readEnd.closeQuietly() }
         let supervisor = ChildSupervisor(terminationGraceSeconds: stopGraceSeconds)
+        let pid: pid_t
         do {
-            try start(supervisor, stdout: output.writeEnd, stderr: errors.writeEnd)
+            pid = try start(supervisor, stdout: output.writeEnd, stderr: errors.writeEnd)
         } catch {
             output.writeEnd.closeQuietly(); errors.writeEnd.closeQuietly()
             throw error
         }
+        defer { if ownProcessGroup { _ = kill(-pid, SIGKILL) } }
         output.writeEnd.closeQuietly(); errors.writeEnd.closeQuietly()
         let ends = [output.readEnd, errors.readEnd]
         var captured = [[UInt8]](repeating: [], count: ends.count)
@@ -111,7 +119,8 @@ public struct ExternalProgram: Sendable {
         }
         let supervisor = ChildSupervisor(terminationGraceSeconds: stopGraceSeconds)
         defer { file.closeQuietly() }
-        try start(supervisor, stdout: file, stderr: file)
+        let pid = try start(supervisor, stdout: file, stderr: file)
+        defer { if ownProcessGroup { _ = kill(-pid, SIGKILL) } }
         do {
             while true {
                 if let signal = stopRequested() { throw ExternalProgramError.interrupted(path: path, signal: signal) }
@@ -124,15 +133,15 @@ public struct ExternalProgram: Sendable {
     }
 
     /// Starts the program under `supervisor` with `stdout` and `stderr`, standard input /dev/null,
-    /// and no other descriptor. It keeps tvp's process group: a terminal's Ctrl-C reaches it too.
-    private func start(_ supervisor: ChildSupervisor, stdout: FileDescriptor, stderr: FileDescriptor) throws {
+    /// and no other descriptor, and returns its pid (which, with `ownProcessGroup`, is its group's).
+    private func start(_ supervisor: ChildSupervisor, stdout: FileDescriptor, stderr: FileDescriptor) throws -> pid_t {
         var variables = environment
         if diesWithParent, variables != nil { variables![ParentDeath.environmentKey] = String(getpid()) }
         do {
-            _ = try supervisor.start(ChildLaunch(
+            return try supervisor.start(ChildLaunch(
                 path: path, arguments: [path] + arguments, stdout: .descriptor(stdout), stderr: .descriptor(stderr),
                 environment: variables.map { ChildEnvironment($0.map { "\($0.key)=\($0.value)" }) },
-                diesWithParent: diesWithParent, ownProcessGroup: false))
+                diesWithParent: diesWithParent, ownProcessGroup: ownProcessGroup)).pid
         } catch {
             throw ExternalProgramError.cannotStart(path: path, reason: "\(error)")
         }

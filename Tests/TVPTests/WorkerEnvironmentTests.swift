@@ -43,7 +43,16 @@ struct WorkerEnvironmentTests {
         #expect(WorkerEnvironment.additions(forWorker: "/nonexistent/tvp-worker", environment: [:]).isEmpty)
         let workers = try ScriptWorkers()
         defer { workers.remove() }
-        #expect(WorkerEnvironment.additions(forWorker: try workers.script("odd", "echo '~0x1:0x2'"), environment: [:]).isEmpty)
+        // A script that leaves a child behind: the child goes with it.
+        let leftover = "\(workers.directory)/leftover"
+        #expect(WorkerEnvironment.additions(forWorker: try workers.script("odd", "sleep 30 &\necho $! > \(leftover)\necho '~0x1:0x2'"), environment: [:]).isEmpty)
+        let orphan = try #require(Int32(try String(contentsOfFile: leftover, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        // Killed at once; reaped by init soon after.
+        let deadline = Date().addingTimeInterval(10)
+        while kill(orphan, 0) == 0 && !(ProcFS.readText("/proc/\(orphan)/stat") ?? "").contains(" Z ") && Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        #expect(kill(orphan, 0) != 0 || (ProcFS.readText("/proc/\(orphan)/stat") ?? "").contains(" Z "), "the script's child \(orphan) still runs")
         #expect(WorkerEnvironment.additions(forWorker: try workers.script("failing", "echo 0x0000000000000001:0x0000000000000000; exit 3"), environment: [:]).isEmpty)
         let start = MonotonicInstant.now()
         #expect(WorkerEnvironment.additions(forWorker: try workers.script("silent", "exec sleep 30"), environment: [:], timeoutSeconds: 0.3).isEmpty)

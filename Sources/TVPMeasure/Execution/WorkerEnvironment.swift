@@ -26,7 +26,8 @@ public enum WorkerEnvironment {
                                  timeoutSeconds: Double = 5) -> [String: String] {
         guard environment[cryptoCapabilitiesKey] == nil, Files.isExecutable(workerPath) else { return [:] }
         let deadline = MonotonicInstant.now().nanoseconds + UInt64(timeoutSeconds * 1e9)
-        let program = ExternalProgram(path: workerPath, arguments: ["openssl-ia32cap"], diesWithParent: true)
+        // Its own group, killed after: a `TVP_WORKER` script may leave children behind.
+        let program = ExternalProgram(path: workerPath, arguments: ["openssl-ia32cap"], diesWithParent: true, ownProcessGroup: true)
         guard let output = try? program.run(limit: 256, stopRequested: {
                   InterruptSignal.received ?? (MonotonicInstant.now().nanoseconds > deadline ? SIGTERM : nil)
               }),
