@@ -66,14 +66,36 @@ struct HistoryBandTests {
         #expect(wide.verdict(cost: 2.5, threshold: 0.05) == .regression)
     }
 
-    @Test("the binomial tail behind the trials' band has its textbook values")
-    func binomialTail() {
-        #expect(abs(HistoryBand.binomialTail(draws: 7, atLeast: 4, p: 0.5) - 0.5) < 1e-12)
-        #expect(abs(HistoryBand.binomialTail(draws: 3, atLeast: 2, p: 0.5) - 0.5) < 1e-12)
-        // 35·0.1⁴·0.9³ + 21·0.1⁵·0.9² + 7·0.1⁶·0.9 + 0.1⁷
-        #expect(abs(HistoryBand.binomialTail(draws: 7, atLeast: 4, p: 0.1) - 0.0027280) < 1e-6)
-        #expect(HistoryBand.binomialTail(draws: 7, atLeast: 4, p: 0) == 0)
-        #expect(HistoryBand.binomialTail(draws: 7, atLeast: 0, p: 0.3) == 1)
+    @Test("the beta-binomial tail behind the trials' band has its textbook values")
+    func betaBinomialTail() {
+        // Beta(1, 1) makes the count uniform on 0…n: P(X ≥ k) = (n − k + 1) / (n + 1).
+        #expect(abs(HistoryBand.betaBinomialTail(draws: 7, atLeast: 4, a: 1, b: 1) - 0.5) < 1e-12)
+        #expect(abs(HistoryBand.betaBinomialTail(draws: 7, atLeast: 7, a: 1, b: 1) - 0.125) < 1e-12)
+        // A share known almost exactly is the binomial: 35·0.1⁴·0.9³ + 21·0.1⁵·0.9² + 7·0.1⁶·0.9 + 0.1⁷.
+        #expect(abs(HistoryBand.betaBinomialTail(draws: 7, atLeast: 4, a: 100_000, b: 900_000) - 0.0027280) < 1e-6)
+        // An unknown share has fatter tails than the share seen: 3 of 84 above, predicted, against 3/84 known.
+        #expect(HistoryBand.betaBinomialTail(draws: 7, atLeast: 4, a: 4, b: 82) > 5 * 0.0000522)
+        #expect(HistoryBand.betaBinomialTail(draws: 7, atLeast: 0, a: 2, b: 3) == 1)
+        #expect(HistoryBand.betaBinomialTail(draws: 7, atLeast: 8, a: 2, b: 3) == 0)
+    }
+
+    @Test("a slower state seen in only 3 of 84 trials still covers a run that falls into it for four of seven; 65 % slower is still caught")
+    func rareState() throws {
+        // Twelve runs: every trial fast (14.5 ms, ±0.4 %) but three, in three runs, at 19.5-19.7 ms.
+        let history: [[Double]] = (0..<12).map { run in
+            (0..<7).map { trial in
+                if trial == 0 && run < 3 { return 0.0195 + 0.0001 * Double(run) }
+                return 0.0145 * (1 + 0.001 * Double((run * 7 + trial) % 5))
+            }
+        }
+        let band = try #require(HistoryBand.learn(from: history.map { Statistics.median($0) }, trials: history.flatMap { $0 },
+                                                  trialsPerRun: 7, cells: 30))
+        // The share seen (3 of 84) would put the edge among the fast trials; its prediction with the
+        // share unknown reaches the slow ones.
+        #expect(band.widenedByTrials && band.upper >= 0.0195)
+        let slowState = Statistics.median([0.0195, 0.0195, 0.0196, 0.0195, 0.0145, 0.0146, 0.0145])
+        #expect(band.verdict(cost: slowState, threshold: 0.05) == .unchanged)
+        #expect(band.verdict(cost: 1.65 * 0.0146, threshold: 0.05) == .regression)
     }
 
     /// Twelve runs of seven trials in a cell with two states, 14.5 and 19.5 ms: each run has one to
