@@ -46,6 +46,9 @@ run_ci() { # folder store [env...]: one run of the scenario into folder
 }
 
 if [[ -z "${JUDGE_ONLY:-}" ]]; then
+    # New runs go into a folder of their own: an earlier measurement's store and runs would be
+    # mixed into this one's history and counts.
+    [[ -e "$store" || -d "$out/history" ]] && fail "$out already holds a measurement; set OUT to a new folder (or JUDGE_ONLY=1 to judge that one again)"
     echo "history_gate.sh: $history_runs history runs, then $aa_runs A/A, $wrap_runs wrapper, $hog_runs hog and $slow_runs slower-hashing runs of $scenario; raw data in $out" >&2
     machine_header >&2
     for ((i = 1; i <= history_runs; i++)); do run_ci "$out/history" "$store"; done
