@@ -3,9 +3,9 @@
  * environment variable takes.
  *
  * libcrypto's x86_64 objects call OPENSSL_cpuid_setup from the .init section, so every process
- * that links them runs a dozen CPUID instructions before main, whether or not it ever hashes. In a
- * virtual machine each CPUID is a trap to the hypervisor: about 30 µs of every worker's start-up on
- * the project's EPYC VM (docs/overhead.md), charged to every task of `processes`. When
+ * that links them runs several CPUID instructions before main, whether or not it ever hashes. In a
+ * virtual machine each CPUID is a trap to the hypervisor: 32 µs of every worker's start-up on the
+ * project's EPYC VM (docs/overhead.md), charged to every task of `processes`. When
  * OPENSSL_ia32cap holds a full vector ("0x<words 1,0>:0x<words 3,2>", OpenSSL 3.0's documented
  * syntax, without '~' or a leading ':'), OPENSSL_cpuid_setup takes it instead of asking the CPU. tvp
  * asks one worker for its vector at the start of a run and gives it to the others, so each runs the

@@ -10,6 +10,7 @@ let processStart = MonotonicInstant.now()
 ParentDeath.arm()
 WorkerProgram(processStart: processStart, allowsPlugins: false, cryptoCapabilities: {
     var buffer = [CChar](repeating: 0, count: 64)
-    guard tvp_worker_openssl_ia32cap(&buffer, buffer.count) > 0 else { return nil }
-    return String(cString: buffer)
+    let length = Int(tvp_worker_openssl_ia32cap(&buffer, buffer.count))
+    guard length > 0 && length < buffer.count else { return nil }
+    return String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }).main()

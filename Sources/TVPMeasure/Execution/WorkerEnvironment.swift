@@ -4,8 +4,8 @@ import TVPSystem
 /// What tvp adds to its environment for the `tvp-worker` processes it starts, and why.
 ///
 /// The worker links libcrypto statically, and libcrypto's x86_64 code asks the CPU what it can do
-/// (`OPENSSL_cpuid_setup`, from the `.init` section) in every process before `main`: a dozen CPUID
-/// instructions, each a trap to the hypervisor in a virtual machine, about 30 µs of every worker's
+/// (`OPENSSL_cpuid_setup`, from the `.init` section) in every process before `main`: several CPUID
+/// instructions, each a trap to the hypervisor in a virtual machine, 32 µs of every worker's
 /// start-up on the project's EPYC VM (docs/overhead.md). That is tvp's own cost, not a process's:
 /// it would be charged to every task of `processes`. OpenSSL takes the vector from the
 /// `OPENSSL_ia32cap` variable instead when it holds a full one, so tvp asks one worker for the
