@@ -13,14 +13,23 @@
  */
 #include "tvp_worker_start.h"
 
+#include <openssl/opensslv.h>
 #include <stdio.h>
 
 /* libcrypto's capability words (x86_64cpuid.o); hidden, so only a static link reaches them. */
 extern unsigned int OPENSSL_ia32cap_P[];
 
+/* OpenSSL 3.0 to 3.3 keep four words, which the two-word form below carries whole. Later versions
+ * keep more, and a two-word OPENSSL_ia32cap would leave the rest unset, so workers would choose
+ * other code paths than they would themselves: with those, the worker reports nothing and tvp adds
+ * nothing (its workers then ask the CPU, as before). */
+#if defined(__x86_64__) && OPENSSL_VERSION_MAJOR == 3 && OPENSSL_VERSION_MINOR < 4
+#define TVP_FOUR_CAPABILITY_WORDS 1
+#endif
+
 int tvp_worker_openssl_ia32cap(char *buffer, size_t size)
 {
-#if defined(__x86_64__)
+#if defined(TVP_FOUR_CAPABILITY_WORDS)
     return snprintf(buffer, size, "0x%08x%08x:0x%08x%08x", OPENSSL_ia32cap_P[1], OPENSSL_ia32cap_P[0],
                     OPENSSL_ia32cap_P[3], OPENSSL_ia32cap_P[2]);
 #else

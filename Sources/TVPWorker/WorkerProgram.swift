@@ -22,7 +22,8 @@ public struct WorkerProgram {
     /// Whether this executable can load plugins.
     let allowsPlugins: Bool
     /// libcrypto's CPU capability vector, as OPENSSL_ia32cap takes it; nil where the executable
-    /// cannot tell (its libcrypto is not linked in statically, or the CPU has no such vector).
+    /// cannot tell (its libcrypto is not linked in statically, the CPU has no such vector, or the
+    /// libcrypto keeps more of it than that form carries).
     let cryptoCapabilities: () -> String?
     private let standardOutput = FileDescriptor.standardOutput
 

@@ -8,8 +8,8 @@ void _swift_stdlib_overrideUnsafeArgvArgc(char **argv, int argc);
 #include <stddef.h>
 
 /* Writes libcrypto's CPU capability vector as OPENSSL_ia32cap takes it ("0x…:0x…") into `buffer`;
-   returns its length as snprintf does, or -1 on a CPU that has no such vector
-   (crypto_capabilities.c). */
+   returns its length as snprintf does, or -1 on a CPU that has no such vector or with a libcrypto
+   whose vector that form cannot carry whole (crypto_capabilities.c). */
 int tvp_worker_openssl_ia32cap(char *buffer, size_t size);
 
 #endif
