@@ -19,10 +19,11 @@
 /* libcrypto's capability words (x86_64cpuid.o); hidden, so only a static link reaches them. */
 extern unsigned int OPENSSL_ia32cap_P[];
 
-/* OpenSSL 3.0 to 3.3 keep four words, which the two-word form below carries whole. Later versions
- * keep more, and a two-word OPENSSL_ia32cap would leave the rest unset, so workers would choose
- * other code paths than they would themselves: with those, the worker reports nothing and tvp adds
- * nothing (its workers then ask the CPU, as before). */
+/* OpenSSL 3.0 keeps four words, which the two-word form below carries whole. Newer sources keep
+ * ten, and a two-word OPENSSL_ia32cap would leave the rest unset, so workers would choose other
+ * code paths than they would themselves. Which release changed it is not checked here, so only 3.0
+ * to 3.3 report; with a later one the worker reports nothing and tvp adds nothing (its workers
+ * then ask the CPU, as before). */
 #if defined(__x86_64__) && OPENSSL_VERSION_MAJOR == 3 && OPENSSL_VERSION_MINOR < 4
 #define TVP_FOUR_CAPABILITY_WORDS 1
 #endif
