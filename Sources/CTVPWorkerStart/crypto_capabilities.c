@@ -21,10 +21,10 @@ extern unsigned int OPENSSL_ia32cap_P[];
 
 /* OpenSSL 3.0 keeps four words, which the two-word form below carries whole. Newer sources keep
  * ten, and a two-word OPENSSL_ia32cap would leave the rest unset, so workers would choose other
- * code paths than they would themselves. Which release changed it is not checked here, so only 3.0
- * to 3.3 report; with a later one the worker reports nothing and tvp adds nothing (its workers
- * then ask the CPU, as before). */
-#if defined(__x86_64__) && OPENSSL_VERSION_MAJOR == 3 && OPENSSL_VERSION_MINOR < 4
+ * code paths than they would themselves. Which release changed it is not established, so only 3.0
+ * reports; with a later one the worker reports nothing and tvp adds nothing (its workers then ask
+ * the CPU, as before). */
+#if defined(__x86_64__) && OPENSSL_VERSION_MAJOR == 3 && OPENSSL_VERSION_MINOR == 0
 #define TVP_FOUR_CAPABILITY_WORDS 1
 #endif
 
