@@ -113,7 +113,7 @@ public struct ScenarioRun {
     /// Runs every trial and writes the results; `events` hears about progress. Throws only before
     /// the run folder exists (bad options, a refused forecast) or when its last files cannot be written.
     public func run(events: (RunEvent) -> Void = { _ in }) throws -> RunReport {
-        let builtInProcessCells = scenario.cells.contains { $0.mode.usesProcesses && !$0.workload.isPlugin }
+        let builtInProcessCells = Self.spawnsBuiltInWorkers(scenario.cells)
         guard Files.isExecutable(options.workerPath) || !builtInProcessCells else {
             throw ResultsError(path: options.workerPath, problem: "the worker executable (found \(options.workerSource)) is missing or not executable; build it with `swift build -c release` (it sits next to tvp), or set $TVP_WORKER to it")
         }
@@ -153,6 +153,11 @@ public struct ScenarioRun {
         events(.trialsEnded)
         if run.interruptedBy == nil, let signal = InterruptSignal.received { run.interruptedBy = signal }
         return try finish(&run, writer: writer)
+    }
+
+    /// Whether `cells` start tvp-worker processes (a process mode of a built-in workload).
+    private static func spawnsBuiltInWorkers(_ cells: [Cell]) -> Bool {
+        cells.contains { $0.mode.usesProcesses && !$0.workload.isPlugin }
     }
 
     /// Prepares the inputs and references, then runs the plan, recording each trial in `run`.
@@ -197,17 +202,18 @@ public struct ScenarioRun {
         defer { plugins.finish() }
         references.merge(try plugins.prepare(run.cells, inputs: inputs, events: events)) { $1 }
 
+        var workerEnvironment: [String: String] = [:]
+        if Self.spawnsBuiltInWorkers(run.cells) {
+            events(.preparing("asking the worker for libcrypto's CPU capabilities"))
+            workerEnvironment = WorkerEnvironment.additions(forWorker: options.workerPath, environment: ProcessInfo.processInfo.environment)
+            if !workerEnvironment.isEmpty { run.meta.workerEnvironment = workerEnvironment }
+        }
+
         events(.started(totalTrials: plan.count, directory: writer.directory))
-        var measurer = TrialMeasurer(workerPath: options.workerPath, pluginWorkerPath: options.pluginWorkerPath,
+        let measurer = TrialMeasurer(workerPath: options.workerPath, pluginWorkerPath: options.pluginWorkerPath,
                                      taskTimeoutSeconds: scenario.taskTimeoutSeconds,
                                      switchIntervalNanoseconds: UInt64((scenario.switchIntervalMilliseconds * 1e6).rounded()),
-                                     usableCPUs: PlacementTestHooks.usableCPUs())
-        if run.cells.contains(where: { $0.mode.usesProcesses && !$0.workload.isPlugin }) {
-            events(.preparing("asking the worker for libcrypto's CPU capabilities"))
-            measurer.workerEnvironment = WorkerEnvironment.additions(forWorker: options.workerPath,
-                                                                     environment: ProcessInfo.processInfo.environment)
-            if !measurer.workerEnvironment.isEmpty { run.meta.workerEnvironment = measurer.workerEnvironment }
-        }
+                                     usableCPUs: PlacementTestHooks.usableCPUs(), workerEnvironment: workerEnvironment)
         run.samples.reserveCapacity(plan.count)
         // Download servers start before the first trial that needs them, and stop after the last.
         let servers = scenario.workloads.contains { $0.is(DownloadWorkload.self) } ? DownloadServers(executable: options.serverPath) : nil

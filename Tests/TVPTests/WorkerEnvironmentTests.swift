@@ -22,9 +22,15 @@ struct WorkerEnvironmentTests {
         }
     }
 
-    #if arch(x86_64)
     @Test("the worker reports its libcrypto's vector, and takes one given in OPENSSL_ia32cap as it is")
     func workerRoundTrip() throws {
+        // Only an x86_64 worker with OpenSSL 3.0 reports one (crypto_capabilities.c); any other says
+        // it cannot, and then tvp adds nothing.
+        let answer = try ExternalProgram(path: builtWorkerPath, arguments: ["openssl-ia32cap"]).run()
+        guard answer.status.isSuccess else {
+            #expect(WorkerEnvironment.additions(forWorker: builtWorkerPath, environment: [:]).isEmpty)
+            return
+        }
         let reported = try #require(WorkerEnvironment.additions(forWorker: builtWorkerPath, environment: [:])[Self.key])
         // Given back, the vector comes out unchanged: nothing asked the CPU again and nothing was lost.
         let again = try ExternalProgram(path: builtWorkerPath, arguments: ["openssl-ia32cap"],
@@ -35,7 +41,6 @@ struct WorkerEnvironmentTests {
         let taken = try ExternalProgram(path: builtWorkerPath, arguments: ["openssl-ia32cap"], environment: [Self.key: changed]).run()
         #expect(taken.outputText == "0x0000000000000401:0x0000000000000000\n", "bit 10 marks the vector as set up: \(taken.outputText)")
     }
-    #endif
 
     @Test("nothing is added when the user set the variable, the worker is missing, says something else, or does not answer")
     func nothingAdded() throws {

@@ -18,16 +18,18 @@ public struct TrialMeasurer: Sendable {
     public var usableCPUs: [Int]
     /// Variables the `tvp-worker` processes get on top of tvp's environment (`WorkerEnvironment`);
     /// plugin workers get none.
-    public var workerEnvironment: [String: String] = [:]
+    public var workerEnvironment: [String: String]
 
     /// Creates a measurer.
     public init(workerPath: String, pluginWorkerPath: String? = nil, taskTimeoutSeconds: Double,
-                switchIntervalNanoseconds: UInt64 = 5_000_000, usableCPUs: [Int] = CPUAffinity.allowedCPUs()) {
+                switchIntervalNanoseconds: UInt64 = 5_000_000, usableCPUs: [Int] = CPUAffinity.allowedCPUs(),
+                workerEnvironment: [String: String] = [:]) {
         self.workerPath = workerPath
         self.pluginWorkerPath = pluginWorkerPath ?? WorkerLocator.pluginWorkerPath(besideWorker: workerPath)
         self.taskTimeoutSeconds = taskTimeoutSeconds
         self.switchIntervalNanoseconds = switchIntervalNanoseconds
         self.usableCPUs = usableCPUs
+        self.workerEnvironment = workerEnvironment
     }
 
     /// Runs `trial` once and measures it; `expectedDigest` is the reference every mode must match
