@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+import TVPSystem
+
+/// What the built workers are made of. A `processes` task pays for everything the worker's image
+/// runs before `main` (docs/overhead.md, row a), so what it links is checked here, not left to the
+/// timing benchmarks: a closure isolated to the main actor once linked Swift's concurrency runtime
+/// and libdispatch into tvp-worker, and their constructors made every spawn 9 % dearer.
+@Suite("Worker images")
+struct WorkerImageTests {
+    static let folder = (Files.currentExecutablePath()! as NSString).deletingLastPathComponent
+
+    /// The symbols `program` defines, from its symbol table (`nm`, binutils, which also provides the
+    /// toolchain's linker).
+    static func definedSymbols(_ program: String) throws -> Set<String> {
+        let result = try runProgram("/usr/bin/env", ["nm", "--defined-only", program], in: "/")
+        #expect(result.status == 0, "nm \(program): \(result.stderr)")
+        return Set(result.stdout.split(separator: "\n").compactMap { $0.split(separator: " ").last.map(String.init) })
+    }
+
+    /// The types of `program`'s ELF program headers (64-bit little-endian, as on every Linux tvp
+    /// builds for).
+    static func programHeaderTypes(_ program: String) throws -> [UInt32] {
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: program)))
+        func word<T: FixedWidthInteger>(_ offset: Int, _: T.Type) -> T {
+            (0..<MemoryLayout<T>.size).reduce(T(0)) { $0 | T(bytes[offset + $1]) << (8 * $1) }
+        }
+        #expect(Array(bytes[0..<4]) == [0x7F, 0x45, 0x4C, 0x46] && bytes[4] == 2 && bytes[5] == 1, "\(program) is not a 64-bit little-endian ELF file")
+        let tableOffset = Int(word(0x20, UInt64.self)), entrySize = Int(word(0x36, UInt16.self)), count = Int(word(0x38, UInt16.self))
+        return (0..<count).map { word(tableOffset + $0 * entrySize, UInt32.self) }
+    }
+
+    @Test("tvp-worker is one static executable: no program interpreter, nothing for ld.so to load")
+    func workerIsStatic() throws {
+        let types = try Self.programHeaderTypes("\(Self.folder)/tvp-worker")
+        #expect(types.contains(1), "no PT_LOAD: the headers were not read")
+        #expect(!types.contains(3), "tvp-worker has a PT_INTERP header: it is dynamically linked")
+        // The plugin worker must dlopen, so it keeps the dynamic loader: the check can tell them apart.
+        #expect(try Self.programHeaderTypes("\(Self.folder)/tvp-plugin-worker").contains(3))
+    }
+
+    @Test("neither worker links Foundation, Swift's concurrency runtime or libdispatch, whose constructors would run at every start",
+          arguments: ["tvp-worker", "tvp-plugin-worker"])
+    func workersStayLean(worker: String) throws {
+        let symbols = try Self.definedSymbols("\(Self.folder)/\(worker)")
+        // The Swift runtime itself is there (statically linked in both): the table was read.
+        #expect(symbols.contains("swift_retain"), "\(worker): swift_retain not among \(symbols.count) symbols")
+        let runtime = ["libdispatch_init", "swift_task_create", "swift_job_run", "swift_task_isCurrentExecutor"].filter(symbols.contains)
+        #expect(runtime.isEmpty, "\(worker) defines \(runtime): something in it calls into Swift concurrency (a closure isolated to the main actor, an async call)")
+        let foundation = symbols.filter { $0.hasPrefix("$s10Foundation") || $0.hasPrefix("$s20FoundationEssentials") }
+        #expect(foundation.isEmpty, "\(worker) defines Foundation symbols, such as \(foundation.prefix(3).sorted())")
+    }
+}
