@@ -19,6 +19,9 @@ public struct TrialMeasurer: Sendable {
     /// Variables the `tvp-worker` processes get on top of tvp's environment (`WorkerEnvironment`);
     /// plugin workers get none.
     public var workerEnvironment: [String: String]
+    /// Re-reads the worker's file into the page cache before trials that start workers, at most
+    /// every 30 s, so that a spawn maps it as a file just written (`ProgramPages`).
+    public let programPages = ProgramPages()
 
     /// Creates a measurer.
     public init(workerPath: String, pluginWorkerPath: String? = nil, taskTimeoutSeconds: Double,
@@ -60,6 +63,8 @@ public struct TrialMeasurer: Sendable {
                                        workers: cell.workers, taskTimeoutSeconds: taskTimeoutSeconds,
                                        switchIntervalNanoseconds: switchIntervalNanoseconds, placement: placement)
 
+        // Outside the clock: the worker's file back in the page cache in large folios, if it was dropped.
+        if cell.mode.usesProcesses { programPages.refresh(cell.workload.isPlugin ? pluginWorkerPath : workerPath) }
         // Counters are read in mirror order around the clock, the CPU-time snapshots innermost, so that
         // reading /proc adds nothing to the trial's CPU time and only the first read's few bytes to
         // its I/O counters.
