@@ -33,6 +33,7 @@ if ! build noop -static; then
     exit 1
 fi
 build spawn_time
+build bare_exit -static -nostdlib -fno-stack-protector
 build pool -pthread
 build pipe_roundtrip
 build pipe_bandwidth

@@ -72,7 +72,7 @@ build_references
 locate_tvp tvp tvp-worker
 echo "tvp: $bin"
 
-section "row a: worker start-up (C no-op, tvp-worker and the static Swift no-op alternating)"
+section "row a: worker start-up (C no-op, tvp-worker, the static Swift no-op and a process without libc alternating)"
 # The static Swift no-op (build.sh, when swiftc is found) is the Swift runtime's floor: row a′
 # judges tvp-worker against it, in the same loop.
 # How a program's file sits in the page cache moves its start-up by 10-30 %: a file just written
@@ -83,7 +83,7 @@ section "row a: worker start-up (C no-op, tvp-worker and the static Swift no-op 
 # The worker gets what tvp adds to its environment (libcrypto's CPU capabilities, WorkerEnvironment).
 programs="$work/programs"
 mkdir -p "$programs"
-cp "$refs/noop" "$bin/tvp-worker" "$programs/"
+cp "$refs/noop" "$refs/bare_exit" "$bin/tvp-worker" "$programs/"
 [[ -x "$refs/swift_noop" ]] && cp "$refs/swift_noop" "$programs/"
 worker_env=()
 capabilities="$("$programs/tvp-worker" openssl-ia32cap 2>/dev/null)"
@@ -91,8 +91,10 @@ if [[ -z "${OPENSSL_ia32cap:-}" && "$capabilities" =~ ^0x[0-9a-f]{16}:0x[0-9a-f]
     worker_env=("OPENSSL_ia32cap=$capabilities")
 fi
 spawn_loop() { # spawn_loop OUTPUT_BASE
+    # Fourth, a process with no C library at all (bare_exit.c): what the C no-op itself costs
+    # beyond the kernel's part, shown in row a's note.
     local floor=()
-    [[ -x "$programs/swift_noop" ]] && floor=(-- "$programs/swift_noop")
+    [[ -x "$programs/swift_noop" ]] && floor=(-- "$programs/swift_noop" -- "$programs/bare_exit")
     reference "$1" "$refs/spawn_time" 300 "$programs/noop" -- "${worker_env[@]}" "$programs/tvp-worker" task null - 0 "${floor[@]}"
 }
 echo "as written (copies made just now):"

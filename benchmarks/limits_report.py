@@ -4,7 +4,8 @@
     limits_report.py WORK_DIR [SUMMARY_CSV]
 
 WORK_DIR holds the raw outputs limits.sh saved:
-    spawn_time.out                           rows a, a′ (spawn_time alternating the C no-op, tvp-worker and the Swift no-op)
+    spawn_time.out                           rows a, a′ (spawn_time alternating the C no-op, tvp-worker, the Swift
+                                             no-op and bare_exit, a process with no C library)
     spawn_time_dropped.out                   the same after the three programs' cached pages were dropped
     before/NAME.out, after/NAME.out          the references run before and after the tvp run, NAME one of
                                              pool, pipe_roundtrip, pipe_bandwidth, openssl
@@ -97,11 +98,18 @@ def row_worker_startup(work_dir, summary, loop="spawn_time"):
     worker = key_value_figure(path, "b_median_us")
     values = reference_output(path)
     rounds, min_ratio = values.get("rounds", "?"), values.get("ratio_min_b_over_a", "?")
+    # What the C no-op is made of: a process with no C library in the same loop is the kernel's part
+    # (fork, exec, exit, reaping); the rest is glibc's static start-up.
+    bare = ""
+    if "d_median_us" in values:
+        bare_us = key_value_figure(path, "d_median_us")
+        bare = (f"; a process with no C library took {bare_us:.0f} µs in the same loop, so glibc's static "
+                f"start-up is {c_noop - bare_us:.0f} µs of the C no-op's {c_noop:.0f}")
     # Load on the machine inflates both medians by the same scheduling delays and pulls their ratio
     # towards 1; the minimums show what the two programs cost when they ran undisturbed.
     return (f"{worker:.0f} µs", f"{c_noop:.0f} µs", worker / c_noop,
             f"spawn+wait medians, {rounds} alternating rounds; ratio of the minimums {min_ratio} "
-            "(when it is far from the ratio of the medians, the machine was busy)")
+            f"(when it is far from the ratio of the medians, the machine was busy){bare}")
 
 
 def row_swift_floor(work_dir, summary, loop="spawn_time"):

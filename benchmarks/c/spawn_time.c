@@ -1,8 +1,8 @@
 /*
- * spawn_time.c — how long posix_spawn + waitpid of a program takes, for one program or two or
- * three compared in the same run.
+ * spawn_time.c — how long posix_spawn + waitpid of a program takes, for one program or up to four
+ * compared in the same run.
  *
- *   spawn_time [-w WARMUP] ROUNDS PROG_A [ARG...] [-- PROG_B [ARG...] [-- PROG_C [ARG...]]]
+ *   spawn_time [-w WARMUP] ROUNDS PROG_A [ARG...] [-- PROG_B [ARG...] [-- PROG_C [ARG...] [-- PROG_D [ARG...]]]]
  *
  * Each program may be preceded by NAME=VALUE words, as with env(1): that program alone gets them
  * on top of spawn_time's environment (tvp starts its worker with such an addition,
@@ -15,8 +15,8 @@
  *
  * With two programs, every round runs both, A then B in even rounds and B then A in odd ones, so
  * the CPU speed drifting during the run (tens of percent within seconds on the project's VM)
- * lands on both equally and the ratio of their medians is meaningful; with three, A B C in even
- * rounds and C B A in odd ones. WARMUP rounds (default 3)
+ * lands on both equally and the ratio of their medians is meaningful; with three or four, A B C (D)
+ * in even rounds and (D) C B A in odd ones. WARMUP rounds (default 3)
  * run first and are not counted: the first spawns fault the programs' pages into the page cache.
  * A child that exits non-zero or is killed stops the measurement: it would not be the program
  * we meant to time.
@@ -28,6 +28,8 @@
  *                                           when the two ratios differ much, the machine was busy)
  *   and with PROG_C: c_program=PATH  c_median_us=  c_min_us=  c_p90_us=  ratio_median_c_over_a=
  *                    ratio_median_b_over_c=  ratio_min_b_over_c=   (C is the floor B is judged by)
+ *   and with PROG_D: d_program=PATH  d_median_us=  d_min_us=  d_p90_us=  ratio_median_a_over_d=
+ *                    (D is what A itself is judged by: limits.sh's process with no C library)
  * A readable summary goes to stderr.
  */
 #include "bench.h"
@@ -118,7 +120,7 @@ static double report(const char *key, struct program *program, size_t rounds)
 
 int main(int argc, char **argv)
 {
-    const char *usage = "usage: spawn_time [-w WARMUP] ROUNDS [NAME=VALUE...] PROG_A [ARG...] [-- [NAME=VALUE...] PROG_B [ARG...] [-- ...PROG_C [ARG...]]]";
+    const char *usage = "usage: spawn_time [-w WARMUP] ROUNDS [NAME=VALUE...] PROG_A [ARG...] [-- [NAME=VALUE...] PROG_B [ARG...] [-- ...PROG_C [ARG...] [-- ...PROG_D [ARG...]]]]";
     int next = 1;
     long long warmup = 3;
     if (next < argc && strcmp(argv[next], "-w") == 0) {
@@ -132,12 +134,12 @@ int main(int argc, char **argv)
     size_t rounds = (size_t)parse_count(argv[next], "ROUNDS", 1, 100000000);
     next++;
 
-    /* Split the rest at each "--": PROG_A's argv before the first, PROG_B's and PROG_C's after.
+    /* Split the rest at each "--": PROG_A's argv before the first, the others' after.
      * argv is NULL-terminated, so replacing "--" by NULL ends the previous argv in place. */
-    struct program programs[3] = {{.argv = &argv[next]}, {0}, {0}};
+    struct program programs[4] = {{.argv = &argv[next]}, {0}, {0}, {0}};
     size_t count = 1;
     int begun = next;
-    for (int i = next; i < argc && count < 3; i++) {
+    for (int i = next; i < argc && count < 4; i++) {
         if (strcmp(argv[i], "--") == 0) {
             argv[i] = NULL;
             if (i + 1 >= argc || i == begun)
@@ -174,7 +176,7 @@ int main(int argc, char **argv)
 
     for (size_t round = 0; round < rounds; round++) {
         for (size_t k = 0; k < count; k++) {
-            size_t p = (round % 2 == 0) ? k : count - 1 - k; /* A,B(,C) then (C,)B,A */
+            size_t p = (round % 2 == 0) ? k : count - 1 - k; /* A,B(,C(,D)) then ((D,)C,)B,A */
             programs[p].durations_us[round] = spawn_and_wait(&programs[p], &actions);
         }
     }
@@ -186,13 +188,18 @@ int main(int argc, char **argv)
         double min_ratio = programs[1].durations_us[0] / programs[0].durations_us[0]; /* sorted by report */
         printf("ratio_median_b_over_a=%.2f\nratio_min_b_over_a=%.2f\n", median_b / median_a, min_ratio);
         fprintf(stderr, "ratio b/a: of medians %.2f, of minimums %.2f\n", median_b / median_a, min_ratio);
-        if (count == 3) {
+        if (count >= 3) {
             double median_c = report("c", &programs[2], rounds);
             double min_b_c = programs[1].durations_us[0] / programs[2].durations_us[0];
             printf("ratio_median_c_over_a=%.2f\nratio_median_b_over_c=%.2f\nratio_min_b_over_c=%.2f\n",
                    median_c / median_a, median_b / median_c, min_b_c);
             fprintf(stderr, "ratio c/a: of medians %.2f; b/c: of medians %.2f, of minimums %.2f\n",
                     median_c / median_a, median_b / median_c, min_b_c);
+        }
+        if (count == 4) {
+            double median_d = report("d", &programs[3], rounds);
+            printf("ratio_median_a_over_d=%.2f\n", median_a / median_d);
+            fprintf(stderr, "ratio a/d: of medians %.2f\n", median_a / median_d);
         }
     }
     posix_spawn_file_actions_destroy(&actions);
