@@ -3,14 +3,16 @@
 # history) beside today's two-run `tvp compare` (against the newest stored run) on the same runs.
 # Prints one line per case with both rates; the raw runs, the store and every verdict stay in $OUT.
 #
-#   TVP_BIN=.build/release benchmarks/history_gate.sh     # about 25 minutes on 2 cores with the defaults
+#   TVP_BIN=.build/release benchmarks/history_gate.sh     # about 20 minutes on 2 cores with the defaults
 #
 # Cases: A/A (further runs of the same build: every exit 2 is a false alarm), wrapper (the worker
 # behind `#!/bin/sh` + `exec tvp-worker "$@"`, one more exec per task: process cells only should be
 # flagged), hog (a busy loop on one CPU during the run), slow (hashing that does 10 % more work per
 # byte: libslower_sha256.so preloaded into tvp, benchmarks/c/slower_sha256.c; the static worker does
 # not load it, so the in-process cells should be flagged and process cells not). Knobs (environment):
-# HISTORY_RUNS (12), AA_RUNS (20), WRAP_RUNS (10), HOG_RUNS (10), SLOW_RUNS (10), SCENARIO
+# HISTORY_RUNS (20: `tvp compare --history`'s default window, what a CI history holds once it has
+# filled; issue 25 asks for at least 12, and with 12 the threads cells' bands are wider: see
+# docs/history.md), AA_RUNS (20), WRAP_RUNS (10), HOG_RUNS (10), SLOW_RUNS (10), SCENARIO
 # (scenarios/ci.yaml), OUT. JUDGE_ONLY=1 with the OUT of an earlier measurement judges its runs again
 # (with this TVP_BIN's rule) without running anything: two rules compared on the same runs.
 # Run it on a quiet machine: other load is what the A/A part must not mistake for a regression.
@@ -21,7 +23,7 @@ cd "$repo"
 output_folder out OUT history-gate
 
 scenario=${SCENARIO:-scenarios/ci.yaml}
-history_runs=${HISTORY_RUNS:-12}
+history_runs=${HISTORY_RUNS:-20}
 aa_runs=${AA_RUNS:-20}
 wrap_runs=${WRAP_RUNS:-10}
 hog_runs=${HOG_RUNS:-10}
