@@ -41,21 +41,31 @@ public final class ProgramPages: Sendable {
         return due && Self.reread(path)
     }
 
+    /// The largest file `reread` reads: an executable is tens of MB; anything far larger is not
+    /// one tvp should spend a read on.
+    public static let largestFile = 1 << 30
+
     /// Drops `path`'s clean, unmapped pages from the page cache (`posix_fadvise(DONTNEED)`), then
     /// reads the whole file in 1 MiB reads, so the cache holds it as a sequential read leaves it.
-    /// Returns false, changing nothing more, when the file cannot be opened or read.
+    /// Returns false, changing nothing more, when the file cannot be opened or read, or is not a
+    /// regular file of at most `largestFile` bytes (a FIFO or a device would block or never end).
     public static func reread(_ path: String) -> Bool {
-        guard let fd = try? FileDescriptor.open(FilePath(path), .readOnly, options: [.closeOnExec]) else { return false }
+        // Non-blocking open: opening a FIFO for reading would wait for a writer.
+        guard let fd = try? FileDescriptor.open(FilePath(path), .readOnly, options: [.closeOnExec, .nonBlocking]) else { return false }
         defer { fd.closeQuietly() }
+        var info = stat()
+        guard fstat(fd.rawValue, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_size <= largestFile else { return false }
         _ = posix_fadvise(fd.rawValue, 0, 0, POSIX_FADV_DONTNEED)
         let chunk = 1 << 20
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: chunk, alignment: 4096)
         defer { buffer.deallocate() }
-        while true {
+        var total = 0
+        while total <= largestFile {
             let n = read(fd.rawValue, buffer, chunk)
-            if n > 0 { continue }
+            if n > 0 { total += n; continue }
             if n < 0 && errno == EINTR { continue }
             return n == 0
         }
+        return false
     }
 }

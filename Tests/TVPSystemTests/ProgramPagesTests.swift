@@ -58,4 +58,15 @@ struct ProgramPagesTests {
         // A file it cannot read is not counted as refreshed.
         #expect(!always.refresh("\(folder)/absent"))
     }
+
+    @Test("a FIFO or a directory given as the worker is left alone at once, not read (a FIFO would wait for a writer)")
+    func notRegularFiles() throws {
+        let folder = try Self.scratch()
+        defer { Files.removeTree(folder) }
+        #expect(mkfifo("\(folder)/fifo", 0o755) == 0)
+        let start = MonotonicInstant.now()
+        #expect(!ProgramPages.reread("\(folder)/fifo"))
+        #expect(!ProgramPages.reread(folder))
+        #expect(MonotonicInstant.now().seconds(since: start) < 5)
+    }
 }
