@@ -11,8 +11,9 @@
 #   LIMITS_OUT=DIR     where raw outputs and the tvp run go (default: a new folder under /tmp)
 #
 # Order, so that every figure of a row comes from the same minutes on a machine whose speed drifts:
-#   1. row a: spawn_time alternates the static C no-op, `tvp-worker task null - 0` and the static
-#      Swift no-op round by round, so every side of that row shares every minute by construction;
+#   1. row a: spawn_time alternates the static C no-op, `tvp-worker task null - 0`, the static
+#      Swift no-op and bare_exit (no C library: the kernel's part of any start-up) round by round,
+#      so every side of that row shares every minute by construction;
 #      twice: copies of the three written just before, then the same copies after their cached
 #      pages were dropped (the page cache's two states, rows a and a″);
 #   2. the references of rows b–e (pool, pipe_roundtrip, pipe_bandwidth, openssl speed) run once;
