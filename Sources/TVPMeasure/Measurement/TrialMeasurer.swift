@@ -42,6 +42,9 @@ public struct TrialMeasurer: Sendable {
     /// and gets its mask back after; a placement whose masks cannot be set fails the trial, with
     /// the reason, without running it.
     public func measure(_ trial: PlannedTrial, input: TaskInput, expectedDigest: TaskDigest?) -> TrialSample {
+        // Outside the clock, and before the calling thread is placed (the read is tvp's, not the
+        // trial's): the worker's file back in the page cache in large folios, if it was dropped.
+        if trial.cell.mode.usesProcesses { programPages.refresh(trial.cell.workload.isPlugin ? pluginWorkerPath : workerPath) }
         let placement = Placement(affinity: trial.cell.affinity, usableCPUs: trial.cell.affinity == .any ? [] : usableCPUs)
         if let refusal = placement.check(workers: trial.cell.workers) {
             return measure(trial, input: input, expectedDigest: expectedDigest, placement: placement, refusal: refusal)
@@ -63,8 +66,6 @@ public struct TrialMeasurer: Sendable {
                                        workers: cell.workers, taskTimeoutSeconds: taskTimeoutSeconds,
                                        switchIntervalNanoseconds: switchIntervalNanoseconds, placement: placement)
 
-        // Outside the clock: the worker's file back in the page cache in large folios, if it was dropped.
-        if cell.mode.usesProcesses { programPages.refresh(cell.workload.isPlugin ? pluginWorkerPath : workerPath) }
         // Counters are read in mirror order around the clock, the CPU-time snapshots innermost, so that
         // reading /proc adds nothing to the trial's CPU time and only the first read's few bytes to
         // its I/O counters.
