@@ -23,7 +23,9 @@
 #   5. rows c, d and e are measured again in paired rounds, LIMITS_ROUNDS times (default 5): the
 #      C round trip, a small tvp run of row c's cell placed by the kernel and on one CPU
 #      (`affinity: packed`), the C round trip on that CPU (taskset), openssl, a small tvp run of
-#      rows d and e's two cells, pipe_bandwidth; their verdict is the median of the rounds' ratios.
+#      rows d and e's cells (e's placed by the kernel and on one CPU), pipe_bandwidth's twin of row
+#      e placed by the kernel and under taskset, and the bare pipe; their verdict is the median of
+#      the rounds' ratios.
 #      A round trip across two CPUs costs 40-100 µs on this kind of VM and moves from minute to
 #      minute, so row c's bracket (step 2 and 4) is shown but the rounds decide.
 #
@@ -48,7 +50,11 @@ bracket_references() {
     reference "$dir/pool" "$refs/pool" -w 2 -n 100000 -r 15 -b
     reference "$dir/pool_bare" "$refs/pool" -w 2 -n 100000 -r 15
     reference "$dir/pipe_roundtrip" "$refs/pipe_roundtrip" -n 20000 -r 9
-    reference "$dir/pipe_bandwidth" "$refs/pipe_bandwidth" -t 256M -p 1M -r 7
+    # Row e's twin moves what tvp's cell moves: 256 MiB of distinct bytes, each received into a
+    # slice-sized (32 MiB) buffer. The bare pipe between two cache-resident 1 MiB buffers is shown
+    # beside it.
+    reference "$dir/pipe_bandwidth" "$refs/pipe_bandwidth" -t 256M -p 1M -s 256M -b 32M -r 7
+    reference "$dir/pipe_bandwidth_bare" "$refs/pipe_bandwidth" -t 256M -p 1M -r 7
     # The kernel's default 64 KiB pipe, for comparison only (no row uses it).
     reference "$dir/pipe_bandwidth_64k" "$refs/pipe_bandwidth" -t 256M -d -r 7
     if command -v openssl >/dev/null 2>&1; then
@@ -148,11 +154,12 @@ section "rows c, d and e: paired rounds (round trips, tvp, openssl, tvp, pipe_ba
 datapaths="$work/datapaths.yaml"
 cat > "$datapaths" <<'YAML'
 name: datapaths
-description: The two data paths of benchmarks/limits.sh rows d and e - serial hashing, and a slice shipped by pipe to one pooled worker.
+description: The two data paths of benchmarks/limits.sh rows d and e - serial hashing, and a slice shipped by pipe to one pooled worker, placed by the kernel and on one CPU.
 repetitions: 3
 warmup: 1
 workers: [1]
 modes: [serial, process-pool]
+affinity: [any, packed]
 workloads:
   cpu: { bytes_per_task: 32MiB, tasks: 2 }
   shared: { input_size: 256MiB, transfer: pipe, tasks: 8 }
@@ -181,7 +188,9 @@ for round in $(seq 1 "${LIMITS_ROUNDS:-5}"); do
     reference "$dir/pipe_roundtrip_packed" taskset -c "$first_cpu" "$refs/pipe_roundtrip" -n 20000 -r 3
     command -v openssl >/dev/null 2>&1 && reference "$dir/openssl" openssl speed -elapsed -evp sha256 -bytes 16384 -seconds 2
     (cd "$repo" && "$bin/tvp" run "$datapaths" --out "$dir/tvp" --quiet --no-plot >/dev/null) || { echo "tvp run failed"; status=1; }
-    reference "$dir/pipe_bandwidth" "$refs/pipe_bandwidth" -t 256M -p 1M -r 3
+    reference "$dir/pipe_bandwidth" "$refs/pipe_bandwidth" -t 256M -p 1M -s 256M -b 32M -r 3
+    reference "$dir/pipe_bandwidth_packed" taskset -c "$first_cpu" "$refs/pipe_bandwidth" -t 256M -p 1M -s 256M -b 32M -r 3
+    reference "$dir/pipe_bandwidth_bare" "$refs/pipe_bandwidth" -t 256M -p 1M -r 3
 done
 
 section "tvp against the references"

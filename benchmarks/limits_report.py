@@ -9,8 +9,12 @@ WORK_DIR holds the raw outputs limits.sh saved:
     spawn_time_dropped.out                   the same after the three programs' cached pages were dropped
     before/NAME.out, after/NAME.out          the references run before and after the tvp run, NAME one of
                                              pool, pipe_roundtrip, pipe_bandwidth, openssl
-    rounds/N/NAME.out, rounds/N/tvp/RUN/     rows d and e in paired rounds: openssl, pipe_bandwidth
-                                             and a tvp run of their two cells
+    rounds/N/NAME.out, rounds/N/tvp/RUN/     rows d, e and e′ in paired rounds: openssl, pipe_bandwidth
+                                             (row e's twin: 256 MiB of distinct bytes into a 32 MiB
+                                             buffer), pipe_bandwidth_packed (the twin under taskset),
+                                             pipe_bandwidth_bare (1 MiB buffers, shown beside) and a
+                                             tvp run of their cells, e's under `affinity: any` and
+                                             `packed`
     rounds/N/pipe_roundtrip{,_packed}.out,   rows c and c′ in the same rounds: the C round trip placed
     rounds/N/roundtrip/RUN/                  by the kernel and on one CPU, and a tvp run of row c's
                                              cell under `affinity: any` and `packed`
@@ -215,13 +219,23 @@ def pipe_mb(path):
     return key_value_figure(path, "gb_per_s_median") * 1000
 
 
+def placed(summary, affinity, **cell):
+    """`cell` narrowed to `affinity` when the run has that column (runs of one placement may not)."""
+    if "affinity" in summary.columns:
+        cell["affinity"] = affinity
+    return cell
+
+
 def tvp_hashing(summary):
-    return summary.figure("mb_per_s", "cpu / serial", workload="cpu", mode="serial", workers=1)
+    return summary.figure("mb_per_s", "cpu / serial", **placed(summary, "any", workload="cpu", mode="serial", workers=1))
 
 
-def tvp_pipe_transfer(summary):
-    return summary.figure("transfer_mb_per_s", "shared with transfer: pipe / process-pool / 1 worker",
-                          variant_contains="pipe", workload="shared", mode="process-pool", workers=1)
+def tvp_pipe_transfer(affinity):
+    def figure(summary):
+        return summary.figure("transfer_mb_per_s", f"shared with transfer: pipe / process-pool / 1 worker / affinity {affinity}",
+                              variant_contains="pipe",
+                              **placed(summary, affinity, workload="shared", mode="process-pool", workers=1))
+    return figure
 
 
 def rate_row(work_dir, summary, reference_name, reference_figure, tvp_figure, label):
@@ -240,8 +254,40 @@ def row_hashing(work_dir, summary):
     return rate_row(work_dir, summary, "openssl", openssl_mb, tvp_hashing, "openssl")
 
 
+def bare_pipe_note(work_dir, name):
+    """The bare pipe (1 MiB buffers that stay in the caches) from the rounds, or the brackets."""
+    figures = []
+    rounds_dir = os.path.join(work_dir, "rounds")
+    if os.path.isdir(rounds_dir):
+        for round_name in os.listdir(rounds_dir):
+            try:
+                figures.append(pipe_mb(os.path.join(rounds_dir, round_name, f"{name}.out")))
+            except Missing:
+                pass
+    if figures:
+        return f"the bare pipe (1 MiB buffers, in the caches): median {median(figures):.0f} MB/s over {len(figures)} rounds"
+    try:
+        value, detail = bracketed(work_dir, name, pipe_mb)
+    except Missing as problem:
+        return f"the bare pipe: not measured ({problem})"
+    return f"the bare pipe (1 MiB buffers, in the caches): {detail}"
+
+
 def row_pipe_transfer(work_dir, summary):
-    return rate_row(work_dir, summary, "pipe_bandwidth", pipe_mb, tvp_pipe_transfer, "1 MiB pipe")
+    """Row e: against pipe_bandwidth's twin (the same 256 MiB of distinct bytes into a slice-sized
+    buffer), both placed by the kernel; the bare pipe is shown beside it."""
+    tvp, reference, ratio, note = rate_row(work_dir, summary, "pipe_bandwidth", pipe_mb, tvp_pipe_transfer("any"),
+                                           "twin (256 MiB source, 32 MiB buffer)")
+    return (tvp, reference, ratio, f"{note}; {bare_pipe_note(work_dir, 'pipe_bandwidth_bare')}")
+
+
+def row_pipe_transfer_one_cpu(work_dir, summary):
+    """Row e on one CPU: tvp's `affinity: packed` against the twin under taskset."""
+    paired = paired_rounds(work_dir, "pipe_bandwidth_packed", pipe_mb, lambda s: tvp_pipe_transfer("packed")(s)[0])
+    if not paired:
+        raise Missing("no paired rounds (the one-CPU twin is measured only there)")
+    tvp, reference, ratio, note = paired
+    return (f"{tvp:.0f} MB/s", f"{reference:.0f} MB/s", ratio, note)
 
 
 # (label, reference, compute, comparison, target)
@@ -255,7 +301,8 @@ ROWS = [
     ("c. process pool", "pipe_roundtrip.c", row_process_pool, "<=", 1.2),
     ("c′. process pool, one CPU", "pipe_roundtrip.c under taskset", row_process_pool_one_cpu, "<=", 1.2),
     ("d. hashing", "openssl speed", row_hashing, ">=", 0.98),
-    ("e. pipe transfer", "pipe_bandwidth.c", row_pipe_transfer, ">=", 1.0),
+    ("e. pipe transfer", "pipe_bandwidth.c -s 256M -b 32M", row_pipe_transfer, ">=", 1.0),
+    ("e′. pipe transfer, one CPU", "the same under taskset", row_pipe_transfer_one_cpu, ">=", 1.0),
 ]
 
 
