@@ -28,6 +28,44 @@ struct FrameTests {
         #expect(decoder.pendingBytes == 0)
     }
 
+    @Test("a long stream of frames of mixed sizes, cut at every chunk size, decodes whole while partial frames wait across the decoder's compactions and growth",
+          arguments: [1, 9, 255, 256, 257, 4093, 70_000])
+    func longStream(chunk: Int) throws {
+        // Failure messages from 0 to 9,000 bytes, so frames straddle every cut and the decoder
+        // both moves pending bytes to the front of its storage and grows it with bytes pending.
+        let frames: [Frame] = (0..<600).map { index in
+            switch index % 4 {
+            case 0: .task(index)
+            case 1: .result(SHA256Hasher.hash([UInt8(index % 256)]), startNanoseconds: UInt64(index), endNanoseconds: UInt64(index) + 7)
+            case 2: .failure(String(repeating: "x", count: (index * 37) % 9_000))
+            default: .ready(pid: Int32(index), processStartNanoseconds: UInt64(index) << 20)
+            }
+        }
+        let stream = frames.flatMap(\.encoded)
+        var decoder = FrameDecoder()
+        var decoded: [Frame] = [], offset = 0
+        while offset < stream.count {
+            decoder.append(stream[offset..<min(stream.count, offset + chunk)])
+            offset += chunk
+            while let frame = try decoder.next() { decoded.append(frame) }
+        }
+        #expect(decoded == frames)
+        #expect(decoder.pendingBytes == 0)
+    }
+
+    @Test("a frame read in place keeps its payload when more bytes are added after it")
+    func inPlaceFrameOutlivesAppend() throws {
+        var decoder = FrameDecoder()
+        decoder.append(Frame.failure("first").encoded + Frame.failure("sec").encoded.prefix(3))
+        let held = try #require(try decoder.nextReceived())
+        // Enough bytes that the storage must grow and move.
+        decoder.append(Frame.failure("sec").encoded.dropFirst(3) + Frame.failure(String(repeating: "y", count: 5000)).encoded)
+        #expect(String(decoding: held.payload, as: UTF8.self) == "first")
+        #expect(try decoder.next() == .failure("sec"))
+        #expect(try decoder.next() == .failure(String(repeating: "y", count: 5000)))
+        #expect(try decoder.next() == nil)
+    }
+
     @Test("typed fields read back")
     func fields() {
         #expect(Frame.ready(pid: 7, processStartNanoseconds: 9).readyFields! == (7, 9))

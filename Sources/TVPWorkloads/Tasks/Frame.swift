@@ -269,14 +269,18 @@ public enum FrameStreamError: Error, Equatable, CustomStringConvertible, Sendabl
 
 /// Reassembles frames from bytes that arrive in arbitrary pieces.
 public struct FrameDecoder: Sendable {
+    /// Received bytes live in `buffer[start..<end]`; the array's count is its capacity, so adding
+    /// bytes is a copy into storage the decoder keeps, not an Array append (the pool's loop adds
+    /// one result frame per task).
     private var buffer: [UInt8] = []
     private var start = 0
+    private var end = 0
 
     /// An empty decoder.
     public init() {}
 
     /// Bytes received but not yet part of a whole frame.
-    public var pendingBytes: Int { buffer.count - start }
+    public var pendingBytes: Int { end - start }
 
     /// Adds received bytes.
     public mutating func append(_ bytes: some Collection<UInt8>) {
@@ -285,11 +289,35 @@ public struct FrameDecoder: Sendable {
 
     /// Adds received bytes (the concrete form tvp's per-task path calls: no generic copy loop).
     public mutating func append(_ bytes: ArraySlice<UInt8>) {
-        if start > 0 && start == buffer.count {
-            buffer.removeAll(keepingCapacity: true)
+        if start == end {
+            start = 0
+            end = 0
+        }
+        let needed = end + bytes.count
+        if needed > buffer.count {
+            // Pending bytes move to the front when that makes room; otherwise the storage grows.
+            if start > 0 && needed - start <= buffer.count {
+                buffer.withUnsafeMutableBytes { storage in
+                    storage.baseAddress!.copyMemory(from: storage.baseAddress! + start, byteCount: end - start)
+                }
+            } else {
+                var larger = [UInt8](repeating: 0, count: max(needed - start, buffer.count * 2, 256))
+                larger.withUnsafeMutableBytes { target in
+                    buffer.withUnsafeBytes { source in
+                        if end > start { target.baseAddress!.copyMemory(from: source.baseAddress! + start, byteCount: end - start) }
+                    }
+                }
+                buffer = larger
+            }
+            end -= start
             start = 0
         }
-        buffer.append(contentsOf: bytes)
+        let at = end
+        bytes.withUnsafeBytes { source in
+            guard let from = source.baseAddress, !source.isEmpty else { return }
+            buffer.withUnsafeMutableBytes { storage in (storage.baseAddress! + at).copyMemory(from: from, byteCount: source.count) }
+        }
+        end += bytes.count
     }
 
     /// The next whole frame, nil when more bytes are needed; throws on a malformed header.
@@ -298,16 +326,12 @@ public struct FrameDecoder: Sendable {
     /// The next whole frame where it lies, without copying its payload; nil when more bytes are
     /// needed; throws on a malformed header.
     public mutating func nextReceived() throws(FrameError) -> ReceivedFrame? {
-        guard buffer.count - start >= Frame.headerBytes else { return nil }
+        guard end - start >= Frame.headerBytes else { return nil }
         let (kind, length) = try Frame.header(in: buffer, at: start)
-        guard buffer.count - start >= Frame.headerBytes + length else { return nil }
+        guard end - start >= Frame.headerBytes + length else { return nil }
         let payloadStart = start + Frame.headerBytes
         let frame = ReceivedFrame(kind: kind, payload: buffer[payloadStart..<payloadStart + length])
         start = payloadStart + length
-        if start > 65_536 && start * 2 > buffer.count {
-            buffer.removeSubrange(0..<start)
-            start = 0
-        }
         return frame
     }
 }
