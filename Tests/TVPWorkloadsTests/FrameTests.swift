@@ -66,6 +66,31 @@ struct FrameTests {
         #expect(try decoder.next() == nil)
     }
 
+    @Test("a whole result frame alone is read in place; anything else is left to the decoder")
+    func soleResult() throws {
+        let digest = SHA256Hasher.hash([4, 2])
+        let plain = Frame.result(digest, startNanoseconds: 1_000, endNanoseconds: 5_000, transferNanoseconds: 300).encoded
+        let fields = try #require(ReceivedFrame.soleResult(in: plain[...]))
+        #expect(fields.digest == digest)
+        #expect(fields.startNanoseconds == 1_000 && fields.endNanoseconds == 5_000 && fields.transferNanoseconds == 300)
+        // The same bytes at an offset into a larger buffer, as a read into tvp's buffer gives them.
+        let padded = [9, 9, 9] + plain + [7]
+        #expect(ReceivedFrame.soleResult(in: padded[3..<(3 + plain.count)])?.digest == digest)
+        // A result with output, two frames, part of one, another kind, another version, a length that lies.
+        #expect(ReceivedFrame.soleResult(in: Frame.result(digest, startNanoseconds: 1, endNanoseconds: 2, output: [1]).encoded[...]) == nil)
+        #expect(ReceivedFrame.soleResult(in: (plain + plain)[...]) == nil)
+        #expect(ReceivedFrame.soleResult(in: plain.dropLast()) == nil)
+        var failure = Frame.failure(String(repeating: "f", count: 56)).encoded
+        #expect(failure.count == plain.count)
+        #expect(ReceivedFrame.soleResult(in: failure[...]) == nil)
+        failure = plain
+        failure[0] = Frame.version + 1
+        #expect(ReceivedFrame.soleResult(in: failure[...]) == nil)
+        failure = plain
+        failure[2] = 55
+        #expect(ReceivedFrame.soleResult(in: failure[...]) == nil)
+    }
+
     @Test("typed fields read back")
     func fields() {
         #expect(Frame.ready(pid: 7, processStartNanoseconds: 9).readyFields! == (7, 9))

@@ -42,6 +42,12 @@ extension ProcessPoolExecutor {
     func take(_ bytes: ArraySlice<UInt8>, into worker: PoolWorker, outcomes: inout [TaskOutcome],
               supervisor: ChildSupervisor) throws -> Int {
         guard worker.problem == nil, !bytes.isEmpty else { return 0 }
+        // The per-task case: the whole result of the running task, alone in one read.
+        if worker.decoder.pendingBytes == 0, let task = worker.currentTask, let fields = ReceivedFrame.soleResult(in: bytes) {
+            record(fields.digest, duration: fields.endNanoseconds &- fields.startNanoseconds, transfer: fields.transferNanoseconds,
+                   output: nil, of: task, from: worker, outcomes: &outcomes, supervisor: supervisor)
+            return 1
+        }
         worker.decoder.append(bytes)
         var finished = 0
         do {
@@ -76,11 +82,8 @@ extension ProcessPoolExecutor {
             supervisor.setDeadline(nil, for: worker.process.pid)
         case .result:
             guard let task = worker.currentTask, let fields = frame.resultFields else { return }
-            outcomes[task] = .success(fields.digest, duration: fields.endNanoseconds &- fields.startNanoseconds,
-                                      spawn: worker.spawnToReport, transfer: fields.transferNanoseconds,
-                                      processID: worker.process.pid, threadID: 0, output: fields.output)
-            worker.spawnToReport = nil
-            worker.endTask(supervisor: supervisor)
+            record(fields.digest, duration: fields.endNanoseconds &- fields.startNanoseconds, transfer: fields.transferNanoseconds,
+                   output: fields.output, of: task, from: worker, outcomes: &outcomes, supervisor: supervisor)
         case .failure:
             guard let task = worker.currentTask else { return }
             outcomes[task] = .failure("worker \(worker.process.pid): \(String(decoding: frame.payload, as: UTF8.self))",
@@ -89,6 +92,15 @@ extension ProcessPoolExecutor {
         case .task:
             break
         }
+    }
+
+    /// A worker's result for its task `task`: the task's outcome, and the worker free again.
+    func record(_ digest: TaskDigest, duration: UInt64, transfer: UInt64, output: [UInt8]?, of task: Int, from worker: PoolWorker,
+                outcomes: inout [TaskOutcome], supervisor: ChildSupervisor) {
+        outcomes[task] = .success(digest, duration: duration, spawn: worker.spawnToReport, transfer: transfer,
+                                  processID: worker.process.pid, threadID: 0, output: output)
+        worker.spawnToReport = nil
+        worker.endTask(supervisor: supervisor)
     }
 
     /// The outcome of the task a worker was running when it ended.

@@ -171,6 +171,34 @@ public struct ReceivedFrame {
     }
 }
 
+extension ReceivedFrame {
+    /// The fields of the result frame that is all of `bytes`, read where they lie, when it carries
+    /// no output: the process pool's common case (one task in flight, its whole 62-byte reply in
+    /// one read), which needs no decoder. nil for anything else: the decoder then takes the bytes,
+    /// and judges them.
+    /// The fields come as a tuple of plain values, which copying and destroying cost nothing (a
+    /// `ResultFields`, whose output is an array, goes through the runtime's generic copies).
+    public static func soleResult(in bytes: ArraySlice<UInt8>) -> SoleResult? {
+        guard bytes.count == Frame.headerBytes + 56 else { return nil }
+        return bytes.withUnsafeBytes { raw -> SoleResult? in
+            guard raw[0] == Frame.version, raw[1] == Frame.Kind.result.rawValue,
+                  UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 2, as: UInt32.self)) == 56 else { return nil }
+            let at = Frame.headerBytes
+            // A digest word holds its bytes in memory order, as they lie here.
+            let digest = TaskDigest(words: (raw.loadUnaligned(fromByteOffset: at, as: UInt64.self),
+                                            raw.loadUnaligned(fromByteOffset: at + 8, as: UInt64.self),
+                                            raw.loadUnaligned(fromByteOffset: at + 16, as: UInt64.self),
+                                            raw.loadUnaligned(fromByteOffset: at + 24, as: UInt64.self)))
+            return (digest, UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at + 32, as: UInt64.self)),
+                    UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at + 40, as: UInt64.self)),
+                    UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at + 48, as: UInt64.self)))
+        }
+    }
+
+    /// A result frame's fixed fields: digest, start and end instants, and transfer time.
+    public typealias SoleResult = (digest: TaskDigest, startNanoseconds: UInt64, endNanoseconds: UInt64, transferNanoseconds: UInt64)
+}
+
 /// The header and index of a task frame, held inline: tvp sends one per task without allocating.
 public struct TaskFramePrefix {
     /// Its length: the frame header and the 8-byte index.
