@@ -16,6 +16,22 @@ struct ProcessPoolTests {
         #expect(result.outcomes.compactMap(\.spawnNanoseconds).count == 2)
     }
 
+    @Test("an outcome made a success in place is the one .success builds, whatever the slot held before")
+    func successInPlace() {
+        let digest = TaskDigest(bytes: Array(1...32))
+        for spawn in [nil, UInt64(777)] {
+            let built = TaskOutcome.success(digest, duration: 1_234, spawn: spawn, transfer: 56, processID: 4242, threadID: 7)
+            for before in [TaskOutcome.notRun, .failure("boom", duration: 9, processID: 1),
+                           .success(TaskDigest(bytes: Array(repeating: 9, count: 32)), duration: 5, spawn: 3, processID: 2, threadID: 3, output: [1, 2])] {
+                var slot = before
+                slot.succeed(digest, duration: 1_234, spawn: spawn, transfer: 56, processID: 4242, threadID: 7)
+                #expect(slot.digest == built.digest && slot.error == nil && slot.output == nil)
+                #expect(slot.durationNanoseconds == built.durationNanoseconds && slot.spawnNanoseconds == built.spawnNanoseconds)
+                #expect(slot.transferNanoseconds == 56 && slot.processID == 4242 && slot.threadID == 7)
+            }
+        }
+    }
+
     @Test("pool digests agree with serial", arguments: [Workload.null, .cpu(CPUWorkload(bytesPerTask: 100_000))])
     func digests(workload: Workload) {
         let request = ExecutionRequest(workload: workload, tasks: 9, workers: 3)

@@ -73,6 +73,19 @@ public struct TaskOutcome: Sendable {
         rare = error == nil && output == nil ? nil : Rare(error: error, output: output)
     }
 
+    /// Makes this outcome a success with no output, where it lies: what `.success` builds, without
+    /// building an outcome and copying it in (the process pool records one per task this way).
+    mutating func succeed(_ digest: TaskDigest, duration: UInt64, spawn: UInt64?, transfer: UInt64, processID: Int32, threadID: UInt) {
+        storedDigest = digest
+        hasDigest = true
+        durationNanoseconds = duration
+        storedSpawn = spawn ?? Self.noSpawn
+        transferNanoseconds = transfer
+        self.threadID = threadID
+        self.processID = processID
+        if rare != nil { rare = nil }
+    }
+
     /// The task's digest, nil when it failed.
     public var digest: TaskDigest? {
         get { hasDigest ? storedDigest : nil }

@@ -97,8 +97,13 @@ extension ProcessPoolExecutor {
     /// A worker's result for its task `task`: the task's outcome, and the worker free again.
     func record(_ digest: TaskDigest, duration: UInt64, transfer: UInt64, output: [UInt8]?, of task: Int, from worker: PoolWorker,
                 outcomes: inout [TaskOutcome], supervisor: ChildSupervisor) {
-        outcomes[task] = .success(digest, duration: duration, spawn: worker.spawnToReport, transfer: transfer,
-                                  processID: worker.process.pid, threadID: 0, output: output)
+        if output == nil {
+            outcomes[task].succeed(digest, duration: duration, spawn: worker.spawnToReport, transfer: transfer,
+                                   processID: worker.process.pid, threadID: 0)
+        } else {
+            outcomes[task] = .success(digest, duration: duration, spawn: worker.spawnToReport, transfer: transfer,
+                                      processID: worker.process.pid, threadID: 0, output: output)
+        }
         worker.spawnToReport = nil
         worker.endTask(supervisor: supervisor)
     }

@@ -141,6 +141,7 @@ public struct ProcessPoolExecutor: Executor {
         let poolStart = MonotonicInstant.now()
         let timeout = UInt64(request.taskTimeoutSeconds * 1e9)
         let handsOver = request.input.handsOverDescriptors
+        let piped = request.pipedInput
         var nextTask = 0, busy = 0
         do {
             for number in 1..<(request.workers + 1) {
@@ -176,7 +177,7 @@ public struct ProcessPoolExecutor: Executor {
                 if !stopping && result.poolStartNanoseconds != nil && nextTask < request.tasks {
                     for slot in pool.slots.indices where nextTask < request.tasks {
                         guard let worker = pool.slots[slot], worker.takesTask else { continue }
-                        worker.shipment = Shipment(task: nextTask, slice: request.pipedSlice(task: nextTask))
+                        worker.shipment = Shipment(task: nextTask, slice: piped?.slice(task: nextTask))
                         worker.currentTask = nextTask
                         if handsOver { try handOver(task: nextTask, of: request.input, to: worker, supervisor: pool.supervisor) }
                         nextTask += 1

@@ -5,10 +5,15 @@ import TVPWorkloads
 extension ExecutionRequest {
     /// The slice of the shared input (`shared`, a `plugin`'s) that task `index`'s worker must be
     /// sent through its pipe; nil when the workload ships nothing by pipe.
-    func pipedSlice(task index: Int) -> SharedSlice? {
+    func pipedSlice(task index: Int) -> SharedSlice? { pipedInput?.slice(task: index) }
+
+    /// Where the slices sent through workers' pipes are cut from; nil when the workload ships
+    /// nothing by pipe. Asking the workload (an existential) is done once per trial by the pool's
+    /// loop, not once per task.
+    var pipedInput: PipedInput? {
         guard let shared = workload.sharedInput, shared.transfer == .pipe,
               case .shared(let source) = input, case .memory(let region) = source.location else { return nil }
-        return SharedSlice(region: region, range: shared.slice(task: index, of: source.slices))
+        return PipedInput(workload: shared, region: region, slices: source.slices)
     }
 
     /// Bytes a trial ships to workers: the whole `shared` input when it travels by pipe, file or
@@ -17,6 +22,16 @@ extension ExecutionRequest {
         guard let shared = workload.sharedInput, shared.transfer != .inPlace else { return 0 }
         return shared.inputSize
     }
+}
+
+/// A shared input that travels by pipe: its workload, where it lies, and how many slices it is cut into.
+struct PipedInput {
+    let workload: SharedWorkload
+    let region: MemoryRegion
+    let slices: Int
+
+    /// Task `index`'s slice.
+    func slice(task index: Int) -> SharedSlice { SharedSlice(region: region, range: workload.slice(task: index, of: slices)) }
 }
 
 /// Some bytes of the `shared` input, where they lie in tvp's memory.
