@@ -84,14 +84,17 @@ public struct Frame: Equatable, Sendable {
                                     transferNanoseconds: UInt64, output: [UInt8]?, into bytes: inout [UInt8]) {
         // Written in place over the last reply: the same 62 bytes each time unless a task sends output.
         let length = 56 + (output?.count ?? 0)
-        bytes.resize(to: headerBytes + length)
-        bytes[0] = version
-        bytes[1] = Kind.result.rawValue
-        bytes.storeLittleEndian(UInt32(length), at: 2)
-        digest.storeBytes(into: &bytes, at: headerBytes)
-        bytes.storeLittleEndian(startNanoseconds, at: headerBytes + 32)
-        bytes.storeLittleEndian(endNanoseconds, at: headerBytes + 40)
-        bytes.storeLittleEndian(transferNanoseconds, at: headerBytes + 48)
+        if bytes.count != headerBytes + length { bytes.resize(to: headerBytes + length) }
+        // One pass over the array's storage (a store through the array checks its uniqueness each time).
+        bytes.withUnsafeMutableBytes { raw in
+            raw[0] = version
+            raw[1] = Kind.result.rawValue
+            raw.storeBytes(of: UInt32(length).littleEndian, toByteOffset: 2, as: UInt32.self)
+            digest.storeBytes(into: raw, at: headerBytes)
+            raw.storeBytes(of: startNanoseconds.littleEndian, toByteOffset: headerBytes + 32, as: UInt64.self)
+            raw.storeBytes(of: endNanoseconds.littleEndian, toByteOffset: headerBytes + 40, as: UInt64.self)
+            raw.storeBytes(of: transferNanoseconds.littleEndian, toByteOffset: headerBytes + 48, as: UInt64.self)
+        }
         if let output { bytes.replaceSubrange((headerBytes + 56)..., with: output) }
     }
 
