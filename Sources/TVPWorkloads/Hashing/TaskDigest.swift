@@ -27,17 +27,15 @@ public struct TaskDigest: Hashable, Sendable, CustomStringConvertible {
 
     /// Writes the 32 bytes of `bytes` over `out` from `offset` (which must hold them).
     func storeBytes(into out: inout [UInt8], at offset: Int) {
-        precondition(offset >= 0 && offset + 32 <= out.count, "32 digest bytes at \(offset) of \(out.count)")
-        out.withUnsafeMutableBytes { storeBytes(into: $0, at: offset) }
+        out.withLittleEndianStores { storeBytes(into: $0, at: offset) }
     }
 
-    /// Writes the 32 bytes of `bytes` into `raw` from `offset` (which must hold them): each word
-    /// as it lies, since a word holds its bytes in memory order.
-    func storeBytes(into raw: UnsafeMutableRawBufferPointer, at offset: Int) {
-        raw.storeBytes(of: words.0, toByteOffset: offset, as: UInt64.self)
-        raw.storeBytes(of: words.1, toByteOffset: offset + 8, as: UInt64.self)
-        raw.storeBytes(of: words.2, toByteOffset: offset + 16, as: UInt64.self)
-        raw.storeBytes(of: words.3, toByteOffset: offset + 24, as: UInt64.self)
+    /// Writes the 32 bytes of `bytes` through `stores` from `offset`.
+    func storeBytes(into stores: LittleEndianStores, at offset: Int) {
+        stores.store(UInt64(littleEndian: words.0), at: offset)
+        stores.store(UInt64(littleEndian: words.1), at: offset + 8)
+        stores.store(UInt64(littleEndian: words.2), at: offset + 16)
+        stores.store(UInt64(littleEndian: words.3), at: offset + 24)
     }
 
     /// Wraps 32 bytes.

@@ -86,14 +86,14 @@ public struct Frame: Equatable, Sendable {
         let length = 56 + (output?.count ?? 0)
         if bytes.count != headerBytes + length { bytes.resize(to: headerBytes + length) }
         // One pass over the array's storage (a store through the array checks its uniqueness each time).
-        bytes.withUnsafeMutableBytes { raw in
-            raw[0] = version
-            raw[1] = Kind.result.rawValue
-            raw.storeBytes(of: UInt32(length).littleEndian, toByteOffset: 2, as: UInt32.self)
-            digest.storeBytes(into: raw, at: headerBytes)
-            raw.storeBytes(of: startNanoseconds.littleEndian, toByteOffset: headerBytes + 32, as: UInt64.self)
-            raw.storeBytes(of: endNanoseconds.littleEndian, toByteOffset: headerBytes + 40, as: UInt64.self)
-            raw.storeBytes(of: transferNanoseconds.littleEndian, toByteOffset: headerBytes + 48, as: UInt64.self)
+        bytes.withLittleEndianStores { stores in
+            stores.store(version, at: 0)
+            stores.store(Kind.result.rawValue, at: 1)
+            stores.store(UInt32(length), at: 2)
+            digest.storeBytes(into: stores, at: headerBytes)
+            stores.store(startNanoseconds, at: headerBytes + 32)
+            stores.store(endNanoseconds, at: headerBytes + 40)
+            stores.store(transferNanoseconds, at: headerBytes + 48)
         }
         if let output { bytes.replaceSubrange((headerBytes + 56)..., with: output) }
     }
@@ -113,10 +113,11 @@ public struct Frame: Equatable, Sendable {
     /// The digest, instants, transfer time and output (nil when the task sent none) of a result frame.
     public var resultFields: ReceivedFrame.ResultFields? { ReceivedFrame(kind: kind, payload: payload[...]).resultFields }
 
-    /// The kind and payload length in the header that starts at `offset` of `bytes` (which must hold
-    /// `headerBytes` bytes from there); throws on a wrong version, an unknown kind or an oversized length.
-    static func header(in bytes: [UInt8], at offset: Int = 0) throws(FrameError) -> (kind: Kind, length: Int) {
-        try header(version: bytes[offset], kind: bytes[offset + 1], length: bytes[offset + 2..<offset + headerBytes].loadLittleEndian(UInt32.self, at: 0))
+    /// The kind and payload length in the header whose `headerBytes` bytes begin `bytes`; throws on a
+    /// wrong version, an unknown kind or an oversized length.
+    static func header(in bytes: ArraySlice<UInt8>) throws(FrameError) -> (kind: Kind, length: Int) {
+        precondition(bytes.count >= headerBytes, "a frame header has \(headerBytes) bytes")
+        return try header(version: bytes[bytes.startIndex], kind: bytes[bytes.startIndex + 1], length: bytes.loadLittleEndian(UInt32.self, at: 2))
     }
 
     /// The kind and payload length of a header whose version byte, kind byte and length are these.
@@ -182,20 +183,11 @@ extension ReceivedFrame {
     /// The fields come as a tuple of plain values, which copying and destroying cost nothing (a
     /// `ResultFields`, whose output is an array, goes through the runtime's generic copies).
     public static func soleResult(in bytes: ArraySlice<UInt8>) -> SoleResult? {
-        guard bytes.count == Frame.headerBytes + 56 else { return nil }
-        return bytes.withUnsafeBytes { raw -> SoleResult? in
-            guard raw[0] == Frame.version, raw[1] == Frame.Kind.result.rawValue,
-                  UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 2, as: UInt32.self)) == 56 else { return nil }
-            let at = Frame.headerBytes
-            // A digest word holds its bytes in memory order, as they lie here.
-            let digest = TaskDigest(words: (raw.loadUnaligned(fromByteOffset: at, as: UInt64.self),
-                                            raw.loadUnaligned(fromByteOffset: at + 8, as: UInt64.self),
-                                            raw.loadUnaligned(fromByteOffset: at + 16, as: UInt64.self),
-                                            raw.loadUnaligned(fromByteOffset: at + 24, as: UInt64.self)))
-            return (digest, UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at + 32, as: UInt64.self)),
-                    UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at + 40, as: UInt64.self)),
-                    UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at + 48, as: UInt64.self)))
-        }
+        guard bytes.count == Frame.headerBytes + 56, bytes[bytes.startIndex] == Frame.version,
+              bytes[bytes.startIndex + 1] == Frame.Kind.result.rawValue, bytes.loadLittleEndian(UInt32.self, at: 2) == 56 else { return nil }
+        let at = Frame.headerBytes
+        return (TaskDigest(littleEndianBytes: bytes.dropFirst(at)), bytes.loadLittleEndian(UInt64.self, at: at + 32),
+                bytes.loadLittleEndian(UInt64.self, at: at + 40), bytes.loadLittleEndian(UInt64.self, at: at + 48))
     }
 
     /// A result frame's fixed fields: digest, start and end instants, and transfer time.
@@ -255,7 +247,7 @@ public struct FrameReader {
         let received = try descriptor.readExactly(into: &header)
         if received == 0 { return nil }
         guard received == Frame.headerBytes else { throw FrameStreamError.truncated(expected: Frame.headerBytes, received: received) }
-        return try Frame.header(in: header)
+        return try Frame.header(in: header[...])
     }
 
     /// The next task frame's index and the bytes of payload that follow it, read in one go
@@ -300,18 +292,13 @@ public enum FrameStreamError: Error, Equatable, CustomStringConvertible, Sendabl
 
 /// Reassembles frames from bytes that arrive in arbitrary pieces.
 public struct FrameDecoder: Sendable {
-    /// Received bytes live in `buffer[start..<end]`; the array's count is its capacity, so adding
-    /// bytes is a copy into storage the decoder keeps, not an Array append (the pool's loop adds
-    /// one result frame per task).
-    private var buffer: [UInt8] = []
-    private var start = 0
-    private var end = 0
+    private var received = ByteQueue()
 
     /// An empty decoder.
     public init() {}
 
     /// Bytes received but not yet part of a whole frame.
-    public var pendingBytes: Int { end - start }
+    public var pendingBytes: Int { received.count }
 
     /// Adds received bytes.
     public mutating func append(_ bytes: some Collection<UInt8>) {
@@ -320,35 +307,7 @@ public struct FrameDecoder: Sendable {
 
     /// Adds received bytes (the concrete form tvp's per-task path calls: no generic copy loop).
     public mutating func append(_ bytes: ArraySlice<UInt8>) {
-        if start == end {
-            start = 0
-            end = 0
-        }
-        let needed = end + bytes.count
-        if needed > buffer.count {
-            // Pending bytes move to the front when that makes room; otherwise the storage grows.
-            if start > 0 && needed - start <= buffer.count {
-                buffer.withUnsafeMutableBytes { storage in
-                    storage.baseAddress!.copyMemory(from: storage.baseAddress! + start, byteCount: end - start)
-                }
-            } else {
-                var larger = [UInt8](repeating: 0, count: max(needed - start, buffer.count * 2, 256))
-                larger.withUnsafeMutableBytes { target in
-                    buffer.withUnsafeBytes { source in
-                        if end > start { target.baseAddress!.copyMemory(from: source.baseAddress! + start, byteCount: end - start) }
-                    }
-                }
-                buffer = larger
-            }
-            end -= start
-            start = 0
-        }
-        let at = end
-        bytes.withUnsafeBytes { source in
-            guard let from = source.baseAddress, !source.isEmpty else { return }
-            buffer.withUnsafeMutableBytes { storage in (storage.baseAddress! + at).copyMemory(from: from, byteCount: source.count) }
-        }
-        end += bytes.count
+        received.append(bytes)
     }
 
     /// The next whole frame, nil when more bytes are needed; throws on a malformed header.
@@ -357,12 +316,11 @@ public struct FrameDecoder: Sendable {
     /// The next whole frame where it lies, without copying its payload; nil when more bytes are
     /// needed; throws on a malformed header.
     public mutating func nextReceived() throws(FrameError) -> ReceivedFrame? {
-        guard end - start >= Frame.headerBytes else { return nil }
-        let (kind, length) = try Frame.header(in: buffer, at: start)
-        guard end - start >= Frame.headerBytes + length else { return nil }
-        let payloadStart = start + Frame.headerBytes
-        let frame = ReceivedFrame(kind: kind, payload: buffer[payloadStart..<payloadStart + length])
-        start = payloadStart + length
+        guard received.count >= Frame.headerBytes else { return nil }
+        let (kind, length) = try Frame.header(in: received[0..<Frame.headerBytes])
+        guard received.count >= Frame.headerBytes + length else { return nil }
+        let frame = ReceivedFrame(kind: kind, payload: received[Frame.headerBytes..<(Frame.headerBytes + length)])
+        received.removeFirst(Frame.headerBytes + length)
         return frame
     }
 }
