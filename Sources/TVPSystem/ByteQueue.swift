@@ -60,24 +60,3 @@ public struct ByteQueue: Sendable {
         start += count
     }
 }
-
-/// Little-endian stores into an array's bytes in one pass: a store through the array itself checks
-/// the array's uniqueness each time (`Array.withLittleEndianStores`).
-public struct LittleEndianStores {
-    @usableFromInline let raw: UnsafeMutableRawBufferPointer
-
-    @usableFromInline init(_ raw: UnsafeMutableRawBufferPointer) { self.raw = raw }
-
-    /// Writes `value` as little-endian bytes from `offset`.
-    @inlinable public func store<T: FixedWidthInteger>(_ value: T, at offset: Int) {
-        precondition(offset >= 0 && offset + MemoryLayout<T>.size <= raw.count, "\(MemoryLayout<T>.size) bytes at \(offset) of \(raw.count)")
-        raw.storeBytes(of: value.littleEndian, toByteOffset: offset, as: T.self)
-    }
-}
-
-extension Array where Element == UInt8 {
-    /// Runs `body` with stores into the array's bytes (which it must already hold).
-    @inlinable public mutating func withLittleEndianStores<R>(_ body: (LittleEndianStores) throws -> R) rethrows -> R {
-        try withUnsafeMutableBytes { try body(LittleEndianStores($0)) }
-    }
-}

@@ -59,11 +59,24 @@ extension FileDescriptor {
     }
 }
 
+/// Little-endian stores into an array's bytes in one pass: a store through the array itself checks
+/// the array's uniqueness each time (`Array.withLittleEndianStores`).
+public struct LittleEndianStores {
+    @usableFromInline let raw: UnsafeMutableRawBufferPointer
+
+    @usableFromInline init(_ raw: UnsafeMutableRawBufferPointer) { self.raw = raw }
+
+    /// Writes `value` as little-endian bytes from `offset`.
+    @inlinable public func store<T: FixedWidthInteger>(_ value: T, at offset: Int) {
+        precondition(offset >= 0 && offset + MemoryLayout<T>.size <= raw.count, "\(MemoryLayout<T>.size) bytes at \(offset) of \(raw.count)")
+        raw.storeBytes(of: value.littleEndian, toByteOffset: offset, as: T.self)
+    }
+}
+
 extension Array where Element == UInt8 {
-    /// Writes `value` as little-endian bytes over the array's bytes from `offset` (which must exist).
-    @inlinable public mutating func storeLittleEndian<T: FixedWidthInteger>(_ value: T, at offset: Int) {
-        precondition(offset >= 0 && offset + MemoryLayout<T>.size <= count, "\(MemoryLayout<T>.size) bytes at \(offset) of \(count)")
-        withUnsafeMutableBytes { $0.storeBytes(of: value.littleEndian, toByteOffset: offset, as: T.self) }
+    /// Runs `body` with stores into the array's bytes (which it must already hold).
+    @inlinable public mutating func withLittleEndianStores<R>(_ body: (LittleEndianStores) throws -> R) rethrows -> R {
+        try withUnsafeMutableBytes { try body(LittleEndianStores($0)) }
     }
 
     /// Makes the array `count` bytes long, keeping its first bytes and its storage (new bytes are 0).

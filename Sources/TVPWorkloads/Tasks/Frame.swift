@@ -84,7 +84,7 @@ public struct Frame: Equatable, Sendable {
                                     transferNanoseconds: UInt64, output: [UInt8]?, into bytes: inout [UInt8]) {
         // Written in place over the last reply: the same 62 bytes each time unless a task sends output.
         let length = 56 + (output?.count ?? 0)
-        if bytes.count != headerBytes + length { bytes.resize(to: headerBytes + length) }
+        bytes.resize(to: headerBytes + length)
         // One pass over the array's storage (a store through the array checks its uniqueness each time).
         bytes.withLittleEndianStores { stores in
             stores.store(version, at: 0)
@@ -180,6 +180,7 @@ extension ReceivedFrame {
     /// no output: the process pool's common case (one task in flight, its whole 62-byte reply in
     /// one read), which needs no decoder. nil for anything else: the decoder then takes the bytes,
     /// and judges them.
+    ///
     /// The fields come as a tuple of plain values, which copying and destroying cost nothing (a
     /// `ResultFields`, whose output is an array, goes through the runtime's generic copies).
     public static func soleResult(in bytes: ArraySlice<UInt8>) -> SoleResult? {
