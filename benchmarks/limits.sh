@@ -14,8 +14,11 @@
 #   1. row a: spawn_time alternates the static C no-op, `tvp-worker task null - 0`, the static
 #      Swift no-op and bare_exit (no C library: the kernel's part of any start-up) round by round,
 #      so every side of that row shares every minute by construction;
-#      twice: copies of the three written just before, then the same copies after their cached
-#      pages were dropped (the page cache's two states, rows a and a″);
+#      three times: copies of the programs written just before, the same copies after their cached
+#      pages were dropped, and the same copies as tvp keeps its workers before the trials of a
+#      process mode (`tvp program-pages`: 2 MiB folios where the kernel gives them). Rows a and a′
+#      judge the last, which is the state every `processes` task of a tvp run meets; the first two
+#      are shown beside them;
 #   2. the references of rows b–e (pool, pipe_roundtrip, pipe_bandwidth, openssl speed) run once;
 #   3. one tvp run of the scenario gives every tvp figure of rows b–e;
 #   4. the same references run again; each reference figure is the mean of its two runs (the median
@@ -113,6 +116,13 @@ for path in sys.argv[1:]:
 command -v fincore >/dev/null 2>&1 && fincore "$programs"/*
 echo "read back by exec (their cached pages dropped first: fsync, posix_fadvise DONTNEED):"
 spawn_loop "$work/spawn_time_dropped"
+# Third, the state tvp's own trials meet: before the trials of a process mode tvp drops the worker's
+# cached pages and faults the file back in through a mapping that asked for huge pages, so the
+# kernel keeps it in 2 MiB folios where it can (ProgramPages). All four programs are put in that
+# state by tvp's own code; the C no-op's code is too small to fill one 2 MiB page.
+echo "as tvp keeps its workers (tvp program-pages: KiB of each file in 2 MiB folios):"
+"$bin/tvp" program-pages "$programs"/* | tee "$work/program_pages.out" || { echo "tvp program-pages failed: rows a and a′ cannot be measured"; status=1; }
+spawn_loop "$work/spawn_time_kept"
 
 section "references, before the tvp run"
 bracket_references "$work/before"

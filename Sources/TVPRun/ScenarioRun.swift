@@ -214,6 +214,13 @@ public struct ScenarioRun {
                                      taskTimeoutSeconds: scenario.taskTimeoutSeconds,
                                      switchIntervalNanoseconds: UInt64((scenario.switchIntervalMilliseconds * 1e6).rounded()),
                                      usableCPUs: PlacementTestHooks.usableCPUs(), workerEnvironment: workerEnvironment)
+        if Self.spawnsBuiltInWorkers(run.cells) {
+            // The worker's file put in the page cache as every trial of a process mode will find it,
+            // and how much of it the cache then holds in 2 MiB folios: a fact of the machine that
+            // moves every `processes` cell (docs/overhead.md, row a).
+            measurer.programPages.refresh(options.workerPath)
+            run.meta.workerHugeMappedKiB = ProgramPages.hugeMappedBytes(options.workerPath).map { $0 / 1024 }
+        }
         run.samples.reserveCapacity(plan.count)
         // Download servers start before the first trial that needs them, and stop after the last.
         let servers = scenario.workloads.contains { $0.is(DownloadWorkload.self) } ? DownloadServers(executable: options.serverPath) : nil

@@ -20,6 +20,6 @@ struct TVP: ParsableCommand {
             unreadable files); 2 a failed expectation or a regression; 130 or 143 interrupted.
             """,
         version: TVPVersion.string,
-        subcommands: [RunCommand.self, PlotCommand.self, ReportCommand.self, CompareCommand.self, PairedCommand.self, StoreCommand.self, HistoryCommand.self, CheckCommand.self, ExportCommand.self, ListCommand.self, InfoCommand.self, ServeCommand.self]
+        subcommands: [RunCommand.self, PlotCommand.self, ReportCommand.self, CompareCommand.self, PairedCommand.self, StoreCommand.self, HistoryCommand.self, CheckCommand.self, ExportCommand.self, ListCommand.self, InfoCommand.self, ServeCommand.self, ProgramPagesCommand.self]
     )
 }

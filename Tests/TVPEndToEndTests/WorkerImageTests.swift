@@ -18,16 +18,28 @@ struct WorkerImageTests {
         return Set(result.stdout.split(separator: "\n").compactMap { $0.split(separator: " ").last.map(String.init) })
     }
 
-    /// The types of `program`'s ELF program headers (64-bit little-endian, as on every Linux tvp
-    /// builds for).
-    static func programHeaderTypes(_ program: String) throws -> [UInt32] {
+    /// One ELF program header: its type, flags, file offset, address and size in the file.
+    struct ProgramHeader {
+        let type: UInt32, flags: UInt32, offset: Int, address: Int, fileSize: Int
+    }
+
+    /// `program`'s ELF program headers (64-bit little-endian, as on every Linux tvp builds for).
+    static func programHeaders(_ program: String) throws -> [ProgramHeader] {
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: program)))
         func word<T: FixedWidthInteger>(_ offset: Int, _: T.Type) -> T {
             (0..<MemoryLayout<T>.size).reduce(T(0)) { $0 | T(bytes[offset + $1]) << (8 * $1) }
         }
         #expect(Array(bytes[0..<4]) == [0x7F, 0x45, 0x4C, 0x46] && bytes[4] == 2 && bytes[5] == 1, "\(program) is not a 64-bit little-endian ELF file")
         let tableOffset = Int(word(0x20, UInt64.self)), entrySize = Int(word(0x36, UInt16.self)), count = Int(word(0x38, UInt16.self))
-        return (0..<count).map { word(tableOffset + $0 * entrySize, UInt32.self) }
+        return (0..<count).map {
+            let at = tableOffset + $0 * entrySize
+            return ProgramHeader(type: word(at, UInt32.self), flags: word(at + 4, UInt32.self), offset: Int(word(at + 8, UInt64.self)),
+                                 address: Int(word(at + 16, UInt64.self)), fileSize: Int(word(at + 32, UInt64.self)))
+        }
+    }
+
+    static func programHeaderTypes(_ program: String) throws -> [UInt32] {
+        try programHeaders(program).map(\.type)
     }
 
     @Test("tvp-worker is one static executable: no program interpreter, nothing for ld.so to load")
@@ -49,5 +61,20 @@ struct WorkerImageTests {
         #expect(runtime.isEmpty, "\(worker) defines \(runtime): something in it calls into Swift concurrency (a closure isolated to the main actor, an async call)")
         let foundation = symbols.filter { $0.hasPrefix("$s10Foundation") || $0.hasPrefix("$s20FoundationEssentials") }
         #expect(foundation.isEmpty, "\(worker) defines Foundation symbols, such as \(foundation.prefix(3).sorted())")
+    }
+
+    @Test("each worker's code segment can be mapped in 2 MiB pages: its address and file offset agree modulo 2 MiB, and it spans whole 2 MiB stretches",
+          arguments: ["tvp-worker", "tvp-plugin-worker"])
+    func codeSegmentAlignsWithHugeFolios(worker: String) throws {
+        // ProgramPages keeps the workers in 2 MiB page-cache folios; a spawn maps one whole only where
+        // the segment's address minus its offset is a multiple of 2 MiB and the segment covers the
+        // folio (docs/overhead.md, row a). Linked -no-pie, the segment starts at 0x400000, offset 0.
+        let huge = ProgramPages.hugePageSize
+        let code = try #require(try Self.programHeaders("\(Self.folder)/\(worker)").first { $0.type == 1 && $0.flags & 1 != 0 },
+                                "\(worker) has no executable PT_LOAD")
+        #expect((code.address - code.offset) % huge == 0, "\(worker): address \(code.address) offset \(code.offset)")
+        let firstWhole = (code.address + huge - 1) / huge * huge
+        let wholeStretches = (code.address + code.fileSize - firstWhole) / huge
+        #expect(wholeStretches >= 2, "\(worker): \(wholeStretches) whole 2 MiB stretches in \(code.fileSize) bytes from \(code.address)")
     }
 }

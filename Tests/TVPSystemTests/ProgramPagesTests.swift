@@ -43,6 +43,49 @@ struct ProgramPagesTests {
         #expect(!ProgramPages.reread("\(folder)/absent"))
     }
 
+    /// Whether this kernel and the file system under the build keep a file in 2 MiB folios and map
+    /// one whole: probed with a file written in one 5 MiB write (the write path's large folios),
+    /// which does not go through `reread`. Linux before 6.16 on ext4, or a kernel without
+    /// transparent huge pages, says no.
+    static let kernelMapsHugeFolios: Bool = {
+        guard let folder = try? scratch() else { return false }
+        defer { Files.removeTree(folder) }
+        let path = "\(folder)/written"
+        guard (try? Files.writeDurably([UInt8](repeating: 7, count: 5 << 20), to: path)) != nil else { return false }
+        return (ProgramPages.hugeMappedBytes(path) ?? 0) > 0
+    }()
+
+    @Test("reread leaves a file in 2 MiB folios that a mapping takes whole, where exec's faults leave it in small ones",
+          .enabled(if: kernelMapsHugeFolios))
+    func rereadInHugeFolios() throws {
+        let folder = try Self.scratch()
+        defer { Files.removeTree(folder) }
+        let path = "\(folder)/program"
+        let bytes = (0..<(6 << 20) + 4321).map { UInt8(truncatingIfNeeded: $0 &* 40_503 >> 5) }
+        try Files.writeDurably(bytes, to: path)
+        try Files.dropFromPageCache(path)
+        // Faulted back in by a plain mapping, as exec does: readahead's small folios, none mapped whole.
+        #expect(ProgramPages.hugeMappedBytes(path) == 0)
+        #expect(ProgramPages.reread(path))
+        let huge = try #require(ProgramPages.hugeMappedBytes(path))
+        // Three whole 2 MiB stretches fit in the file; the tail past 6 MiB cannot be mapped whole.
+        #expect(huge > 0 && huge <= 3 * ProgramPages.hugePageSize && huge % ProgramPages.hugePageSize == 0, "\(huge) bytes")
+        #expect(try Files.readAll(path) == bytes)
+    }
+
+    @Test("hugeMappedBytes names no size for what it cannot map")
+    func hugeMappedBytesRefuses() throws {
+        let folder = try Self.scratch()
+        defer { Files.removeTree(folder) }
+        #expect(ProgramPages.hugeMappedBytes("\(folder)/absent") == nil)
+        #expect(ProgramPages.hugeMappedBytes(folder) == nil)
+        try Files.writeDurably([], to: "\(folder)/empty")
+        #expect(ProgramPages.hugeMappedBytes("\(folder)/empty") == nil)
+        // A small file is mapped, in small pages only.
+        try Files.writeDurably(Array("worker".utf8), to: "\(folder)/small")
+        #expect(ProgramPages.hugeMappedBytes("\(folder)/small") == 0)
+    }
+
     @Test("refresh reads a file once per interval, and each file on its own")
     func refreshInterval() throws {
         let folder = try Self.scratch()

@@ -50,6 +50,13 @@ public struct RunFacts: Codable, Sendable {
     /// (`WorkerEnvironment`: libcrypto's CPU capabilities as `OPENSSL_ia32cap`); nil when nothing,
     /// and in runs made before tvp added anything.
     public var workerEnvironment: [String: String]? = nil
+    /// Runs that start `tvp-worker` processes: how many KiB of the worker's file the page cache
+    /// holds in 2 MiB folios (what a mapping of the whole file takes in 2 MiB pages), read once tvp
+    /// had put the file back in the page cache at the start of the run (`ProgramPages`). A spawn maps
+    /// the code segment's share of them whole. 0 where the kernel keeps the file in small folios,
+    /// and spawns then cost more (docs/overhead.md, row a); nil when it could not be read, and in
+    /// runs made before.
+    public var workerHugeMappedKiB: Int? = nil
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version", scenario, scenarioPath = "scenario_path",
@@ -59,7 +66,8 @@ public struct RunFacts: Codable, Sendable {
              trialsFailed = "trials_failed", machine, stealFractionDuringRun = "steal_fraction_during_run",
              openDescriptorsAtStart = "open_descriptors_at_start", openDescriptorsAtEnd = "open_descriptors_at_end",
              zombieChildrenAtEnd = "zombie_children_at_end", estimatedSeconds = "estimated_seconds",
-             hashingRateMBPerSecond = "hashing_rate_mb_per_s", plugins, workerEnvironment = "worker_environment"
+             hashingRateMBPerSecond = "hashing_rate_mb_per_s", plugins, workerEnvironment = "worker_environment",
+             workerHugeMappedKiB = "worker_huge_mapped_kib"
     }
 }
 

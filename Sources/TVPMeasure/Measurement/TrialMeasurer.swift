@@ -20,7 +20,8 @@ public struct TrialMeasurer: Sendable {
     /// plugin workers get none.
     public var workerEnvironment: [String: String]
     /// Re-reads the worker's file into the page cache before trials that start workers, at most
-    /// every 30 s, so that a spawn maps it as a file just written (`ProgramPages`).
+    /// every 30 s, in the largest folios the kernel gives, so that a spawn maps it with the fewest
+    /// faults (`ProgramPages`).
     public let programPages = ProgramPages()
 
     /// Creates a measurer.
@@ -43,7 +44,7 @@ public struct TrialMeasurer: Sendable {
     /// the reason, without running it.
     public func measure(_ trial: PlannedTrial, input: TaskInput, expectedDigest: TaskDigest?) -> TrialSample {
         // Outside the clock, and before the calling thread is placed (the read is tvp's, not the
-        // trial's): the worker's file back in the page cache in large folios, if it was dropped.
+        // trial's): the worker's file back in the page cache in large folios.
         if trial.cell.mode.usesProcesses { programPages.refresh(trial.cell.workload.isPlugin ? pluginWorkerPath : workerPath) }
         let placement = Placement(affinity: trial.cell.affinity, usableCPUs: trial.cell.affinity == .any ? [] : usableCPUs)
         if let refusal = placement.check(workers: trial.cell.workers) {
