@@ -62,9 +62,9 @@ public final class ProgramPages: Sendable {
     /// The size of the page cache's largest folios on x86-64 and of a page-middle-directory entry.
     public static let hugePageSize = 2 << 20
 
-    /// Drops `path`'s clean, unmapped pages from the page cache (`posix_fadvise(DONTNEED)`), then
-    /// faults the whole file back in through a read-only mapping that asked for huge pages, so the
-    /// kernel reads it in 2 MiB folios where it can (`MADV_HUGEPAGE`, then `MADV_POPULATE_READ`). A
+    /// Writes `path`'s dirty pages back (`fdatasync`) and drops its unmapped pages from the page
+    /// cache (`posix_fadvise(DONTNEED)`), then faults the whole file back in through a read-only
+    /// mapping that asked for huge pages, so the kernel reads it in 2 MiB folios where it can (`MADV_HUGEPAGE`, then `MADV_POPULATE_READ`). A
     /// kernel without either gets the whole file read in 1 MiB reads instead.
     /// Returns false, changing nothing more, when the file cannot be opened or read, or is not a
     /// regular file of at most `largestFile` bytes (a FIFO or a device would block or never end).
@@ -74,6 +74,9 @@ public final class ProgramPages: Sendable {
         defer { fd.closeQuietly() }
         var info = stat()
         guard fstat(fd.rawValue, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_size <= largestFile else { return false }
+        // Written back first: the kernel drops only clean pages, and a worker just built or copied
+        // still has dirty ones, which would stay in the write path's smaller folios.
+        _ = fdatasync(fd.rawValue)
         _ = posix_fadvise(fd.rawValue, 0, 0, POSIX_FADV_DONTNEED)
         if info.st_size > 0 && faultInThroughHugeMapping(fd.rawValue, count: Int(info.st_size)) { return true }
         return readWhole(fd.rawValue)

@@ -71,6 +71,20 @@ struct ProgramPagesTests {
         // Three whole 2 MiB stretches fit in the file; the tail past 6 MiB cannot be mapped whole.
         #expect(huge > 0 && huge <= 3 * ProgramPages.hugePageSize && huge % ProgramPages.hugePageSize == 0, "\(huge) bytes")
         #expect(try Files.readAll(path) == bytes)
+
+        // A file just written in 4 KiB writes (as `cp` or a linker may), its pages still dirty and in
+        // small folios: written back, then dropped and read in 2 MiB folios too. The kernel drops
+        // only clean pages, so without the write-back the small folios would stay.
+        let fresh = "\(folder)/fresh"
+        let out = open(fresh, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        #expect(out >= 0)
+        for start in stride(from: 0, to: bytes.count, by: 4096) {
+            let end = min(start + 4096, bytes.count)
+            #expect(bytes[start..<end].withUnsafeBytes { Glibc.write(out, $0.baseAddress, $0.count) } == end - start)
+        }
+        close(out)
+        #expect(ProgramPages.reread(fresh))
+        #expect(ProgramPages.hugeMappedBytes(fresh) == huge)
     }
 
     @Test("hugeMappedBytes names no size for what it cannot map")
