@@ -16,9 +16,9 @@ import Glibc
 /// - in 2 MiB folios: one fault maps a whole 2 MiB of the executable with one page-table entry
 ///   (`filemap_map_pages` maps a PMD-sized folio whole where the mapping is aligned to it). The
 ///   workers' first segment (headers, code, Swift metadata: 6 MB) starts at file offset 0 and address
-///   0x400000, so three such entries cover it, where fault-around needed about 30 faults. On the
-///   project's Xeon a spawn + `null` task then cost 1.09-1.11x a static C no-op, against 1.31-1.37x as copied
-///   (`spawn_time`, 400 alternating rounds each, 2026-12-07).
+///   0x400000, so three such entries cover it: 38 faults a spawn instead of 66. On a Xeon with SHA
+///   instructions a spawn + `null` task then cost 1.12x a static C no-op, against 1.32-1.34x as
+///   copied (benchmarks/limits.sh, two runs, 2026-12-07).
 ///
 /// The kernel reads a file into 2 MiB folios when a mapping of it that asked for huge pages
 /// (`madvise(MADV_HUGEPAGE)`) faults (mm/filemap.c, `do_sync_mmap_readahead`), where the file
