@@ -45,6 +45,25 @@ struct ReportPageTests {
         #expect(!report.contains("<img") && !report.contains("<table"))
     }
 
+    @Test("the report notes a worker kept in small page-cache folios, and says nothing when it sat in 2 MiB folios or was not recorded")
+    func workerPagesNote() throws {
+        let run = try ChartFixtures.runFolder("report-sample")
+        defer { Files.removeTree(run) }
+        var folder = try RunFolder.load(run, reading: .summary)
+        func report(_ kib: Int?) -> String {
+            folder.meta?.workerHugeMappedKiB = kib
+            return ReportPage.render(folder, verdicts: .unavailable("not evaluated"), charts: [])
+        }
+        let small = report(0)
+        #expect(small.contains("**Note:** the page cache held none of tvp-worker's file in 2 MiB folios"))
+        // The note sits under the machine line, before the run's size.
+        let note = try #require(small.range(of: "**Note:**")), machine = try #require(small.range(of: "**Machine:**")),
+            size = try #require(small.range(of: "**Run:**"))
+        #expect(machine.lowerBound < note.lowerBound && note.lowerBound < size.lowerBound)
+        #expect(!report(14_336).contains("**Note:**"))
+        #expect(!report(nil).contains("**Note:**"))
+    }
+
     @Test("a run folder holding only summary.csv still gets a report, saying what is unknown")
     func summaryOnly() throws {
         let run = try ChartFixtures.runFolder("partial")

@@ -70,6 +70,7 @@ public enum ReportPage {
             out += "> \(scenario.description)\n\n"
         }
         out += "**Machine:** \(machineLine(run.meta?.machine))\n\n"
+        if let note = workerPagesNote(run.meta?.workerHugeMappedKiB) { out += "**Note:** \(note)\n\n" }
         out += "**Run:** \(runLine(run))\n\n"
         out += expectationSection(verdicts)
         out += chartSection(charts)
@@ -77,6 +78,18 @@ public enum ReportPage {
         out += failureSection(run)
         out += fileSection(run)
         return out
+    }
+
+    /// What a run whose worker sat in small page-cache folios should say beside its machine: every
+    /// spawn then maps the worker's code a window at a time, so its `processes` cells include more
+    /// start-up than the same machine with a kernel that keeps 2 MiB folios. Nil otherwise (the
+    /// worker in 2 MiB folios, or a run that started no worker or predates the record).
+    static func workerPagesNote(_ hugeMappedKiB: Int?) -> String? {
+        guard hugeMappedKiB == 0 else { return nil }
+        return "the page cache held none of tvp-worker's file in 2 MiB folios (meta.json `worker_huge_mapped_kib` 0), "
+            + "so each spawn mapped its code 64 KiB at a time, and the `processes` cells include more start-up than a kernel "
+            + "that keeps 2 MiB folios would charge (Linux 6.16 or later on ext4 or XFS: 1.32× against 1.12× a static C no-op "
+            + "on a Xeon, docs/overhead.md, row a)."
     }
 
     /// "Intel(R) Xeon(R) Processor @ 2.50GHz · SHA extensions: yes · 2 usable CPUs (of 2) · Linux … · release build of tvp 0.1.0 (commit), Swift 6.3.1".
