@@ -1,5 +1,5 @@
 import ArgumentParser
-import TVPSystem
+import TVPRun
 
 /// `tvp program-pages FILE...`: puts files in the page cache as tvp puts its workers there before
 /// the trials of a process mode, for benchmarks/limits.sh to time other programs in the same state.
@@ -21,9 +21,9 @@ struct ProgramPagesCommand: ParsableCommand {
     func run() throws {
         var unread: [String] = []
         for file in files {
-            guard ProgramPages.reread(file), let huge = ProgramPages.hugeMappedBytes(file) else { unread.append(file); continue }
-            print("\(huge / 1024) \(file)")
+            guard let kib = KeptPrograms.keep(file) else { unread.append(file); continue }
+            print("\(kib) \(file)")
         }
-        if !unread.isEmpty { fail("cannot read \(unread.joined(separator: ", ")) into the page cache: each must be a regular file of at most \(ProgramPages.largestFile >> 20) MiB that tvp can open") }
+        if !unread.isEmpty { fail("cannot read \(unread.joined(separator: ", ")) into the page cache: each must be a regular file of at most \(KeptPrograms.largestFileMiB) MiB that tvp can open") }
     }
 }

@@ -77,4 +77,25 @@ struct WorkerImageTests {
         let wholeStretches = (code.address + code.fileSize - firstWhole) / huge
         #expect(wholeStretches >= 2, "\(worker): \(wholeStretches) whole 2 MiB stretches in \(code.fileSize) bytes from \(code.address)")
     }
+
+    @Test("tvp program-pages keeps a copy of the worker as a run does and says how much of it sits in 2 MiB folios; a missing file fails with its name")
+    func programPagesCommand() throws {
+        let directory = try scratchDirectory()
+        defer { Files.removeTree(directory) }
+        let copy = "\(directory)/tvp-worker"
+        let bytes = try Files.readAll("\(Self.folder)/tvp-worker", limit: 1 << 30)
+        try Files.writeDurably(bytes, to: copy)
+        let result = try runTVP(["program-pages", copy], in: directory)
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let fields = result.stdout.split(separator: "\n").map { $0.split(separator: " ", maxSplits: 1) }
+        #expect(fields.count == 1 && fields.first?.last.map(String.init) == copy, "stdout: \(result.stdout)")
+        let kib = try #require(fields.first?.first.flatMap { Int($0) }, "stdout: \(result.stdout)")
+        // Whole 2 MiB folios of the file only, and as many as a mapping of it finds now.
+        #expect(kib % 2048 == 0 && kib <= bytes.count / 1024, "\(kib) KiB of \(bytes.count / 1024)")
+        #expect(ProgramPages.hugeMappedBytes(copy).map { $0 / 1024 } == kib)
+
+        let missing = try runTVP(["program-pages", copy, "\(directory)/absent"], in: directory)
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("\(directory)/absent") && !missing.stderr.contains("\(copy),"), "stderr: \(missing.stderr)")
+    }
 }
