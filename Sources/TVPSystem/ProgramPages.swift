@@ -64,8 +64,9 @@ public final class ProgramPages: Sendable {
 
     /// Writes `path`'s dirty pages back (`fdatasync`) and drops its unmapped pages from the page
     /// cache (`posix_fadvise(DONTNEED)`), then faults the whole file back in through a read-only
-    /// mapping that asked for huge pages, so the kernel reads it in 2 MiB folios where it can (`MADV_HUGEPAGE`, then `MADV_POPULATE_READ`). A
-    /// kernel without either gets the whole file read in 1 MiB reads instead.
+    /// mapping that asked for huge pages, so the kernel reads it in 2 MiB folios where it can
+    /// (`MADV_HUGEPAGE`, then `MADV_POPULATE_READ`). A kernel without either gets the whole file read
+    /// in 1 MiB reads instead.
     /// Returns false, changing nothing more, when the file cannot be opened or read, or is not a
     /// regular file of at most `largestFile` bytes (a FIFO or a device would block or never end).
     public static func reread(_ path: String) -> Bool {
@@ -140,7 +141,9 @@ public final class ProgramPages: Sendable {
     /// `FilePmdMapped` of the mapping of this process that starts at `address`, in KiB.
     private static func pmdMappedKiB(at address: Int) -> Int? {
         guard let smaps = try? Files.readAll("/proc/self/smaps") else { return nil }
-        let start = String(address, radix: 16) + "-"
+        // /proc prints addresses in hexadecimal, at least 8 digits.
+        let hex = String(address, radix: 16)
+        let start = String(repeating: "0", count: max(0, 8 - hex.count)) + hex + "-"
         var inside = false
         for line in String(decoding: smaps, as: UTF8.self).split(separator: "\n") {
             let token = line.prefix { $0 != " " }
