@@ -66,8 +66,7 @@ struct ProgramPagesTests {
         try Files.dropFromPageCache(path)
         // Faulted back in by a plain mapping, as exec does: readahead's small folios, none mapped whole.
         #expect(ProgramPages.hugeMappedBytes(path) == 0)
-        #expect(ProgramPages.reread(path))
-        let huge = try #require(ProgramPages.hugeMappedBytes(path))
+        let huge = try Self.rereadInHugeFolios(path)
         // Three whole 2 MiB stretches fit in the file; the tail past 6 MiB cannot be mapped whole.
         #expect(huge > 0 && huge <= 3 * ProgramPages.hugePageSize && huge % ProgramPages.hugePageSize == 0, "\(huge) bytes")
         #expect(try Files.readAll(path) == bytes)
@@ -83,8 +82,23 @@ struct ProgramPagesTests {
             #expect(bytes[start..<end].withUnsafeBytes { Glibc.write(out, $0.baseAddress, $0.count) } == end - start)
         }
         close(out)
+        // One attempt: the drop starts the write-back itself, so a second `reread` would find the
+        // pages clean even without it. The first file just got its 2 MiB folios, so memory allows.
         #expect(ProgramPages.reread(fresh))
-        #expect(ProgramPages.hugeMappedBytes(fresh) == huge)
+        let freshHuge = try #require(ProgramPages.hugeMappedBytes(fresh))
+        #expect(freshHuge > 0 && freshHuge % ProgramPages.hugePageSize == 0, "\(freshHuge) bytes")
+    }
+
+    /// `reread`s `path` and returns how many of its bytes the cache then holds in 2 MiB folios, trying
+    /// up to three times while that is none: the kernel takes a 2 MiB folio only where it finds 2 MiB
+    /// of free contiguous memory at once, which a fragmented machine may lack for a moment.
+    static func rereadInHugeFolios(_ path: String) throws -> Int {
+        var huge = 0
+        for _ in 0..<3 where huge == 0 {
+            #expect(ProgramPages.reread(path))
+            huge = try #require(ProgramPages.hugeMappedBytes(path))
+        }
+        return huge
     }
 
     @Test("hugeMappedBytes names no size for what it cannot map")
