@@ -3,7 +3,7 @@ import Testing
 @testable import TVPMeasure
 @testable import TVPPlan
 import TVPSystem
-import TVPWorkloads
+@testable import TVPWorkloads
 
 /// A channel of a test build: it loses or reorders one message of its sender on purpose. A lost
 /// message k shows as message k+1 arriving in its place; a reordered pair k, k+1 as k+1 first.
@@ -261,10 +261,11 @@ struct MessageWorkloadTests {
         let workload = try MessageWorkload(channel: channel, messageSize: 64, roundTrips: 1 << 30)
         let marker = TaskSpec.encode(Workload(workload))
         let name = Conversation.uniqueName()
-        let before = Set(Self.openPipesAndSockets())
         let conversation = try Conversation.stage(workload.conversation!, tasks: 2, processes: true, interleaved: false, sharedName: { name })
-        // The channel's ends (other tests may open pipes meanwhile: only those new here count).
-        let staged = Set(Self.openPipesAndSockets()).subtracting(before).filter { $0.hasPrefix(channel == .pipe ? "pipe:" : "socket:") }
+        // The channel's ends, from the descriptors the conversation holds: tests running meanwhile
+        // open and keep pipes of their own, which must not count.
+        let staged = Set(conversation.heldDescriptors.compactMap { try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\($0.rawValue)") })
+            .filter { $0.hasPrefix(channel == .pipe ? "pipe:" : "socket:") }
         if channel != .shm { #expect(staged.count >= 2, "a pipe or socket pair per direction: \(staged)") }
         if channel == .shm { #expect(SharedMemoryObject.exists(name)) }
         let running = try Running { () -> String? in

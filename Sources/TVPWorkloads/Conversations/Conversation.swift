@@ -254,6 +254,12 @@ public final class Conversation: Sendable {
         return PartyLinks(inboxes: incoming.map { links[$0] }, outboxes: outgoing.map { links[$0] })
     }
 
+    /// The descriptors tvp still holds for the process modes' edges (not yet handed off or closed):
+    /// what a test checks are gone after a trial, told apart from other descriptors of the process.
+    var heldDescriptors: [FileDescriptor] {
+        ends.withLock { ends in ends.flatMap { [$0.input, $0.output].compactMap { $0 } } }
+    }
+
     /// The descriptors a worker process running `party` gets, numbered from 3: the read ends of its
     /// inboxes, then the write ends of its outboxes. tvp gives up its copies: the caller closes them
     /// once the worker has started, so that a party whose peer dies reads end of file.
