@@ -24,8 +24,8 @@ import Glibc
 /// (`madvise(MADV_HUGEPAGE)`) faults (mm/filemap.c, `do_sync_mmap_readahead`), where the file
 /// system keeps large folios (ext4 and XFS on Linux 6.16 and later). So before the trials that start
 /// workers tvp drops the file's clean pages and faults it back in through such a mapping (`reread`),
-/// at most once per `interval`. Where the kernel cannot, the same call leaves the file read as a
-/// sequential read leaves it, which is the state before this change.
+/// at most once per `interval`. Where the kernel cannot, the same call reads the file with `read`,
+/// which leaves it as a sequential read does.
 ///
 /// The cost is one read of the file (15 MB for tvp-worker), outside every clock. Pages that some
 /// process has mapped are not dropped; a file that cannot be opened or read is left as it is.
@@ -70,17 +70,27 @@ public final class ProgramPages: Sendable {
     /// Returns false, changing nothing more, when the file cannot be opened or read, or is not a
     /// regular file of at most `largestFile` bytes (a FIFO or a device would block or never end).
     public static func reread(_ path: String) -> Bool {
-        // Non-blocking open: opening a FIFO for reading would wait for a writer.
-        guard let fd = try? FileDescriptor.open(FilePath(path), .readOnly, options: [.closeOnExec, .nonBlocking]) else { return false }
+        guard let (fd, size) = openRegularFile(path) else { return false }
         defer { fd.closeQuietly() }
-        var info = stat()
-        guard fstat(fd.rawValue, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_size <= largestFile else { return false }
+        guard size <= largestFile else { return false }
         // Written back first: the kernel drops only clean pages, and a worker just built or copied
         // still has dirty ones, which would stay in the write path's smaller folios.
         _ = fdatasync(fd.rawValue)
         _ = posix_fadvise(fd.rawValue, 0, 0, POSIX_FADV_DONTNEED)
-        if info.st_size > 0 && faultInThroughHugeMapping(fd.rawValue, count: Int(info.st_size)) { return true }
+        if size > 0 && faultInThroughHugeMapping(fd.rawValue, count: size) { return true }
         return readWhole(fd.rawValue)
+    }
+
+    /// `path` opened for reading, with its size, when it is a regular file; nil otherwise. The open
+    /// does not block: opening a FIFO for reading would wait for a writer.
+    private static func openRegularFile(_ path: String) -> (FileDescriptor, Int)? {
+        guard let fd = try? FileDescriptor.open(FilePath(path), .readOnly, options: [.closeOnExec, .nonBlocking]) else { return nil }
+        var info = stat()
+        guard fstat(fd.rawValue, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+            fd.closeQuietly()
+            return nil
+        }
+        return (fd, Int(info.st_size))
     }
 
     /// `madvise(MADV_POPULATE_READ)`: Linux 5.14 and later; Glibc's headers may not name it yet.
@@ -122,11 +132,9 @@ public final class ProgramPages: Sendable {
     /// holds the file now, as every spawn of it will find it. Faulting in pages that are not cached
     /// reads them in small folios, as exec would. Nil when the file cannot be mapped or smaps read.
     public static func hugeMappedBytes(_ path: String) -> Int? {
-        guard let fd = try? FileDescriptor.open(FilePath(path), .readOnly, options: [.closeOnExec, .nonBlocking]) else { return nil }
+        guard let (fd, count) = openRegularFile(path) else { return nil }
         defer { fd.closeQuietly() }
-        var info = stat()
-        guard fstat(fd.rawValue, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_size > 0 else { return nil }
-        let count = Int(info.st_size)
+        guard count > 0 else { return nil }
         // Reserve room to slide the mapping up to the next aligned address, then map the file there.
         let reserved = count + hugePageSize
         guard let area = mmap(nil, reserved, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0), area != MAP_FAILED else { return nil }

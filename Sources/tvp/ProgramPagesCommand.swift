@@ -8,8 +8,8 @@ struct ProgramPagesCommand: ParsableCommand {
         commandName: "program-pages",
         abstract: "Put executables in the page cache as tvp puts its workers there, and say how much of each it holds in 2 MiB folios.",
         discussion: """
-            Drops each file's clean cached pages, then faults it back in through a mapping that asked \
-            for huge pages, so the kernel keeps it in 2 MiB folios where it can (docs/overhead.md, row a). \
+            Writes each file's dirty pages back and drops its cached pages, then faults it back in \
+            through a mapping that asked for huge pages, so the kernel keeps it in 2 MiB folios where it can (docs/overhead.md, row a). \
             Prints one line per file: the KiB of it the page cache holds in 2 MiB folios (what a mapping \
             of the whole file takes in 2 MiB pages), then its path.
             """,

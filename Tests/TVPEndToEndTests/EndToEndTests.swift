@@ -133,8 +133,8 @@ struct EndToEndTests {
         } else {
             #expect(meta?["worker_environment"] == nil)
         }
-        // How much of the worker a spawn maps in 2 MiB pages: a whole number of them, at most the
-        // worker's file, 0 where the kernel keeps small folios.
+        // How much of the worker's file the page cache held in 2 MiB folios: a whole number of them,
+        // at most the file, 0 where the kernel keeps small folios.
         let huge = try #require(meta?["worker_huge_mapped_kib"] as? Int, "meta: \(meta ?? [:])")
         let workerKiB = try Files.readAll(worker).count / 1024
         #expect(huge >= 0 && huge % 2048 == 0 && huge <= workerKiB, "\(huge) KiB of \(workerKiB)")
